@@ -1,0 +1,50 @@
+"""Shared fixtures. No test may read or write the real HOME: `isolated_home` is autouse."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+# Variables that would leak the developer's own configuration into a test.
+_SCRUBBED = (
+    "QWEN_HOME", "QWEN_OAUTH", "QWEN_MODEL", "QWEN_OAUTH_BASE_URL",
+    "OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_MODEL",
+    "QWEN_CODE_SYSTEM_SETTINGS_PATH", "QWEN_CODE_SYSTEM_DEFAULTS_PATH",
+    "QWEN_TUI_USAGE_ENDPOINT", "QWEN_TUI_LANGUAGE", "QWEN_TUI_THEME",
+    "LC_ALL", "LC_MESSAGES", "LANG", "NO_COLOR", "NO_BROWSER", "BROWSER",
+    "HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy",
+)
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """HOME, QWEN_HOME, the system settings paths and the cwd all point inside tmp_path."""
+    for name in _SCRUBBED:
+        monkeypatch.delenv(name, raising=False)
+    home = tmp_path / "home"
+    project = tmp_path / "project"
+    etc = tmp_path / "etc"
+    for folder in (home, project, etc):
+        folder.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("QWEN_CODE_SYSTEM_SETTINGS_PATH", str(etc / "settings.json"))
+    monkeypatch.setenv("QWEN_CODE_SYSTEM_DEFAULTS_PATH", str(etc / "system-defaults.json"))
+    monkeypatch.setenv("NO_BROWSER", "1")
+    monkeypatch.chdir(project)
+    return home
+
+
+@pytest.fixture
+def qwen_home(isolated_home: Path) -> Path:
+    """`~/.qwen` inside the isolated HOME (not created)."""
+    return isolated_home / ".qwen"
+
+
+@pytest.fixture
+def project_dir(isolated_home: Path) -> Path:
+    return isolated_home.parent / "project"
+
+
+# Files captured from the real Qwen Code (copied from shared/reference/fixtures so the suite is self-contained).
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
