@@ -1,17 +1,99 @@
 """`.env` files the way Qwen Code finds and reads them.
 
-API CONTRACT:
-    def parse_dotenv(text: str) -> dict[str, str]
-        # the `dotenv` npm package's rules: KEY=VALUE lines, optional `export `, # comments, single/double/
-        # backtick quotes, \n expansion in double quotes, multi-line quoted values, inline comments after
-        # unquoted values, whitespace trimmed. Never raises on any text.
-    def find_dotenv(cwd: Path, env: Mapping[str, str] | None = None) -> Path | None
-        # walk up from cwd: in each dir `.qwen/.env` then `.env`; then `<QWEN_HOME>/.env`, then `~/.env`.
-    @dataclass(frozen=True)
-    class DotenvFile: path: Path | None; values: dict[str, str]; error: str | None
-    def load_dotenv(cwd: Path, env: Mapping[str, str] | None = None) -> DotenvFile
-        # the first file found only; an unreadable file gives error (one line), values {}.
-    def shadowed_dotenv_files(cwd, env) -> list[Path]
-        # other .env files that exist in the search but are NOT loaded because an earlier one won
-        # (Qwen Code #3877: a project .env hides ~/.qwen/.env).
+Parsing follows the npm `dotenv` package (v16/v17 `parse`), which Qwen Code uses; the search is Qwen
+Code's `findEnvFile`: only the first file found is loaded, and the others are reported as shadowed.
 """
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from qwen_tui.core import paths
+from qwen_tui.core.i18n import t
+
+# The npm package's LINE expression: optional `export`, key, `=` (or `: `), a single/double/backtick
+# quoted value (which may span lines) or an unquoted value up to `#`, then an optional comment.
+_LINE = re.compile(
+    r"^\s*(?:export\s+)?([A-Za-z0-9_.-]+)(?:\s*=\s*?|:\s+?)"
+    r"(\s*'(?:\\'|[^'])*'|\s*\"(?:\\\"|[^\"])*\"|\s*`(?:\\`|[^`])*`|[^#\r\n]+)?"
+    r"\s*(?:#.*)?$",
+    re.MULTILINE,
+)
+_QUOTES = ("'", '"', "`")
+
+
+def parse_dotenv(text: str) -> dict[str, str]:
+    """KEY=VALUE pairs by the `dotenv` npm rules; later duplicates win. Never raises."""
+    values: dict[str, str] = {}
+    # JavaScript's \s also matches a byte-order mark, so a BOM never hides the first key there.
+    text = re.sub(r"\r\n?", "\n", text.removeprefix("\ufeff"))
+    for match in _LINE.finditer(text):
+        value = (match.group(2) or "").strip()
+        quote = value[:1]
+        if len(value) >= 2 and quote in _QUOTES and value.endswith(quote):
+            value = value[1:-1]
+        if quote == '"':
+            value = value.replace("\\n", "\n").replace("\\r", "\r")
+        values[match.group(1)] = value
+    return values
+
+
+def _search_order(cwd: Path, env: Mapping[str, str] | None) -> list[Path]:
+    """Every candidate in Qwen Code's order, without duplicates."""
+    candidates: list[Path] = []
+    directory = Path(os.path.abspath(cwd))  # like path.resolve(): absolute, symlinks kept
+    while True:
+        candidates += [directory / ".qwen" / ".env", directory / ".env"]
+        if directory.parent == directory:  # filesystem root
+            break
+        directory = directory.parent
+    candidates += [paths.qwen_home(env) / ".env", paths.home_dir(env) / ".env"]
+    return list(dict.fromkeys(candidates))
+
+
+def _existing(cwd: Path, env: Mapping[str, str] | None) -> list[Path]:
+    # exists(), not is_file(): Qwen Code stops at any `.env` entry, even one it then cannot read.
+    found = []
+    for candidate in _search_order(cwd, env):
+        try:
+            if candidate.exists():
+                found.append(candidate)
+        except OSError:
+            continue
+    return found
+
+
+def find_dotenv(cwd: Path, env: Mapping[str, str] | None = None) -> Path | None:
+    """The `.env` file Qwen Code would load from `cwd`, or None."""
+    found = _existing(cwd, env)
+    return found[0] if found else None
+
+
+def shadowed_dotenv_files(cwd: Path, env: Mapping[str, str] | None = None) -> list[Path]:
+    """`.env` files in the search that are NOT loaded because an earlier one won (Qwen Code #3877)."""
+    return _existing(cwd, env)[1:]
+
+
+@dataclass(frozen=True)
+class DotenvFile:
+    path: Path | None
+    values: dict[str, str] = field(default_factory=dict)
+    error: str | None = None
+
+
+def load_dotenv(cwd: Path, env: Mapping[str, str] | None = None) -> DotenvFile:
+    """Parse the first `.env` found; an unreadable one gives a one-line `error` and no values."""
+    path = find_dotenv(cwd, env)
+    if path is None:
+        return DotenvFile(path=None)
+    try:
+        # Node reads the file as UTF-8, replacing invalid bytes.
+        text = path.read_bytes().decode("utf-8", errors="replace")
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        return DotenvFile(path=path, error=t("dotenv.unreadable", path=path, reason=reason))
+    return DotenvFile(path=path, values=parse_dotenv(text))

@@ -7,10 +7,19 @@ the home screen, the chooser's preselection and the forms all use `resolve()`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
 from enum import StrEnum
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
+
+from qwen_tui.core.i18n import t
+
+if TYPE_CHECKING:
+    from qwen_tui.core.dotenv import DotenvFile
+    from qwen_tui.core.settings import Layer, LoadedSettings
 
 T = TypeVar("T")
 
@@ -104,5 +113,166 @@ def mask_secret(secret: str) -> str:
     return f"{prefix}…{secret[-4:]}"
 
 
-def resolve(cwd: Path | None = None, env=None) -> Resolution:  # implemented by the lead next
-    raise NotImplementedError
+OPENAI_DEFAULT_BASE_URL = "https://api.openai.com/v1"
+QWEN_OAUTH_MODEL = "coder-model"
+
+
+def resolve(cwd: Path | None = None, env: Mapping[str, str] | None = None) -> Resolution:
+    """Resolve the effective auth configuration for a `qwen` started in `cwd` with `env`."""
+    from qwen_tui.core.dotenv import load_dotenv, shadowed_dotenv_files
+    from qwen_tui.core.settings import load_settings
+
+    env = dict(os.environ if env is None else env)
+    cwd = Path.cwd() if cwd is None else cwd
+    settings = load_settings(cwd, env)
+    dotenv = load_dotenv(cwd, env)
+    lookup = _Lookup(settings, dotenv, env)
+    problems = [str(error) for error in settings.errors]
+    if dotenv.error:
+        problems.append(dotenv.error)
+
+    auth_type = lookup.auth_type()
+    enforced = lookup.setting("security.auth.enforcedType")
+    if auth_type.value == "qwen-oauth":
+        base_url, model, credential = _qwen_oauth(lookup, env)
+    else:
+        base_url, model, credential = _openai(lookup)
+    if auth_type.value == "openai" and not credential.present:
+        problems.append(t("resolver.missing_api_key"))
+    usage = lookup.setting("privacy.usageStatisticsEnabled")
+    usage_chosen = isinstance(usage.value, bool)
+    resolution = Resolution(
+        auth_type=auth_type,
+        enforced_type=enforced,
+        base_url=base_url,
+        model=model,
+        credential=credential,
+        usage_stats=usage if usage_chosen else Value(True, Source(SourceKind.DEFAULT)),
+        usage_stats_chosen=usage_chosen,
+        dotenv_path=dotenv.path,
+        shadowed_dotenv=tuple(shadowed_dotenv_files(cwd, env)),
+        problems=tuple(problems),
+    )
+    if resolution.enforced_mismatch:
+        problems.append(
+            t("resolver.enforced_mismatch", enforced=enforced.value, selected=auth_type.value or "-")
+        )
+        resolution = replace(resolution, problems=tuple(problems))
+    return resolution
+
+
+class _Lookup:
+    """Finds one value with its source, in Qwen Code's order for each kind of value."""
+
+    def __init__(self, settings: "LoadedSettings", dotenv: "DotenvFile", env: Mapping[str, str]) -> None:
+        self.settings = settings
+        self.dotenv = dotenv
+        self.env = env
+
+    def setting(self, dotted: str) -> Value:
+        found = self.settings.lookup(dotted)
+        if found is None:
+            return Value(None)
+        value, layer = found
+        return Value(value, _settings_source(layer, layer.key_as_written(dotted)))
+
+    def variable(self, name: str) -> Value[str | None]:
+        """The environment, then the loaded `.env` (never overriding it), then the layers' `env` blocks."""
+        if self.env.get(name):
+            return Value(self.env[name], Source(SourceKind.ENV, key=name))
+        if self.dotenv.values.get(name):
+            return Value(self.dotenv.values[name], Source(SourceKind.DOTENV, self.dotenv.path, name))
+        found = self.settings.lookup(f"env.{name}")
+        if found is not None and isinstance(found[0], str) and found[0]:
+            return Value(found[0], _settings_source(found[1], f"env.{name}", SourceKind.SETTINGS_ENV))
+        return Value(None)
+
+    def auth_type(self) -> Value[str | None]:
+        selected = self.setting("security.auth.selectedType")
+        if isinstance(selected.value, str) and selected.value:
+            return selected
+        qwen_oauth = self.variable("QWEN_OAUTH")
+        if qwen_oauth.value:
+            return Value("qwen-oauth", qwen_oauth.source)
+        trio = [self.variable(name) for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_MODEL")]
+        if all(item.value for item in trio):
+            return Value("openai", trio[0].source)
+        return Value(None)
+
+    def secret(self, name: str) -> Value[str | None]:
+        """A key named `name`: environment chain first, then qwen-tui's secret store."""
+        found = self.variable(name)
+        if found.value:
+            return found
+        from qwen_tui.core.secrets import SecretLocation, SecretStore
+
+        stored = SecretStore(self.env).get(name)
+        if stored.value is None:
+            return Value(None)
+        kind = SourceKind.KEYRING if stored.location == SecretLocation.KEYRING else SourceKind.SECRET_FILE
+        return Value(stored.value, Source(kind, stored.path, name))
+
+
+def _settings_source(layer: "Layer", key: str, kind: SourceKind = SourceKind.SETTINGS) -> Source:
+    return Source(kind, layer.path, key, str(layer.scope))
+
+
+def _first(*values: Value) -> Value:
+    return next((value for value in values if value.value), Value(None))
+
+
+def _active_provider(lookup: _Lookup, model: str | None) -> tuple[int, dict] | None:
+    """The `modelProviders.openai` entry whose id is the selected model, as Qwen Code picks it."""
+    entries = lookup.settings.lookup("modelProviders.openai")
+    if not model or entries is None or not isinstance(entries[0], list):
+        return None
+    for index, entry in enumerate(entries[0]):
+        if isinstance(entry, dict) and entry.get("id") == model:
+            return index, entry
+    return None
+
+
+def _openai(lookup: _Lookup) -> tuple[Value, Value, Credential]:
+    model = _first(lookup.variable("OPENAI_MODEL"), lookup.variable("QWEN_MODEL"), lookup.setting("model.name"))
+    provider_base = provider_key = Value(None)
+    active = _active_provider(lookup, model.value)
+    if active is not None:
+        index, entry = active
+        layer = lookup.settings.lookup("modelProviders.openai")[1]
+        if isinstance(entry.get("baseUrl"), str):
+            provider_base = Value(entry["baseUrl"], _settings_source(layer, f"modelProviders.openai[{index}].baseUrl"))
+        if isinstance(entry.get("envKey"), str):
+            provider_key = lookup.secret(entry["envKey"])
+    base_url = _first(
+        provider_base,
+        lookup.variable("OPENAI_BASE_URL"),
+        lookup.setting("security.auth.baseUrl"),
+        lookup.setting("model.baseUrl"),
+    )
+    if not base_url.value:
+        base_url = Value(OPENAI_DEFAULT_BASE_URL, Source(SourceKind.DEFAULT))
+    key = _first(provider_key, lookup.variable("OPENAI_API_KEY"), lookup.setting("security.auth.apiKey"))
+    if not key.value:
+        key = lookup.secret("OPENAI_API_KEY")
+    if isinstance(key.value, str) and key.value:
+        credential = Credential(True, mask_secret(key.value), key.source)
+    else:
+        credential = Credential(False)
+    return base_url, model, credential
+
+
+def _qwen_oauth(lookup: _Lookup, env: Mapping[str, str]) -> tuple[Value, Value, Credential]:
+    from qwen_tui.core.oauth.credentials import api_base, load_credentials
+
+    model = lookup.setting("model.name")
+    if not model.value:
+        model = Value(QWEN_OAUTH_MODEL, Source(SourceKind.DEFAULT))
+    creds, location = load_credentials(env)
+    if creds is None:
+        return Value(None), model, Credential(False)
+    source = Source(SourceKind.OAUTH_CREDS, location) if isinstance(location, Path) else Source(
+        SourceKind.KEYRING, key=str(location)
+    )
+    expiry = datetime.fromtimestamp(creds.expiry_date / 1000, tz=timezone.utc).isoformat(timespec="seconds")
+    credential = Credential(True, mask_secret(creds.access_token), source, expiry)
+    return Value(api_base(creds), source), model, credential

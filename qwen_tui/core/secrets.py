@@ -1,20 +1,239 @@
 """Secrets (API keys, optionally OAuth tokens): the OS keyring, or an explicit 0600 file.
 
-API CONTRACT:
-    SERVICE = "qwen-tui"
-    class SecretLocation(StrEnum): KEYRING = "keyring"; FILE = "file"
-    @dataclass(frozen=True)
-    class SecretLookup: value: str | None; location: SecretLocation | None; path: Path | None
-    @dataclass(frozen=True)
-    class SecretWrite: location: SecretLocation; path: Path | None; warning: str | None
-    class SecretStore:
-        def __init__(self, env: Mapping[str, str] | None = None, timeout: float = 3.0)
-        def keyring_available(self) -> bool        # real probe, ≤ timeout, cached; False for fail.Keyring/chainer w/o backends
-        def get(self, name: str) -> SecretLookup   # keyring (if available) first, then the file
-        def set(self, name: str, value: str) -> SecretWrite
-            # keyring when available; otherwise `paths.secrets_file_path()` (JSON name → value, 0600, dir 0700)
-            # with warning "No OS keyring available: <name> stored in plain text in <file> (0600)".
-        def delete(self, name: str) -> None        # from both places
-    Every keyring call runs in a daemon thread joined with `timeout`; a timeout or keyring error is treated
-    as "no keyring" (never hangs, never raises to the caller). Secrets never appear in exceptions or logs.
+Secret names are keyring usernames under the service "qwen-tui". Every keyring call runs in a daemon
+thread joined with a timeout: a locked or dead Secret Service must never hang the app, and any keyring
+failure just means "no keyring". Without a keyring, secrets go to `paths.secrets_file_path()` (0600, dir
+0700) with a visible warning, like `gh auth login --insecure-storage`. Values never reach logs or errors.
 """
+
+from __future__ import annotations
+
+import json
+import os
+import secrets as _random
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, TypeVar
+
+from qwen_tui.core import paths
+from qwen_tui.core.fileops import FileOpError, atomic_write, ensure_private_dir
+from qwen_tui.core.i18n import t
+
+SERVICE = "qwen-tui"
+_PROBE_NAME = "qwen-tui-keyring-probe"
+_T = TypeVar("_T")
+
+
+class SecretLocation(StrEnum):
+    KEYRING = "keyring"
+    FILE = "file"
+
+
+@dataclass(frozen=True)
+class SecretLookup:
+    value: str | None
+    location: SecretLocation | None
+    path: Path | None
+
+    def __repr__(self) -> str:  # keep the value out of reprs (logs, assertion messages)
+        shown = None if self.value is None else "***"
+        return f"SecretLookup(value={shown}, location={self.location!r}, path={self.path!r})"
+
+
+@dataclass(frozen=True)
+class SecretWrite:
+    location: SecretLocation
+    path: Path | None
+    warning: str | None
+
+
+class _KeyringFailed(Exception):
+    """A keyring call timed out or raised; deliberately carries no detail (it could hold a secret)."""
+
+
+def _log(event: str, **fields: object) -> None:
+    from qwen_tui.core import log
+
+    if log.logging_configured():  # else logs go nowhere: don't pay for importing structlog
+        log.get_logger(__name__).info(event, **fields)
+
+
+class SecretStore:
+    def __init__(self, env: Mapping[str, str] | None = None, timeout: float = 3.0) -> None:
+        self._env: Mapping[str, str] = os.environ if env is None else env
+        self._timeout = min(timeout, 3.0)
+        self._available: bool | None = None
+        self._backend: Any = None
+
+    # --- keyring, always behind a timeout ------------------------------------------------------
+
+    def _run(self, call: Callable[[], _T]) -> _T:
+        """Run `call` in a daemon thread; raise _KeyringFailed on timeout or any error."""
+        outcome: dict[str, Any] = {}
+
+        def target() -> None:
+            try:
+                outcome["value"] = call()
+            except BaseException as exc:  # noqa: BLE001 - any keyring failure means "no keyring"
+                outcome["error"] = type(exc).__name__
+
+        worker = threading.Thread(target=target, name="qwen-tui-keyring", daemon=True)
+        worker.start()
+        worker.join(self._timeout)
+        if worker.is_alive():
+            _log("keyring_timeout", timeout_s=self._timeout)
+            raise _KeyringFailed
+        if "error" in outcome:
+            _log("keyring_error", error_type=outcome["error"])
+            raise _KeyringFailed
+        return outcome["value"]
+
+    def _load_backend(self) -> Any:
+        import keyring
+        from keyring.backends import chainer, fail, null
+
+        # An explicit PYTHON_KEYRING_BACKEND in our env mapping wins, even if keyring's process-wide
+        # backend was already chosen from os.environ; otherwise keyring's own detection (which also
+        # reads PYTHON_KEYRING_BACKEND and keyringrc.cfg).
+        name = self._env.get("PYTHON_KEYRING_BACKEND")
+        backend = keyring.core.load_keyring(name) if name else keyring.get_keyring()
+        if isinstance(backend, (fail.Keyring, null.Keyring)):
+            return None
+        if isinstance(backend, chainer.ChainerBackend) and not backend.backends:
+            return None
+        # keyring's own scale: ≤ 0 means "not a usable store" (fail, null, an empty chainer).
+        return backend if backend.priority > 0 else None
+
+    def _probe(self) -> Any:
+        """The backend if a set/get/delete round trip of a random marker works, else None."""
+        backend = self._load_backend()
+        if backend is None:
+            return None
+        marker = _random.token_hex(8)
+        backend.set_password(SERVICE, _PROBE_NAME, marker)
+        try:
+            works = backend.get_password(SERVICE, _PROBE_NAME) == marker
+        finally:
+            backend.delete_password(SERVICE, _PROBE_NAME)
+        return backend if works else None
+
+    def keyring_available(self) -> bool:
+        """A real round trip, bounded by the timeout; cached per store (False after any failure)."""
+        if self._available is None:
+            try:
+                # One thread for the whole probe: backend detection itself talks to D-Bus.
+                self._backend = self._run(self._probe)
+            except _KeyringFailed:
+                self._backend = None
+            self._available = self._backend is not None
+            _log("keyring_probe", available=self._available)
+        return self._available
+
+    def _keyring(self, call: Callable[[Any], _T]) -> _T:
+        """Run `call(backend)`; a failure marks the keyring unavailable for this store."""
+        backend = self._backend
+        if not self._available or backend is None:
+            raise _KeyringFailed
+        try:
+            return self._run(lambda: call(backend))
+        except _KeyringFailed:
+            self._available = False
+            raise
+
+    # --- the plain file ------------------------------------------------------------------------
+
+    @property
+    def file_path(self) -> Path:
+        return paths.secrets_file_path(self._env)
+
+    def _read_file(self) -> dict[str, str]:
+        path = self.file_path
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return {}
+        except OSError as exc:
+            raise FileOpError(t("secrets.file_unreadable", path=path, reason=exc.strerror or exc)) from None
+        try:
+            data = json.loads(text)
+        except ValueError:
+            data = None
+        if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
+            # Never rewrite a file we cannot understand: it may hold the user's only copy of a key.
+            raise FileOpError(t("secrets.file_invalid", path=path))
+        return data
+
+    def _write_file(self, data: dict[str, str]) -> None:
+        path = self.file_path
+        ensure_private_dir(path.parent)
+        atomic_write(path, (json.dumps(data, indent=2, sort_keys=True) + "\n").encode())
+
+    # --- public API ----------------------------------------------------------------------------
+
+    def get(self, name: str) -> SecretLookup:
+        """The keyring (if available) first, then the file."""
+        if self.keyring_available():
+            try:
+                value = self._keyring(lambda backend: backend.get_password(SERVICE, name))
+            except _KeyringFailed:
+                value = None
+            if value is not None:
+                return SecretLookup(value, SecretLocation.KEYRING, None)
+        value = self._read_file().get(name)
+        if value is not None:
+            return SecretLookup(value, SecretLocation.FILE, self.file_path)
+        return SecretLookup(None, None, None)
+
+    def set(self, name: str, value: str) -> SecretWrite:
+        """Store in the keyring when it works, else in the 0600 file with a warning."""
+        if self.keyring_available():
+            try:
+                self._keyring(lambda backend: backend.set_password(SERVICE, name, value))
+            except _KeyringFailed:
+                pass
+            else:
+                self._forget_in_file(name)  # a stale plain-text copy must not outlive the move
+                _log("secret_stored", name=name, location=SecretLocation.KEYRING.value)
+                return SecretWrite(SecretLocation.KEYRING, None, None)
+        data = self._read_file()
+        data[name] = value
+        self._write_file(data)
+        _log("secret_stored", name=name, location=SecretLocation.FILE.value)
+        path = self.file_path
+        return SecretWrite(SecretLocation.FILE, path, t("secrets.plaintext_warning", name=name, path=path))
+
+    def delete(self, name: str) -> None:
+        """Remove `name` from the keyring and from the file (missing is fine)."""
+        if self.keyring_available():
+            try:
+                self._keyring(lambda backend: _delete_quietly(backend, name))
+            except _KeyringFailed:
+                pass
+        self._forget_in_file(name)
+
+    def _forget_in_file(self, name: str) -> None:
+        if not self.file_path.exists():
+            return
+        data = self._read_file()
+        if name not in data:
+            return
+        del data[name]
+        if data:
+            self._write_file(data)
+        else:
+            try:
+                self.file_path.unlink()
+            except FileNotFoundError:
+                pass
+
+
+def _delete_quietly(backend: Any, name: str) -> None:
+    from keyring.errors import PasswordDeleteError
+
+    try:
+        backend.delete_password(SERVICE, name)
+    except PasswordDeleteError:
+        pass  # nothing stored under this name

@@ -1,45 +1,285 @@
 """Qwen Code's settings.json layers: reading, v1→nested key mapping, `$VAR` expansion, merging.
 
-API CONTRACT (other modules and helpers code against this; implement it, keep the names):
-
-    class Scope(StrEnum): SYSTEM_DEFAULTS = "system-defaults"; USER = "user"; WORKSPACE = "workspace"; SYSTEM = "system"
-    PRECEDENCE: tuple[Scope, ...]     # lowest → highest: SYSTEM_DEFAULTS, USER, WORKSPACE, SYSTEM
-    V1_KEYS: dict[str, str]           # flat v1 key → nested dotted key
-    MISSING                           # sentinel for "key absent"
-
-    class SettingsError(Exception):   # a layer that cannot be parsed / read
-        path: Path; line: int | None; column: int | None; reason: str
-        str(err) == "<path>:<line>:<column>: <reason>" (one line; no line/col part when unknown)
-
-    @dataclass(frozen=True)
-    class Layer:
-        scope: Scope
-        path: Path | None             # None: the layer does not apply (workspace when cwd == HOME)
-        exists: bool
-        data: dict                    # v1 keys mapped to nested names, $VAR/${VAR} expanded; {} if missing/broken
-        error: SettingsError | None
-        def get(self, dotted: str) -> Any      # MISSING when absent
-        def key_as_written(self, dotted: str) -> str   # e.g. "selectedAuthType" when the file uses the v1 key
-
-    @dataclass(frozen=True)
-    class LoadedSettings:
-        layers: tuple[Layer, ...]     # PRECEDENCE order
-        merged: dict                  # Qwen Code's merge of all layers
-        def layer(self, scope: Scope) -> Layer
-        def lookup(self, dotted: str) -> tuple[Any, Layer] | None   # value + highest layer that sets it
-        errors: list[SettingsError]   # property
-        model: QwenSettings           # cached property: pydantic view of `merged` (imports pydantic lazily)
-
-    def load_settings(cwd: Path | None = None, env: Mapping[str, str] | None = None) -> LoadedSettings
-    def layer_path(scope: Scope, cwd: Path | None = None, env=None) -> Path | None
-    def parse_settings_text(text: str, path: Path) -> dict          # JSON with comments; raises SettingsError
-    def merge_layers(datas: Iterable[dict]) -> dict                   # deep merge, arrays replaced, `env` shallow,
-                                                                      # each modelProviders.<type> list replaced whole
-    def expand_env_vars(value: Any, env: Mapping[str, str]) -> Any    # undefined vars left as written
-    def migrate_v1(data: dict) -> tuple[dict, dict[str, str]]         # (nested data, nested key → key as written)
-    def get_dotted(data: dict, dotted: str) -> Any                    # MISSING when absent
-
-Models (qwen_tui/core/settings_models.py, pydantic, extra="allow" everywhere so unknown keys survive):
-    QwenSettings(version: int | None = Field(alias="$version"), security, model, modelProviders, env, privacy,
-                 telemetry, general)
+Layers, later wins: system defaults < user < workspace (absent when the project is HOME) < system.
+A layer that cannot be read or parsed keeps its error and counts as `{}`; the others still load.
+pydantic is imported only by `LoadedSettings.model` (startup paths stay light).
 """
+
+from __future__ import annotations
+
+import copy
+import os
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from qwen_tui.core import jsonc, paths
+from qwen_tui.core.i18n import t
+
+if TYPE_CHECKING:
+    from qwen_tui.core.settings_models import QwenSettings
+
+
+class Scope(StrEnum):
+    SYSTEM_DEFAULTS = "system-defaults"
+    USER = "user"
+    WORKSPACE = "workspace"
+    SYSTEM = "system"
+
+
+PRECEDENCE: tuple[Scope, ...] = (Scope.SYSTEM_DEFAULTS, Scope.USER, Scope.WORKSPACE, Scope.SYSTEM)
+
+V1_KEYS: dict[str, str] = {
+    "selectedAuthType": "security.auth.selectedType",
+    "enforcedAuthType": "security.auth.enforcedType",
+    "usageStatisticsEnabled": "privacy.usageStatisticsEnabled",
+    "model": "model.name",  # only when `model` is a string
+}
+
+# Top-level objects merged one level deep only: a higher layer's `env.X` or `modelProviders.<type>`
+# replaces the lower one whole.
+_SHALLOW_MERGED = frozenset({"env", "modelProviders"})
+
+
+class _Missing:
+    def __repr__(self) -> str:
+        return "MISSING"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+MISSING: Any = _Missing()
+
+
+class SettingsError(Exception):
+    """A settings file that cannot be read, parsed or changed; `str()` is one user-facing line."""
+
+    def __init__(self, path: Path, reason: str, line: int | None = None, column: int | None = None) -> None:
+        self.path = Path(path)
+        self.reason = reason
+        self.line = line
+        self.column = column
+        super().__init__(self._message())
+
+    def _message(self) -> str:
+        if self.line is not None and self.column is not None:
+            return t("settingsfile.error_at", path=self.path, line=self.line, column=self.column, reason=self.reason)
+        return t("settingsfile.error", path=self.path, reason=self.reason)
+
+    def __str__(self) -> str:
+        return self._message()
+
+    def __reduce__(self) -> tuple:  # picklable across processes despite the custom __init__
+        return (SettingsError, (self.path, self.reason, self.line, self.column))
+
+
+@dataclass(frozen=True)
+class Layer:
+    scope: Scope
+    path: Path | None
+    exists: bool
+    data: dict
+    error: SettingsError | None = None
+    written_as: dict[str, str] = field(default_factory=dict, repr=False)  # nested key → v1 key in the file
+
+    def get(self, dotted: str) -> Any:
+        return get_dotted(self.data, dotted)
+
+    def key_as_written(self, dotted: str) -> str:
+        return self.written_as.get(dotted, dotted)
+
+
+@dataclass(frozen=True)
+class LoadedSettings:
+    layers: tuple[Layer, ...]
+    merged: dict
+
+    def layer(self, scope: Scope) -> Layer:
+        for layer in self.layers:
+            if layer.scope == scope:
+                return layer
+        raise KeyError(scope)
+
+    def lookup(self, dotted: str) -> tuple[Any, Layer] | None:
+        """The merged value of `dotted` and the highest layer that sets it, or None."""
+        for layer in reversed(self.layers):
+            if layer.get(dotted) is not MISSING:
+                return get_dotted(self.merged, dotted), layer
+        return None
+
+    @property
+    def errors(self) -> list[SettingsError]:
+        return [layer.error for layer in self.layers if layer.error is not None]
+
+    @cached_property
+    def model(self) -> "QwenSettings":
+        """A typed view of `merged`; a value of the wrong type raises SettingsError naming its layer."""
+        from pydantic import ValidationError
+
+        from qwen_tui.core.settings_models import QwenSettings
+
+        try:
+            return QwenSettings.model_validate(self.merged)
+        except ValidationError as exc:
+            first = exc.errors(include_input=False)[0]  # no input: it may be a secret
+            dotted = ".".join(str(part) for part in first["loc"])
+            keys = []
+            for part in first["loc"]:
+                if not isinstance(part, str):
+                    break
+                keys.append(part)
+            found = self.lookup(".".join(keys)) if keys else None
+            where = found[1].path if found and found[1].path else Path("settings.json")
+            reason = t("settingsfile.reason.invalid_value", key=dotted, detail=first["msg"])
+            raise SettingsError(where, reason) from None
+
+
+def layer_path(scope: Scope, cwd: Path | None = None, env: Mapping[str, str] | None = None) -> Path | None:
+    if scope == Scope.SYSTEM_DEFAULTS:
+        return paths.system_defaults_path(env)
+    if scope == Scope.USER:
+        return paths.user_settings_path(env)
+    if scope == Scope.WORKSPACE:
+        return paths.workspace_settings_path(Path.cwd() if cwd is None else cwd, env)
+    return paths.system_settings_path(env)
+
+
+def load_settings(cwd: Path | None = None, env: Mapping[str, str] | None = None) -> LoadedSettings:
+    env = os.environ if env is None else env
+    layers = tuple(_load_layer(scope, layer_path(scope, cwd, env), env) for scope in PRECEDENCE)
+    return LoadedSettings(layers, merge_layers(layer.data for layer in layers))
+
+
+def _load_layer(scope: Scope, path: Path | None, env: Mapping[str, str]) -> Layer:
+    if path is None:
+        return Layer(scope, None, False, {})
+    try:
+        raw = read_settings_file(path)
+    except SettingsError as error:
+        return Layer(scope, path, True, {}, error)
+    if raw is None:
+        return Layer(scope, path, False, {})
+    nested, written_as = migrate_v1(raw)
+    return Layer(scope, path, True, expand_env_vars(nested, env), None, written_as)
+
+
+def read_settings_file(path: Path) -> dict | None:
+    """The file's top-level object as written (no v1 mapping, no expansion); None when it does not exist."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise SettingsError(path, exc.strerror or type(exc).__name__) from None
+    return parse_settings_bytes(raw, path)
+
+
+def parse_settings_bytes(raw: bytes, path: Path) -> dict:
+    try:
+        text = jsonc.decode_utf8(raw)
+    except jsonc.JsoncError as exc:
+        raise _settings_error(path, exc) from None
+    return parse_settings_text(text, path)
+
+
+def _settings_error(path: Path, exc: jsonc.JsoncError) -> SettingsError:
+    reason = t(f"settingsfile.reason.{exc.code}", token=exc.token) if exc.code else exc.reason
+    return SettingsError(path, reason, exc.line, exc.column)
+
+
+def parse_settings_text(text: str, path: Path) -> dict:
+    """JSON with comments → the top-level object; empty text is `{}`. Raises SettingsError."""
+    try:
+        value = jsonc.loads(text, empty={})
+    except jsonc.JsoncError as exc:
+        raise _settings_error(path, exc) from None
+    if not isinstance(value, dict):
+        raise SettingsError(path, t("settingsfile.reason.not_object"))
+    return value
+
+
+def merge_layers(datas: Iterable[dict]) -> dict:
+    merged: dict = {}
+    for data in datas:
+        _merge_into(merged, data, top_level=True)
+    return merged
+
+
+def _merge_into(base: dict, over: Mapping, top_level: bool = False) -> None:
+    for key, value in over.items():
+        below = base.get(key)
+        if isinstance(value, dict) and isinstance(below, dict):
+            if top_level and key in _SHALLOW_MERGED:
+                base[key] = {**below, **copy.deepcopy(value)}
+            else:
+                _merge_into(below, value)
+        else:
+            base[key] = copy.deepcopy(value)
+
+
+# Qwen Code's pattern: `$NAME` (word characters) or `${anything but }}`.
+_VAR = re.compile(r"\$(?:(\w+)|\{([^}]+)\})")
+
+
+def expand_env_vars(value: Any, env: Mapping[str, str]) -> Any:
+    if isinstance(value, str):
+        def replace(match: re.Match[str]) -> str:
+            name = match.group(1) or match.group(2)
+            found = env.get(name)
+            return match.group(0) if found is None else found
+
+        return _VAR.sub(replace, value)
+    if isinstance(value, dict):
+        return {key: expand_env_vars(item, env) for key, item in value.items()}
+    if isinstance(value, list):
+        return [expand_env_vars(item, env) for item in value]
+    return value
+
+
+def migrate_v1(data: dict) -> tuple[dict, dict[str, str]]:
+    """Read flat v1 keys under their nested names (the nested key wins when a file has both)."""
+    nested = copy.deepcopy(data)
+    written_as: dict[str, str] = {}
+    for old, new in V1_KEYS.items():
+        if old not in nested:
+            continue
+        value = nested[old]
+        if old == "model":
+            if isinstance(value, str):
+                nested["model"] = {"name": value}
+                written_as[new] = old
+            continue
+        if get_dotted(nested, new) is not MISSING:
+            del nested[old]
+            continue
+        if _set_dotted_if_objects(nested, new, value):
+            del nested[old]
+            written_as[new] = old
+    return nested, written_as
+
+
+def _set_dotted_if_objects(data: dict, dotted: str, value: Any) -> bool:
+    """Set `dotted`, creating missing objects; False (nothing set) when an intermediate is not an object."""
+    *parents, last = dotted.split(".")
+    node = data
+    for part in parents:
+        child = node.setdefault(part, {})
+        if not isinstance(child, dict):
+            return False
+        node = child
+    node[last] = value
+    return True
+
+
+def get_dotted(data: dict, dotted: str) -> Any:
+    node: Any = data
+    for part in dotted.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return MISSING
+        node = node[part]
+    return node

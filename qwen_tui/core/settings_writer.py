@@ -1,14 +1,132 @@
-"""The one settings writer.
+"""The one settings writer: change only the keys asked in one settings.json layer, safely.
 
-API CONTRACT:
-    DELETE                               # sentinel value: remove the key
-    def update_settings(path: Path, changes: Mapping[str, Any]) -> None
-        # dotted keys → new values (or DELETE). Under `<path>.lock` (fileops.LockFile): read the raw file
-        # (JSON with comments; missing or empty file = {}), refuse (raise SettingsError, file untouched
-        # byte for byte) when it cannot be parsed, change only the keys asked (no $VAR expansion written
-        # back; a v1 flat alias of a changed key is removed so the new value is the one read), keep
-        # `$version` and every other key, copy the previous file to settings.json.orig, write atomically
-        # with 2-space indent and mode 0600 (dir 0700 when created). Raises fileops.FileOpError on I/O.
-    def update_layer(scope: Scope, changes, cwd: Path | None = None, env=None) -> Path
-        # resolves the layer's path with settings.layer_path and calls update_settings; returns the path.
+Under `<file>.lock` it re-reads the file, refuses (file untouched) when it does not parse, applies the
+changes to the raw content (no `$VAR` expansion written back), copies the old bytes to `<file>.orig`
+and replaces the file atomically (0600). Comments are lost on write, as with Qwen Code's own writer.
 """
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from qwen_tui.core import fileops
+from qwen_tui.core.i18n import t
+from qwen_tui.core.settings import (
+    MISSING,
+    V1_KEYS,
+    Scope,
+    SettingsError,
+    layer_path,
+    parse_settings_bytes,
+)
+
+
+class _Delete:
+    def __repr__(self) -> str:
+        return "DELETE"
+
+
+DELETE: Any = _Delete()
+
+
+def update_settings(path: Path, changes: Mapping[str, Any]) -> None:
+    """Apply `changes` (dotted key → value or DELETE) to the settings file at `path`."""
+    path = Path(path)
+    if not path.parent.exists():
+        fileops.ensure_private_dir(path.parent)
+    with fileops.LockFile(path.with_name(path.name + ".lock")):
+        old_bytes = _read_bytes(path)
+        data = {} if old_bytes is None else parse_settings_bytes(old_bytes, path)
+        new_data = copy.deepcopy(data)
+        for dotted, value in changes.items():
+            _apply(new_data, dotted, value, path)
+        if new_data == data:
+            return  # nothing to change: keep the file (and its comments) as it is, or absent
+        if old_bytes is not None:
+            fileops.atomic_write(path.with_name(path.name + ".orig"), old_bytes)
+        fileops.atomic_write(path, _dump(new_data))
+
+
+def update_layer(
+    scope: Scope, changes: Mapping[str, Any], cwd: Path | None = None, env: Mapping[str, str] | None = None
+) -> Path:
+    path = layer_path(scope, cwd, env)
+    if path is None:
+        raise fileops.FileOpError(t("settingsfile.no_workspace_layer"))
+    update_settings(path, changes)
+    return path
+
+
+def _read_bytes(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise fileops.FileOpError(t("settingsfile.cannot_read", path=path, reason=exc.strerror or exc)) from None
+
+
+def _dump(data: dict) -> bytes:
+    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        # A lone surrogate (legal as a JSON `\ud800` escape) has no UTF-8 form: keep it escaped.
+        return (json.dumps(data, indent=2, ensure_ascii=True) + "\n").encode("ascii")
+
+
+def _apply(data: dict, dotted: str, value: Any, path: Path) -> None:
+    parts = dotted.split(".")
+    if not all(parts):
+        raise ValueError(f"invalid settings key {dotted!r}")
+    _drop_v1_aliases(data, dotted)
+    if value is DELETE:
+        _delete(data, parts)
+        return
+    node = data
+    for depth, part in enumerate(parts[:-1]):
+        child = node.get(part, MISSING)
+        if child is MISSING:
+            child = node[part] = {}
+        elif not isinstance(child, dict):
+            raise SettingsError(
+                path,
+                t("settingsfile.reason.not_an_object", key=dotted, parent=".".join(parts[: depth + 1])),
+            )
+        node = child
+    node[parts[-1]] = value
+
+
+def _drop_v1_aliases(data: dict, dotted: str) -> None:
+    """Remove flat v1 keys read as `dotted` (or below it), so the value written is the one read.
+
+    A v1 `"model": "name"` string becomes `{"name": ...}` rather than vanishing, so setting e.g.
+    `model.baseUrl` keeps the model name.
+    """
+    for old, new in V1_KEYS.items():
+        if old == "model":
+            if (dotted == "model" or dotted.startswith("model.")) and isinstance(data.get("model"), str):
+                data["model"] = {"name": data["model"]}
+        elif new == dotted or new.startswith(dotted + "."):
+            data.pop(old, None)
+
+
+def _delete(data: dict, parts: list[str]) -> None:
+    """Remove the key and every object its removal leaves empty."""
+    trail = [data]
+    for part in parts[:-1]:
+        child = trail[-1].get(part)
+        if not isinstance(child, dict):
+            return
+        trail.append(child)
+    if parts[-1] not in trail[-1]:
+        return
+    del trail[-1][parts[-1]]
+    for depth in range(len(parts) - 1, 0, -1):
+        if trail[depth]:
+            break
+        del trail[depth - 1][parts[depth - 1]]

@@ -1,0 +1,38 @@
+# The two commands of the README: `make run` starts the app, `make test` runs the whole suite.
+# Each creates .venv and installs what it needs; `make test` also installs the Debian packages the real-part
+# tests use (tmux, dbus, gnome-keyring, libsecret-tools) when they are missing and it runs as root.
+PYTHON ?= python3
+VENV := .venv
+STAMP := $(VENV)/.installed
+
+.PHONY: run test test-unit test-ui test-e2e system-deps bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(VENV)/bin/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(VENV)/bin/qwen-tui
+
+system-deps:
+	bash .ci/system-deps
+
+test: $(STAMP) system-deps
+	$(VENV)/bin/python -m pytest
+
+test-unit: $(STAMP)
+	$(VENV)/bin/python -m pytest tests/unit
+
+test-ui: $(STAMP)
+	$(VENV)/bin/python -m pytest tests/ui
+
+test-e2e: $(STAMP) system-deps
+	$(VENV)/bin/python -m pytest tests/e2e
+
+bench: $(STAMP) system-deps
+	$(VENV)/bin/python bench/startup.py
+
+clean:
+	rm -rf $(VENV) dist build .pytest_cache

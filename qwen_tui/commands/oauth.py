@@ -1,0 +1,153 @@
+"""`qwen-tui auth login --method qwen-oauth`, `auth token`, `auth logout`: plain text, no TTY needed.
+
+Messages go to stderr (stdout carries only the token of `auth token`), each through `t()`. Ctrl+C ends
+with exit code 130 and no traceback.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from collections.abc import Mapping
+
+from qwen_tui.core.fileops import FileOpError
+from qwen_tui.core.i18n import t
+from qwen_tui.core.oauth.credentials import preferred_store
+
+SELECTED_TYPE_KEY = "security.auth.selectedType"
+MODEL_KEY = "model.name"
+QWEN_OAUTH = "qwen-oauth"
+QWEN_OAUTH_MODEL = "coder-model"
+EXIT_INTERRUPTED = 130
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def login(no_browser: bool = False, env: Mapping[str, str] | None = None, store: str | None = None) -> int:
+    """Run the device flow; on success save the credentials and select Qwen OAuth in the user settings.
+
+    `store` is "file" (Qwen Code's oauth_creds.json) or "keyring"; None: qwen-tui's `oauth_store` preference.
+    Changing the preference later is `credentials.move_credentials`, which keeps a single copy.
+    """
+    env = os.environ if env is None else env
+    try:
+        return asyncio.run(_login(no_browser, env, store or preferred_store(env)))
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
+
+
+async def _login(no_browser: bool, env: Mapping[str, str], store: str) -> int:
+    from qwen_tui.core.oauth import device_flow as flow
+    from qwen_tui.core.oauth.browser import open_url
+
+    async for event in flow.DeviceFlow(env).run():
+        if isinstance(event, flow.DeviceCodeIssued):
+            url = event.verification_uri_complete or event.verification_uri
+            _say(t("oauth.login.visit", url=url))
+            _say(t("oauth.login.code", code=event.user_code))  # RFC 8628 §3.3.1: always show the code
+            if not no_browser and open_url(url, env):
+                _say(t("oauth.login.browser_opened"))
+            minutes = max(1, round((event.expires_at - _now()) / 60))
+            _say(t("oauth.login.waiting", minutes=minutes))
+        elif isinstance(event, flow.SlowedDown):
+            _say(t("oauth.login.slowed_down", seconds=_seconds(event.new_interval)))
+        elif isinstance(event, flow.NetworkRetry):
+            _say(t("oauth.login.network_retry", reason=event.reason, seconds=_seconds(event.delay)))
+        elif isinstance(event, flow.Success):
+            return _signed_in(event.credentials, env, store)
+        elif isinstance(event, flow.Denied):
+            _say(t("oauth.login.denied"))
+            return 1
+        elif isinstance(event, flow.Expired):
+            _say(t("oauth.login.expired"))
+            return 1
+        elif isinstance(event, flow.Refused):
+            _say(t("oauth.login.refused", description=event.error_description or event.error))
+            return 1
+        elif isinstance(event, flow.Failed):
+            _say(t("oauth.login.failed", reason=event.reason))
+            return 1
+    return 1
+
+
+def _signed_in(creds: object, env: Mapping[str, str], store: str) -> int:
+    from qwen_tui.core.oauth.credentials import save_credentials
+    from qwen_tui.core.settings import MISSING, Scope, SettingsError, load_settings
+    from qwen_tui.core.settings_writer import update_layer
+
+    try:
+        saved = save_credentials(creds, store, env)  # type: ignore[arg-type]
+    except FileOpError as exc:
+        _say(t("oauth.login.save_failed", reason=exc))
+        return 1
+    warning = getattr(saved, "warning", None)
+    if warning:
+        _say(warning)
+    try:
+        user = load_settings(env=env).layer(Scope.USER)
+        if user.error is not None:
+            raise user.error
+        changes: dict[str, object] = {SELECTED_TYPE_KEY: QWEN_OAUTH}
+        if user.get(MODEL_KEY) in (MISSING, None, ""):
+            changes[MODEL_KEY] = QWEN_OAUTH_MODEL
+        update_layer(Scope.USER, changes, env=env)
+    except (SettingsError, FileOpError) as exc:
+        _say(t("oauth.login.settings_failed", reason=exc))
+        return 1
+    _say(t("oauth.login.success", location=saved.location))
+    return 0
+
+
+def token(env: Mapping[str, str] | None = None) -> int:
+    """Print a valid access token on stdout, refreshing it first when it is (nearly) expired."""
+    from qwen_tui.core.oauth.refresh import RefreshError, SignedOut, get_valid_credentials
+
+    try:
+        creds = get_valid_credentials(env)
+    except SignedOut as exc:
+        _say(str(exc))
+        return 1
+    except RefreshError as exc:
+        _say(t("oauth.token.refresh_failed", reason=exc))
+        return 1
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
+    print(creds.access_token, flush=True)
+    return 0
+
+
+def logout(env: Mapping[str, str] | None = None) -> int:
+    """Remove the credentials (file and keyring) and unselect Qwen OAuth if the user layer selected it."""
+    from qwen_tui.core.oauth.credentials import delete_credentials
+    from qwen_tui.core.settings import Scope, SettingsError, load_settings
+    from qwen_tui.core.settings_writer import DELETE, update_layer
+
+    env = os.environ if env is None else env
+    try:
+        removed = delete_credentials(env)
+        user = load_settings(env=env).layer(Scope.USER)
+        if user.error is not None:
+            raise user.error
+        if user.get(SELECTED_TYPE_KEY) == QWEN_OAUTH:
+            update_layer(Scope.USER, {SELECTED_TYPE_KEY: DELETE}, env=env)
+    except (SettingsError, FileOpError) as exc:
+        _say(t("oauth.logout.failed", reason=exc))
+        return 1
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
+    _say(t("oauth.logout.done") if removed else t("oauth.logout.none"))
+    return 0
+
+
+def _now() -> float:
+    import time
+
+    return time.time()
+
+
+def _seconds(value: float) -> str:
+    return f"{value:g}"
+

@@ -1,0 +1,95 @@
+"""JSON with comments, as Qwen Code reads settings.json (`//` and `/* */` outside strings).
+
+Comments are blanked with spaces rather than cut out, so the JSON parser's line/column of an error
+points at the same place in the file the user edits.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from typing import Any
+
+# A string literal (kept as is), a line comment, or a closed block comment. An unclosed `/*` matches
+# nothing and is left for the JSON parser to reject at its exact position.
+_TOKEN = re.compile(r'"(?:\\.|[^"\\\n])*"|//[^\n\r]*|/\*[\s\S]*?\*/')
+_BOM = "\ufeff"
+
+
+class JsoncError(ValueError):
+    """Why a text is not JSON with comments; `line`/`column` are 1-based, None when unknown.
+
+    `code` names our own reasons (`not_finite` with `token`, `too_deep`, `invalid_utf8`) so callers can
+    translate them; None means `reason` is the JSON parser's own message.
+    """
+
+    def __init__(
+        self, reason: str, line: int | None = None, column: int | None = None,
+        code: str | None = None, token: str = "",
+    ) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.line = line
+        self.column = column
+        self.code = code
+        self.token = token
+
+
+def _blank(match: re.Match[str]) -> str:
+    token = match.group(0)
+    if token.startswith('"'):
+        return token
+    return "".join(char if char in "\r\n" else " " for char in token)
+
+
+def strip_comments(text: str) -> str:
+    """`text` with every comment replaced by spaces (line breaks kept)."""
+    return _TOKEN.sub(_blank, text)
+
+
+class _NotFinite(Exception):
+    def __init__(self, token: str) -> None:
+        self.token = token
+
+
+def _reject_constant(token: str) -> Any:
+    raise _NotFinite(token)
+
+
+def _parse_float(token: str) -> float:
+    value = float(token)
+    if not math.isfinite(value):  # e.g. 1e400: Python would make it inf and later write invalid JSON
+        raise _NotFinite(token)
+    return value
+
+
+def loads(text: str, empty: Any = None) -> Any:
+    """Parse JSON with comments; a text of only whitespace/comments gives `empty`. Raises JsoncError."""
+    if text.startswith(_BOM):
+        text = text[1:]
+    stripped = strip_comments(text)
+    if not stripped.strip(" \t\r\n"):
+        return empty
+    try:
+        return json.loads(stripped, parse_constant=_reject_constant, parse_float=_parse_float)
+    except json.JSONDecodeError as exc:
+        raise JsoncError(exc.msg, exc.lineno, exc.colno) from None
+    except _NotFinite as exc:
+        token = exc.token[:40]
+        raise JsoncError(f"{token} is not a finite JSON number", code="not_finite", token=token) from None
+    except RecursionError:
+        raise JsoncError("nested too deeply", code="too_deep") from None
+
+
+def decode_utf8(raw: bytes) -> str:
+    """Decode `raw` as UTF-8 (a BOM is dropped); raises JsoncError at the first invalid byte."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line_start = raw.rfind(b"\n", 0, exc.start) + 1
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = len(raw[line_start:exc.start].decode("utf-8", "replace")) + 1
+        raise JsoncError("invalid UTF-8", line, column, code="invalid_utf8") from None

@@ -1,0 +1,36 @@
+"""Whether to open a browser for the verification URL — Qwen Code's rules — and opening it."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping
+
+_SSH_VARIABLES = ("SSH_CONNECTION", "SSH_CLIENT", "SSH_TTY")
+_DISPLAY_VARIABLES = ("DISPLAY", "WAYLAND_DISPLAY", "MIR_SOCKET")
+
+
+def can_open_browser(env: Mapping[str, str] | None = None, platform: str = sys.platform) -> bool:
+    """False where a browser cannot (or should not) appear: the URL is then only printed."""
+    env = os.environ if env is None else env
+    if env.get("NO_BROWSER") or env.get("CI"):
+        return False
+    if env.get("DEBIAN_FRONTEND") == "noninteractive" or env.get("BROWSER") == "www-browser":
+        return False
+    if any(env.get(name) for name in _SSH_VARIABLES):
+        return False
+    if platform.startswith("linux") and not any(env.get(name) for name in _DISPLAY_VARIABLES):
+        return False
+    return True
+
+
+def open_url(url: str, env: Mapping[str, str] | None = None) -> bool:
+    """Open `url` in the user's browser when allowed; True if a browser accepted it."""
+    if not can_open_browser(env):
+        return False
+    import webbrowser
+
+    try:
+        return webbrowser.open(url, new=2)
+    except webbrowser.Error:
+        return False

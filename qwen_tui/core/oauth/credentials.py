@@ -1,0 +1,309 @@
+"""Qwen OAuth credentials, stored exactly as Qwen Code stores them, or (by choice) in the OS keyring.
+
+The file `<QWEN_HOME>/oauth_creds.json` is shared with the `qwen` CLI: 2-space JSON with `access_token,
+refresh_token, token_type, resource_url, expiry_date` (epoch milliseconds), written atomically with mode
+0600 in a 0700 directory. Only one copy ever exists: saving to one store removes the other, because
+refresh tokens rotate and two copies would diverge.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, Protocol
+
+from qwen_tui.core import fileops, paths
+
+DEFAULT_API_BASE = "https://dashscope.aliyuncs.com/compatible-mode/v1"
+# A token counts as expired this long before its expiry date (Qwen Code's margin).
+EXPIRY_MARGIN_MS = 30_000
+KEYRING_NAME = "qwen-oauth-creds"
+INVALID_SUFFIX = ".invalid"
+
+
+class StoreKind(StrEnum):
+    FILE = "file"
+    KEYRING = "keyring"
+
+
+@dataclass(frozen=True)
+class Credentials:
+    access_token: str = field(repr=False)
+    refresh_token: str = field(repr=False)
+    token_type: str
+    resource_url: str | None
+    expiry_date: int | float  # epoch milliseconds, as Qwen Code writes it
+
+    def needs_refresh(self, now: float | None = None) -> bool:
+        """True from 30 s before the expiry date on (`now` in epoch seconds)."""
+        now_ms = (time.time() if now is None else now) * 1000
+        return now_ms >= self.expiry_date - EXPIRY_MARGIN_MS
+
+    def to_json_text(self) -> str:
+        data: dict[str, Any] = {
+            "access_token": self.access_token,
+            "refresh_token": self.refresh_token,
+            "token_type": self.token_type,
+        }
+        if self.resource_url is not None:  # Qwen Code's JSON.stringify drops an undefined resource_url
+            data["resource_url"] = self.resource_url
+        data["expiry_date"] = self.expiry_date
+        return json.dumps(data, indent=2, ensure_ascii=False)
+
+    @classmethod
+    def from_json_text(cls, text: str) -> Credentials | None:
+        """None unless the text is an object whose first three fields are strings and expiry_date a number
+        (the same test Qwen Code applies before trusting the file)."""
+        try:
+            data = json.loads(text)
+        except ValueError:
+            return None
+        if not isinstance(data, dict):
+            return None
+        strings = [data.get(k) for k in ("access_token", "refresh_token", "token_type")]
+        expiry = data.get("expiry_date")
+        if not all(isinstance(s, str) for s in strings):
+            return None
+        if isinstance(expiry, bool) or not isinstance(expiry, (int, float)):
+            return None
+        resource = data.get("resource_url")
+        return cls(*strings, resource if isinstance(resource, str) else None, expiry)  # type: ignore[arg-type]
+
+    @classmethod
+    def from_token_response(
+        cls, payload: Mapping[str, Any], now: float, previous: Credentials | None = None
+    ) -> Credentials | None:
+        """Credentials from a token endpoint answer; None when it carries no access token.
+
+        A refresh that returns no refresh token or no resource_url keeps the previous ones.
+        """
+        access = payload.get("access_token")
+        if not isinstance(access, str) or not access:
+            return None
+        refresh = payload.get("refresh_token")
+        if not isinstance(refresh, str) or not refresh:
+            refresh = previous.refresh_token if previous else ""
+        resource = payload.get("resource_url")
+        if not isinstance(resource, str) or not resource:
+            resource = previous.resource_url if previous else None
+        token_type = payload.get("token_type")
+        expires_in = payload.get("expires_in")
+        if isinstance(expires_in, bool) or not isinstance(expires_in, (int, float)):
+            expires_in = 3600  # the server always sends it; an hour is the usual lifetime if not
+        return cls(
+            access_token=access,
+            refresh_token=refresh,
+            token_type=token_type if isinstance(token_type, str) and token_type else "Bearer",
+            resource_url=resource,
+            expiry_date=int(now * 1000 + expires_in * 1000),
+        )
+
+
+def api_base(creds: Credentials | None) -> str:
+    """The OpenAI-compatible base URL to use with these credentials."""
+    url = (creds.resource_url or "").strip() if creds else ""
+    if not url:
+        return DEFAULT_API_BASE
+    if "://" not in url:
+        url = f"https://{url}"
+    url = url.rstrip("/")
+    return url if url.endswith("/v1") else f"{url}/v1"
+
+
+Location = Path | str  # a file path, or the keyring entry's name
+
+
+class CredentialStore(Protocol):
+    kind: StoreKind
+    location: Location
+
+    def read_text(self) -> str | None:
+        """The stored text exactly as stored, None when there is none."""
+
+    def write(self, creds: Credentials) -> None: ...
+
+    def delete(self) -> None: ...
+
+    def set_aside(self) -> Location | None:
+        """Keep rejected credentials under an `.invalid` name instead of deleting them."""
+
+
+class FileStore:
+    kind = StoreKind.FILE
+
+    def __init__(self, env: Mapping[str, str]) -> None:
+        self.location: Path = paths.oauth_creds_path(env)
+
+    def read_text(self) -> str | None:
+        try:
+            return self.location.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return None
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = getattr(exc, "strerror", None) or "not UTF-8 text"
+            raise fileops.FileOpError(f"cannot read {self.location}: {reason}") from None
+
+    def write(self, creds: Credentials) -> None:
+        fileops.ensure_private_dir(self.location.parent)
+        fileops.atomic_write(self.location, creds.to_json_text().encode("utf-8"))
+
+    def delete(self) -> None:
+        try:
+            self.location.unlink()
+        except FileNotFoundError:
+            pass
+        except OSError as exc:
+            raise fileops.FileOpError(f"cannot remove {self.location}: {exc.strerror or exc}") from None
+
+    def set_aside(self) -> Path | None:
+        target = self.location.with_name(self.location.name + INVALID_SUFFIX)
+        try:
+            os.replace(self.location, target)
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise fileops.FileOpError(f"cannot rename {self.location}: {exc.strerror or exc}") from None
+        return target
+
+
+class KeyringStore:
+    """The same JSON text kept as one secret by `qwen_tui.core.secrets.SecretStore`."""
+
+    kind = StoreKind.KEYRING
+
+    def __init__(self, env: Mapping[str, str]) -> None:
+        from qwen_tui.core.secrets import SecretStore
+
+        self._secrets = SecretStore(env)
+        self.location: str = KEYRING_NAME
+        self.warning: str | None = None  # set when SecretStore fell back to its plain file
+
+    def read_text(self) -> str | None:
+        return self._secrets.get(KEYRING_NAME).value
+
+    def write(self, creds: Credentials) -> None:
+        self.warning = self._secrets.set(KEYRING_NAME, creds.to_json_text()).warning
+
+    def delete(self) -> None:
+        self._secrets.delete(KEYRING_NAME)
+
+    def set_aside(self) -> str | None:
+        text = self.read_text()
+        if text is None:
+            return None
+        self._secrets.set(KEYRING_NAME + INVALID_SUFFIX, text)
+        self._secrets.delete(KEYRING_NAME)
+        return KEYRING_NAME + INVALID_SUFFIX
+
+
+def creds_lock(env: Mapping[str, str]) -> fileops.LockFile:
+    """Qwen Code's `oauth_creds.lock`, beside the credentials file (its 0700 directory created if needed)."""
+    lock_path = paths.oauth_lock_path(env)
+    fileops.ensure_private_dir(lock_path.parent)
+    return fileops.LockFile(lock_path)
+
+
+def open_store(kind: StoreKind | str, env: Mapping[str, str] | None = None) -> CredentialStore:
+    env = os.environ if env is None else env
+    return KeyringStore(env) if StoreKind(kind) is StoreKind.KEYRING else FileStore(env)
+
+
+def preferred_store(env: Mapping[str, str] | None = None) -> StoreKind:
+    """qwen-tui's `oauth_store` preference (`QWEN_TUI_OAUTH_STORE`, else tui.json), read cheaply; "file"
+    when unset or unreadable, since Qwen Code's file is what the `qwen` CLI can use."""
+    from qwen_tui.core.prefs import PrefsError, read_prefs_file
+
+    env = os.environ if env is None else env
+    value = env.get("QWEN_TUI_OAUTH_STORE")
+    if not value:
+        try:
+            value = read_prefs_file(paths.tui_prefs_path(env)).get("oauth_store")
+        except PrefsError:
+            value = None
+    return StoreKind.KEYRING if value == StoreKind.KEYRING else StoreKind.FILE
+
+
+def active_store(env: Mapping[str, str] | None = None) -> CredentialStore | None:
+    """The store holding the credentials: the file when it exists, else the keyring when the preference
+    says keyring and it has them. File users thus never wait for a keyring probe (`status` stays fast)."""
+    env = os.environ if env is None else env
+    file_store = FileStore(env)
+    if file_store.location.exists():
+        return file_store
+    if preferred_store(env) is not StoreKind.KEYRING:
+        return None
+    keyring_store = KeyringStore(env)
+    return keyring_store if keyring_store.read_text() is not None else None
+
+
+def load_credentials(env: Mapping[str, str] | None = None) -> tuple[Credentials | None, Location | None]:
+    """The stored credentials and where they are; (None, location) when present but unusable."""
+    store = active_store(env)
+    if store is None:
+        return None, None
+    try:
+        text = store.read_text()
+    except fileops.FileOpError:
+        return None, store.location
+    return (Credentials.from_json_text(text) if text is not None else None), store.location
+
+
+def save_credentials(
+    creds: Credentials, kind: StoreKind | str = StoreKind.FILE, env: Mapping[str, str] | None = None
+) -> CredentialStore:
+    """Store new credentials (after a sign-in) and remove any copy held by the other store."""
+    env = os.environ if env is None else env
+    kind = StoreKind(kind)
+    target = open_store(kind, env)
+    other = StoreKind.FILE if kind is StoreKind.KEYRING else StoreKind.KEYRING
+    with creds_lock(env):
+        target.write(creds)
+        open_store(other, env).delete()
+    return target
+
+
+def move_credentials(kind: StoreKind | str, env: Mapping[str, str] | None = None) -> bool:
+    """Move the credentials to the `kind` store (one copy only); False when there were none to move."""
+    env = os.environ if env is None else env
+    kind = StoreKind(kind)
+    source = open_store(StoreKind.KEYRING if kind is StoreKind.FILE else StoreKind.FILE, env)
+    with creds_lock(env):
+        text = source.read_text()
+        creds = Credentials.from_json_text(text) if text is not None else None
+        if creds is None:
+            return False
+        open_store(kind, env).write(creds)
+        source.delete()
+    return True
+
+
+def switch_store(kind: StoreKind | str, env: Mapping[str, str] | None = None) -> bool:
+    """Make `kind` the preferred store (tui.json `oauth_store`) and move the credentials there.
+
+    The preference is saved first, so an unreadable tui.json (PrefsError) stops before anything moves.
+    """
+    from qwen_tui.core.prefs import save_prefs
+
+    env = os.environ if env is None else env
+    save_prefs({"oauth_store": str(StoreKind(kind))}, env)
+    return move_credentials(kind, env)
+
+
+def delete_credentials(env: Mapping[str, str] | None = None, *, include_keyring: bool = True) -> bool:
+    """Remove the credentials from the file and (unless told not to) the keyring. True if any existed."""
+    env = os.environ if env is None else env
+    stores: list[CredentialStore] = [FileStore(env)]
+    if include_keyring:
+        stores.append(KeyringStore(env))
+    removed = False
+    with creds_lock(env):
+        for store in stores:
+            if store.read_text() is not None:
+                removed = True
+            store.delete()
+    return removed

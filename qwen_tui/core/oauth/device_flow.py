@@ -1,0 +1,267 @@
+"""The RFC 8628 device authorization flow against Qwen's endpoints, with PKCE S256.
+
+`DeviceFlow(env).run()` is an async generator of typed events; the last one is always a result
+(`Success`, `Denied`, `Expired`, `Refused`, `Failed`). It never prints and never touches the UI: the
+CLI prints the events, a Textual widget can post them as messages. Cancelling the consuming task (or
+closing the generator) stops it at once; no request is sent after that.
+
+Polling follows RFC 8628 §3.5: at least `interval` seconds (5 when the server gives none) between the
+end of one poll and the next; `slow_down` (HTTP 400, or 429 as Qwen sends it) adds 5 s to this and every
+later wait; `authorization_pending` continues; any other error stops at once; the flow ends by itself at
+`expires_in`; timeouts and connection errors back off exponentially, still bounded by `expires_in`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+import os
+import secrets
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from qwen_tui.core.i18n import t
+from qwen_tui.core.oauth import protocol
+from qwen_tui.core.oauth.credentials import Credentials
+
+DEFAULT_INTERVAL_S = 5.0  # RFC 8628 §3.2
+SLOW_DOWN_STEP_S = 5.0  # RFC 8628 §3.5
+MAX_NETWORK_BACKOFF_S = 60.0
+REQUEST_TIMEOUT_S = 30.0
+
+
+# ---- events ---------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class DeviceCodeIssued:
+    user_code: str
+    verification_uri: str
+    verification_uri_complete: str | None
+    expires_at: float  # epoch seconds (wall clock), for a countdown
+    interval: float
+
+
+@dataclass(frozen=True)
+class Polling:
+    attempt: int  # 1 for the first poll
+
+
+@dataclass(frozen=True)
+class SlowedDown:
+    new_interval: float
+
+
+@dataclass(frozen=True)
+class NetworkRetry:
+    delay: float  # seconds until the next poll
+    reason: str
+
+
+@dataclass(frozen=True)
+class Success:
+    credentials: Credentials
+
+
+@dataclass(frozen=True)
+class Denied:
+    pass
+
+
+@dataclass(frozen=True)
+class Expired:
+    pass
+
+
+@dataclass(frozen=True)
+class Refused:
+    """The server said no: its `error` and `error_description`, verbatim."""
+
+    error: str
+    error_description: str
+
+
+@dataclass(frozen=True)
+class Failed:
+    reason: str  # one line, no secrets
+
+
+Progress = DeviceCodeIssued | Polling | SlowedDown | NetworkRetry
+Result = Success | Denied | Expired | Refused | Failed
+Event = Progress | Result
+
+
+# ---- PKCE ----------------------------------------------------------------------------------------
+
+def new_code_verifier() -> str:
+    """base64url of 32 random bytes, without padding: 43 characters."""
+    return base64.urlsafe_b64encode(secrets.token_bytes(32)).rstrip(b"=").decode("ascii")
+
+
+def code_challenge(verifier: str) -> str:
+    from authlib.oauth2.rfc7636 import create_s256_code_challenge
+
+    return create_s256_code_challenge(verifier)
+
+
+# ---- the flow ------------------------------------------------------------------------------------
+
+class DeviceFlow:
+    def __init__(
+        self,
+        env: Mapping[str, str] | None = None,
+        *,
+        default_interval: float = DEFAULT_INTERVAL_S,
+        slow_down_step: float = SLOW_DOWN_STEP_S,
+        request_timeout: float = REQUEST_TIMEOUT_S,
+        clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], float] = time.time,
+        sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
+    ) -> None:
+        env = os.environ if env is None else env
+        self.base_url = protocol.base_url(env)
+        self.default_interval = default_interval
+        self.slow_down_step = slow_down_step
+        self.request_timeout = request_timeout
+        self._clock = clock
+        self._wall_clock = wall_clock
+        self._sleep = sleep
+
+    async def run(self) -> AsyncIterator[Event]:
+        import httpx
+
+        verifier = new_code_verifier()
+        # trust_env stays on (httpx's default): HTTPS_PROXY, NO_PROXY and SSL_CERT_FILE apply.
+        async with httpx.AsyncClient(timeout=self.request_timeout, headers=protocol.JSON_HEADERS) as client:
+            issued = await self._request_device_code(client, verifier)
+            if not isinstance(issued, tuple):
+                yield issued
+                return
+            device_code, expires_in, event = issued
+            deadline = self._clock() + expires_in
+            yield event
+            # aclosing: when our consumer closes us, the inner poller is closed at once too.
+            async with contextlib.aclosing(self._poll(client, device_code, verifier, event.interval, deadline)) as polls:
+                async for polled in polls:
+                    yield polled
+
+    async def _request_device_code(self, client: Any, verifier: str) -> tuple[str, float, DeviceCodeIssued] | Result:
+        import httpx
+
+        form = {
+            "client_id": protocol.CLIENT_ID,
+            "scope": protocol.SCOPE,
+            "code_challenge": code_challenge(verifier),
+            "code_challenge_method": "S256",
+        }
+        try:
+            response = await client.post(
+                self.base_url + protocol.DEVICE_CODE_PATH, data=form, headers={"x-request-id": str(uuid.uuid4())}
+            )
+        except httpx.TimeoutException:
+            return Failed(t("oauth.error.timeout", url=self.base_url))
+        except httpx.HTTPError as exc:
+            return Failed(t("oauth.error.network", url=self.base_url, reason=_exception_reason(exc)))
+        error = protocol.oauth_error(response.status_code, response.text)
+        if error is not None:
+            return Refused(error.error, error.description)
+        if response.status_code in (401, 403):
+            return Refused(f"http_{response.status_code}", protocol.first_line(response.text))
+        if response.status_code != 200:
+            return Failed(t("oauth.error.http_status", status=response.status_code))
+        body = protocol.parse_json_object(response.text)
+        if body is None:
+            return Failed(t("oauth.error.not_json"))
+        fields = [body.get(name) for name in ("device_code", "user_code", "verification_uri")]
+        if not all(isinstance(value, str) and value for value in fields):
+            return Failed(t("oauth.error.incomplete_device_answer"))
+        device_code, user_code, uri = fields
+        complete = body.get("verification_uri_complete")
+        expires_in = _positive_number(body.get("expires_in"), 600.0)
+        interval = _positive_number(body.get("interval"), self.default_interval)
+        event = DeviceCodeIssued(
+            user_code=user_code,
+            verification_uri=uri,
+            verification_uri_complete=complete if isinstance(complete, str) and complete else None,
+            expires_at=self._wall_clock() + expires_in,
+            interval=interval,
+        )
+        return device_code, expires_in, event
+
+    async def _poll(
+        self, client: Any, device_code: str, verifier: str, interval: float, deadline: float
+    ) -> AsyncIterator[Event]:
+        import httpx
+
+        form = {
+            "grant_type": protocol.DEVICE_GRANT,
+            "client_id": protocol.CLIENT_ID,
+            "device_code": device_code,
+            "code_verifier": verifier,
+        }
+        wait = interval
+        network_delay = 0.0
+        attempt = 0
+        while True:
+            now = self._clock()
+            if now + wait >= deadline:
+                # The code dies before the next allowed poll: wait out its life, then stop by ourselves.
+                await self._sleep(max(0.0, deadline - now))
+                yield Expired()
+                return
+            await self._sleep(wait)
+            attempt += 1
+            yield Polling(attempt)
+            try:
+                response = await client.post(self.base_url + protocol.TOKEN_PATH, data=form)
+            except httpx.HTTPError as exc:
+                if not isinstance(exc, (httpx.TimeoutException, httpx.TransportError)):
+                    yield Failed(t("oauth.error.network", url=self.base_url, reason=_exception_reason(exc)))
+                    return
+                network_delay = min(max(interval, network_delay * 2), MAX_NETWORK_BACKOFF_S)
+                wait = network_delay
+                yield NetworkRetry(network_delay, _exception_reason(exc))
+                continue
+            network_delay = 0.0
+            body = protocol.parse_json_object(response.text)
+            if response.status_code == 200 and body is not None:
+                creds = Credentials.from_token_response(body, self._wall_clock())
+                yield Success(creds) if creds else Failed(t("oauth.error.no_access_token"))
+                return
+            error = protocol.oauth_error(response.status_code, response.text)
+            if error is None:
+                reason = t("oauth.error.not_json") if response.status_code == 200 else t(
+                    "oauth.error.http_status", status=response.status_code
+                )
+                yield Failed(reason)
+                return
+            if error.error == "authorization_pending":
+                wait = interval
+            elif error.error == "slow_down":
+                interval += self.slow_down_step
+                wait = interval
+                yield SlowedDown(interval)
+            elif error.error == "access_denied":
+                yield Denied()
+                return
+            elif error.error == "expired_token":
+                yield Expired()
+                return
+            else:
+                yield Refused(error.error, error.description)
+                return
+
+
+def _positive_number(value: object, default: float) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+        return default
+    return float(value)
+
+
+def _exception_reason(exc: Exception) -> str:
+    """One line naming the failure without echoing request bodies (they hold the device code)."""
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__

@@ -1,0 +1,111 @@
+"""Valid Qwen OAuth credentials on demand: refresh under Qwen Code's lock, compare-and-swap on write.
+
+Several processes (qwen-tui, the `qwen` CLI) share one credentials file and one refresh token, which
+the server may rotate. So a refresh happens only under `oauth_creds.lock`, after re-reading the file
+(another process may have refreshed already), and the result is written only if the file still holds
+what we read: old Qwen Code versions delete the lock on exit even when it is not theirs, so the lock
+alone does not guarantee we are the only writer.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Mapping
+
+from qwen_tui.core import fileops
+from qwen_tui.core.i18n import t
+from qwen_tui.core.oauth import protocol
+from qwen_tui.core.oauth.credentials import CredentialStore, Credentials, active_store, creds_lock
+
+
+class SignedOut(Exception):
+    """There is no usable Qwen OAuth sign-in; the message (one line) says why and what to do."""
+
+
+class RefreshError(Exception):
+    """The refresh could not be done now (network, server error, lock): the sign-in may still be fine."""
+
+
+def get_valid_credentials(
+    env: Mapping[str, str] | None = None, *, clock: Callable[[], float] = time.time
+) -> Credentials:
+    """Credentials whose access token is valid for at least 30 s more, refreshing them if needed.
+
+    Raises SignedOut (nothing stored, unusable, or the refresh token was rejected) or RefreshError.
+    Blocking: the lock waits with time.sleep, so async callers use `asyncio.to_thread`.
+    """
+    env = os.environ if env is None else env
+    store = active_store(env)
+    if store is None:
+        raise SignedOut(t("oauth.signed_out.none"))
+    creds = _parse(store, _read(store))
+    if not creds.needs_refresh(clock()):
+        return creds
+    try:
+        with creds_lock(env):
+            seen = _read(store)
+            creds = _parse(store, seen)
+            if not creds.needs_refresh(clock()):
+                return creds  # another process refreshed while we waited for the lock
+            fresh = _refresh(creds, env, clock)
+            current = _read(store)
+            if current != seen:
+                # Someone wrote meanwhile (our lock was removed under us): theirs wins over ours.
+                theirs = Credentials.from_json_text(current) if current is not None else None
+                if theirs is not None:
+                    return theirs
+                if fresh is None:
+                    raise SignedOut(t("oauth.signed_out.none"))
+                return fresh  # their file is unreadable: never clobber it; use ours for this call only
+            if fresh is None:
+                moved_to = store.set_aside()
+                raise SignedOut(t("oauth.signed_out.rejected", location=moved_to or store.location))
+            store.write(fresh)
+            return fresh
+    except fileops.FileOpError as exc:
+        raise RefreshError(str(exc)) from None
+
+
+def _read(store: CredentialStore) -> str | None:
+    try:
+        return store.read_text()
+    except fileops.FileOpError as exc:
+        raise RefreshError(str(exc)) from None
+
+
+def _parse(store: CredentialStore, text: str | None) -> Credentials:
+    if text is None:
+        raise SignedOut(t("oauth.signed_out.none"))
+    creds = Credentials.from_json_text(text)
+    if creds is None:
+        raise SignedOut(t("oauth.signed_out.unusable", location=store.location))
+    return creds
+
+
+def _refresh(creds: Credentials, env: Mapping[str, str], clock: Callable[[], float]) -> Credentials | None:
+    """The refresh-token grant. None when the server rejects the refresh token (HTTP 400/401)."""
+    import httpx
+
+    if not creds.refresh_token:
+        return None
+    url = protocol.base_url(env) + protocol.TOKEN_PATH
+    form = {"grant_type": protocol.REFRESH_GRANT, "refresh_token": creds.refresh_token, "client_id": protocol.CLIENT_ID}
+    try:
+        # trust_env stays on: HTTPS_PROXY and SSL_CERT_FILE apply.
+        with httpx.Client(timeout=protocol.REFRESH_TIMEOUT_S, headers=protocol.JSON_HEADERS) as client:
+            response = client.post(url, data=form)
+    except httpx.TimeoutException:
+        raise RefreshError(t("oauth.error.timeout", url=protocol.base_url(env))) from None
+    except httpx.HTTPError as exc:
+        reason = f"{type(exc).__name__}: {protocol.first_line(str(exc))}".rstrip(": ")
+        raise RefreshError(t("oauth.error.network", url=protocol.base_url(env), reason=reason)) from None
+    if response.status_code in (400, 401):
+        return None
+    if response.status_code != 200:
+        raise RefreshError(t("oauth.error.http_status", status=response.status_code))
+    body = protocol.parse_json_object(response.text)
+    fresh = Credentials.from_token_response(body, clock(), previous=creds) if body is not None else None
+    if fresh is None:
+        raise RefreshError(t("oauth.error.no_access_token"))
+    return fresh

@@ -1,0 +1,298 @@
+"""The qwen-tui application: startup, navigation between screens, and the workers that do I/O.
+
+Startup paints a placeholder at once and resolves the configuration in a thread worker (disk I/O), then
+switches to the auth chooser (nothing resolves, or opened with `auth`) or the home screen. Screens never do
+I/O themselves: they call the app's `write_setting` / `save_pref` / `open_link`, whose workers post messages.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from qwen_tui.core import paths
+from qwen_tui.core.i18n import choose_language, set_language, t
+from qwen_tui.core.methods import AuthMethod
+from qwen_tui.core.prefs import DEFAULT_THEME, peek_prefs
+from qwen_tui.core.resolver import NOT_SET, Credential, Resolution, Value
+from qwen_tui.resources import stylesheet
+from qwen_tui.ui.messages import ResolutionReady, SettingWritten
+from qwen_tui.ui.screens.loading import LoadingScreen
+from qwen_tui.ui.themes import BUNDLED_THEME_NAMES, bundled_themes, user_themes
+
+Resolver = Callable[[Path, Mapping[str, str]], Resolution]
+INITIAL_SCREENS = (None, "auth", "settings", "privacy", "status")
+# The loading placeholder stays at the bottom of the stack (Textual cannot replace the default screen);
+# the first real screen (chooser or home) sits above it.
+BASE_DEPTH = 2
+
+
+def default_resolver(cwd: Path, env: Mapping[str, str]) -> Resolution:
+    from qwen_tui.core.resolver import resolve
+
+    return resolve(cwd, env)
+
+
+def unresolved(problem: str) -> Resolution:
+    """What the UI shows when the resolver itself failed: nothing configured, and why."""
+    return Resolution(
+        auth_type=Value(None), enforced_type=Value(None), base_url=Value(None), model=Value(None),
+        credential=Credential(False), usage_stats=Value(True, NOT_SET), usage_stats_chosen=False,
+        dotenv_path=None, problems=(problem,),
+    )
+
+
+class QwenTuiApp(App, inherit_bindings=False):
+    CSS_PATH = stylesheet("app")
+    TITLE = "qwen-tui"
+
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "app.binding.quit", id="app.quit", show=False, priority=True),
+        Binding("ctrl+c", "quit", "app.binding.quit", id="app.quit_ctrl_c", show=False, priority=True),
+        Binding("ctrl+p", "command_palette", "app.binding.palette", id="app.command_palette",
+                show=False, priority=True),
+        Binding("slash", "command_input", "app.binding.command", id="app.command_input", key_display="/"),
+        Binding("q", "quit", "app.binding.quit", id="app.quit_q"),
+    ]
+
+    def __init__(self, initial: str | None = None, *, cwd: Path | None = None,
+                 env: Mapping[str, str] | None = None, resolver: Resolver | None = None) -> None:
+        if initial not in INITIAL_SCREENS:
+            raise ValueError(f"unknown initial screen {initial!r}")
+        self.initial = initial
+        self.cwd = cwd or Path.cwd()
+        self.env: dict[str, str] = dict(os.environ if env is None else env)
+        self._resolver = resolver or default_resolver
+        self.resolution: Resolution | None = None
+        self._startup_warnings: list[str] = []
+        prefs = peek_prefs(self.env)
+        self.language_pref = prefs.language
+        set_language(choose_language(prefs.language, self.env))
+        if prefs.error:  # read again so the message is in the language just chosen (rare path)
+            self._startup_warnings.append(peek_prefs(self.env).error or prefs.error)
+        super().__init__()
+        self.theme_names = self._register_themes()
+        if prefs.theme in self.theme_names:
+            self.theme = prefs.theme
+        else:
+            self._startup_warnings.append(t("app.theme.missing", name=prefs.theme, fallback=DEFAULT_THEME))
+            self.theme = DEFAULT_THEME
+
+    # ---- startup -------------------------------------------------------------------------------------------
+
+    def _register_themes(self) -> list[str]:
+        names: list[str] = []
+        for theme in bundled_themes():
+            self.register_theme(theme)
+            names.append(theme.name)
+        themes, errors = user_themes(paths.user_themes_dir(self.env), reserved=BUNDLED_THEME_NAMES)
+        for theme in themes:
+            self.register_theme(theme)
+            names.append(theme.name)
+        self._startup_warnings.extend(errors)
+        return names
+
+    def get_default_screen(self) -> Screen:
+        return LoadingScreen()
+
+    def on_mount(self) -> None:
+        for warning in self._startup_warnings:
+            self.notify(warning, severity="warning", timeout=10)
+        self.refresh_resolution()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="resolve")
+    def refresh_resolution(self) -> None:
+        try:
+            resolution = self._resolver(self.cwd, self.env)
+        except Exception as exc:  # a resolver bug must not take the app down: show it as a problem
+            resolution = unresolved(t("app.resolve_failed", reason=f"{type(exc).__name__}: {exc}"))
+        self.post_message(ResolutionReady(resolution))
+
+    def on_resolution_ready(self, message: ResolutionReady) -> None:
+        first = self.resolution is None
+        self.resolution = message.resolution
+        if first:
+            self._show_first_screen()
+            return
+        for screen in self.screen_stack:
+            update = getattr(screen, "resolution_changed", None)
+            if update is not None:
+                update(message.resolution)
+
+    def _show_first_screen(self) -> None:
+        assert self.resolution is not None
+        if self.initial == "auth" or (not self.resolution.auth_type.value and self.initial != "status"):
+            self.push_screen(self._chooser())
+            return
+        self.push_screen(self._home())
+        if self.initial == "settings":
+            self.action_settings()
+        elif self.initial == "privacy":
+            self.action_privacy()
+
+    # ---- screens ---------------------------------------------------------------------------------------------
+
+    def _chooser(self) -> Screen:
+        from qwen_tui.ui.screens.chooser import ChooserScreen
+
+        return ChooserScreen()
+
+    def _home(self) -> Screen:
+        from qwen_tui.ui.screens.home import HomeScreen
+
+        return HomeScreen()
+
+    def _show(self, name: str, factory: Callable[[], Screen]) -> None:
+        """Bring the screen called `name` to the top: back to it when it is in the stack, else push it."""
+        if self.resolution is None or self.screen.name == name:
+            return
+        if any(screen.name == name for screen in self.screen_stack):
+            while self.screen.name != name:
+                self.pop_screen()
+        else:
+            self.push_screen(factory())
+
+    def action_auth(self) -> None:
+        self._show("chooser", self._chooser)
+
+    def action_settings(self) -> None:
+        from qwen_tui.ui.screens.settings import SettingsScreen
+
+        self._show("settings", SettingsScreen)
+
+    def action_privacy(self) -> None:
+        from qwen_tui.ui.screens.privacy import PrivacyScreen
+
+        self._show("privacy", PrivacyScreen)
+
+    def action_status(self) -> None:
+        if self.resolution is None:
+            return
+        while len(self.screen_stack) > BASE_DEPTH:
+            self.pop_screen()
+        if self.screen.name != "home":
+            self.switch_screen(self._home())
+
+    def leave_chooser(self) -> None:
+        """Esc on the chooser: back where the user was, or home when the chooser is the first screen."""
+        if len(self.screen_stack) > BASE_DEPTH:
+            self.pop_screen()
+        else:
+            self.switch_screen(self._home())
+
+    def continue_with_method(self, method: AuthMethod, usage_stats: bool) -> None:
+        """The chooser's choice: record the usage-statistics decision, then the method's next step."""
+        from qwen_tui.ui.screens.next_step import next_step_screen
+
+        assert self.resolution is not None
+        if not self.resolution.usage_stats_chosen or self.resolution.usage_stats.value != usage_stats:
+            self.write_setting("user", {"privacy.usageStatisticsEnabled": usage_stats}, "usage_stats")
+        self.push_screen(next_step_screen(method))
+
+    def action_command_input(self) -> None:
+        from qwen_tui.ui.screens.command_input import CommandInputScreen
+
+        if self.resolution is not None and not isinstance(self.screen, CommandInputScreen):
+            self.push_screen(CommandInputScreen())
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        from qwen_tui.ui.commands import COMMANDS
+
+        for command in COMMANDS:
+            yield SystemCommand(t(command.title_key), t(command.help_key), getattr(self, f"action_{command.action}"))
+
+    # ---- preferences, language, theme -------------------------------------------------------------------------
+
+    async def change_language(self, language: str | None) -> None:
+        """`None` follows LC_ALL / LANG. Re-renders every screen, then persists the choice."""
+        self.language_pref = language
+        set_language(choose_language(language, self.env))
+        for screen in self.screen_stack:
+            relabel = getattr(screen, "relabel", None)
+            if relabel is not None:
+                await relabel()
+        self.save_pref({"language": language})
+
+    def change_theme(self, name: str) -> None:
+        if name in self.theme_names and name != self.theme:
+            self.theme = name
+            self.save_pref({"theme": name})
+
+    @work(thread=True, exit_on_error=False, group="prefs")
+    def save_pref(self, changes: dict[str, Any]) -> None:
+        from qwen_tui.core.fileops import FileOpError
+        from qwen_tui.core.prefs import PrefsError, save_prefs
+
+        try:
+            save_prefs(changes, self.env)
+        except (PrefsError, FileOpError) as exc:
+            self.post_message(SettingWritten("prefs", str(exc)))
+
+    # ---- settings writes ----------------------------------------------------------------------------------------
+
+    @work(thread=True, exit_on_error=False, group="settings-write")
+    def write_setting(self, scope: str, changes: dict[str, Any], what: str) -> None:
+        """Write `changes` (dotted keys) to the user or workspace layer with the one settings writer."""
+        from qwen_tui.core.fileops import FileOpError
+        from qwen_tui.core.settings import Scope, SettingsError
+        from qwen_tui.core.settings_writer import update_layer
+
+        try:
+            update_layer(Scope(scope), changes, cwd=self.cwd, env=self.env)
+        except (SettingsError, FileOpError) as exc:
+            self.post_message(SettingWritten(what, str(exc)))
+        else:
+            self.post_message(SettingWritten(what))
+
+    def on_setting_written(self, message: SettingWritten) -> None:
+        if message.error:
+            self.notify(message.error, title=t("app.write_failed"), severity="error", timeout=10)
+            return
+        if message.what == "usage_stats":
+            self.notify(t("app.usage_stats_saved"))
+        self.refresh_resolution()
+
+    # ---- links ----------------------------------------------------------------------------------------------
+
+    def copy_link(self, url: str) -> None:
+        self.copy_to_clipboard(url)
+        self.notify(t("app.link.copied", url=url))
+
+    def open_link(self, url: str) -> None:
+        """Open in a browser where one can be opened; otherwise (SSH, CI, NO_BROWSER, no display) copy it."""
+        if _can_open_browser(self.env):
+            self._open_in_browser(url)
+        else:
+            self.copy_to_clipboard(url)
+            self.notify(t("app.link.no_browser", url=url))
+
+    @work(thread=True, exit_on_error=False, group="browser")
+    def _open_in_browser(self, url: str) -> None:
+        from qwen_tui.core.oauth.browser import open_url
+
+        if open_url(url, self.env):
+            self.call_from_thread(self.notify, t("app.link.opened", url=url))
+        else:
+            self.call_from_thread(self.copy_link, url)
+
+
+def _can_open_browser(env: Mapping[str, str]) -> bool:
+    try:
+        from qwen_tui.core.oauth.browser import can_open_browser
+    except ImportError:  # the browser helper is not there yet: behave as if no browser can be opened
+        return False
+    return can_open_browser(env)
+
+
+def run_app(initial: str | None = None) -> int:
+    """Run the TUI until the user quits; the process exit code."""
+    app = QwenTuiApp(initial)
+    app.run()
+    return app.return_code or 0

@@ -1,0 +1,24 @@
+"""Messages that workers post back to the UI (workers never touch widgets themselves)."""
+
+from __future__ import annotations
+
+from textual.message import Message
+
+from qwen_tui.core.resolver import Resolution
+
+
+class ResolutionReady(Message):
+    """A fresh `Resolution` of the effective configuration."""
+
+    def __init__(self, resolution: Resolution) -> None:
+        super().__init__()
+        self.resolution = resolution
+
+
+class SettingWritten(Message):
+    """A settings or preferences write finished; `error` is a one-line reason when it failed."""
+
+    def __init__(self, what: str, error: str | None = None) -> None:
+        super().__init__()
+        self.what = what
+        self.error = error

@@ -1,0 +1,114 @@
+"""The auth chooser: Qwen OAuth or an OpenAI-compatible API, whose terms apply, and the usage-statistics choice.
+
+`1` / `2` choose at once; arrows + Enter also work. The usage-statistics switch is opt-in: it shows the value a
+settings layer chose explicitly, otherwise off, and the choice is written when the user continues.
+"""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Footer, Label, OptionList, Switch
+from textual.widgets.option_list import Option
+
+from qwen_tui.core.i18n import t
+from qwen_tui.core.methods import METHODS, QWEN_OAUTH_FREE_TIER_END, AuthMethod, MethodInfo
+from qwen_tui.core.resolver import Resolution
+from qwen_tui.resources import stylesheet
+from qwen_tui.ui.screens.base import QwenScreen
+from qwen_tui.ui.widgets.plain import Plain
+from qwen_tui.ui.widgets.link import Link
+from qwen_tui.ui.widgets.usage_notice import UsageNotice
+
+
+def _option_prompt(info: MethodInfo) -> Table:
+    """The digit in its own column so wrapped lines keep a hanging indent."""
+    text = Text.assemble((t(info.title_msg) + " — ", "bold"), (t(info.provider_msg), "dim"),
+                         "\n" + t(info.description_msg))
+    if info.method == AuthMethod.QWEN_OAUTH:
+        text.append("\n⚠ " + t("method.qwen_oauth.shutdown", date=QWEN_OAUTH_FREE_TIER_END), "yellow")
+    grid = Table.grid(padding=(0, 1), expand=True)
+    grid.add_column(width=1)
+    grid.add_column(ratio=1)
+    grid.add_row(Text(info.key, "bold"), text)
+    return grid
+
+
+class ChooserScreen(QwenScreen):
+    CSS_PATH = stylesheet("chooser")
+    BINDINGS = [
+        Binding("1", "choose('qwen-oauth')", "chooser.binding.qwen_oauth", id="chooser.qwen_oauth"),
+        Binding("2", "choose('openai')", "chooser.binding.openai", id="chooser.openai"),
+        Binding("escape", "leave", "app.binding.back", id="chooser.back", show=False),
+        Binding("u", "toggle_usage", "chooser.binding.usage", id="chooser.usage"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(name="chooser")
+        self._usage_choice: bool | None = None   # the user's choice on this screen, kept across re-renders
+
+    @property
+    def resolution(self) -> Resolution:
+        return self.app.resolution  # type: ignore[attr-defined]
+
+    def _preselected(self) -> int:
+        current = self.resolution.auth_type.value
+        return next((i for i, info in enumerate(METHODS) if info.method == current), 0)
+
+    def _usage_value(self) -> bool:
+        if self._usage_choice is not None:
+            return self._usage_choice
+        return bool(self.resolution.usage_stats_chosen and self.resolution.usage_stats.value)
+
+    def compose(self) -> ComposeResult:
+        yield Plain(t("chooser.title"), id="chooser-title", classes="title")
+        with VerticalScroll(id="chooser-body"):
+            options: list[Option | None] = []
+            for info in METHODS:
+                options += [None] if options else []   # a separator line between the methods
+                options.append(Option(_option_prompt(info), id=info.method.value))
+            yield OptionList(*options, id="methods")
+            with Vertical(id="usage", classes="section"):
+                with Horizontal(id="usage-row"):
+                    yield Switch(value=self._usage_value(), id="usage-switch")
+                    yield Label(t("chooser.usage.label"), id="usage-label")
+                yield Plain(t("chooser.usage.optin"), classes="note")
+            with Vertical(id="terms", classes="section"):
+                yield Plain(t("chooser.terms.title"), classes="subtitle")
+                for info in METHODS:
+                    yield Plain(f"{t(info.title_msg)} — {t(info.provider_msg)}", classes="terms-method")
+                    if info.terms_url and info.privacy_url:
+                        yield Link(t("method.terms"), info.terms_url, classes="indented")
+                        yield Link(t("method.privacy"), info.privacy_url, classes="indented")
+                    else:
+                        yield Plain(t("method.openai.terms"), classes="indented dim")
+            yield UsageNotice(id="usage-notice", classes="section")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        methods = self.query_one("#methods", OptionList)
+        methods.highlighted = self._preselected()
+        methods.focus()
+
+    def on_switch_changed(self, event: Switch.Changed) -> None:
+        self._usage_choice = event.value
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id:
+            self.action_choose(event.option.id)
+
+    def action_toggle_usage(self) -> None:
+        self.query_one("#usage-switch", Switch).toggle()
+
+    def action_choose(self, method: str) -> None:
+        self.app.continue_with_method(AuthMethod(method), self._usage_value())  # type: ignore[attr-defined]
+
+    def action_leave(self) -> None:
+        if not self.resolution.auth_type.value:
+            self.notify(t("chooser.method_required"), severity="warning")
+            return
+        self.app.leave_chooser()  # type: ignore[attr-defined]

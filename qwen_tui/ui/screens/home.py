@@ -1,0 +1,89 @@
+"""Home: the effective configuration, each value with its source, problems first."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Button, Footer
+
+from qwen_tui.core.i18n import t
+from qwen_tui.core.resolver import Resolution, Source, SourceKind
+from qwen_tui.resources import stylesheet
+from qwen_tui.ui.screens.base import QwenScreen
+from qwen_tui.ui.widgets.plain import Plain
+
+
+def describe_source(source: Source) -> str:
+    return t("home.source.none") if source.kind == SourceKind.NONE else t("home.source.from", where=source.describe())
+
+
+class HomeScreen(QwenScreen):
+    CSS_PATH = stylesheet("home")
+    BINDINGS = [
+        Binding("a", "app.auth", "app.binding.auth", id="home.auth"),
+        Binding("s", "app.settings", "app.binding.settings", id="home.settings"),
+        Binding("p", "app.privacy", "app.binding.privacy", id="home.privacy"),
+        Binding("r", "app.refresh_resolution", "app.binding.refresh", id="home.refresh", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(name="home")
+
+    @property
+    def resolution(self) -> Resolution:
+        return self.app.resolution  # type: ignore[attr-defined]
+
+    def _row(self, label: str, value: str, source: str, row_id: str, value_classes: str = "") -> Vertical:
+        return Vertical(
+            Horizontal(Plain(label, classes="label"), Plain(value, classes=f"value {value_classes}".strip())),
+            Plain(source, classes="source"),
+            id=row_id, classes="row",
+        )
+
+    def compose(self) -> ComposeResult:
+        res = self.resolution
+        yield Plain(t("home.title"), id="home-title", classes="title")
+        with VerticalScroll(id="home-body"):
+            if res.problems or res.enforced_mismatch:
+                with Vertical(id="problems"):
+                    yield Plain(t("home.problems"), classes="subtitle")
+                    lines = list(res.problems)
+                    if res.enforced_mismatch:
+                        lines.append(t("home.enforced_mismatch", enforced=res.enforced_type.value,
+                                       selected=res.auth_type.value or t("home.value.none")))
+                    yield Plain("\n".join(f"• {line}" for line in lines), id="problem-lines")
+            if not res.auth_type.value:
+                yield Plain(t("home.no_method"), id="no-method", classes="warning")
+            none = t("home.value.none")
+            yield self._row(t("home.auth_type"), res.auth_type.value or none,
+                            describe_source(res.auth_type.source), "row-auth")
+            if res.enforced_type.value:
+                yield self._row(t("home.enforced_type"), res.enforced_type.value,
+                                describe_source(res.enforced_type.source), "row-enforced")
+            yield self._row(t("home.base_url"), res.base_url.value or none,
+                            describe_source(res.base_url.source), "row-base-url")
+            yield self._row(t("home.model"), res.model.value or none, describe_source(res.model.source), "row-model")
+            cred = res.credential
+            cred_text = (cred.masked or t("home.credential.present")) if cred.present else t("home.credential.missing")
+            if cred.detail:
+                cred_text += f"  ({cred.detail})"
+            yield self._row(t("home.credential"), cred_text, describe_source(cred.source), "row-credential",
+                            "" if cred.present else "error")
+            stats = t("home.on") if res.usage_stats.value else t("home.off")
+            stats_source = describe_source(res.usage_stats.source) if res.usage_stats_chosen \
+                else t("home.usage.not_chosen")
+            yield self._row(t("home.usage_stats"), stats, stats_source, "row-usage")
+            dotenv = str(res.dotenv_path) if res.dotenv_path else t("home.dotenv.none")
+            yield self._row(t("home.dotenv"), dotenv, t("home.dotenv.rule"), "row-dotenv")
+            if res.shadowed_dotenv:
+                yield Plain(t("home.dotenv.shadowed") + "\n"
+                             + "\n".join(f"  {path}" for path in res.shadowed_dotenv), id="shadowed")
+        with Horizontal(id="actions"):
+            yield Button(t("home.action.auth"), id="action-auth", action="app.auth", compact=True)
+            yield Button(t("home.action.settings"), id="action-settings", action="app.settings", compact=True)
+            yield Button(t("home.action.privacy"), id="action-privacy", action="app.privacy", compact=True)
+        yield Footer()
+
+    def resolution_changed(self, resolution: Resolution) -> None:
+        self.call_later(self.recompose)

@@ -1,0 +1,160 @@
+"""Settings: usage statistics (with the layer to write), theme, language, and whose terms apply per provider."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import DataTable, Footer, Label, Select, Switch
+
+from qwen_tui.core import paths
+from qwen_tui.core.i18n import LANGUAGES, t
+from qwen_tui.core.methods import METHODS
+from qwen_tui.core.provider_terms import PROVIDER_TERMS
+from qwen_tui.core.resolver import Resolution, SourceKind
+from qwen_tui.resources import stylesheet
+from qwen_tui.ui.screens.base import QwenScreen
+from qwen_tui.ui.screens.home import describe_source
+from qwen_tui.ui.widgets.plain import Plain
+
+SYSTEM_LANGUAGE = "system"
+USAGE_KEY = "privacy.usageStatisticsEnabled"
+
+
+class ProviderTable(DataTable):
+    """Every provider with its terms and privacy links; fills itself so a re-render rebuilds it."""
+
+    def on_mount(self) -> None:
+        self.add_columns(t("settings.providers.provider"), t("method.terms"), t("method.privacy"))
+        unknown = t("settings.providers.unknown")
+        depends = t("settings.providers.depends")
+        for info in METHODS:
+            self.add_row(t(info.title_msg), info.terms_url or depends, info.privacy_url or depends)
+        for provider in PROVIDER_TERMS:
+            if provider.local:
+                local = t("settings.providers.local")
+                self.add_row(provider.name, local, local)
+            else:
+                self.add_row(provider.name, provider.terms_url or unknown, provider.privacy_url or unknown)
+
+
+class SettingsScreen(QwenScreen):
+    CSS_PATH = stylesheet("settings")
+    BINDINGS = [
+        Binding("escape", "app.status", "app.binding.back", id="settings.back"),
+        Binding("c", "copy_cell", "app.binding.copy_link", id="settings.copy_link"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(name="settings")
+        self._scope: str | None = None         # the layer the switch writes to; kept across re-renders
+        self._pending: bool | None = None      # the value just written, until the new resolution arrives
+
+    @property
+    def resolution(self) -> Resolution:
+        return self.app.resolution  # type: ignore[attr-defined]
+
+    def _scopes(self) -> list[str]:
+        app = self.app
+        has_workspace = paths.workspace_settings_path(app.cwd, app.env) is not None  # type: ignore[attr-defined]
+        return ["user", "workspace"] if has_workspace else ["user"]
+
+    def _current_scope(self) -> str:
+        if self._scope is None:
+            source = self.resolution.usage_stats.source
+            self._scope = source.scope if source.kind == SourceKind.SETTINGS and source.scope in self._scopes() \
+                else "user"
+        return self._scope
+
+    def _usage_source_text(self, resolution: Resolution) -> str:
+        state = t("home.on") if resolution.usage_stats.value else t("home.off")
+        where = describe_source(resolution.usage_stats.source) if resolution.usage_stats_chosen \
+            else t("home.usage.not_chosen")
+        return t("settings.usage.current", state=state, where=where)
+
+    def compose(self) -> ComposeResult:
+        app = self.app
+        yield Plain(t("settings.title"), id="settings-title", classes="title")
+        with VerticalScroll(id="settings-body"):
+            with Vertical(classes="section", id="usage-section"):
+                yield Plain(t("settings.usage.title"), classes="subtitle")
+                with Horizontal(classes="field"):
+                    yield Switch(value=bool(self.resolution.usage_stats.value), id="usage-switch")
+                    yield Label(t("chooser.usage.label"), classes="switch-label")
+                with Horizontal(classes="field"):
+                    yield Label(t("settings.usage.scope"), classes="field-label")
+                    yield Select([(t(f"settings.scope.{scope}"), scope) for scope in self._scopes()],
+                                 value=self._current_scope(), allow_blank=False, id="usage-scope", compact=True)
+                yield Plain(self._usage_source_text(self.resolution), id="usage-source", classes="source")
+            with Vertical(classes="section", id="appearance-section"):
+                yield Plain(t("settings.appearance.title"), classes="subtitle")
+                with Horizontal(classes="field"):
+                    yield Label(t("settings.theme"), classes="field-label")
+                    yield Select([(name, name) for name in app.theme_names], value=app.theme,  # type: ignore[attr-defined]
+                                 allow_blank=False, id="theme-select", compact=True)
+                with Horizontal(classes="field"):
+                    yield Label(t("settings.language"), classes="field-label")
+                    options = [(t("settings.language.system"), SYSTEM_LANGUAGE)]
+                    options += [(label, code) for code, label in LANGUAGES.items()]
+                    yield Select(options, value=app.language_pref or SYSTEM_LANGUAGE,  # type: ignore[attr-defined]
+                                 allow_blank=False, id="language-select", compact=True)
+            with Vertical(classes="section", id="providers-section"):
+                yield Plain(t("settings.providers.title"), classes="subtitle")
+                yield Plain(t("settings.providers.hint"), classes="note")
+                yield ProviderTable(id="providers", cursor_type="cell", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#usage-switch", Switch).focus()
+
+    async def relabel(self) -> None:
+        await super().relabel()
+        self.query_one("#language-select", Select).focus()
+
+    # ---- usage statistics ---------------------------------------------------------------------------------
+
+    def on_switch_changed(self, event: Switch.Changed) -> None:
+        self._pending = event.value
+        self.app.write_setting(self._current_scope(), {USAGE_KEY: event.value}, "usage_stats")  # type: ignore[attr-defined]
+
+    def resolution_changed(self, resolution: Resolution) -> None:
+        self.query_one("#usage-source", Plain).update(self._usage_source_text(resolution))
+        switch = self.query_one("#usage-switch", Switch)
+        if self._pending is not None and resolution.usage_stats.value != self._pending:
+            # Written, but a higher layer (workspace or system) still decides the effective value.
+            self.notify(t("settings.usage.overridden", where=describe_source(resolution.usage_stats.source)),
+                        severity="warning", timeout=10)
+        self._pending = None
+        with self.prevent(Switch.Changed):
+            switch.value = bool(resolution.usage_stats.value)
+
+    # ---- selects ------------------------------------------------------------------------------------------------
+
+    async def on_select_changed(self, event: Select.Changed) -> None:
+        value = event.value
+        if event.select.id == "usage-scope" and isinstance(value, str):
+            self._scope = value
+        elif event.select.id == "theme-select" and isinstance(value, str):
+            self.app.change_theme(value)  # type: ignore[attr-defined]
+        elif event.select.id == "language-select" and isinstance(value, str):
+            language = None if value == SYSTEM_LANGUAGE else value
+            if language != self.app.language_pref:  # type: ignore[attr-defined]
+                await self.app.change_language(language)  # type: ignore[attr-defined]
+
+    # ---- provider links -----------------------------------------------------------------------------------------
+
+    def _cell_url(self) -> str | None:
+        table = self.query_one("#providers", DataTable)
+        value = table.get_cell_at(table.cursor_coordinate) if table.row_count else None
+        return value if isinstance(value, str) and value.startswith("https://") else None
+
+    def on_data_table_cell_selected(self, event: DataTable.CellSelected) -> None:
+        if isinstance(event.value, str) and event.value.startswith("https://"):
+            self.app.open_link(event.value)  # type: ignore[attr-defined]
+
+    def action_copy_cell(self) -> None:
+        url = self._cell_url()
+        if url:
+            self.app.copy_link(url)  # type: ignore[attr-defined]
+        else:
+            self.notify(t("settings.providers.no_link"), severity="warning")

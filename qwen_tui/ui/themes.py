@@ -1,0 +1,108 @@
+"""Colour themes as data: `themes/*.toml` shipped with qwen-tui, plus the user's `<QWEN_HOME>/tui-themes/*.toml`.
+
+A theme file is validated (TOML syntax, known keys, colour values) before it becomes a `textual.theme.Theme`;
+a bad user file is reported with a one-line reason and skipped, never fatal.
+
+File format:
+    name = "my-theme"         # letters, digits, - and _
+    dark = true               # optional, default true
+    [colors]                  # primary is required; the other Theme colours are optional
+    primary = "#7c5cff"
+    background = "#1b1b26"
+    [variables]               # optional Textual CSS variables, e.g. "footer-key-foreground" = "#ffffff"
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable
+from pathlib import Path
+
+from textual.color import Color, ColorParseError
+from textual.theme import Theme
+
+from qwen_tui.core.i18n import t
+from qwen_tui.resources import resource_dir
+
+BUNDLED_THEME_NAMES = ("qwen-dark", "qwen-light", "high-contrast")
+_COLOR_KEYS = frozenset({"primary", "secondary", "warning", "error", "success", "accent", "foreground",
+                         "background", "surface", "panel", "boost"})
+_TOP_KEYS = frozenset({"name", "dark", "colors", "variables"})
+
+
+class ThemeError(Exception):
+    """A one-line reason a theme file was rejected."""
+
+
+def _fail(path: Path, reason: str) -> ThemeError:
+    return ThemeError(t("app.theme.invalid", path=path, reason=reason))
+
+
+def _check_color(path: Path, where: str, value: object) -> str:
+    if not isinstance(value, str):
+        raise _fail(path, f"{where} must be a string")
+    try:
+        Color.parse(value)
+    except ColorParseError:
+        raise _fail(path, f"{where} = {value!r} is not a colour") from None
+    return value
+
+
+def parse_theme(path: Path) -> Theme:
+    """Read and validate one theme file; ThemeError with a one-line reason when it is not usable."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise _fail(path, exc.strerror or str(exc)) from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise _fail(path, str(exc).splitlines()[0]) from None
+    unknown = set(data) - _TOP_KEYS
+    if unknown:
+        raise _fail(path, f"unknown key {sorted(unknown)[0]!r}")
+    name = data.get("name")
+    if not isinstance(name, str) or not name or not all(c.isalnum() or c in "-_" for c in name):
+        raise _fail(path, "name must be letters, digits, - and _")
+    dark = data.get("dark", True)
+    if not isinstance(dark, bool):
+        raise _fail(path, "dark must be true or false")
+    colors = data.get("colors")
+    if not isinstance(colors, dict) or "primary" not in colors:
+        raise _fail(path, "a [colors] table with primary is required")
+    unknown = set(colors) - _COLOR_KEYS
+    if unknown:
+        raise _fail(path, f"unknown colour {sorted(unknown)[0]!r}")
+    checked = {key: _check_color(path, f"colors.{key}", value) for key, value in colors.items()}
+    variables = data.get("variables", {})
+    if not isinstance(variables, dict) or not all(isinstance(v, str) for v in variables.values()):
+        raise _fail(path, "[variables] must map names to strings")
+    return Theme(name=name, dark=dark, variables=dict(variables), **checked)
+
+
+def _theme_files(folder: Path) -> list[Path]:
+    try:
+        return sorted(folder.glob("*.toml"))
+    except OSError:
+        return []
+
+
+def bundled_themes() -> list[Theme]:
+    """The themes shipped with qwen-tui (a broken one is a packaging bug: let it raise)."""
+    return [parse_theme(path) for path in _theme_files(resource_dir("themes"))]
+
+
+def user_themes(folder: Path, reserved: Iterable[str] = ()) -> tuple[list[Theme], list[str]]:
+    """Valid user themes, and one message per rejected file. A user theme cannot replace a bundled one."""
+    reserved = set(reserved)
+    themes: list[Theme] = []
+    errors: list[str] = []
+    for path in _theme_files(folder):
+        try:
+            theme = parse_theme(path)
+        except ThemeError as exc:
+            errors.append(str(exc))
+            continue
+        if theme.name in reserved:
+            errors.append(str(_fail(path, f"the name {theme.name!r} is taken by a built-in theme")))
+            continue
+        themes.append(theme)
+    return themes, errors

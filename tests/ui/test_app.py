@@ -1,0 +1,342 @@
+"""Pilot tests: navigation, the chooser's keys, writes through the real settings writer, prefs, links."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from textual.widgets import OptionList, Select, Switch
+
+from qwen_tui.core.resolver import Resolution
+from qwen_tui.ui.app import QwenTuiApp
+from qwen_tui.ui.screens.chooser import ChooserScreen
+from qwen_tui.ui.screens.home import HomeScreen
+from qwen_tui.ui.screens.next_step import NextStepScreen
+from qwen_tui.ui.screens.privacy import PrivacyScreen
+from qwen_tui.ui.screens.settings import SettingsScreen
+from qwen_tui.ui.widgets.link import Link
+
+from ui_helpers import make_app, resolution
+
+SIZE = (80, 24)
+
+
+async def started(pilot) -> None:
+    """Wait for the resolve worker and the first real screen."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def notifications(app: QwenTuiApp) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+def user_settings(home: Path) -> dict:
+    return json.loads((home / ".qwen" / "settings.json").read_text())
+
+
+# ---- first screen -------------------------------------------------------------------------------------------
+
+async def test_chooser_first_when_no_method_resolves() -> None:
+    app = make_app(resolution())
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        assert isinstance(app.screen, ChooserScreen)
+        assert app.screen.query_one("#methods", OptionList).highlighted_option.id == "qwen-oauth"
+
+
+async def test_home_first_when_configured_and_chooser_preselects_it() -> None:
+    app = make_app(resolution("openai"))
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.press("a")
+        assert isinstance(app.screen, ChooserScreen)
+        assert app.screen.query_one("#methods", OptionList).highlighted_option.id == "openai"
+        await pilot.press("escape")        # something is configured: Esc goes back
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_initial_auth_opens_the_chooser_even_when_configured() -> None:
+    app = make_app(resolution("qwen-oauth"), initial="auth")
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        assert isinstance(app.screen, ChooserScreen)
+        await pilot.press("escape")
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_resolver_failure_is_shown_not_raised() -> None:
+    def broken(cwd, env) -> Resolution:
+        raise RuntimeError("settings exploded")
+
+    app = QwenTuiApp(resolver=broken)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        assert isinstance(app.screen, ChooserScreen)
+        assert "settings exploded" in app.resolution.problems[0]
+
+
+# ---- chooser keys ---------------------------------------------------------------------------------------------
+
+async def test_key_2_chooses_openai_and_key_1_qwen_oauth() -> None:
+    app = make_app(resolution())
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await pilot.press("2")
+        assert isinstance(app.screen, NextStepScreen) and app.screen.method == "openai"
+        await pilot.press("escape")
+        await pilot.press("1")
+        assert isinstance(app.screen, NextStepScreen) and app.screen.method == "qwen-oauth"
+
+
+async def test_arrows_and_enter_choose() -> None:
+    app = make_app(resolution())
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await pilot.press("down", "enter")
+        assert isinstance(app.screen, NextStepScreen) and app.screen.method == "openai"
+
+
+async def test_escape_with_nothing_configured_says_a_method_is_required() -> None:
+    app = make_app(resolution())
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await pilot.press("escape")
+        assert isinstance(app.screen, ChooserScreen)
+        assert any("authentication method is required" in text for text in notifications(app))
+
+
+async def test_q_quits() -> None:
+    app = make_app(resolution())
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await pilot.press("q")
+        await pilot.pause()
+        assert app.return_code == 0
+        assert not app.is_running
+
+
+# ---- usage statistics -----------------------------------------------------------------------------------------
+
+async def test_chooser_usage_stats_off_by_default_and_written_on_continue(isolated_home: Path) -> None:
+    app = make_app(resolution())         # not chosen in any layer: the switch starts off (opt-in)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        assert app.screen.query_one("#usage-switch", Switch).value is False
+        await pilot.press("2")
+        await app.workers.wait_for_complete()
+    assert user_settings(isolated_home)["privacy"]["usageStatisticsEnabled"] is False
+
+
+async def test_chooser_usage_stats_opt_in_is_written(isolated_home: Path) -> None:
+    app = make_app(resolution())
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await pilot.press("u")
+        assert app.screen.query_one("#usage-switch", Switch).value is True
+        await pilot.press("1")
+        await app.workers.wait_for_complete()
+    assert user_settings(isolated_home)["privacy"]["usageStatisticsEnabled"] is True
+
+
+async def test_chooser_presets_an_explicit_choice_and_keeps_other_keys(isolated_home: Path) -> None:
+    settings = isolated_home / ".qwen" / "settings.json"
+    settings.parent.mkdir()
+    settings.write_text('{"$version": 4, "model": {"name": "m"}, "privacy": {"usageStatisticsEnabled": true}}')
+    app = make_app(resolution(usage=True, usage_chosen=True))
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        assert app.screen.query_one("#usage-switch", Switch).value is True
+        await pilot.press("u", "1")
+        await app.workers.wait_for_complete()
+    data = user_settings(isolated_home)
+    assert data["privacy"]["usageStatisticsEnabled"] is False
+    assert data["model"] == {"name": "m"} and data["$version"] == 4
+
+
+async def test_settings_switch_writes_user_layer_at_once(isolated_home: Path) -> None:
+    app = make_app(resolution("openai", usage=False, usage_chosen=True), initial="settings")
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        assert isinstance(app.screen, SettingsScreen)
+        await pilot.press("space")        # the switch has the focus
+        await app.workers.wait_for_complete()
+        assert user_settings(isolated_home)["privacy"]["usageStatisticsEnabled"] is True
+
+
+async def test_settings_switch_writes_workspace_layer_when_chosen(isolated_home: Path, project_dir: Path) -> None:
+    app = make_app(resolution("openai", usage=False, usage_chosen=True), initial="settings")
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        app.screen.query_one("#usage-scope", Select).value = "workspace"
+        await pilot.pause()
+        app.screen.query_one("#usage-switch", Switch).value = True
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+    workspace = json.loads((project_dir / ".qwen" / "settings.json").read_text())
+    assert workspace["privacy"]["usageStatisticsEnabled"] is True
+    assert not (isolated_home / ".qwen" / "settings.json").exists()
+
+
+async def test_unparsable_settings_gives_a_notification_and_is_untouched(isolated_home: Path) -> None:
+    settings = isolated_home / ".qwen" / "settings.json"
+    settings.parent.mkdir()
+    settings.write_text('{"privacy": {')
+    app = make_app(resolution("openai", usage=False, usage_chosen=True), initial="settings")
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await pilot.press("space")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert any(str(settings) in text for text in notifications(app))
+        assert isinstance(app.screen, SettingsScreen)
+    assert settings.read_text() == '{"privacy": {'
+
+
+# ---- preferences: theme and language ----------------------------------------------------------------------------
+
+async def test_theme_choice_applies_and_persists(qwen_home: Path) -> None:
+    app = make_app(resolution("openai"), initial="settings")
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        app.screen.query_one("#theme-select", Select).value = "qwen-light"
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        assert app.theme == "qwen-light"
+    assert json.loads((qwen_home / "tui.json").read_text())["theme"] == "qwen-light"
+    assert (qwen_home / "tui.json").stat().st_mode & 0o777 == 0o600
+    again = make_app(resolution("openai"))
+    assert again.theme == "qwen-light"
+
+
+async def test_language_switch_rerenders_and_persists(qwen_home: Path) -> None:
+    app = make_app(resolution("openai"), initial="settings")
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        assert str(app.screen.query_one("#settings-title").render()) == "Settings"
+        app.screen.query_one("#language-select", Select).value = "fr"
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        assert str(app.screen.query_one("#settings-title").render()) == "Paramètres"
+        footer_texts = [b.binding.description for b in app.screen.active_bindings.values()]
+        assert "Retour" in footer_texts
+        await pilot.press("escape")
+        assert str(app.screen.query_one("#home-title").render()) == "Configuration effective"
+    assert json.loads((qwen_home / "tui.json").read_text())["language"] == "fr"
+
+
+async def test_corrupted_prefs_notify_and_are_never_overwritten(qwen_home: Path) -> None:
+    qwen_home.mkdir()
+    (qwen_home / "tui.json").write_text("{not json")
+    app = make_app(resolution("openai"), initial="settings")
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        assert app.theme == "qwen-dark"
+        assert any("tui.json" in text and "not valid JSON" in text for text in notifications(app))
+        app.screen.query_one("#theme-select", Select).value = "high-contrast"
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    assert (qwen_home / "tui.json").read_text() == "{not json"
+
+
+async def test_bad_user_theme_notifies_and_falls_back(qwen_home: Path) -> None:
+    themes = qwen_home / "tui-themes"
+    themes.mkdir(parents=True)
+    (themes / "broken.toml").write_text('name = "broken"\n[colors]\nprimary = "not-a-colour"\n')
+    (themes / "mine.toml").write_text('name = "mine"\ndark = false\n[colors]\nprimary = "#123456"\n')
+    (qwen_home / "tui.json").write_text('{"theme": "broken"}')
+    app = make_app(resolution("openai"))
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        assert app.theme == "qwen-dark"
+        texts = notifications(app)
+        assert any("broken.toml" in text and "not-a-colour" in text for text in texts)
+        assert "mine" in app.theme_names and "broken" not in app.theme_names
+
+
+async def test_no_color_is_respected(monkeypatch) -> None:
+    from textual.filter import Monochrome, NoColor
+
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app(resolution("openai"))
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        assert app.no_color
+        assert any(isinstance(f, (Monochrome, NoColor)) for f in app._filters)
+
+
+# ---- links --------------------------------------------------------------------------------------------------
+
+async def test_link_copy_and_open_without_browser(monkeypatch) -> None:
+    app = make_app(resolution("qwen-oauth"), initial="privacy")   # NO_BROWSER=1 from tests/conftest.py
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        assert isinstance(app.screen, PrivacyScreen)
+        link = app.screen.query(Link).first()
+        link.focus()
+        await pilot.press("c")
+        assert app.clipboard == link.url == "https://qwen.ai/termsservice"
+        assert any("copied" in text and link.url in text for text in notifications(app))
+        app.copy_to_clipboard("")
+        await pilot.press("enter")
+        assert app.clipboard == link.url
+        assert any("No browser" in text for text in notifications(app))
+
+
+async def test_privacy_for_openai_shows_the_provider_links() -> None:
+    app = make_app(resolution("openai", base_url="https://openrouter.ai/api/v1"), initial="privacy")
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        urls = [link.url for link in app.screen.query(Link)]
+        assert urls == ["https://openrouter.ai/terms", "https://openrouter.ai/privacy"]
+
+
+async def test_settings_provider_table_copies_a_link() -> None:
+    app = make_app(resolution("openai"), initial="settings")
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        table = app.screen.query_one("#providers")
+        table.focus()
+        table.move_cursor(row=0, column=1)
+        await pilot.press("c")
+        assert app.clipboard == "https://qwen.ai/termsservice"
+
+
+# ---- commands -----------------------------------------------------------------------------------------------
+
+async def test_command_palette_opens_settings_and_privacy() -> None:
+    app = make_app(resolution("openai"))
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        for title, screen in (("Settings", SettingsScreen), ("Privacy", PrivacyScreen)):
+            await pilot.press("ctrl+p")
+            await pilot.press(*title)
+            await pilot.pause(0.3)
+            await pilot.press("enter")
+            await pilot.pause()
+            assert isinstance(app.screen, screen)
+
+
+async def test_typing_slash_auth_opens_the_chooser() -> None:
+    app = make_app(resolution("openai"))
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await pilot.press("slash", *"auth", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ChooserScreen)
+        await pilot.press("slash", *"status", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert len(app.screen_stack) == 2
+
+
+async def test_every_binding_has_an_id() -> None:
+    from qwen_tui.ui.screens.command_input import CommandInputScreen
+
+    classes = (QwenTuiApp, ChooserScreen, HomeScreen, SettingsScreen, PrivacyScreen, NextStepScreen,
+               CommandInputScreen, Link)
+    for cls in classes:
+        for binding in cls.BINDINGS:
+            assert binding.id, f"{cls.__name__} binding {binding.key} has no id"

@@ -1,0 +1,94 @@
+"""Theme files and qwen-tui's preferences file: validation, fallbacks, never clobbering a bad file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from qwen_tui.core.prefs import PrefsError, load_prefs, peek_prefs, save_prefs
+from qwen_tui.ui.themes import BUNDLED_THEME_NAMES, ThemeError, bundled_themes, parse_theme, user_themes
+
+
+def test_bundled_themes_are_valid_and_cover_dark_light_contrast() -> None:
+    themes = {theme.name: theme for theme in bundled_themes()}
+    assert set(themes) == set(BUNDLED_THEME_NAMES)
+    assert themes["qwen-dark"].dark and not themes["qwen-light"].dark
+
+
+@pytest.mark.parametrize(("text", "reason"), [
+    ('name = "x"\n[colors\n', "x.toml"),
+    ('name = "x"\ncolour = 1\n[colors]\nprimary = "#fff"\n', "unknown key 'colour'"),
+    ('name = "bad name"\n[colors]\nprimary = "#fff"\n', "name must be"),
+    ('name = "x"\n[colors]\nsecondary = "#fff"\n', "primary is required"),
+    ('name = "x"\n[colors]\nprimary = "#fff"\nsparkle = "#000"\n', "unknown colour 'sparkle'"),
+    ('name = "x"\n[colors]\nprimary = "blurple"\n', "'blurple' is not a colour"),
+    ('name = "x"\ndark = "yes"\n[colors]\nprimary = "#fff"\n', "dark must be"),
+])
+def test_invalid_theme_files_give_a_one_line_reason(tmp_path: Path, text: str, reason: str) -> None:
+    path = tmp_path / "x.toml"
+    path.write_text(text)
+    with pytest.raises(ThemeError) as info:
+        parse_theme(path)
+    assert reason in str(info.value) and "\n" not in str(info.value)
+
+
+def test_user_themes_skip_bad_files_and_builtin_names(tmp_path: Path) -> None:
+    (tmp_path / "good.toml").write_text('name = "good"\n[colors]\nprimary = "#102030"\n[variables]\n"footer-key-foreground" = "#fff"\n')
+    (tmp_path / "clash.toml").write_text('name = "qwen-dark"\n[colors]\nprimary = "#102030"\n')
+    (tmp_path / "notes.txt").write_text("ignored")
+    themes, errors = user_themes(tmp_path, reserved=BUNDLED_THEME_NAMES)
+    assert [theme.name for theme in themes] == ["good"]
+    assert len(errors) == 1 and "clash.toml" in errors[0]
+    assert user_themes(tmp_path / "missing") == ([], [])
+
+
+def test_prefs_defaults_when_missing(qwen_home: Path) -> None:
+    peek = peek_prefs()
+    assert (peek.theme, peek.language, peek.error) == ("qwen-dark", None, None)
+    prefs = load_prefs()
+    assert (prefs.theme, prefs.secret_store, prefs.oauth_store, prefs.usage_endpoint) == \
+        ("qwen-dark", "keyring", "file", None)
+
+
+def test_prefs_save_keeps_other_keys_and_env_overrides(qwen_home: Path) -> None:
+    qwen_home.mkdir()
+    (qwen_home / "tui.json").write_text('{"oauth_store": "keyring", "future_key": 1}')
+    save_prefs({"theme": "qwen-light"})
+    data = json.loads((qwen_home / "tui.json").read_text())
+    assert data == {"oauth_store": "keyring", "future_key": 1, "theme": "qwen-light"}
+    assert (qwen_home / "tui.json").stat().st_mode & 0o777 == 0o600
+    env = {"QWEN_HOME": str(qwen_home), "QWEN_TUI_THEME": "high-contrast", "QWEN_TUI_LANGUAGE": "zh"}
+    assert load_prefs(env).theme == "high-contrast" and load_prefs(env).oauth_store == "keyring"
+    assert peek_prefs(env).language == "zh"
+
+
+def test_prefs_invalid_values_are_refused(qwen_home: Path) -> None:
+    with pytest.raises(PrefsError, match="language"):
+        save_prefs({"language": "de"})
+    with pytest.raises(PrefsError, match="usage_endpoint"):
+        save_prefs({"usage_endpoint": "ftp://x"})
+    assert not (qwen_home / "tui.json").exists()
+
+
+def test_corrupted_prefs_are_reported_and_never_overwritten(qwen_home: Path) -> None:
+    qwen_home.mkdir()
+    path = qwen_home / "tui.json"
+    path.write_text("[1, 2")
+    peek = peek_prefs()
+    assert peek.theme == "qwen-dark" and peek.error and "tui.json" in peek.error
+    with pytest.raises(PrefsError):
+        load_prefs()
+    with pytest.raises(PrefsError):
+        save_prefs({"theme": "qwen-light"})
+    assert path.read_text() == "[1, 2"
+
+
+def test_provider_terms_lookup() -> None:
+    from qwen_tui.core.provider_terms import LOCAL_SERVER, provider_for_base_url
+
+    assert provider_for_base_url("https://api.deepseek.com/v1").name == "DeepSeek"
+    assert provider_for_base_url("http://127.0.0.1:11434/v1") is LOCAL_SERVER
+    assert provider_for_base_url("https://example.invalid/v1") is None
+    assert provider_for_base_url("https://api.z.ai/api/paas/v4").terms_url is None   # "(look up)": unknown

@@ -1,0 +1,44 @@
+"""UI test helpers (imported by the tests in this folder): Resolutions built directly (so screens never depend on the machine) and an app factory."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from qwen_tui.core.resolver import Credential, Resolution, Source, SourceKind, Value
+from qwen_tui.ui.app import QwenTuiApp
+
+
+def resolution(auth: str | None = None, *, usage: bool = True, usage_chosen: bool = False,
+               home: Path = Path("/home/dev"), problems: tuple[str, ...] = (),
+               base_url: str | None = None) -> Resolution:
+    """A Resolution as the resolver would return it, with fixed paths so snapshots are stable."""
+    user = home / ".qwen" / "settings.json"
+    auth_source = Source(SourceKind.SETTINGS, user, "security.auth.selectedType", "user") if auth else Source(SourceKind.NONE)
+    if auth == "openai":
+        url = Value(base_url or "https://dashscope-intl.aliyuncs.com/compatible-mode/v1",
+                    Source(SourceKind.DOTENV, home / ".qwen" / ".env", "OPENAI_BASE_URL"))
+        model = Value("qwen3-coder-plus", Source(SourceKind.ENV, None, "OPENAI_MODEL"))
+        cred = Credential(True, "sk-…cdef", Source(SourceKind.KEYRING, None, "openai-api-key"))
+    elif auth == "qwen-oauth":
+        url = Value("https://portal.qwen.ai/v1", Source(SourceKind.OAUTH_CREDS, home / ".qwen" / "oauth_creds.json"))
+        model = Value("coder-model", Source(SourceKind.DEFAULT))
+        cred = Credential(True, "…wxyz", Source(SourceKind.OAUTH_CREDS, home / ".qwen" / "oauth_creds.json"),
+                          "expires 2026-05-01T12:00:00Z")
+    else:
+        url, model, cred = Value(None), Value(None), Credential(False)
+    usage_source = Source(SourceKind.SETTINGS, user, "privacy.usageStatisticsEnabled", "user") if usage_chosen \
+        else Source(SourceKind.DEFAULT)
+    return Resolution(
+        auth_type=Value(auth, auth_source), enforced_type=Value(None), base_url=url, model=model,
+        credential=cred, usage_stats=Value(usage, usage_source), usage_stats_chosen=usage_chosen,
+        dotenv_path=home / ".qwen" / ".env" if auth == "openai" else None,
+        shadowed_dotenv=(home / ".env",) if auth == "openai" else (), problems=problems,
+    )
+
+
+def make_app(res: Resolution | None = None, initial: str | None = None, **env_extra: str) -> QwenTuiApp:
+    """The app with a fixed resolution and the test's isolated environment (see tests/conftest.py)."""
+    fixed = res or resolution()
+    env = {**os.environ, **env_extra}
+    return QwenTuiApp(initial, cwd=Path.cwd(), env=env, resolver=lambda cwd, env: fixed)

@@ -1,0 +1,239 @@
+"""Refresh under Qwen Code's lock, against the real loopback token endpoint and real files/processes."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from qwen_tui.core.oauth.credentials import Credentials
+from qwen_tui.core.oauth.refresh import RefreshError, SignedOut, get_valid_credentials
+from tests.servers.device_server import DeviceServer, closed_port_url
+from tests.servers.fixtures import device_server  # noqa: F401  (pytest fixture)
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def env(qwen_home: Path, device_server: DeviceServer) -> dict[str, str]:
+    qwen_home.mkdir(mode=0o700)
+    return {
+        "HOME": str(qwen_home.parent),
+        "QWEN_HOME": str(qwen_home),
+        "QWEN_OAUTH_BASE_URL": device_server.url,
+        "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
+    }
+
+
+def write_creds(qwen_home: Path, *, expires_in_s: float, refresh_token: str = "rt-old",
+                resource_url: str | None = "old.example") -> Credentials:
+    creds = Credentials("at-old", refresh_token, "Bearer", resource_url, int((time.time() + expires_in_s) * 1000))
+    (qwen_home / "oauth_creds.json").write_text(creds.to_json_text())
+    return creds
+
+
+def test_valid_token_needs_no_request(env: dict[str, str], qwen_home: Path, device_server: DeviceServer) -> None:
+    creds = write_creds(qwen_home, expires_in_s=120)
+    assert get_valid_credentials(env) == creds
+    assert device_server.requests == []
+
+
+def test_expired_token_is_refreshed_with_rotation(
+    env: dict[str, str], qwen_home: Path, device_server: DeviceServer
+) -> None:
+    device_server.seed_refresh_token("rt-old")
+    write_creds(qwen_home, expires_in_s=20)  # inside the 30 s margin
+    fresh = get_valid_credentials(env)
+
+    [request] = device_server.refreshes()
+    assert request.form == {
+        "grant_type": "refresh_token", "refresh_token": "rt-old", "client_id": "f0304373b74a44d2b584a3fb70ca9e56"
+    }
+    assert request.headers["accept"] == "application/json"
+    assert fresh.access_token.startswith("at-") and fresh.access_token != "at-old"
+    assert fresh.refresh_token.startswith("rt-") and fresh.refresh_token != "rt-old"
+    assert fresh.resource_url == "portal.qwen.ai"
+    assert Credentials.from_json_text((qwen_home / "oauth_creds.json").read_text()) == fresh
+    assert (qwen_home / "oauth_creds.json").stat().st_mode & 0o777 == 0o600
+    assert not (qwen_home / "oauth_creds.lock").exists()
+    assert get_valid_credentials(env) == fresh and len(device_server.refreshes()) == 1
+
+
+def test_refresh_without_new_refresh_token_keeps_the_old_one(
+    env: dict[str, str], qwen_home: Path, device_server: DeviceServer
+) -> None:
+    device_server.set_mode("refresh-keep")
+    device_server.seed_refresh_token("rt-old")
+    write_creds(qwen_home, expires_in_s=-5)
+    fresh = get_valid_credentials(env)
+    assert fresh.refresh_token == "rt-old" and fresh.access_token != "at-old"
+
+
+def test_refresh_without_resource_url_keeps_the_old_one(
+    env: dict[str, str], qwen_home: Path, device_server: DeviceServer
+) -> None:
+    device_server.set_mode("refresh-no-resource-url")
+    device_server.seed_refresh_token("rt-old")
+    write_creds(qwen_home, expires_in_s=-5)
+    assert get_valid_credentials(env).resource_url == "old.example"
+
+
+@pytest.mark.parametrize("mode", ["refresh-reject-400", "refresh-reject-401"])
+def test_rejected_refresh_moves_the_file_aside(
+    env: dict[str, str], qwen_home: Path, device_server: DeviceServer, mode: str
+) -> None:
+    device_server.set_mode(mode)
+    write_creds(qwen_home, expires_in_s=-5)
+    before = (qwen_home / "oauth_creds.json").read_text()
+    with pytest.raises(SignedOut) as caught:
+        get_valid_credentials(env)
+    message = str(caught.value)
+    assert "\n" not in message and "oauth_creds.json.invalid" in message and "qwen-tui auth" in message
+    assert "rt-old" not in message and "at-old" not in message
+    assert not (qwen_home / "oauth_creds.json").exists()
+    assert (qwen_home / "oauth_creds.json.invalid").read_text() == before
+    with pytest.raises(SignedOut):  # afterwards: simply signed out
+        get_valid_credentials(env)
+
+
+def test_server_error_keeps_the_file(env: dict[str, str], qwen_home: Path, device_server: DeviceServer) -> None:
+    device_server.refresh_mode = "500"
+    write_creds(qwen_home, expires_in_s=-5)
+    before = (qwen_home / "oauth_creds.json").read_text()
+    with pytest.raises(RefreshError, match="500"):
+        get_valid_credentials(env)
+    assert (qwen_home / "oauth_creds.json").read_text() == before
+    assert not (qwen_home / "oauth_creds.lock").exists()
+
+
+def test_unreachable_server_keeps_the_file(env: dict[str, str], qwen_home: Path) -> None:
+    write_creds(qwen_home, expires_in_s=-5)
+    before = (qwen_home / "oauth_creds.json").read_text()
+    url = closed_port_url()
+    with pytest.raises(RefreshError) as caught:
+        get_valid_credentials({**env, "QWEN_OAUTH_BASE_URL": url})
+    assert url in str(caught.value) and "rt-old" not in str(caught.value)
+    assert (qwen_home / "oauth_creds.json").read_text() == before
+
+
+def test_signed_out_when_nothing_is_stored(env: dict[str, str]) -> None:
+    with pytest.raises(SignedOut, match="qwen-tui auth"):
+        get_valid_credentials(env)
+
+
+def test_waits_for_the_lock_and_skips_when_another_process_refreshed(
+    env: dict[str, str], qwen_home: Path, device_server: DeviceServer
+) -> None:
+    write_creds(qwen_home, expires_in_s=-5)
+    lock = qwen_home / "oauth_creds.lock"
+    lock.write_text("another-process-uuid")
+    theirs = Credentials("at-theirs", "rt-theirs", "Bearer", None, int((time.time() + 3600) * 1000))
+
+    def other_process_finishes() -> None:
+        time.sleep(0.6)
+        (qwen_home / "oauth_creds.json").write_text(theirs.to_json_text())
+        lock.unlink()
+
+    worker = threading.Thread(target=other_process_finishes)
+    worker.start()
+    try:
+        assert get_valid_credentials(env) == theirs
+    finally:
+        worker.join()
+    assert device_server.refreshes() == []
+
+
+def test_stale_lock_is_removed(env: dict[str, str], qwen_home: Path, device_server: DeviceServer) -> None:
+    device_server.seed_refresh_token("rt-old")
+    write_creds(qwen_home, expires_in_s=-5)
+    lock = qwen_home / "oauth_creds.lock"
+    lock.write_text("crashed-process-uuid")
+    old = time.time() - 20
+    os.utime(lock, (old, old))
+    assert get_valid_credentials(env).access_token != "at-old"
+    assert not lock.exists()
+
+
+def test_a_writer_that_ignored_the_lock_wins(
+    env: dict[str, str], qwen_home: Path, device_server: DeviceServer
+) -> None:
+    # Old Qwen Code deletes our lock and writes anyway: our refreshed creds must not overwrite theirs.
+    device_server.seed_refresh_token("rt-old")
+    write_creds(qwen_home, expires_in_s=-5)
+    theirs = Credentials("at-theirs", "rt-theirs", "Bearer", None, int((time.time() + 3600) * 1000))
+    device_server.on_refresh = lambda: (qwen_home / "oauth_creds.json").write_text(theirs.to_json_text())
+
+    assert get_valid_credentials(env) == theirs
+    assert len(device_server.refreshes()) == 1
+    assert Credentials.from_json_text((qwen_home / "oauth_creds.json").read_text()) == theirs
+
+
+def test_an_unparseable_concurrent_write_is_not_clobbered(
+    env: dict[str, str], qwen_home: Path, device_server: DeviceServer
+) -> None:
+    device_server.seed_refresh_token("rt-old")
+    write_creds(qwen_home, expires_in_s=-5)
+    device_server.on_refresh = lambda: (qwen_home / "oauth_creds.json").write_text("{half")
+    fresh = get_valid_credentials(env)
+    assert fresh.access_token.startswith("at-") and fresh.access_token != "at-old"
+    assert (qwen_home / "oauth_creds.json").read_text() == "{half"
+
+
+def test_three_concurrent_token_commands_refresh_once(
+    env: dict[str, str], qwen_home: Path, device_server: DeviceServer
+) -> None:
+    device_server.seed_refresh_token("rt-old")
+    # A slow refresh answer makes the three processes really overlap on the lock.
+    device_server.on_refresh = lambda: time.sleep(0.5)
+    write_creds(qwen_home, expires_in_s=-5)
+    code = "from qwen_tui.commands.oauth import token; raise SystemExit(token())"
+    child_env = {**env, "PATH": os.environ["PATH"], "PYTHONPATH": str(REPO), "NO_BROWSER": "1"}
+    processes = [
+        subprocess.Popen([sys.executable, "-c", code], env=child_env, cwd=REPO, stdin=subprocess.DEVNULL,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in range(3)
+    ]
+    results = [process.communicate(timeout=60) for process in processes]
+
+    assert [process.returncode for process in processes] == [0, 0, 0], [err for _, err in results]
+    tokens = {out.strip() for out, _ in results}
+    stored = Credentials.from_json_text((qwen_home / "oauth_creds.json").read_text())
+    assert tokens == {stored.access_token} and stored.access_token != "at-old"
+    assert len(device_server.refreshes()) == 1
+    assert not (qwen_home / "oauth_creds.lock").exists()
+
+
+def test_keyring_store_is_refreshed_in_place(
+    env: dict[str, str], qwen_home: Path, device_server: DeviceServer
+) -> None:
+    # Failing backend: SecretStore's explicit file stands in for the keyring (same code path for us).
+    from qwen_tui.core.oauth.credentials import KeyringStore, load_credentials, save_credentials
+
+    env = {**env, "QWEN_TUI_OAUTH_STORE": "keyring"}
+    device_server.seed_refresh_token("rt-old")
+    old = Credentials("at-old", "rt-old", "Bearer", None, int((time.time() - 5) * 1000))
+    save_credentials(old, "keyring", env)
+    fresh = get_valid_credentials(env)
+    assert fresh.access_token != "at-old"
+    assert load_credentials(env) == (fresh, "qwen-oauth-creds")
+    assert not (qwen_home / "oauth_creds.json").exists()
+
+    device_server.refresh_mode = "reject_401"
+    expired = Credentials("at-x", fresh.refresh_token, "Bearer", None, 0)
+    save_credentials(expired, "keyring", env)
+    with pytest.raises(SignedOut, match="qwen-oauth-creds.invalid"):
+        get_valid_credentials(env)
+    assert KeyringStore(env).read_text() is None
+
+
+def test_keyring_is_not_consulted_unless_preferred(env: dict[str, str], qwen_home: Path) -> None:
+    from qwen_tui.core.oauth.credentials import load_credentials, save_credentials
+
+    save_credentials(Credentials("a", "r", "Bearer", None, 1), "keyring", {**env})
+    assert load_credentials(env) == (None, None)
+    assert load_credentials({**env, "QWEN_TUI_OAUTH_STORE": "keyring"})[1] == "qwen-oauth-creds"

@@ -1,0 +1,214 @@
+"""SecretStore against a real Secret Service (gnome-keyring on a private bus) and real fallback files.
+
+Runs that depend on keyring's process-wide backend detection (`keyring.get_keyring()`, cached at first
+use) happen in subprocesses, so each sees a fresh detection like a real `qwen-tui` process does.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from qwen_tui.core import paths
+from qwen_tui.core.fileops import FileOpError
+from qwen_tui.core.secrets import SERVICE, SecretLocation, SecretLookup, SecretStore
+
+REPO = Path(__file__).resolve().parents[2]
+FAIL_BACKEND = "keyring.backends.fail.Keyring"
+SECRET_SERVICE_BACKEND = "keyring.backends.SecretService.Keyring"
+SLOW_BACKEND = "tests.slow_keyring.SlowKeyring"
+FAKE_KEY = "sk-test-secrets-0123456789abcdef"
+
+_STORE_SCRIPT = """
+import json, sys
+from qwen_tui.core.secrets import SecretStore
+store = SecretStore()
+op, name, value = sys.argv[1], sys.argv[2], sys.stdin.read()
+result = {"available": store.keyring_available()}
+if op == "set":
+    written = store.set(name, value)
+    result.update(location=written.location, path=str(written.path), warning=written.warning)
+elif op == "get":
+    found = store.get(name)
+    result.update(value=found.value, location=found.location)
+elif op == "delete":
+    store.delete(name)
+print(json.dumps(result))
+"""
+
+
+def run_store(op: str, name: str, value: str = "", drop: tuple[str, ...] = (), **extra_env: str) -> dict[str, object]:
+    """Run one SecretStore operation in a fresh process with keyring's own env detection (env=None)."""
+    env = {k: v for k, v in os.environ.items() if k not in drop}
+    env.update(PYTHONPATH=str(REPO), **extra_env)
+    result = subprocess.run(
+        [sys.executable, "-c", _STORE_SCRIPT, op, name],
+        input=value, env=env, capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stderr == ""  # nothing printed besides our JSON
+    return json.loads(result.stdout)
+
+
+def secret_tool(*args: str, bus_env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["secret-tool", *args], env={**os.environ, **bus_env},
+                          capture_output=True, text=True, timeout=30)
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+# --- real Secret Service -------------------------------------------------------------------------
+
+@pytest.mark.keyring
+def test_secret_goes_to_secret_service_not_the_file(secret_service: dict[str, str]) -> None:
+    name = "OPENAI_API_KEY_subprocess"
+    written = run_store("set", name, FAKE_KEY, **secret_service)
+    assert written == {"available": True, "location": "keyring", "path": "None", "warning": None}
+    # Really in the Secret Service, under our service and the secret's name as username ...
+    lookup = secret_tool("lookup", "service", SERVICE, "username", name, bus_env=secret_service)
+    assert lookup.returncode == 0 and lookup.stdout == FAKE_KEY
+    assert f"attribute.username = {name}" in secret_tool("search", "service", SERVICE, bus_env=secret_service).stderr
+    # ... and not in the plain file.
+    assert not paths.secrets_file_path().exists()
+    assert run_store("get", name, **secret_service) == {"available": True, "value": FAKE_KEY, "location": "keyring"}
+    run_store("delete", name, **secret_service)
+    assert secret_tool("lookup", "service", SERVICE, "username", name, bus_env=secret_service).stdout == ""
+    assert run_store("get", name, **secret_service)["value"] is None
+
+
+@pytest.mark.keyring
+def test_in_process_store_uses_secret_service(
+    secret_service: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for key, value in secret_service.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", SECRET_SERVICE_BACKEND)
+    name = "OPENAI_API_KEY_in_process"
+    # A plain-text copy left over from a time without keyring ...
+    SecretStore({**os.environ, "PYTHON_KEYRING_BACKEND": FAIL_BACKEND}).set(name, "old-plain")
+    assert paths.secrets_file_path().exists()
+
+    store = SecretStore()
+    assert store.keyring_available()
+    written = store.set(name, FAKE_KEY)
+    assert (written.location, written.path, written.warning) == (SecretLocation.KEYRING, None, None)
+    # ... is removed once the secret moves into the keyring.
+    assert not paths.secrets_file_path().exists()
+    assert store.get(name) == SecretLookup(FAKE_KEY, SecretLocation.KEYRING, None)
+    assert secret_tool("lookup", "service", SERVICE, "username", name, bus_env=secret_service).stdout == FAKE_KEY
+    # The probe entry never stays behind.
+    search = secret_tool("search", "--all", "service", SERVICE, bus_env=secret_service).stderr
+    assert "qwen-tui-keyring-probe" not in search
+    store.delete(name)
+    store.delete(name)  # deleting twice is fine
+    assert store.get(name) == SecretLookup(None, None, None)
+
+
+# --- no keyring: the explicit file -----------------------------------------------------------------
+
+def fail_env(**extra: str) -> dict[str, str]:
+    return {**os.environ, "PYTHON_KEYRING_BACKEND": FAIL_BACKEND, **extra}
+
+
+def test_fail_backend_falls_back_to_private_file(qwen_home: Path) -> None:
+    store = SecretStore(fail_env())
+    assert not store.keyring_available()
+    written = store.set("OPENAI_API_KEY", FAKE_KEY)
+    file = qwen_home / "qwen-tui-secrets.json"
+    assert written.location is SecretLocation.FILE and written.path == file
+    assert written.warning is not None and str(file) in written.warning and "\n" not in written.warning
+    assert FAKE_KEY not in written.warning
+    assert mode(file) == 0o600 and mode(qwen_home) == 0o700
+    assert json.loads(file.read_text()) == {"OPENAI_API_KEY": FAKE_KEY}
+
+    store.set("OTHER", "value-2")
+    assert store.get("OPENAI_API_KEY") == SecretLookup(FAKE_KEY, SecretLocation.FILE, file)
+    store.delete("OPENAI_API_KEY")
+    assert json.loads(file.read_text()) == {"OTHER": "value-2"}
+    store.delete("OTHER")
+    assert not file.exists()
+    assert store.get("OTHER") == SecretLookup(None, None, None)
+
+
+def test_qwen_home_decides_where_the_file_goes(tmp_path: Path) -> None:
+    home = tmp_path / "custom-qwen"
+    written = SecretStore(fail_env(QWEN_HOME=str(home))).set("K", "v")
+    assert written.path == home / "qwen-tui-secrets.json" and written.path.exists()
+
+
+def test_keyring_reads_python_keyring_backend_itself(qwen_home: Path) -> None:
+    """env=None in a fresh process: keyring's own detection picks up PYTHON_KEYRING_BACKEND."""
+    result = run_store("set", "OPENAI_API_KEY", FAKE_KEY, PYTHON_KEYRING_BACKEND=FAIL_BACKEND)
+    assert result["available"] is False and result["location"] == "file"
+    assert str(qwen_home / "qwen-tui-secrets.json") in str(result["warning"])
+    assert run_store("get", "OPENAI_API_KEY", PYTHON_KEYRING_BACKEND=FAIL_BACKEND)["value"] == FAKE_KEY
+
+
+def test_chainer_without_backends_counts_as_no_keyring() -> None:
+    # No session bus: the Secret Service is not viable, so the chainer has nothing to chain.
+    result = run_store("set", "K", "v", drop=("DBUS_SESSION_BUS_ADDRESS",),
+                       PYTHON_KEYRING_BACKEND="keyring.backends.chainer.ChainerBackend")
+    assert result["available"] is False and result["location"] == "file"
+
+
+def test_hanging_keyring_is_abandoned_within_the_timeout(qwen_home: Path) -> None:
+    store = SecretStore({**os.environ, "PYTHON_KEYRING_BACKEND": SLOW_BACKEND}, timeout=0.5)
+    started = time.monotonic()
+    assert store.keyring_available() is False
+    # Generous bound for a loaded machine; SlowKeyring itself would block for 10 s.
+    assert time.monotonic() - started < 5.0
+    written = store.set("OPENAI_API_KEY", FAKE_KEY)
+    assert written.location is SecretLocation.FILE
+    assert store.get("OPENAI_API_KEY").value == FAKE_KEY
+
+
+def test_timeout_is_capped_at_three_seconds() -> None:
+    store = SecretStore({}, timeout=30)
+    assert store._timeout == 3.0
+
+
+def test_unparsable_file_is_never_clobbered(qwen_home: Path) -> None:
+    qwen_home.mkdir(mode=0o700)
+    file = qwen_home / "qwen-tui-secrets.json"
+    file.write_text('{"OPENAI_API_KEY": "sk-only-copy", ')
+    store = SecretStore(fail_env())
+    with pytest.raises(FileOpError) as error:
+        store.set("OTHER", "value")
+    assert str(file) in str(error.value) and "\n" not in str(error.value)
+    assert "sk-only-copy" not in str(error.value)
+    with pytest.raises(FileOpError):
+        store.get("OPENAI_API_KEY")
+    assert file.read_text() == '{"OPENAI_API_KEY": "sk-only-copy", '
+
+
+def test_secret_values_stay_out_of_reprs_and_logs(tmp_path: Path, qwen_home: Path) -> None:
+    from qwen_tui.core import log
+
+    log_file = log.configure_logging({"QWEN_HOME": str(tmp_path / "logs-home")}, interactive=False)
+    try:
+        store = SecretStore(fail_env(), timeout=0.5)
+        store.set("OPENAI_API_KEY", FAKE_KEY)
+        found = store.get("OPENAI_API_KEY")
+        assert FAKE_KEY not in repr(found)
+        slow = SecretStore({**os.environ, "PYTHON_KEYRING_BACKEND": SLOW_BACKEND}, timeout=0.2)
+        slow.set("OPENAI_API_KEY", FAKE_KEY)
+        import logging
+
+        for handler in logging.getLogger().handlers:
+            handler.flush()
+    finally:
+        log._remove_handler()
+        log._configure_silent()
+    assert log_file is not None
+    text = log_file.read_text()
+    assert "keyring_probe" in text and "keyring_timeout" in text
+    assert FAKE_KEY not in text

@@ -1,0 +1,390 @@
+"""Reading Qwen Code's settings layers: parsing, v1 keys, `$VAR` expansion, precedence and merging."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from qwen_tui.core import i18n
+from qwen_tui.core.settings import (
+    MISSING,
+    PRECEDENCE,
+    Scope,
+    SettingsError,
+    expand_env_vars,
+    get_dotted,
+    layer_path,
+    load_settings,
+    merge_layers,
+    migrate_v1,
+    parse_settings_bytes,
+    parse_settings_text,
+)
+from tests.conftest import FIXTURES
+
+FILE = Path("/somewhere/settings.json")
+
+
+def write(path: Path, content: str | dict) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(content if isinstance(content, str) else json.dumps(content), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def layer_files(isolated_home: Path, project_dir: Path) -> dict[Scope, Path]:
+    etc = isolated_home.parent / "etc"
+    return {
+        Scope.SYSTEM_DEFAULTS: etc / "system-defaults.json",
+        Scope.USER: isolated_home / ".qwen" / "settings.json",
+        Scope.WORKSPACE: project_dir / ".qwen" / "settings.json",
+        Scope.SYSTEM: etc / "settings.json",
+    }
+
+
+# --- parsing ---------------------------------------------------------------------------------------
+
+
+def test_comments_outside_strings_are_ignored_and_inside_strings_kept() -> None:
+    text = """// leading comment
+    {
+      /* block
+         over lines */
+      "url": "http://host//path/*not a comment*/", // trailing
+      "n": 1 /* inline */
+    }"""
+    assert parse_settings_text(text, FILE) == {"url": "http://host//path/*not a comment*/", "n": 1}
+
+
+def test_escaped_quote_does_not_end_a_string_for_comment_stripping() -> None:
+    assert parse_settings_text('{"a": "x\\" // y", "b": 2}', FILE) == {"a": 'x" // y', "b": 2}
+
+
+@pytest.mark.parametrize("text", ["", "   \n\t", "// only a comment\n", "/* nothing */"])
+def test_empty_file_counts_as_empty_object(text: str) -> None:
+    assert parse_settings_text(text, FILE) == {}
+
+
+def test_error_position_is_the_files_own_line_and_column_despite_comments() -> None:
+    text = '{\n  /* a comment */ "a": 1\n  "b": 2\n}'
+    with pytest.raises(SettingsError) as caught:
+        parse_settings_text(text, FILE)
+    err = caught.value
+    assert (err.path, err.line, err.column) == (FILE, 3, 3)
+    assert "Expecting ',' delimiter" in err.reason
+    message = str(err)
+    assert "\n" not in message
+    assert message.startswith(f"settings file {FILE} line 3 column 3: Expecting ',' delimiter")
+    assert message.endswith("qwen-tui did not change it")
+
+
+def test_error_column_counts_characters_after_a_block_comment_on_the_same_line() -> None:
+    with pytest.raises(SettingsError) as caught:
+        parse_settings_text('{"a": /* c */ tru}', FILE)
+    assert (caught.value.line, caught.value.column) == (1, 15)
+
+
+def test_unclosed_block_comment_is_an_error_at_the_comment() -> None:
+    with pytest.raises(SettingsError) as caught:
+        parse_settings_text('{"a": 1}\n\n  /* never closed', FILE)
+    assert (caught.value.line, caught.value.column) == (3, 3)
+
+
+@pytest.mark.parametrize("text", ["[1, 2]", '"text"', "3", "null", "true"])
+def test_top_level_must_be_an_object(text: str) -> None:
+    with pytest.raises(SettingsError) as caught:
+        parse_settings_text(text, FILE)
+    assert "JSON object" in str(caught.value)
+    assert caught.value.line is None
+
+
+@pytest.mark.parametrize("text", ['{"a": NaN}', '{"a": -Infinity}', '{"a": 1e400}'])
+def test_numbers_json_does_not_allow_are_rejected(text: str) -> None:
+    with pytest.raises(SettingsError):
+        parse_settings_text(text, FILE)
+
+
+def test_utf8_bom_is_tolerated() -> None:
+    assert parse_settings_bytes(b'\xef\xbb\xbf{"a": "\xc3\xa9"}', FILE) == {"a": "é"}
+
+
+def test_invalid_utf8_is_a_settings_error_with_its_position() -> None:
+    with pytest.raises(SettingsError) as caught:
+        parse_settings_bytes(b'{\n  "a": "\xc3\xa9\xff"\n}', FILE)
+    assert (caught.value.line, caught.value.column) == (2, 10)
+    assert "UTF-8" in str(caught.value)
+
+
+def test_error_message_is_translated(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(i18n, "_current", "fr")
+    with pytest.raises(SettingsError) as caught:
+        parse_settings_text("[]", FILE)
+    assert str(caught.value).startswith(f"fichier de paramètres {FILE}")
+
+
+# --- v1 keys and $VAR ------------------------------------------------------------------------------
+
+
+def test_v1_flat_keys_are_read_under_nested_names() -> None:
+    data = {"selectedAuthType": "openai", "enforcedAuthType": "openai", "usageStatisticsEnabled": False,
+            "model": "qwen3-coder-plus", "other": 1}
+    nested, written_as = migrate_v1(data)
+    assert nested == {
+        "security": {"auth": {"selectedType": "openai", "enforcedType": "openai"}},
+        "privacy": {"usageStatisticsEnabled": False},
+        "model": {"name": "qwen3-coder-plus"},
+        "other": 1,
+    }
+    assert written_as == {
+        "security.auth.selectedType": "selectedAuthType",
+        "security.auth.enforcedType": "enforcedAuthType",
+        "privacy.usageStatisticsEnabled": "usageStatisticsEnabled",
+        "model.name": "model",
+    }
+    assert "selectedAuthType" in data  # the input is not modified
+
+
+def test_nested_key_wins_over_v1_key_in_the_same_file() -> None:
+    nested, written_as = migrate_v1(
+        {"selectedAuthType": "openai", "security": {"auth": {"selectedType": "qwen-oauth"}}}
+    )
+    assert nested == {"security": {"auth": {"selectedType": "qwen-oauth"}}}
+    assert written_as == {}
+
+
+def test_model_object_is_not_treated_as_v1() -> None:
+    nested, written_as = migrate_v1({"model": {"name": "m", "baseUrl": "u"}})
+    assert nested == {"model": {"name": "m", "baseUrl": "u"}} and written_as == {}
+
+
+def test_layer_reports_the_key_as_the_file_wrote_it(layer_files: dict[Scope, Path]) -> None:
+    write(layer_files[Scope.USER], {"selectedAuthType": "openai", "model": {"name": "m"}})
+    user = load_settings().layer(Scope.USER)
+    assert user.get("security.auth.selectedType") == "openai"
+    assert user.key_as_written("security.auth.selectedType") == "selectedAuthType"
+    assert user.key_as_written("model.name") == "model.name"
+
+
+def test_env_vars_expand_in_nested_string_values_but_not_keys() -> None:
+    env = {"HOST": "example.com", "KEY": "sk-1"}
+    value = {"$HOST": ["https://$HOST/v1", {"k": "${KEY}"}], "n": 3, "keep": "$UNDEFINED and ${ALSO_NOT}"}
+    assert expand_env_vars(value, env) == {
+        "$HOST": ["https://example.com/v1", {"k": "sk-1"}], "n": 3, "keep": "$UNDEFINED and ${ALSO_NOT}",
+    }
+
+
+def test_layers_expand_with_the_given_environment(layer_files: dict[Scope, Path]) -> None:
+    write(layer_files[Scope.USER], {"security": {"auth": {"apiKey": "${MY_KEY}", "baseUrl": "$MY_URL/v1"}}})
+    settings = load_settings(env={**os.environ, "MY_KEY": "sk-abc", "MY_URL": "http://127.0.0.1:9"})
+    assert settings.merged["security"]["auth"] == {"apiKey": "sk-abc", "baseUrl": "http://127.0.0.1:9/v1"}
+
+
+# --- layers and precedence ------------------------------------------------------------------------
+
+
+def test_layer_paths_follow_the_environment(layer_files: dict[Scope, Path], project_dir: Path) -> None:
+    for scope in PRECEDENCE:
+        assert layer_path(scope, project_dir) == layer_files[scope]
+    qwen_home = project_dir.parent / "elsewhere"
+    env = {**os.environ, "QWEN_HOME": str(qwen_home)}
+    assert layer_path(Scope.USER, project_dir, env) == qwen_home / "settings.json"
+
+
+@pytest.mark.parametrize("winner", list(PRECEDENCE))
+def test_each_layer_beats_the_ones_below_it(layer_files: dict[Scope, Path], winner: Scope) -> None:
+    for scope in PRECEDENCE[: PRECEDENCE.index(winner) + 1]:
+        write(layer_files[scope], {"model": {"name": f"from-{scope}"}, f"only-{scope}": True})
+    settings = load_settings()
+    assert settings.merged["model"]["name"] == f"from-{winner}"
+    value, layer = settings.lookup("model.name")
+    assert (value, layer.scope, layer.path) == (f"from-{winner}", winner, layer_files[winner])
+    for scope in PRECEDENCE[: PRECEDENCE.index(winner) + 1]:
+        assert settings.merged[f"only-{scope}"] is True
+
+
+def test_lower_layer_value_is_kept_when_higher_layers_do_not_set_it(layer_files: dict[Scope, Path]) -> None:
+    write(layer_files[Scope.SYSTEM_DEFAULTS], {"privacy": {"usageStatisticsEnabled": False}})
+    write(layer_files[Scope.USER], {"privacy": {"other": 1}})
+    write(layer_files[Scope.SYSTEM], {"general": {}})
+    settings = load_settings()
+    value, layer = settings.lookup("privacy.usageStatisticsEnabled")
+    assert value is False and layer.scope == Scope.SYSTEM_DEFAULTS
+    assert settings.lookup("privacy.nothing") is None
+
+
+def test_workspace_layer_is_skipped_when_cwd_is_home(
+    layer_files: dict[Scope, Path], isolated_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(layer_files[Scope.USER], {"model": {"name": "user"}})
+    monkeypatch.chdir(isolated_home)
+    settings = load_settings()
+    workspace = settings.layer(Scope.WORKSPACE)
+    assert workspace.path is None and not workspace.exists and workspace.data == {}
+    assert [layer.scope for layer in settings.layers] == list(PRECEDENCE)
+    # The user file is read once, as the user layer only.
+    assert settings.lookup("model.name")[1].scope == Scope.USER
+    assert load_settings(cwd=layer_files[Scope.WORKSPACE].parent.parent).layer(Scope.WORKSPACE).path is not None
+
+
+def test_missing_layers_are_empty_and_not_errors() -> None:
+    settings = load_settings()
+    assert settings.merged == {} and settings.errors == []
+    assert all(not layer.exists for layer in settings.layers)
+
+
+def test_broken_layer_is_reported_and_the_others_still_load(layer_files: dict[Scope, Path]) -> None:
+    write(layer_files[Scope.USER], '{\n  "model": {"name": "x"},\n  oops\n}')
+    write(layer_files[Scope.WORKSPACE], {"model": {"name": "workspace"}})
+    write(layer_files[Scope.SYSTEM_DEFAULTS], {"general": {"enableAutoUpdate": False}})
+    settings = load_settings()
+    user = settings.layer(Scope.USER)
+    assert user.exists and user.data == {}
+    assert settings.errors == [user.error]
+    assert (user.error.path, user.error.line, user.error.column) == (layer_files[Scope.USER], 3, 3)
+    assert settings.merged == {"model": {"name": "workspace"}, "general": {"enableAutoUpdate": False}}
+
+
+@pytest.mark.skipif(sys.platform == "win32" or os.geteuid() == 0, reason="needs POSIX permissions, non-root")
+def test_unreadable_layer_is_a_one_line_error(layer_files: dict[Scope, Path]) -> None:
+    path = write(layer_files[Scope.USER], {"model": {"name": "secret-ish"}})
+    path.chmod(0o000)
+    try:
+        settings = load_settings()
+    finally:
+        path.chmod(0o600)
+    (error,) = settings.errors
+    assert error.path == path and "Permission denied" in str(error) and "\n" not in str(error)
+
+
+def test_a_directory_where_the_file_should_be_is_an_error(layer_files: dict[Scope, Path]) -> None:
+    layer_files[Scope.SYSTEM].mkdir(parents=True)
+    (error,) = load_settings().errors
+    assert error.path == layer_files[Scope.SYSTEM]
+
+
+# --- merging ----------------------------------------------------------------------------------------
+
+
+def test_objects_merge_deeply_and_arrays_are_replaced() -> None:
+    low = {"a": {"b": 1, "c": [1, 2, 3], "d": {"e": 1}}, "x": 1}
+    high = {"a": {"c": [9], "d": {"f": 2}}, "y": 2}
+    assert merge_layers([low, high]) == {"a": {"b": 1, "c": [9], "d": {"e": 1, "f": 2}}, "x": 1, "y": 2}
+    assert low["a"]["d"] == {"e": 1}  # inputs untouched
+
+
+def test_env_is_merged_one_level_only() -> None:
+    low = {"env": {"A": "1", "B": "2", "NESTED": {"x": 1, "y": 2}}}
+    high = {"env": {"B": "20", "NESTED": {"x": 10}}}
+    assert merge_layers([low, high])["env"] == {"A": "1", "B": "20", "NESTED": {"x": 10}}
+
+
+def test_model_providers_list_of_each_auth_type_is_replaced_whole() -> None:
+    low = {"modelProviders": {"openai": [{"id": "a"}, {"id": "b"}], "anthropic": [{"id": "c"}]}}
+    high = {"modelProviders": {"openai": [{"id": "z"}]}}
+    assert merge_layers([low, high])["modelProviders"] == {
+        "openai": [{"id": "z"}], "anthropic": [{"id": "c"}],
+    }
+
+
+def test_scalar_and_object_replace_each_other() -> None:
+    assert merge_layers([{"a": {"b": 1}}, {"a": 2}]) == {"a": 2}
+    assert merge_layers([{"a": 2}, {"a": {"b": 1}}]) == {"a": {"b": 1}}
+
+
+def test_v1_keys_in_a_lower_layer_merge_with_nested_keys_above(layer_files: dict[Scope, Path]) -> None:
+    write(layer_files[Scope.USER], {"selectedAuthType": "openai", "model": "m1"})
+    write(layer_files[Scope.WORKSPACE], {"model": {"baseUrl": "http://127.0.0.1:1/v1"}})
+    settings = load_settings()
+    assert settings.merged["model"] == {"name": "m1", "baseUrl": "http://127.0.0.1:1/v1"}
+    assert settings.lookup("security.auth.selectedType")[1].key_as_written("security.auth.selectedType") == (
+        "selectedAuthType"
+    )
+
+
+def test_get_dotted() -> None:
+    data = {"a": {"b": {"c": 0}}, "s": "x"}
+    assert get_dotted(data, "a.b.c") == 0
+    assert get_dotted(data, "a.b.z") is MISSING
+    assert get_dotted(data, "s.x") is MISSING
+
+
+# --- the captured files and the typed view ---------------------------------------------------------
+
+
+def test_custom_provider_file_written_by_qwen_code(layer_files: dict[Scope, Path]) -> None:
+    source = FIXTURES / "qwen-code-0.15.10" / "settings_after_custom_provider.json"
+    write(layer_files[Scope.USER], source.read_text())
+    settings = load_settings()
+    model = settings.model
+    assert model.security.auth.selectedType == "openai"
+    assert model.model.name == "mock-model"
+    providers = model.modelProviders["openai"]
+    active = next(entry for entry in providers if entry.id == model.model.name)
+    assert active.baseUrl == "http://127.0.0.1:8000/v1"
+    assert model.env[active.envKey] == "sk-test-1234567890abcdef"
+    assert model.version is None  # that capture has no $version and still reads
+
+
+@pytest.mark.parametrize(
+    ("name", "selected", "usage", "version"),
+    [
+        ("v071-oauth-sse", "qwen-oauth", False, 2),
+        ("v0120-oauth-sse", "qwen-oauth", False, 3),
+        ("v0244-custom-sse", "openai", False, 4),
+        ("v0244-dotenv", "openai", False, 4),
+        ("v0244-legacy", "openai", False, 4),
+        ("v0244-oauth", "qwen-oauth", False, 4),
+    ],
+)
+def test_interop_files_read_as_qwen_code_reads_them(
+    layer_files: dict[Scope, Path], name: str, selected: str, usage: bool, version: int
+) -> None:
+    source = FIXTURES / "qwen-code-interop" / f"{name}.settings.json"
+    write(layer_files[Scope.USER], source.read_text())
+    settings = load_settings()
+    assert settings.errors == []
+    assert settings.lookup("security.auth.selectedType")[0] == selected
+    assert settings.model.privacy.usageStatisticsEnabled is usage
+    assert settings.model.version == version
+    # Unknown keys (e.g. 0.7.1's general.disableAutoUpdate) survive in the typed view.
+    assert settings.model.model_dump(by_alias=True, exclude_unset=True) == json.loads(source.read_text())
+
+
+def test_custom_sse_fixture_names_the_provider_key_variable(layer_files: dict[Scope, Path]) -> None:
+    source = FIXTURES / "qwen-code-interop" / "v0244-custom-sse.settings.json"
+    write(layer_files[Scope.USER], source.read_text())
+    model = load_settings().model
+    (provider,) = model.modelProviders["openai"]
+    assert provider.id == model.model.name == "qwen3-coder-plus"
+    assert model.model.baseUrl == provider.baseUrl == "http://127.0.0.1:18080/v1"
+    assert model.env[provider.envKey].startswith("sk-bars-")
+
+
+def test_legacy_fixture_keeps_key_and_base_url_under_security_auth(layer_files: dict[Scope, Path]) -> None:
+    write(layer_files[Scope.USER], (FIXTURES / "qwen-code-interop" / "v0244-legacy.settings.json").read_text())
+    auth = load_settings().model.security.auth
+    assert (auth.apiKey, auth.baseUrl) == ("sk-bars-0123456789abcdef", "http://127.0.0.1:18080/v1")
+    assert load_settings().model.model is None
+
+
+def test_wrong_type_in_typed_view_names_the_layer_without_the_value(layer_files: dict[Scope, Path]) -> None:
+    write(layer_files[Scope.USER], {"security": {"auth": {"apiKey": 12345678901234}}})
+    with pytest.raises(SettingsError) as caught:
+        load_settings().model
+    message = str(caught.value)
+    assert str(layer_files[Scope.USER]) in message and "security.auth.apiKey" in message
+    assert "12345678901234" not in message
+
+
+def test_settings_module_does_not_import_pydantic() -> None:
+    import subprocess
+
+    code = "import sys, qwen_tui.core.settings as s; s.load_settings(); print('pydantic' in sys.modules)"
+    repo = str(Path(__file__).resolve().parents[2])
+    env = {**os.environ, "PYTHONPATH": repo}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+    assert result.stdout.strip() == "False"

@@ -1,0 +1,166 @@
+"""`qwen-tui status` and `qwen-tui usage-stats` on files captured from the real Qwen Code."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from qwen_tui.cli import main
+from tests.conftest import FIXTURES
+
+INTEROP = FIXTURES / "qwen-code-interop"
+
+
+def _install(source: Path, target: Path) -> Path:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source, target)
+    return target
+
+
+def _status_json(capsys: pytest.CaptureFixture[str]) -> tuple[int, dict]:
+    code = main(["status", "--json"])
+    return code, json.loads(capsys.readouterr().out)
+
+
+def test_nothing_configured_exits_1_and_says_what_to_do(capsys) -> None:
+    assert main(["status"]) == 1
+    out = capsys.readouterr().out
+    assert "qwen-tui auth" in out
+
+
+def test_custom_provider_written_by_qwen_code(qwen_home: Path, capsys) -> None:
+    settings = _install(FIXTURES / "qwen-code-0.15.10/settings_after_custom_provider.json", qwen_home / "settings.json")
+    code, doc = _status_json(capsys)
+    assert code == 0
+    assert doc["authType"]["value"] == "openai"
+    assert doc["authType"]["source"]["path"] == str(settings)
+    assert doc["model"]["value"] == "mock-model"
+    assert doc["baseUrl"]["value"] == "http://127.0.0.1:8000/v1"
+    assert doc["baseUrl"]["source"]["key"] == "modelProviders.openai[0].baseUrl"
+    assert doc["credential"] == {
+        "present": True,
+        "masked": "sk-…cdef",
+        "expires": None,
+        "source": {
+            "kind": "settings-env",
+            "path": str(settings),
+            "key": "env.QWEN_CUSTOM_API_KEY_OPENAI_HTTP_127_0_0_1_8000_V1",
+            "scope": "user",
+            "description": doc["credential"]["source"]["description"],
+        },
+    }
+    assert "1234567890abcdef" not in json.dumps(doc)
+
+
+def test_key_in_qwen_home_dotenv(qwen_home: Path, capsys) -> None:
+    _install(INTEROP / "v0244-dotenv.settings.json", qwen_home / "settings.json")
+    dotenv = _install(INTEROP / "v0244-dotenv.env", qwen_home / ".env")
+    code, doc = _status_json(capsys)
+    assert code == 0
+    assert doc["credential"]["source"]["kind"] == "dotenv"
+    assert doc["credential"]["source"]["path"] == str(dotenv)
+    assert doc["dotenv"] == str(dotenv)
+    assert doc["usageStatistics"]["value"] is False and doc["usageStatistics"]["chosen"] is True
+
+
+def test_project_dotenv_hides_qwen_home_dotenv(qwen_home: Path, project_dir: Path, capsys) -> None:
+    _install(INTEROP / "v0244-dotenv.settings.json", qwen_home / "settings.json")
+    hidden = _install(INTEROP / "v0244-dotenv.env", qwen_home / ".env")
+    (project_dir / ".env").write_text("OTHER=1\n")
+    code, doc = _status_json(capsys)
+    assert code == 1, "the key lives in the hidden file, so Qwen Code would not see it"
+    assert doc["dotenv"] == str(project_dir / ".env")
+    assert str(hidden) in doc["shadowedDotenv"]
+
+
+def test_environment_beats_dotenv_and_legacy_settings(qwen_home: Path, monkeypatch, capsys) -> None:
+    _install(INTEROP / "v0244-legacy.settings.json", qwen_home / "settings.json")
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-from-environment-9999")
+    code, doc = _status_json(capsys)
+    assert code == 0
+    assert doc["credential"]["masked"] == "sk-…9999"
+    assert doc["credential"]["source"]["kind"] == "env"
+    assert doc["baseUrl"]["source"]["key"] == "security.auth.baseUrl"
+
+
+def test_openai_trio_in_environment_selects_openai(monkeypatch, capsys) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-trio-0000111122223333")
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")
+    monkeypatch.setenv("OPENAI_MODEL", "m")
+    code, doc = _status_json(capsys)
+    assert code == 0
+    assert doc["authType"] == {"value": "openai", "source": doc["authType"]["source"]}
+    assert doc["authType"]["source"]["kind"] == "env"
+
+
+def test_qwen_oauth_credentials_file(qwen_home: Path, capsys) -> None:
+    _install(INTEROP / "v071-oauth-sse.settings.json", qwen_home / "settings.json")
+    creds = _install(INTEROP / "v071-oauth-sse.oauth_creds.json", qwen_home / "oauth_creds.json")
+    code, doc = _status_json(capsys)
+    assert code == 0
+    assert doc["authType"]["value"] == "qwen-oauth"
+    assert doc["baseUrl"]["value"] == "http://127.0.0.1:18080/v1"
+    assert doc["model"] == {"value": "coder-model", "source": doc["model"]["source"]}
+    assert doc["credential"]["source"]["path"] == str(creds)
+    assert doc["credential"]["expires"].startswith("2026-11-")
+
+
+def test_enforced_type_mismatch_is_reported_and_fails(qwen_home: Path, capsys) -> None:
+    _install(FIXTURES / "qwen-code-0.15.10/settings_after_custom_provider.json", qwen_home / "settings.json")
+    system = Path(os.environ["QWEN_CODE_SYSTEM_SETTINGS_PATH"])
+    system.write_text('{"security": {"auth": {"enforcedType": "qwen-oauth"}}}')
+    code, doc = _status_json(capsys)
+    assert code == 1
+    assert doc["enforcedType"]["value"] == "qwen-oauth"
+    assert any("enforcedType" in problem for problem in doc["problems"])
+
+
+def test_unparsable_layer_is_reported_with_line_and_column(qwen_home: Path, capsys) -> None:
+    qwen_home.mkdir()
+    (qwen_home / "settings.json").write_text('{\n  "security": {\n    "auth": {"selectedType": "openai",}\n')
+    code, doc = _status_json(capsys)
+    assert code == 1
+    assert any(str(qwen_home / "settings.json") in problem and "line 3" in problem for problem in doc["problems"])
+
+
+def test_usage_stats_on_off_writes_only_that_key(qwen_home: Path, capsys) -> None:
+    settings = _install(INTEROP / "v0244-dotenv.settings.json", qwen_home / "settings.json")
+    before = json.loads(settings.read_text())
+    assert main(["usage-stats", "on"]) == 0
+    after = json.loads(settings.read_text())
+    assert after["privacy"]["usageStatisticsEnabled"] is True
+    after["privacy"]["usageStatisticsEnabled"] = False
+    assert after == before
+    assert settings.stat().st_mode & 0o777 == 0o600
+    capsys.readouterr()
+    assert main(["usage-stats", "status", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["enabled"] is True
+
+
+def test_usage_stats_workspace_scope(project_dir: Path) -> None:
+    assert main(["usage-stats", "off", "--scope", "workspace"]) == 0
+    written = json.loads((project_dir / ".qwen" / "settings.json").read_text())
+    assert written == {"privacy": {"usageStatisticsEnabled": False}}
+
+
+def test_usage_stats_refuses_to_touch_an_unparsable_file(qwen_home: Path, capsys) -> None:
+    qwen_home.mkdir()
+    broken = qwen_home / "settings.json"
+    broken.write_bytes(b'{"privacy": {"usageStatisticsEnabled": tru')
+    assert main(["usage-stats", "off"]) == 1
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and str(broken) in err
+    assert broken.read_bytes() == b'{"privacy": {"usageStatisticsEnabled": tru'
+
+
+def test_usage_errors_exit_2_and_the_real_command_prints_no_traceback(tmp_path: Path) -> None:
+    bad = subprocess.run([sys.executable, "-m", "qwen_tui", "usage-stats", "maybe"], capture_output=True, text=True)
+    assert bad.returncode == 2 and "invalid choice" in bad.stderr
+    ok = subprocess.run([sys.executable, "-m", "qwen_tui", "status"], capture_output=True, text=True)
+    assert ok.returncode == 1 and "Traceback" not in ok.stderr + ok.stdout
