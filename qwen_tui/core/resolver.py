@@ -44,25 +44,8 @@ class Source:
     scope: str | None = None       # settings layer scope, for SETTINGS / SETTINGS_ENV
 
     def describe(self) -> str:
-        """A short English-neutral description, e.g. `user settings (~/.qwen/settings.json) security.auth.selectedType`."""
-        where = f" ({self.path})" if self.path else ""
-        match self.kind:
-            case SourceKind.SETTINGS | SourceKind.SETTINGS_ENV:
-                return f"{self.scope} settings{where} {self.key}"
-            case SourceKind.ENV:
-                return f"environment ${self.key}"
-            case SourceKind.DOTENV:
-                return f".env{where} {self.key}"
-            case SourceKind.KEYRING:
-                return f"keyring {self.key}"
-            case SourceKind.SECRET_FILE:
-                return f"secrets file{where} {self.key}"
-            case SourceKind.OAUTH_CREDS:
-                return f"Qwen OAuth credentials{where}"
-            case SourceKind.DEFAULT:
-                return "default"
-            case _:
-                return "not set"
+        """A short localised description, e.g. `user settings (~/.qwen/settings.json) security.auth.selectedType`."""
+        return t(f"source.{self.kind}", path=self.path or "", key=self.key or "", scope=self.scope or "")
 
 
 NOT_SET = Source(SourceKind.NONE)
@@ -135,6 +118,9 @@ def resolve(cwd: Path | None = None, env: Mapping[str, str] | None = None) -> Re
     enforced = lookup.setting("security.auth.enforcedType")
     if auth_type.value == "qwen-oauth":
         base_url, model, credential = _qwen_oauth(lookup, env)
+    elif auth_type.value is None:
+        # Nothing selects a method, so Qwen Code would use no credential: don't probe the keyring for one.
+        base_url, model, credential = Value(None), Value(None), Credential(False)
     else:
         base_url, model, credential = _openai(lookup)
     if auth_type.value == "openai" and not credential.present:

@@ -284,10 +284,8 @@ class QwenTuiApp(App, inherit_bindings=False):
 
 
 def _can_open_browser(env: Mapping[str, str]) -> bool:
-    try:
-        from qwen_tui.core.oauth.browser import can_open_browser
-    except ImportError:  # the browser helper is not there yet: behave as if no browser can be opened
-        return False
+    from qwen_tui.core.oauth.browser import can_open_browser
+
     return can_open_browser(env)
 
 
