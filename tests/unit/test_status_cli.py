@@ -164,3 +164,16 @@ def test_usage_errors_exit_2_and_the_real_command_prints_no_traceback(tmp_path: 
     assert bad.returncode == 2 and "invalid choice" in bad.stderr
     ok = subprocess.run([sys.executable, "-m", "qwen_tui", "status"], capture_output=True, text=True)
     assert ok.returncode == 1 and "Traceback" not in ok.stderr + ok.stdout
+
+
+def test_status_with_no_method_never_touches_the_keyring() -> None:
+    """Nothing selects a method, so no credential is looked up: a slow or absent keyring costs nothing."""
+    probe = (
+        "import contextlib, io, sys\n"
+        "from qwen_tui.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    main(['status'])\n"
+        "print('keyring' in sys.modules)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert result.stdout.strip().splitlines()[-1] == "False"
