@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from collections.abc import Sequence
 
 from qwen_tui import __version__
@@ -35,6 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
     login = auth_commands.add_parser("login", help=t("cli.login.help"), description=t("cli.login.help"))
     login.add_argument("--method", choices=("qwen-oauth", "openai"), required=True)
     login.add_argument("--no-browser", action="store_true", help=t("cli.no_browser.help"))
+    _add_openai_login_options(login)
     auth_commands.add_parser("logout", help=t("cli.logout.help"), description=t("cli.logout.help"))
     auth_commands.add_parser("token", help=t("cli.token.help"), description=t("cli.token.help"))
 
@@ -46,14 +48,17 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     set_language(_language())
     args = build_parser().parse_args(argv)
+    started = time.monotonic()
     try:
-        return _dispatch(args)
+        code = _dispatch(args)
     except KeyboardInterrupt:
-        return 130
+        code = 130
     except Exception as exc:  # noqa: BLE001 - the promise is one line, never a traceback
         _log_exception(exc)
         print(t("cli.internal_error", kind=type(exc).__name__), file=sys.stderr)
-        return 1
+        code = 1
+    _record_usage(args, code, time.monotonic() - started)
+    return code
 
 
 def _dispatch(args: argparse.Namespace) -> int:
@@ -83,8 +88,59 @@ def _auth(args: argparse.Namespace) -> int:
         return oauth.logout()
     if args.method == "qwen-oauth":
         return oauth.login(no_browser=args.no_browser)
-    print(t("cli.openai_login_not_ready"), file=sys.stderr)
-    return 1
+    from qwen_tui.commands import openai_login
+
+    return openai_login.login(
+        base_url=args.base_url, model=args.model, preset_id=args.preset, api_key_stdin=args.api_key_stdin,
+        api_key_env=args.api_key_env, store=args.store, no_verify=args.no_verify,
+        allow_cleartext=args.allow_cleartext,
+    )
+
+
+def _add_openai_login_options(login: argparse.ArgumentParser) -> None:
+    """`--method openai` options; the preset names come from the (light) catalogue."""
+    from qwen_tui.core.providers.catalog import PRESETS
+
+    login.add_argument("--base-url", metavar="URL", help=t("providers.cli.base_url.help"))
+    login.add_argument("--model", metavar="M", help=t("providers.cli.model.help"))
+    login.add_argument("--preset", metavar="NAME",
+                       help=t("providers.cli.preset.help", names=", ".join(p.id for p in PRESETS)))
+    key = login.add_mutually_exclusive_group()
+    key.add_argument("--api-key-stdin", action="store_true", help=t("providers.cli.key_stdin.help"))
+    key.add_argument("--api-key-env", metavar="VAR", help=t("providers.cli.key_env.help"))
+    login.add_argument("--store", choices=("keyring", "settings", "dotenv", "file"), default="keyring",
+                       help=t("providers.cli.store.help"))
+    login.add_argument("--no-verify", action="store_true", help=t("providers.cli.no_verify.help"))
+    login.add_argument("--allow-cleartext", action="store_true", help=t("providers.cli.allow_cleartext.help"))
+
+
+def _usage_command(args: argparse.Namespace) -> str | None:
+    """The closed command name of a non-interactive command (the TUI records its own events)."""
+    if args.command == "status":
+        return "status"
+    if args.command == "usage-stats":
+        return f"usage_stats_{args.action}"
+    if args.command == "auth" and args.auth_command == "login":
+        return f"auth_login_{args.method.replace('-', '_')}"
+    if args.command == "auth" and args.auth_command in ("logout", "token"):
+        return f"auth_{args.auth_command}"
+    return None
+
+
+def _record_usage(args: argparse.Namespace, exit_code: int, duration_s: float) -> None:
+    """A command-run usage event, only if the gate is open (closed, no pydantic/httpx import, no connection);
+    flushed within 1 s before the process exits."""
+    name = _usage_command(args)
+    if name is None:
+        return
+    try:
+        from qwen_tui.core.telemetry.names import Command, Method
+        from qwen_tui.core.telemetry.oneshot import record_command_run
+
+        sign_in = Method(args.method) if args.command == "auth" and args.auth_command == "login" else None
+        record_command_run(Command(name), exit_code, sign_in=sign_in, duration_s=duration_s)
+    except Exception as exc:  # noqa: BLE001 - statistics must never change a command's outcome
+        _log_exception(exc)
 
 
 def _run_tui(initial: str | None) -> int:
@@ -97,13 +153,10 @@ def _run_tui(initial: str | None) -> int:
 
 
 def _language() -> str:
-    try:
-        from qwen_tui.core.prefs import peek_prefs
+    """qwen-tui's language preference, else LC_ALL / LANG. A broken tui.json yields defaults (the TUI reports it)."""
+    from qwen_tui.core.prefs import peek_prefs
 
-        preference = peek_prefs().get("language")
-    except Exception:  # noqa: BLE001 - a broken prefs file must not stop the CLI; the TUI reports it
-        preference = None
-    return choose_language(preference)
+    return choose_language(peek_prefs().language)
 
 
 def _log_exception(exc: BaseException) -> None:

@@ -6,9 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from qwen_tui.core.i18n import set_language
+
 # Variables that would leak the developer's own configuration into a test.
 _SCRUBBED = (
-    "QWEN_HOME", "QWEN_OAUTH", "QWEN_MODEL", "QWEN_OAUTH_BASE_URL",
+    "QWEN_HOME", "QWEN_OAUTH", "QWEN_MODEL",
     "OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_MODEL",
     "QWEN_CODE_SYSTEM_SETTINGS_PATH", "QWEN_CODE_SYSTEM_DEFAULTS_PATH",
     "QWEN_TUI_USAGE_ENDPOINT", "QWEN_TUI_LANGUAGE", "QWEN_TUI_THEME",
@@ -31,7 +33,10 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("QWEN_CODE_SYSTEM_SETTINGS_PATH", str(etc / "settings.json"))
     monkeypatch.setenv("QWEN_CODE_SYSTEM_DEFAULTS_PATH", str(etc / "system-defaults.json"))
     monkeypatch.setenv("NO_BROWSER", "1")
+    # No test may reach the real qwen.ai: by default the device flow targets a closed loopback port.
+    monkeypatch.setenv("QWEN_OAUTH_BASE_URL", "http://127.0.0.1:9")
     monkeypatch.chdir(project)
+    set_language("en")  # the catalog language is process-global: a test that switches it must not leak
     return home
 
 

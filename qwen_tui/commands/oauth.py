@@ -14,11 +14,8 @@ from collections.abc import Mapping
 from qwen_tui.core.fileops import FileOpError
 from qwen_tui.core.i18n import t
 from qwen_tui.core.oauth.credentials import preferred_store
+from qwen_tui.core.oauth.signin import QWEN_OAUTH, SELECTED_TYPE_KEY
 
-SELECTED_TYPE_KEY = "security.auth.selectedType"
-MODEL_KEY = "model.name"
-QWEN_OAUTH = "qwen-oauth"
-QWEN_OAUTH_MODEL = "coder-model"
 EXIT_INTERRUPTED = 130
 
 
@@ -74,30 +71,16 @@ async def _login(no_browser: bool, env: Mapping[str, str], store: str) -> int:
 
 
 def _signed_in(creds: object, env: Mapping[str, str], store: str) -> int:
-    from qwen_tui.core.oauth.credentials import save_credentials
-    from qwen_tui.core.settings import MISSING, Scope, SettingsError, load_settings
-    from qwen_tui.core.settings_writer import update_layer
+    from qwen_tui.core.oauth.signin import SignInError, finish_sign_in
 
     try:
-        saved = save_credentials(creds, store, env)  # type: ignore[arg-type]
-    except FileOpError as exc:
-        _say(t("oauth.login.save_failed", reason=exc))
+        result = finish_sign_in(creds, env, store)  # type: ignore[arg-type]
+    except SignInError as exc:
+        _say(str(exc))
         return 1
-    warning = getattr(saved, "warning", None)
-    if warning:
-        _say(warning)
-    try:
-        user = load_settings(env=env).layer(Scope.USER)
-        if user.error is not None:
-            raise user.error
-        changes: dict[str, object] = {SELECTED_TYPE_KEY: QWEN_OAUTH}
-        if user.get(MODEL_KEY) in (MISSING, None, ""):
-            changes[MODEL_KEY] = QWEN_OAUTH_MODEL
-        update_layer(Scope.USER, changes, env=env)
-    except (SettingsError, FileOpError) as exc:
-        _say(t("oauth.login.settings_failed", reason=exc))
-        return 1
-    _say(t("oauth.login.success", location=saved.location))
+    if result.warning:
+        _say(result.warning)
+    _say(t("oauth.login.success", location=result.location))
     return 0
 
 

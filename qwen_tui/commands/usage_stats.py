@@ -1,4 +1,9 @@
-"""`qwen-tui usage-stats on|off|status [--scope user|workspace]`: Qwen Code's `privacy.usageStatisticsEnabled`."""
+"""`qwen-tui usage-stats on|off|status [--scope user|workspace] [--json]`.
+
+on/off write Qwen Code's `privacy.usageStatisticsEnabled` (the user's explicit choice) to one layer; off also
+deletes what qwen-tui kept locally (unsent events, the installation id). status prints the gate's verdict:
+chosen or not, in which layer, the active method, and whether events are recorded — with the reason.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +11,7 @@ import json
 import sys
 
 from qwen_tui.core.i18n import t
-
-KEY = "privacy.usageStatisticsEnabled"
+from qwen_tui.core.telemetry.gate import USAGE_KEY as KEY
 
 
 def usage_stats(action: str, *, scope: str, as_json: bool) -> int:
@@ -25,26 +29,48 @@ def usage_stats(action: str, *, scope: str, as_json: bool) -> int:
         return 1
     state = t("status.on") if enabled else t("status.off")
     print(t("usage.written", state=state, path=path))
+    if not enabled:
+        return _discard_local_data()
+    return 0
+
+
+def _discard_local_data() -> int:
+    from qwen_tui.core.fileops import FileOpError
+    from qwen_tui.core.telemetry.outbox import discard_local_data
+
+    try:
+        discard_local_data()
+    except FileOpError as error:
+        print(t("telemetry.cli.discard_failed", reason=str(error)), file=sys.stderr)
+        return 1
+    print(t("telemetry.cli.discarded"))
     return 0
 
 
 def _status(as_json: bool) -> int:
     from qwen_tui.core.resolver import resolve
+    from qwen_tui.core.telemetry.gate import decide
+    from qwen_tui.core.telemetry.outbox import outbox_path, read_installation_id
+    from qwen_tui.core.telemetry.transport import endpoint_from
 
     resolution = resolve()
-    value = resolution.usage_stats
+    verdict = decide(resolution)
     if as_json:
         document = {
-            "enabled": value.value,
+            "enabled": resolution.usage_stats.value,
             "chosen": resolution.usage_stats_chosen,
-            "source": value.source.describe(),
+            "source": verdict.source.describe(),
+            "scope": verdict.source.scope,
             "authType": resolution.auth_type.value,
+            "authTypeSource": resolution.auth_type.source.describe(),
+            "recording": verdict.open,
+            "reason": str(verdict.reason),
+            "explanation": verdict.describe(),
+            "endpointConfigured": endpoint_from() is not None,
+            "outbox": str(outbox_path()),
+            "installationId": read_installation_id(),
         }
-        print(json.dumps(document, indent=2))
+        print(json.dumps(document, indent=2, ensure_ascii=False))
         return 0
-    state = t("status.on") if value.value else t("status.off")
-    if resolution.usage_stats_chosen:
-        print(t("usage.status_chosen", state=state, source=value.source.describe()))
-    else:
-        print(t("usage.status_default", state=state))
+    print(verdict.describe())
     return 0

@@ -109,7 +109,7 @@ def resolve(cwd: Path | None = None, env: Mapping[str, str] | None = None) -> Re
     cwd = Path.cwd() if cwd is None else cwd
     settings = load_settings(cwd, env)
     dotenv = load_dotenv(cwd, env)
-    lookup = _Lookup(settings, dotenv, env)
+    lookup = ConfigLookup(settings, dotenv, env)
     problems = [str(error) for error in settings.errors]
     if dotenv.error:
         problems.append(dotenv.error)
@@ -147,13 +147,21 @@ def resolve(cwd: Path | None = None, env: Mapping[str, str] | None = None) -> Re
     return resolution
 
 
-class _Lookup:
+class ConfigLookup:
     """Finds one value with its source, in Qwen Code's order for each kind of value."""
 
     def __init__(self, settings: "LoadedSettings", dotenv: "DotenvFile", env: Mapping[str, str]) -> None:
         self.settings = settings
         self.dotenv = dotenv
         self.env = env
+
+    @classmethod
+    def load(cls, cwd: Path, env: Mapping[str, str]) -> "ConfigLookup":
+        """Read the settings layers and the `.env` file Qwen Code would load from `cwd`."""
+        from qwen_tui.core.dotenv import load_dotenv
+        from qwen_tui.core.settings import load_settings
+
+        return cls(load_settings(cwd, env), load_dotenv(cwd, env), env)
 
     def setting(self, dotted: str) -> Value:
         found = self.settings.lookup(dotted)
@@ -207,7 +215,7 @@ def _first(*values: Value) -> Value:
     return next((value for value in values if value.value), Value(None))
 
 
-def _active_provider(lookup: _Lookup, model: str | None) -> tuple[int, dict] | None:
+def _active_provider(lookup: ConfigLookup, model: str | None) -> tuple[int, dict] | None:
     """The `modelProviders.openai` entry whose id is the selected model, as Qwen Code picks it."""
     entries = lookup.settings.lookup("modelProviders.openai")
     if not model or entries is None or not isinstance(entries[0], list):
@@ -218,7 +226,7 @@ def _active_provider(lookup: _Lookup, model: str | None) -> tuple[int, dict] | N
     return None
 
 
-def _openai(lookup: _Lookup) -> tuple[Value, Value, Credential]:
+def _openai(lookup: ConfigLookup) -> tuple[Value, Value, Credential]:
     model = _first(lookup.variable("OPENAI_MODEL"), lookup.variable("QWEN_MODEL"), lookup.setting("model.name"))
     provider_base = provider_key = Value(None)
     active = _active_provider(lookup, model.value)
@@ -247,7 +255,7 @@ def _openai(lookup: _Lookup) -> tuple[Value, Value, Credential]:
     return base_url, model, credential
 
 
-def _qwen_oauth(lookup: _Lookup, env: Mapping[str, str]) -> tuple[Value, Value, Credential]:
+def _qwen_oauth(lookup: ConfigLookup, env: Mapping[str, str]) -> tuple[Value, Value, Credential]:
     from qwen_tui.core.oauth.credentials import api_base, load_credentials
 
     model = lookup.setting("model.name")

@@ -21,7 +21,9 @@ from qwen_tui.core import paths
 from qwen_tui.core.i18n import choose_language, set_language, t
 from qwen_tui.core.methods import AuthMethod
 from qwen_tui.core.prefs import DEFAULT_THEME, peek_prefs
-from qwen_tui.core.resolver import NOT_SET, Credential, Resolution, Value
+from qwen_tui.core.resolver import NOT_SET, Credential, Resolution, Source, SourceKind, Value
+from qwen_tui.core.telemetry.names import ErrorKind, EventName, Method, ScreenName, Setting
+from qwen_tui.core.telemetry.recorder import Recorder
 from qwen_tui.resources import stylesheet
 from qwen_tui.ui.messages import ResolutionReady, SettingWritten
 from qwen_tui.ui.screens.loading import LoadingScreen
@@ -71,6 +73,11 @@ class QwenTuiApp(App, inherit_bindings=False):
         self.env: dict[str, str] = dict(os.environ if env is None else env)
         self._resolver = resolver or default_resolver
         self.resolution: Resolution | None = None
+        # Usage statistics: closed until the first resolution says the user chose them (see core/telemetry).
+        self.usage = Recorder(self.env)
+        # Why the Qwen OAuth sign-in is no longer usable (refresh rejected, file unusable); None when fine.
+        self.qwen_signed_out: str | None = None
+        self._home_after_resolve = False
         self._startup_warnings: list[str] = []
         prefs = peek_prefs(self.env)
         self.language_pref = prefs.language
@@ -105,7 +112,11 @@ class QwenTuiApp(App, inherit_bindings=False):
     def on_mount(self) -> None:
         for warning in self._startup_warnings:
             self.notify(warning, severity="warning", timeout=10)
+        self.screen_change_signal.subscribe(self, self._record_screen)
         self.refresh_resolution()
+
+    def on_unmount(self) -> None:
+        self.usage.close(USAGE_EXIT_FLUSH_S)   # bounded: never holds the exit longer
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="resolve")
     def refresh_resolution(self) -> None:
@@ -113,11 +124,13 @@ class QwenTuiApp(App, inherit_bindings=False):
             resolution = self._resolver(self.cwd, self.env)
         except Exception as exc:  # a resolver bug must not take the app down: show it as a problem
             resolution = unresolved(t("app.resolve_failed", reason=f"{type(exc).__name__}: {exc}"))
+            self.usage.record(EventName.ERROR, kind=ErrorKind.RESOLVE)
         self.post_message(ResolutionReady(resolution))
 
     def on_resolution_ready(self, message: ResolutionReady) -> None:
         first = self.resolution is None
         self.resolution = message.resolution
+        self._sync_usage(message.resolution, first)
         if first:
             self._show_first_screen()
             return
@@ -125,6 +138,9 @@ class QwenTuiApp(App, inherit_bindings=False):
             update = getattr(screen, "resolution_changed", None)
             if update is not None:
                 update(message.resolution)
+        if self._home_after_resolve:
+            self._home_after_resolve = False
+            self.action_status()
 
     def _show_first_screen(self) -> None:
         assert self.resolution is not None
@@ -172,6 +188,21 @@ class QwenTuiApp(App, inherit_bindings=False):
 
         self._show("privacy", PrivacyScreen)
 
+    def action_usage_data(self) -> None:
+        from qwen_tui.ui.screens.usage_data import UsageDataScreen
+
+        self._show("usage_data", UsageDataScreen)
+
+    def action_provider_form(self) -> None:
+        self.open_provider_form()
+
+    def open_provider_form(self, profile: Any = None, *, import_env: bool = False) -> None:
+        """The OpenAI-compatible provider form: empty, prefilled from a saved profile, or from OPENAI_* values."""
+        from qwen_tui.ui.screens.provider_form import ProviderFormScreen
+
+        if self.resolution is not None and self.screen.name != "provider_form":
+            self.push_screen(ProviderFormScreen(profile, import_env=import_env))
+
     def action_status(self) -> None:
         if self.resolution is None:
             return
@@ -194,7 +225,40 @@ class QwenTuiApp(App, inherit_bindings=False):
         assert self.resolution is not None
         if not self.resolution.usage_stats_chosen or self.resolution.usage_stats.value != usage_stats:
             self.write_setting("user", {"privacy.usageStatisticsEnabled": usage_stats}, "usage_stats")
+        # The choice applies now, with the method just chosen (its setup is still to come).
+        self.apply_usage_choice(usage_stats, method=method.value)
+        self.usage.record(EventName.AUTH_METHOD_CHOSEN, method=Method(method.value))
         self.push_screen(next_step_screen(method))
+
+    # ---- Qwen OAuth sign-in state -------------------------------------------------------------------------
+
+    def action_sign_in_qwen(self) -> None:
+        from qwen_tui.ui.screens.next_step import next_step_screen
+
+        if self.resolution is not None and self.screen.name != "oauth_signin":
+            self.push_screen(next_step_screen(AuthMethod.QWEN_OAUTH))
+
+    def open_openai_form(self) -> None:
+        """The OpenAI-compatible setup; it replaces the sign-in screen that offered it (qwen.ai refused)."""
+        from qwen_tui.ui.screens.next_step import next_step_screen
+
+        screen = next_step_screen(AuthMethod.OPENAI)
+        if self.screen.name == "oauth_signin":
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
+
+    def qwen_oauth_signed_in(self) -> None:
+        """The sign-in was saved: resolve again, then show home (Qwen OAuth active, expiry, API base)."""
+        self.qwen_signed_out = None
+        self.notify(t("signin.done"))
+        self._home_after_resolve = True
+        self.refresh_resolution()
+
+    def mark_signed_out(self, reason: str) -> None:
+        """The stored sign-in was rejected or is unusable: home says so and offers to sign in again."""
+        self.qwen_signed_out = reason
+        self.refresh_resolution()
 
     def action_command_input(self) -> None:
         from qwen_tui.ui.screens.command_input import CommandInputScreen
@@ -214,6 +278,7 @@ class QwenTuiApp(App, inherit_bindings=False):
         """`None` follows LC_ALL / LANG. Re-renders every screen, then persists the choice."""
         self.language_pref = language
         set_language(choose_language(language, self.env))
+        self.usage.record(EventName.SETTING_CHANGED, setting=Setting.LANGUAGE)
         for screen in self.screen_stack:
             relabel = getattr(screen, "relabel", None)
             if relabel is not None:
@@ -223,6 +288,7 @@ class QwenTuiApp(App, inherit_bindings=False):
     def change_theme(self, name: str) -> None:
         if name in self.theme_names and name != self.theme:
             self.theme = name
+            self.usage.record(EventName.SETTING_CHANGED, setting=Setting.THEME)
             self.save_pref({"theme": name})
 
     @work(thread=True, exit_on_error=False, group="prefs")
@@ -234,6 +300,7 @@ class QwenTuiApp(App, inherit_bindings=False):
             save_prefs(changes, self.env)
         except (PrefsError, FileOpError) as exc:
             self.post_message(SettingWritten("prefs", str(exc)))
+            self.usage.record(EventName.ERROR, kind=ErrorKind.PREFS_WRITE)
 
     # ---- settings writes ----------------------------------------------------------------------------------------
 
@@ -254,10 +321,55 @@ class QwenTuiApp(App, inherit_bindings=False):
     def on_setting_written(self, message: SettingWritten) -> None:
         if message.error:
             self.notify(message.error, title=t("app.write_failed"), severity="error", timeout=10)
+            if message.what != "prefs":
+                self.usage.record(EventName.ERROR, kind=ErrorKind.SETTINGS_WRITE)
             return
+        if message.what in _RECORDED_SETTINGS:
+            self.usage.record(EventName.SETTING_CHANGED, setting=_RECORDED_SETTINGS[message.what])
         if message.what == "usage_stats":
             self.notify(t("app.usage_stats_saved"))
         self.refresh_resolution()
+
+    # ---- usage statistics -------------------------------------------------------------------------------------
+
+    def _sync_usage(self, resolution: Resolution, first: bool) -> None:
+        from qwen_tui.core.telemetry.gate import decide
+
+        self.usage.update(decide(resolution))
+        if first:
+            self.usage.record(EventName.APP_STARTED)   # a no-op unless the gate is open
+
+    def apply_usage_choice(self, enabled: bool, *, method: str | None = None, scope: str = "user") -> None:
+        """The user's usage-statistics choice (chooser or settings), applied to the live recorder at once;
+        off also deletes the unsent events and the installation id (in a worker: disk I/O)."""
+        from qwen_tui.core import paths as qwen_paths
+        from qwen_tui.core.telemetry.gate import USAGE_KEY, evaluate
+
+        assert self.resolution is not None
+        path = qwen_paths.user_settings_path(self.env) if scope == "user" \
+            else qwen_paths.workspace_settings_path(self.cwd, self.env)
+        source = Source(SourceKind.SETTINGS, path, USAGE_KEY, scope)
+        active = Value(method, NOT_SET) if method else self.resolution.auth_type
+        self.usage.update(evaluate(chosen=True, enabled=enabled, source=source, method=active))
+        if not enabled:
+            self._purge_usage_data()
+
+    @work(thread=True, exit_on_error=False, group="usage")
+    def _purge_usage_data(self) -> None:
+        from qwen_tui.core.fileops import FileOpError
+
+        try:
+            self.usage.purge_local()
+        except FileOpError as exc:
+            self.post_message(SettingWritten("usage_purge", str(exc)))
+
+    def _record_screen(self, screen: Screen) -> None:
+        if screen.name in _SCREEN_NAMES:
+            self.usage.record(EventName.SCREEN_VIEWED, screen=ScreenName(screen.name))
+
+    def record_usage(self, name: EventName, **fields: Any) -> None:
+        """For screens: record one usage event (a no-op while the gate is closed)."""
+        self.usage.record(name, **fields)
 
     # ---- links ----------------------------------------------------------------------------------------------
 
@@ -281,6 +393,13 @@ class QwenTuiApp(App, inherit_bindings=False):
             self.call_from_thread(self.notify, t("app.link.opened", url=url))
         else:
             self.call_from_thread(self.copy_link, url)
+
+
+USAGE_EXIT_FLUSH_S = 1.0
+_SCREEN_NAMES = frozenset(member.value for member in ScreenName)
+# `write_setting`'s `what` → the setting named in a usage event (others are not recorded).
+_RECORDED_SETTINGS = {"usage_stats": Setting.USAGE_STATS, "auth_method": Setting.AUTH_METHOD,
+                      "provider": Setting.PROVIDER, "secret_store": Setting.SECRET_STORE}
 
 
 def _can_open_browser(env: Mapping[str, str]) -> bool:

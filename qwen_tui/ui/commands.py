@@ -17,7 +17,9 @@ COMMANDS: tuple[Command, ...] = (
     Command("auth", "auth", "app.command.auth", "app.command.auth_help"),
     Command("settings", "settings", "app.command.settings", "app.command.settings_help"),
     Command("privacy", "privacy", "app.command.privacy", "app.command.privacy_help"),
+    Command("provider", "provider_form", "form.command.title", "form.command.help"),
     Command("status", "status", "app.command.status", "app.command.status_help"),
+    Command("usage", "usage_data", "usage_data.command.title", "usage_data.command.help"),
     Command("quit", "quit", "app.command.quit", "app.command.quit_help"),
 )
 

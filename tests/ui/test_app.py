@@ -11,7 +11,8 @@ from qwen_tui.core.resolver import Resolution
 from qwen_tui.ui.app import QwenTuiApp
 from qwen_tui.ui.screens.chooser import ChooserScreen
 from qwen_tui.ui.screens.home import HomeScreen
-from qwen_tui.ui.screens.next_step import NextStepScreen
+from qwen_tui.ui.screens.oauth_signin import OAuthSignInScreen
+from qwen_tui.ui.screens.provider_form import ProviderFormScreen
 from qwen_tui.ui.screens.privacy import PrivacyScreen
 from qwen_tui.ui.screens.settings import SettingsScreen
 from qwen_tui.ui.widgets.link import Link
@@ -84,10 +85,12 @@ async def test_key_2_chooses_openai_and_key_1_qwen_oauth() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
         await pilot.press("2")
-        assert isinstance(app.screen, NextStepScreen) and app.screen.method == "openai"
+        assert isinstance(app.screen, ProviderFormScreen)
         await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ChooserScreen)
         await pilot.press("1")
-        assert isinstance(app.screen, NextStepScreen) and app.screen.method == "qwen-oauth"
+        assert isinstance(app.screen, OAuthSignInScreen)
 
 
 async def test_arrows_and_enter_choose() -> None:
@@ -95,7 +98,7 @@ async def test_arrows_and_enter_choose() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
         await pilot.press("down", "enter")
-        assert isinstance(app.screen, NextStepScreen) and app.screen.method == "openai"
+        assert isinstance(app.screen, ProviderFormScreen)
 
 
 async def test_escape_with_nothing_configured_says_a_method_is_required() -> None:
@@ -335,7 +338,13 @@ async def test_typing_slash_auth_opens_the_chooser() -> None:
 async def test_every_binding_has_an_id() -> None:
     from qwen_tui.ui.screens.command_input import CommandInputScreen
 
-    classes = (QwenTuiApp, ChooserScreen, HomeScreen, SettingsScreen, PrivacyScreen, NextStepScreen,
+    from qwen_tui.ui.screens.confirm import ConfirmScreen
+    from qwen_tui.ui.screens.usage_data import UsageDataScreen
+    from qwen_tui.ui.widgets.device_flow import DeviceFlowWidget, QrScreen
+    from qwen_tui.ui.widgets.profiles import ProfilesPanel
+
+    classes = (QwenTuiApp, ChooserScreen, HomeScreen, SettingsScreen, PrivacyScreen, OAuthSignInScreen,
+               ProviderFormScreen, ConfirmScreen, UsageDataScreen, DeviceFlowWidget, QrScreen, ProfilesPanel,
                CommandInputScreen, Link)
     for cls in classes:
         for binding in cls.BINDINGS:

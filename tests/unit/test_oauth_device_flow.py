@@ -280,4 +280,4 @@ def test_pkce_verifier_and_challenge() -> None:
 def test_base_url_comes_from_the_environment() -> None:
     assert DeviceFlow({}).base_url == "https://chat.qwen.ai"
     assert DeviceFlow({"QWEN_OAUTH_BASE_URL": "http://127.0.0.1:9/"}).base_url == "http://127.0.0.1:9"
-    assert os.environ.get("QWEN_OAUTH_BASE_URL") is None
+    assert os.environ["QWEN_OAUTH_BASE_URL"] == "http://127.0.0.1:9", "tests never target the real server"

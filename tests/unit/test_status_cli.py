@@ -177,3 +177,18 @@ def test_status_with_no_method_never_touches_the_keyring() -> None:
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert result.stdout.strip().splitlines()[-1] == "False"
+
+
+def test_language_preference_applies_to_the_cli(qwen_home: Path, capsys) -> None:
+    qwen_home.mkdir()
+    (qwen_home / "tui.json").write_text('{"language": "fr"}')
+    main(["status"])
+    assert "Méthode d'authentification" in capsys.readouterr().out
+
+
+def test_broken_prefs_file_falls_back_to_the_environment_language(qwen_home: Path, monkeypatch, capsys) -> None:
+    qwen_home.mkdir()
+    (qwen_home / "tui.json").write_text("{not json")
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    assert main(["status"]) == 1
+    assert "认证方式" in capsys.readouterr().out

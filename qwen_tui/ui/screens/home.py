@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
 from textual.widgets import Button, Footer
 
 from qwen_tui.core.i18n import t
@@ -12,6 +14,7 @@ from qwen_tui.core.resolver import Resolution, Source, SourceKind
 from qwen_tui.resources import stylesheet
 from qwen_tui.ui.screens.base import QwenScreen
 from qwen_tui.ui.widgets.plain import Plain
+from qwen_tui.ui.widgets.profiles import ProfilesPanel
 
 
 def describe_source(source: Source) -> str:
@@ -25,7 +28,16 @@ class HomeScreen(QwenScreen):
         Binding("s", "app.settings", "app.binding.settings", id="home.settings"),
         Binding("p", "app.privacy", "app.binding.privacy", id="home.privacy"),
         Binding("r", "app.refresh_resolution", "app.binding.refresh", id="home.refresh", show=False),
+        Binding("n", "app.provider_form", "profiles.binding.new", id="home.new_provider"),
+        Binding("i", "sign_in_again", "signin.binding.sign_in_again", id="home.sign_in_again"),
     ]
+
+    class QwenSignedOut(Message):
+        """The stored Qwen OAuth sign-in is unusable; `reason` (one line) says why and what to do."""
+
+        def __init__(self, reason: str) -> None:
+            super().__init__()
+            self.reason = reason
 
     def __init__(self) -> None:
         super().__init__(name="home")
@@ -53,6 +65,9 @@ class HomeScreen(QwenScreen):
                         lines.append(t("home.enforced_mismatch", enforced=res.enforced_type.value,
                                        selected=res.auth_type.value or t("home.value.none")))
                     yield Plain("\n".join(f"• {line}" for line in lines), id="problem-lines")
+            signed_out = getattr(self.app, "qwen_signed_out", None)
+            if signed_out:
+                yield Plain(t("signin.home.signed_out", reason=signed_out), id="signed-out", classes="warning")
             if not res.auth_type.value:
                 yield Plain(t("home.no_method"), id="no-method", classes="warning")
             none = t("home.value.none")
@@ -61,8 +76,12 @@ class HomeScreen(QwenScreen):
             if res.enforced_type.value:
                 yield self._row(t("home.enforced_type"), res.enforced_type.value,
                                 describe_source(res.enforced_type.source), "row-enforced")
-            yield self._row(t("home.base_url"), res.base_url.value or none,
-                            describe_source(res.base_url.source), "row-base-url")
+            qwen_oauth = res.auth_type.value == "qwen-oauth"
+            yield self._row(t("signin.home.api_base") if qwen_oauth else t("home.base_url"),
+                            res.base_url.value or none, describe_source(res.base_url.source), "row-base-url")
+            if qwen_oauth and res.credential.present and res.credential.detail:
+                yield self._row(t("signin.home.token_expiry"), res.credential.detail,
+                                describe_source(res.credential.source), "row-token-expiry")
             yield self._row(t("home.model"), res.model.value or none, describe_source(res.model.source), "row-model")
             cred = res.credential
             cred_text = (cred.masked or t("home.credential.present")) if cred.present else t("home.credential.missing")
@@ -79,6 +98,7 @@ class HomeScreen(QwenScreen):
             if res.shadowed_dotenv:
                 yield Plain(t("home.dotenv.shadowed") + "\n"
                              + "\n".join(f"  {path}" for path in res.shadowed_dotenv), id="shadowed")
+            yield ProfilesPanel(id="profiles")
         with Horizontal(id="actions"):
             yield Button(t("home.action.auth"), id="action-auth", action="app.auth", compact=True)
             yield Button(t("home.action.settings"), id="action-settings", action="app.settings", compact=True)
@@ -87,3 +107,33 @@ class HomeScreen(QwenScreen):
 
     def resolution_changed(self, resolution: Resolution) -> None:
         self.call_later(self.recompose)
+
+    # ---- Qwen OAuth: is the stored sign-in still good? (refreshes it when near expiry) ----
+
+    def on_screen_resume(self) -> None:
+        res = self.resolution
+        if res.auth_type.value == "qwen-oauth" and res.credential.present \
+                and not getattr(self.app, "qwen_signed_out", None):
+            self._check_qwen_sign_in()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="oauth-check")
+    def _check_qwen_sign_in(self) -> None:
+        from qwen_tui.core.oauth.refresh import RefreshError, SignedOut, get_valid_credentials
+
+        try:
+            get_valid_credentials(self.app.env)  # type: ignore[attr-defined]
+        except SignedOut as exc:
+            self.post_message(self.QwenSignedOut(str(exc)))
+        except RefreshError as exc:  # network or server trouble: the sign-in itself may still be fine
+            self.app.call_from_thread(self.notify, t("signin.home.check_failed", reason=exc), severity="warning")
+
+    def on_home_screen_qwen_signed_out(self, message: QwenSignedOut) -> None:
+        self.app.mark_signed_out(message.reason)  # type: ignore[attr-defined]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "sign_in_again":
+            return bool(getattr(self.app, "qwen_signed_out", None))
+        return True
+
+    def action_sign_in_again(self) -> None:
+        self.app.action_sign_in_qwen()  # type: ignore[attr-defined]

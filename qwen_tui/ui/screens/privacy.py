@@ -1,4 +1,9 @@
-"""Privacy: whose terms apply to the current method (from the notice), and what qwen-tui itself records."""
+"""Privacy: the notice in full for both methods (the current method's part first), and what qwen-tui records.
+
+Faithful to the notice (shared/seed/tos-privacy.fr.md): the methods table, section 1 (Qwen OAuth), section 2
+(OpenAI-compatible, with its important note), usage statistics, and the three FAQ answers. Links are focusable
+`Link`s for the current method (both when none is set); the other method's links stay in the table as text.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +12,8 @@ from pathlib import Path
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Footer
+from textual.containers import Grid, Vertical, VerticalScroll
+from textual.widgets import Button, Footer
 
 from qwen_tui.core import paths
 from qwen_tui.core.i18n import t
@@ -19,7 +24,10 @@ from qwen_tui.resources import stylesheet
 from qwen_tui.ui.screens.base import QwenScreen
 from qwen_tui.ui.widgets.link import Link
 from qwen_tui.ui.widgets.plain import Plain
-from qwen_tui.ui.widgets.usage_notice import UsageNotice
+from qwen_tui.ui.widgets.usage_notice import COLLECTED, NOT_COLLECTED
+
+# The FAQ's own link for training questions (the notice links this address there).
+QWEN_PRIVACY_FAQ_URL = "https://qwen.ai/privacy"
 
 
 def _tilde(path: Path, env: Mapping[str, str]) -> str:
@@ -30,9 +38,31 @@ def _tilde(path: Path, env: Mapping[str, str]) -> str:
         return str(path)
 
 
+def _bullets(*keys: str) -> Plain:
+    return Plain("\n".join(f"• {t(key)}" for key in keys), classes="bullets")
+
+
+def methods_table() -> ComposeResult:
+    """The notice's table as a grid of wrapping cells (readable at 80 columns)."""
+    with Grid(id="methods-table"):
+        for key in ("method", "provider", "terms", "privacy"):
+            yield Plain(t(f"privacy.table.{key}"), classes="table-head")
+        yield Plain(t("method.qwen_oauth.title"))
+        yield Plain(t("privacy.table.qwen.provider"))
+        yield Plain(t("privacy.table.qwen.terms", url=QWEN_TERMS_URL))
+        yield Plain(t("privacy.table.qwen.privacy", url=QWEN_PRIVACY_URL))
+        yield Plain(t("method.openai.title"))
+        yield Plain(t("privacy.table.openai.provider"))
+        yield Plain(t("privacy.table.openai.terms"))
+        yield Plain(t("privacy.table.openai.privacy"))
+
+
 class PrivacyScreen(QwenScreen):
     CSS_PATH = stylesheet("privacy")
-    BINDINGS = [Binding("escape", "app.status", "app.binding.back", id="privacy.back")]
+    BINDINGS = [
+        Binding("escape", "app.status", "app.binding.back", id="privacy.back"),
+        Binding("u", "app.usage_data", "privacy.binding.usage_data", id="privacy.usage_data"),
+    ]
 
     def __init__(self) -> None:
         super().__init__(name="privacy")
@@ -41,16 +71,30 @@ class PrivacyScreen(QwenScreen):
     def resolution(self) -> Resolution:
         return self.app.resolution  # type: ignore[attr-defined]
 
-    def _qwen_oauth(self) -> ComposeResult:
-        yield Plain(t("privacy.qwen_oauth.title"), classes="subtitle")
-        yield Plain(t("privacy.qwen_oauth.body"))
-        yield Link(t("method.terms"), QWEN_TERMS_URL)
-        yield Link(t("method.privacy"), QWEN_PRIVACY_URL)
-        yield Plain(t("privacy.qwen_oauth.usage"), classes="note")
+    # ---- the notice's sections ------------------------------------------------------------------------------
 
-    def _openai(self) -> ComposeResult:
-        yield Plain(t("privacy.openai.title"), classes="subtitle")
-        yield Plain(t("privacy.openai.important"), classes="important")
+    def _qwen_oauth(self, links: bool) -> ComposeResult:
+        with Vertical(classes="section", id="qwen-oauth-terms"):
+            yield Plain(t("privacy.qwen_oauth.title"), classes="subtitle")
+            yield Plain(t("privacy.qwen_oauth.body"))
+            yield _bullets("privacy.qwen_oauth.terms", "privacy.qwen_oauth.privacy")
+            if links:
+                yield Link(t("method.terms"), QWEN_TERMS_URL)
+                yield Link(t("method.privacy"), QWEN_PRIVACY_URL)
+            else:
+                yield Plain(t("privacy.qwen_oauth.links_above"), classes="note")
+
+    def _openai(self, links: bool) -> ComposeResult:
+        with Vertical(classes="section", id="openai-terms"):
+            yield Plain(t("privacy.openai.title"), classes="subtitle")
+            yield Plain(t("privacy.openai.body"))
+            yield Plain(t("privacy.openai.important"), classes="important")
+            yield Plain(t("privacy.openai.refer"))
+            if links:
+                yield from self._provider()
+
+    def _provider(self) -> ComposeResult:
+        """The provider behind the current base URL, and its documents when known."""
         provider = provider_for_base_url(self.resolution.base_url.value)
         if provider is None:
             yield Plain(t("privacy.openai.unknown_provider"), classes="note")
@@ -64,40 +108,84 @@ class PrivacyScreen(QwenScreen):
                 yield Link(t("method.privacy"), provider.privacy_url)
             if not (provider.terms_url and provider.privacy_url):
                 yield Plain(t("privacy.openai.links_unknown"), classes="note")
-        yield Plain(t("privacy.openai.usage"), classes="note")
+
+    def _overview(self) -> ComposeResult:
+        with Vertical(classes="section", id="methods-overview"):
+            yield Plain(t("privacy.intro.title"), classes="subtitle")
+            yield Plain(t("privacy.intro.body"))
+            yield Plain(t("privacy.intro.methods"), classes="bullets")
+            yield Plain(t("privacy.intro.different"))
+            yield from methods_table()
+
+    def _usage_statistics(self) -> ComposeResult:
+        with Vertical(classes="section", id="usage-statistics"):
+            yield Plain(t("privacy.usage.title"), classes="subtitle")
+            yield Plain(t("privacy.usage.body"))
+            yield Plain(t("privacy.usage.what.title"), classes="subtitle")
+            yield _bullets("privacy.usage.what.stats", "privacy.usage.what.errors", "privacy.usage.what.features")
+            yield Plain(t("privacy.usage.by_method.title"), classes="subtitle")
+            yield _bullets("privacy.usage.by_method.qwen", "privacy.usage.by_method.openai")
+
+    def _faq(self) -> ComposeResult:
+        with Vertical(classes="section", id="training"):
+            yield Plain(t("privacy.training.title"), classes="subtitle")
+            yield Plain(t("privacy.training.intro"))
+            yield Plain(f"• {t('privacy.training.qwen', url=QWEN_PRIVACY_FAQ_URL)}\n• {t('privacy.training.openai')}",
+                        classes="bullets")
+            yield Plain(t("privacy.training.important"), classes="important")
+        with Vertical(classes="section", id="usage-setting"):
+            yield Plain(t("privacy.faq_usage.title"), classes="subtitle")
+            yield Plain(t("privacy.faq_usage.body"))
+            yield Plain(t("privacy.collected.title"), classes="subtitle")
+            yield _bullets(*COLLECTED)
+            yield Plain(t("privacy.not_collected.title"), classes="subtitle")
+            yield _bullets(*NOT_COLLECTED)
+            yield Plain(t("privacy.faq_usage.scope"))
+        with Vertical(classes="section", id="switch-methods"):
+            yield Plain(t("privacy.switch.title"), classes="subtitle")
+            yield Plain(t("privacy.switch.body"))
+            yield Plain(t("privacy.switch.steps"), classes="bullets")
+            yield Plain(t("privacy.switch.tui"), classes="note")
+
+    def _qwen_tui_records(self) -> ComposeResult:
+        env = self.app.env  # type: ignore[attr-defined]
+        with Vertical(classes="section", id="qwen-tui-records"):
+            yield Plain(t("privacy.records.title"), classes="subtitle")
+            yield Plain(self.app.usage.verdict.describe(), id="records-state")  # type: ignore[attr-defined]
+            yield Plain(t("privacy.records.rules"))
+            yield Plain(t("privacy.records.log", path=_tilde(paths.log_dir(env), env)))
+            yield Plain(t("privacy.records.see"), classes="note")
+            yield Button(t("usage_data.open"), id="open-usage-data", compact=True)
+
+    # ---- layout ---------------------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         method = self.resolution.auth_type.value
-        env = self.app.env  # type: ignore[attr-defined]
         yield Plain(t("privacy.title"), id="privacy-title", classes="title")
         with VerticalScroll(id="privacy-body"):
-            with Vertical(classes="section", id="method-notice"):
-                if method == AuthMethod.QWEN_OAUTH:
-                    yield Plain(t("privacy.current_method", method=t("method.qwen_oauth.title")))
-                    yield from self._qwen_oauth()
-                elif method == AuthMethod.OPENAI:
-                    yield Plain(t("privacy.current_method", method=t("method.openai.title")))
-                    yield from self._openai()
-                else:
-                    yield Plain(t("privacy.no_method"), classes="note")
-                    yield from self._qwen_oauth()
-                    yield from self._openai()
-            with Vertical(classes="section", id="training"):
-                yield Plain(t("privacy.training.title"), classes="subtitle")
-                yield Plain(t("privacy.training.body"))
-            with Vertical(classes="section", id="usage-notice"):
-                yield Plain(t("privacy.usage.title"), classes="subtitle")
-                yield Plain(t("privacy.usage.body"))
-                yield UsageNotice()
-            with Vertical(classes="section", id="qwen-tui-records"):
-                yield Plain(t("privacy.records.title"), classes="subtitle")
-                res = self.resolution
-                # qwen-tui records nothing before the choice is made, nor with OpenAI-compatible auth.
-                recording = res.usage_stats_chosen and res.usage_stats.value and method != AuthMethod.OPENAI
-                yield Plain(t("privacy.records.on" if recording else "privacy.records.off"), id="records-state")
-                yield Plain(t("privacy.records.rules"))
-                yield Plain(t("privacy.records.log", path=_tilde(paths.log_dir(env), env)))
+            if method == AuthMethod.QWEN_OAUTH:
+                yield Plain(t("privacy.current_method", method=t("method.qwen_oauth.title")), id="current-method")
+                yield from self._qwen_oauth(links=True)
+                yield from self._overview()
+                yield from self._openai(links=False)
+            elif method == AuthMethod.OPENAI:
+                yield Plain(t("privacy.current_method", method=t("method.openai.title")), id="current-method")
+                yield from self._openai(links=True)
+                yield from self._overview()
+                yield from self._qwen_oauth(links=False)
+            else:
+                yield Plain(t("privacy.no_method"), classes="note", id="current-method")
+                yield from self._overview()
+                yield from self._qwen_oauth(links=True)
+                yield from self._openai(links=True)
+            yield from self._usage_statistics()
+            yield from self._faq()
+            yield from self._qwen_tui_records()
         yield Footer()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "open-usage-data":
+            self.app.action_usage_data()  # type: ignore[attr-defined]
 
     def resolution_changed(self, resolution: Resolution) -> None:
         self.call_later(self.recompose)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import DataTable, Footer, Label, Select, Switch
+from textual.widgets import Button, DataTable, Footer, Label, Select, Switch
 
 from qwen_tui.core import paths
 from qwen_tui.core.i18n import LANGUAGES, t
@@ -43,6 +43,7 @@ class SettingsScreen(QwenScreen):
     BINDINGS = [
         Binding("escape", "app.status", "app.binding.back", id="settings.back"),
         Binding("c", "copy_cell", "app.binding.copy_link", id="settings.copy_link"),
+        Binding("u", "app.usage_data", "usage_data.binding.open", id="settings.usage_data"),
     ]
 
     def __init__(self) -> None:
@@ -86,6 +87,7 @@ class SettingsScreen(QwenScreen):
                     yield Select([(t(f"settings.scope.{scope}"), scope) for scope in self._scopes()],
                                  value=self._current_scope(), allow_blank=False, id="usage-scope", compact=True)
                 yield Plain(self._usage_source_text(self.resolution), id="usage-source", classes="source")
+                yield Button(t("usage_data.open"), id="open-usage-data", compact=True)
             with Vertical(classes="section", id="appearance-section"):
                 yield Plain(t("settings.appearance.title"), classes="subtitle")
                 with Horizontal(classes="field"):
@@ -116,6 +118,12 @@ class SettingsScreen(QwenScreen):
     def on_switch_changed(self, event: Switch.Changed) -> None:
         self._pending = event.value
         self.app.write_setting(self._current_scope(), {USAGE_KEY: event.value}, "usage_stats")  # type: ignore[attr-defined]
+        # The live recorder follows at once (off: stops and deletes unsent events), not after the write.
+        self.app.apply_usage_choice(event.value, scope=self._current_scope())  # type: ignore[attr-defined]
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "open-usage-data":
+            self.app.action_usage_data()  # type: ignore[attr-defined]
 
     def resolution_changed(self, resolution: Resolution) -> None:
         self.query_one("#usage-source", Plain).update(self._usage_source_text(resolution))

@@ -1,0 +1,463 @@
+"""Saved OpenAI-compatible profiles, in Qwen Code's own shapes, and where their keys live.
+
+A profile is one `modelProviders.openai[]` entry `{id, name, baseUrl, envKey}` of the user settings (id =
+the model, as Qwen Code keys them); the active one is also `security.auth.selectedType = "openai"`,
+`model.name` and `security.auth.baseUrl`. Its key lives in exactly one store the user chose: the OS
+keyring (default; the explicit 0600 file when there is none), the user settings' `env.<envKey>`, or
+`<QWEN_HOME>/.env` (both 0600) — copies of that envKey in the other stores are removed on save.
+Settings go through `settings_writer.update_layer`; raw layer content is edited, so `$VAR`s stay unexpanded.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from qwen_tui.core import paths
+from qwen_tui.core.fileops import FileOpError, atomic_write
+from qwen_tui.core.i18n import t
+from qwen_tui.core.providers.catalog import Preset
+from qwen_tui.core.providers.validate import check_base_url, normalize_key
+from qwen_tui.core.resolver import Source, SourceKind, Value, mask_secret
+
+SELECTED_TYPE = "security.auth.selectedType"
+API_KEY = "security.auth.apiKey"
+AUTH_BASE_URL = "security.auth.baseUrl"
+MODEL_NAME = "model.name"
+PROVIDERS = "modelProviders.openai"
+OPENAI = "openai"
+_NO_KEYRING = "keyring.backends.fail.Keyring"  # keyring's own "no backend": forces SecretStore's file
+
+
+class KeyStore(StrEnum):
+    KEYRING = "keyring"      # the OS keyring (or, without one, the explicit 0600 file with a warning)
+    SETTINGS = "settings"    # user settings.json env.<envKey> (0600), readable by `qwen`
+    DOTENV = "dotenv"        # <QWEN_HOME>/.env (0600), readable by `qwen`
+    FILE = "file"            # qwen-tui's explicit 0600 secrets file
+
+
+class ProfileError(Exception):
+    """A profile could not be saved, activated or deleted; `str()` is one user-facing line."""
+
+
+@dataclass(frozen=True)
+class Profile:
+    id: str
+    name: str
+    base_url: str
+    env_key: str | None
+    active: bool
+    key_location: str | None   # where its key is found (localised source description), None: nowhere
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    profile: Profile
+    key_location: str | None
+    warning: str | None
+
+
+@dataclass(frozen=True)
+class EnvironmentValues:
+    base_url: Value | None     # OPENAI_BASE_URL
+    key: Value | None          # OPENAI_API_KEY, value MASKED
+    model: Value | None        # OPENAI_MODEL, else QWEN_MODEL
+    dotenv_path: Path | None   # the .env Qwen Code loads from cwd
+    shadowed: tuple[Path, ...]  # .env files it does not load because of that one
+
+
+def env_key_for(base_url: str, preset: Preset | None) -> str:
+    """The preset's key variable; for custom URLs Qwen Code's `QWEN_CUSTOM_API_KEY_OPENAI_<URL>` form."""
+    if preset is not None and preset.key_env:
+        return preset.key_env
+    return "QWEN_CUSTOM_API_KEY_OPENAI_" + re.sub(r"[^A-Z0-9]+", "_", base_url.upper()).strip("_")
+
+
+# --- reading -----------------------------------------------------------------------------------------
+
+
+def list_profiles(cwd: Path | None = None, env: Mapping[str, str] | None = None) -> list[Profile]:
+    """Every `modelProviders.openai` entry Qwen Code would see, with where its key is found."""
+    from qwen_tui.core.resolver import ConfigLookup, resolve
+    from qwen_tui.core.secrets import SecretStore
+
+    env = dict(os.environ if env is None else env)
+    cwd = Path.cwd() if cwd is None else cwd
+    resolution = resolve(cwd, env)
+    active_model = resolution.model.value if resolution.auth_type.value == OPENAI else None
+    lookup = ConfigLookup.load(cwd, env)
+    settings = lookup.settings
+    found = settings.lookup(PROVIDERS)
+    entries = found[0] if found is not None and isinstance(found[0], list) else []
+    store: SecretStore | None = None
+    profiles = []
+    for entry in entries:
+        if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
+            continue
+        env_key = entry.get("envKey") if isinstance(entry.get("envKey"), str) else None
+        location = None
+        if env_key:
+            source = lookup.variable(env_key).source
+            if source.kind == SourceKind.NONE:
+                store = store or SecretStore(env)
+                source = _secret_source(store, env_key)
+            location = source.describe() if source.kind != SourceKind.NONE else None
+        base_url = entry.get("baseUrl") if isinstance(entry.get("baseUrl"), str) else ""
+        name = entry.get("name") if isinstance(entry.get("name"), str) else entry["id"]
+        profiles.append(Profile(entry["id"], name, base_url, env_key, entry["id"] == active_model, location))
+    return profiles
+
+
+def _secret_source(store: Any, name: str) -> Source:
+    from qwen_tui.core.secrets import SecretLocation
+
+    found = store.get(name)
+    if found.value is None:
+        return Source(SourceKind.NONE)
+    if found.location == SecretLocation.KEYRING:
+        return Source(SourceKind.KEYRING, key=name)
+    return Source(SourceKind.SECRET_FILE, found.path, name)
+
+
+def environment_values(cwd: Path | None = None, env: Mapping[str, str] | None = None) -> EnvironmentValues:
+    """OPENAI_* as Qwen Code sees them (environment, the loaded .env, settings `env`), with sources."""
+    from qwen_tui.core.dotenv import shadowed_dotenv_files
+    from qwen_tui.core.resolver import ConfigLookup
+
+    env = dict(os.environ if env is None else env)
+    cwd = Path.cwd() if cwd is None else cwd
+    lookup = ConfigLookup.load(cwd, env)
+    dotenv = lookup.dotenv
+
+    def found(*names: str) -> Value | None:
+        return next((value for name in names if (value := lookup.variable(name)).value), None)
+
+    key = found("OPENAI_API_KEY")
+    if key is not None:
+        key = Value(mask_secret(key.value), key.source)
+    return EnvironmentValues(
+        base_url=found("OPENAI_BASE_URL"),
+        key=key,
+        model=found("OPENAI_MODEL", "QWEN_MODEL"),
+        dotenv_path=dotenv.path,
+        shadowed=tuple(shadowed_dotenv_files(cwd, env)),
+    )
+
+
+# --- writing -----------------------------------------------------------------------------------------
+
+
+def save_profile(
+    *, base_url: str, model: str, key: str | None, store: KeyStore = KeyStore.KEYRING,
+    preset: Preset | None = None, cwd: Path | None = None, env: Mapping[str, str] | None = None,
+) -> SaveResult:
+    """Save (upsert by model id) and activate a profile; its key, when given, into `store` only.
+
+    `key=None` keeps whatever key is already stored under the envKey. Raises ProfileError (one line)."""
+    from qwen_tui.core.secrets import SecretStore
+    from qwen_tui.core.settings_writer import DELETE
+
+    env = dict(os.environ if env is None else env)
+    checked = check_base_url(base_url)
+    if checked.url is None:
+        raise ProfileError(checked.error)
+    url = checked.url
+    model = model.strip()
+    if not model:
+        raise ProfileError(t("providers.profile.no_model"))
+    key = normalize_key(key) if key is not None else None
+    key = key or None
+    env_key = env_key_for(url, preset)
+    raw = _user_layer(env)
+
+    entries = [dict(item) if isinstance(item, dict) else item for item in _raw_entries(raw, env)]
+    entry = {"id": model, "name": model, "baseUrl": url, "envKey": env_key}
+    for index, item in enumerate(entries):
+        if isinstance(item, dict) and item.get("id") == model:
+            entries[index] = {**item, **entry}  # keep description, generationConfig, …
+            break
+    else:
+        entries.append(entry)
+    changes: dict[str, Any] = {SELECTED_TYPE: OPENAI, MODEL_NAME: model, AUTH_BASE_URL: url, PROVIDERS: entries}
+    if _api_key_is_stale(raw, url, key):
+        changes[API_KEY] = DELETE
+
+    secrets = SecretStore(env)
+    location = warning = None
+    if key is not None:
+        if store == KeyStore.SETTINGS:
+            changes[f"env.{env_key}"] = key
+            location = Source(SourceKind.SETTINGS_ENV, paths.user_settings_path(env), f"env.{env_key}", "user")
+        else:
+            changes[f"env.{env_key}"] = DELETE  # one copy only
+            location, warning = _write_secret(store, secrets, env_key, key, env, cwd)
+    _update_user_layer(changes, raw, env)
+    if key is not None:
+        warning = _join(warning, _forget_elsewhere(store, secrets, env_key, env), _shadowed_by(env_key, key, cwd, env))
+    where = location.describe() if location else None
+    profile = Profile(model, model, url, env_key, True, where)
+    return SaveResult(profile, where, warning)
+
+
+def activate_profile(profile_id: str, cwd: Path | None = None, env: Mapping[str, str] | None = None) -> Profile:
+    """Make a saved profile the active one (selectedType, model.name, baseUrl), dropping a stale apiKey."""
+    from qwen_tui.core.settings import load_settings
+    from qwen_tui.core.settings_writer import DELETE
+
+    env = dict(os.environ if env is None else env)
+    found = load_settings(cwd, env).lookup(PROVIDERS)
+    entries = found[0] if found is not None and isinstance(found[0], list) else []
+    entry = next((e for e in entries if isinstance(e, dict) and e.get("id") == profile_id), None)
+    if entry is None:
+        raise ProfileError(t("providers.profile.unknown", id=profile_id))
+    raw = _user_layer(env)
+    base_url = entry.get("baseUrl") if isinstance(entry.get("baseUrl"), str) else None
+    changes: dict[str, Any] = {SELECTED_TYPE: OPENAI, MODEL_NAME: profile_id}
+    changes[AUTH_BASE_URL] = base_url if base_url else DELETE
+    if _api_key_is_stale(raw, base_url, None):
+        changes[API_KEY] = DELETE
+    _update_user_layer(changes, raw, env)
+    return next(p for p in list_profiles(cwd, env) if p.id == profile_id)
+
+
+def delete_profile(profile_id: str, cwd: Path | None = None, env: Mapping[str, str] | None = None) -> None:
+    """Remove a profile from the user settings; its key goes too unless another profile uses its envKey."""
+    from qwen_tui.core.secrets import SecretStore
+    from qwen_tui.core.settings import Scope, load_settings
+    from qwen_tui.core.settings_writer import DELETE
+
+    env = dict(os.environ if env is None else env)
+    raw = _user_layer(env)
+    entries = _raw_entries(raw, env)
+    removed = [e for e in entries if isinstance(e, dict) and e.get("id") == profile_id]
+    if not removed:
+        raise ProfileError(t("providers.profile.not_in_user", id=profile_id, path=paths.user_settings_path(env)))
+    remaining = [e for e in entries if e not in removed]
+    changes: dict[str, Any] = {PROVIDERS: remaining if remaining else DELETE}
+    settings = load_settings(cwd, env)
+    user_layer = settings.layer(Scope.USER)
+    if user_layer.get(MODEL_NAME) == profile_id:
+        changes[MODEL_NAME] = DELETE
+        if user_layer.get(AUTH_BASE_URL) == removed[0].get("baseUrl"):
+            changes[AUTH_BASE_URL] = DELETE
+    env_key = removed[0].get("envKey") if isinstance(removed[0].get("envKey"), str) else None
+    shared = env_key is not None and any(
+        isinstance(e, dict) and e.get("envKey") == env_key for e in remaining + _other_layer_entries(settings)
+    )
+    if env_key and not shared:
+        changes[f"env.{env_key}"] = DELETE
+    _update_user_layer(changes, raw, env)
+    if env_key and not shared:
+        _forget_elsewhere(None, SecretStore(env), env_key, env)
+
+
+# --- helpers -----------------------------------------------------------------------------------------
+
+
+def _user_layer(env: Mapping[str, str]) -> dict:
+    """The user settings file as written (no `$VAR` expansion); ProfileError when it cannot be parsed."""
+    from qwen_tui.core.settings import SettingsError, read_settings_file
+
+    try:
+        return read_settings_file(paths.user_settings_path(env)) or {}
+    except SettingsError as exc:
+        raise ProfileError(str(exc)) from None
+
+
+def _raw_entries(raw: dict, env: Mapping[str, str]) -> list:
+    providers = raw.get("modelProviders")
+    entries = providers.get(OPENAI) if isinstance(providers, dict) else None
+    if entries is None:
+        return []
+    if not isinstance(entries, list):
+        # Never replace what we cannot understand: the user may have hand-written it.
+        raise ProfileError(t("providers.profile.not_a_list", path=paths.user_settings_path(env)))
+    return entries
+
+
+def _other_layer_entries(settings: Any) -> list:
+    from qwen_tui.core.settings import Scope
+
+    entries: list = []
+    for layer in settings.layers:
+        value = layer.get(PROVIDERS) if layer.scope != Scope.USER else None
+        if isinstance(value, list):
+            entries += value
+    return entries
+
+
+def _raw_get(raw: dict, dotted: str) -> Any:
+    node: Any = raw
+    for part in dotted.split("."):
+        if not isinstance(node, dict):
+            return None
+        node = node.get(part)
+    return node
+
+
+def _api_key_is_stale(raw: dict, base_url: str | None, key: str | None) -> bool:
+    """`security.auth.apiKey` belongs to the `security.auth.baseUrl` beside it (Qwen Code #1855).
+
+    With a new key for this profile it is either stale or a second copy; without one it is kept only when
+    it was saved for this very base URL."""
+    if _raw_get(raw, API_KEY) is None:
+        return False
+    if key is not None:
+        return True
+    saved_for = _raw_get(raw, AUTH_BASE_URL)
+    return not (isinstance(saved_for, str) and base_url and saved_for.rstrip("/") == base_url.rstrip("/"))
+
+
+def _update_user_layer(changes: dict[str, Any], raw: dict, env: Mapping[str, str]) -> None:
+    from qwen_tui.core.settings import Scope, SettingsError
+    from qwen_tui.core.settings_writer import update_layer
+
+    removed = [
+        old for dotted, value in changes.items()
+        if (dotted == API_KEY or dotted.startswith("env."))
+        and isinstance(old := _raw_get(raw, dotted), str) and old and value != old
+    ]
+    try:
+        path = update_layer(Scope.USER, changes, env=env)
+        if removed:
+            _scrub_backup(path, removed)
+    except (SettingsError, FileOpError) as exc:
+        raise ProfileError(str(exc)) from None
+
+
+def _scrub_backup(path: Path, removed: list[str]) -> None:
+    """The writer keeps the previous file as `.orig`: a key moved out of settings must not live on there."""
+    backup = path.with_name(path.name + ".orig")
+    try:
+        text = backup.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return
+    if any(secret in text for secret in removed):
+        try:
+            atomic_write(backup, path.read_bytes())
+        except OSError:
+            backup.unlink(missing_ok=True)
+
+
+def _write_secret(
+    store: KeyStore, secrets: Any, env_key: str, key: str, env: Mapping[str, str], cwd: Path | None,
+) -> tuple[Source, str | None]:
+    from qwen_tui.core.secrets import SecretLocation, SecretStore
+
+    try:
+        if store == KeyStore.DOTENV:
+            path = paths.qwen_home(env) / ".env"
+            _dotenv_set(path, env_key, key)
+            return Source(SourceKind.DOTENV, path, env_key), _dotenv_hidden(path, cwd, env)
+        if store == KeyStore.FILE:
+            secrets.delete(env_key)  # the keyring copy, if any: one copy only
+            written = SecretStore({**env, "PYTHON_KEYRING_BACKEND": _NO_KEYRING}).set(env_key, key)
+            return (Source(SourceKind.SECRET_FILE, written.path, env_key),
+                    t("providers.store.file_warning", name=env_key, path=written.path))
+        written = secrets.set(env_key, key)
+    except FileOpError as exc:
+        raise ProfileError(str(exc)) from None
+    if written.location == SecretLocation.KEYRING:
+        return Source(SourceKind.KEYRING, key=env_key), None
+    return Source(SourceKind.SECRET_FILE, written.path, env_key), written.warning
+
+
+def _forget_elsewhere(store: KeyStore | None, secrets: Any, env_key: str, env: Mapping[str, str]) -> str | None:
+    """Remove copies of `env_key` from the stores other than `store`; a failure is a warning, not an error."""
+    try:
+        if store not in (KeyStore.KEYRING, KeyStore.FILE):
+            secrets.delete(env_key)
+        if store != KeyStore.DOTENV:
+            _dotenv_set(paths.qwen_home(env) / ".env", env_key, None)
+    except (FileOpError, ProfileError) as exc:
+        return t("providers.store.cleanup_failed", name=env_key, reason=exc)
+    return None
+
+
+def _shadowed_by(env_key: str, key: str, cwd: Path | None, env: Mapping[str, str]) -> str | None:
+    """A warning when another value of `env_key` (environment, a project .env) wins over the saved key."""
+    from qwen_tui.core.resolver import ConfigLookup
+
+    cwd = Path.cwd() if cwd is None else cwd
+    found = ConfigLookup.load(cwd, env).variable(env_key)
+    if found.value is None or found.value == key:
+        return None
+    return t("providers.store.shadowed", name=env_key, source=found.source.describe())
+
+
+def _dotenv_hidden(path: Path, cwd: Path | None, env: Mapping[str, str]) -> str | None:
+    """A warning when, from `cwd`, Qwen Code would load another .env instead (it loads only the first)."""
+    from qwen_tui.core.dotenv import find_dotenv
+
+    loaded = find_dotenv(Path.cwd() if cwd is None else cwd, env)
+    if loaded is not None and loaded != path:
+        return t("providers.store.dotenv_hidden", path=path, winner=loaded)
+    return None
+
+
+_PLAIN_VALUE = re.compile(r"[A-Za-z0-9._~+/=:@,%^-]+")
+
+
+def _dotenv_line(name: str, value: str) -> str:
+    if _PLAIN_VALUE.fullmatch(value):
+        return f"{name}={value}\n"
+    if "'" not in value:
+        return f"{name}='{value}'\n"
+    return f'{name}="{value}"\n'
+
+
+def _dotenv_set(path: Path, name: str, value: str | None) -> None:
+    """Set (or, with None, remove) one variable in a .env file, keeping every other line as it is."""
+    from qwen_tui.core.dotenv import parse_dotenv
+
+    try:
+        old = path.read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        if value is None:
+            return
+        old = ""
+    except (OSError, UnicodeDecodeError):
+        raise ProfileError(t("providers.store.dotenv_unsafe", path=path)) from None
+    assignment = re.compile(rf"^\s*(?:export\s+)?{re.escape(name)}\s*(?:=|:\s)")
+    lines: list[str] = []
+    placed = False
+    for line in old.splitlines(keepends=True):
+        if assignment.match(line):
+            if value is not None and not placed:
+                lines.append(_dotenv_line(name, value))
+                placed = True
+            continue
+        lines.append(line)
+    if value is not None and not placed:
+        if lines and not lines[-1].endswith("\n"):
+            lines[-1] += "\n"
+        lines.append(_dotenv_line(name, value))
+    new = "".join(lines)
+    if new == old:
+        return
+    # Never clobber what we cannot read back: every other variable must parse the same after the edit.
+    before, after = parse_dotenv(old), parse_dotenv(new)
+    before.pop(name, None)
+    written = after.pop(name, None)
+    if before != after or written != value:
+        raise ProfileError(t("providers.store.dotenv_unsafe", path=path))
+    try:
+        if new.strip():
+            atomic_write(path, new.encode("utf-8"))
+        else:
+            # An empty .env would still stop Qwen Code's search and hide ~/.env: remove it instead.
+            path.unlink()
+    except OSError:
+        raise ProfileError(t("providers.store.dotenv_unsafe", path=path)) from None
+    except FileOpError as exc:
+        raise ProfileError(str(exc)) from None
+
+
+def _join(*warnings: str | None) -> str | None:
+    present = [w for w in warnings if w]
+    return " ".join(present) if present else None

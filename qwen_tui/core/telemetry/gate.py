@@ -1,0 +1,104 @@
+"""The gate: is a usage event recorded right now, and why (one verdict, one reason).
+
+Open only when all hold: the user has made the usage-statistics choice (the first-run chooser, the settings
+screen, `qwen-tui usage-stats on`, or an explicit `privacy.usageStatisticsEnabled` in a settings layer —
+Qwen Code's default of true when the key is absent is *not* a choice), that choice is on, and the active
+auth method is Qwen OAuth. Closed, nothing is recorded and no connection is opened.
+
+Light on purpose: json + the settings reader only, so the CLI can ask it after every command for free.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+from qwen_tui.core.i18n import t
+from qwen_tui.core.resolver import NOT_SET, Resolution, Source, SourceKind, Value
+
+USAGE_KEY = "privacy.usageStatisticsEnabled"
+RECORDING_METHOD = "qwen-oauth"
+
+
+class Reason(StrEnum):
+    OPEN = "open"                    # chosen, on, Qwen OAuth
+    NOT_CHOSEN = "not-chosen"        # no layer sets the key: the choice was never made
+    OFF = "off"                      # chosen, off
+    NO_METHOD = "no-method"          # chosen, on, but no auth method is active
+    OTHER_METHOD = "other-method"    # chosen, on, but the method is OpenAI-compatible (or another)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    open: bool
+    reason: Reason
+    chosen: bool
+    enabled: bool                    # the effective flag as Qwen Code reads it (True when absent)
+    source: Source                   # where the usage-statistics value comes from
+    method: Value[str | None]        # the active auth method, with its source
+
+    def describe(self) -> str:
+        """One localised line: the verdict and its reason."""
+        where = self.source.describe()
+        method = self.method.value or "-"
+        return t(f"telemetry.verdict.{self.reason}", where=where, method=method,
+                 method_where=self.method.source.describe())
+
+
+
+
+def evaluate(*, chosen: bool, enabled: bool, source: Source, method: Value[str | None]) -> Verdict:
+    """The rule itself, from its four inputs."""
+    if not chosen:
+        reason = Reason.NOT_CHOSEN
+    elif not enabled:
+        reason = Reason.OFF
+    elif not method.value:
+        reason = Reason.NO_METHOD
+    elif method.value != RECORDING_METHOD:
+        reason = Reason.OTHER_METHOD
+    else:
+        reason = Reason.OPEN
+    return Verdict(reason == Reason.OPEN, reason, chosen, enabled if chosen else True, source, method)
+
+
+def decide(resolution: Resolution) -> Verdict:
+    """The verdict for a full resolution (the TUI and `usage-stats status`)."""
+    return evaluate(chosen=resolution.usage_stats_chosen, enabled=bool(resolution.usage_stats.value),
+                    source=resolution.usage_stats.source, method=resolution.auth_type)
+
+
+def decide_light(cwd: Path | None = None, env: Mapping[str, str] | None = None) -> Verdict:
+    """The verdict without a full resolution: the settings layers first; the auth method (which needs the
+    `.env` search) only when the choice is on. Never probes the keyring or reads credentials."""
+    from qwen_tui.core.settings import load_settings
+
+    env = dict(os.environ if env is None else env)
+    cwd = Path.cwd() if cwd is None else cwd
+    settings = load_settings(cwd, env)
+    found = settings.lookup(USAGE_KEY)
+    chosen = found is not None and isinstance(found[0], bool)
+    if not chosen:
+        return evaluate(chosen=False, enabled=True, source=Source(SourceKind.DEFAULT), method=Value(None))
+    value, layer = found  # type: ignore[misc]
+    source = Source(SourceKind.SETTINGS, layer.path, layer.key_as_written(USAGE_KEY), str(layer.scope))
+    if not value:
+        return evaluate(chosen=True, enabled=False, source=source, method=Value(None))
+    return evaluate(chosen=True, enabled=True, source=source, method=_auth_method(settings, cwd, env))
+
+
+def _auth_method(settings, cwd: Path, env: Mapping[str, str]) -> Value[str | None]:
+    # The resolver's own lookup (settings, then QWEN_OAUTH / OPENAI_* in env, .env, settings.env), so the
+    # gate and `qwen-tui status` can never disagree about the method.
+    from qwen_tui.core.dotenv import load_dotenv
+    from qwen_tui.core.resolver import ConfigLookup
+
+    return ConfigLookup(settings, load_dotenv(cwd, env), env).auth_type()
+
+
+def unchosen() -> Verdict:
+    """The verdict before anything is known (the TUI before its first resolution): closed."""
+    return evaluate(chosen=False, enabled=True, source=NOT_SET, method=Value(None))

@@ -1,0 +1,62 @@
+"""Sign in with Qwen OAuth: the device-flow widget under an honest note about the end of the free tier.
+
+On success the app selects Qwen OAuth and shows the home screen; when qwen.ai refuses, `o` leads to the
+OpenAI-compatible setup instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Footer
+
+from qwen_tui.core.i18n import t
+from qwen_tui.core.methods import QWEN_OAUTH_FREE_TIER_END
+from qwen_tui.resources import stylesheet
+from qwen_tui.ui.screens.base import QwenScreen
+from qwen_tui.ui.widgets.device_flow import DeviceFlowWidget, FlowFactory, default_flow
+from qwen_tui.ui.widgets.plain import Plain
+
+
+class OAuthSignInScreen(QwenScreen):
+    CSS_PATH = stylesheet("oauth_signin")
+    BINDINGS = [Binding("escape", "back", "app.binding.back", id="oauth_signin.back")]
+
+    def __init__(self, *, flow_factory: FlowFactory = default_flow, clock: Callable[[], float] | None = None,
+                 animate: bool = True) -> None:
+        """The keyword arguments exist for tests and snapshots (a scripted flow, a frozen clock)."""
+        super().__init__(name="oauth_signin")
+        self._widget_options: dict[str, object] = {"flow_factory": flow_factory, "animate": animate}
+        if clock is not None:
+            self._widget_options["clock"] = clock
+
+    def compose(self) -> ComposeResult:
+        yield Plain(t("signin.title"), id="signin-title", classes="title")
+        yield Plain(t("method.qwen_oauth.shutdown", date=QWEN_OAUTH_FREE_TIER_END), id="signin-shutdown",
+                    classes="warning")
+        yield DeviceFlowWidget(id="device-flow", **self._widget_options)  # type: ignore[arg-type]
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(DeviceFlowWidget).focus()
+
+    async def relabel(self) -> None:
+        # Not recomposed: rebuilding the widget would restart the flow with a new code.
+        self.query_one("#signin-title", Plain).update(t("signin.title"))
+        self.query_one("#signin-shutdown", Plain).update(t("method.qwen_oauth.shutdown", date=QWEN_OAUTH_FREE_TIER_END))
+        self.query_one(DeviceFlowWidget).relabel()
+        self.refresh_bindings()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    @on(DeviceFlowWidget.SignedIn)
+    def signed_in(self) -> None:
+        self.app.qwen_oauth_signed_in()  # type: ignore[attr-defined]
+
+    @on(DeviceFlowWidget.UseOpenAI)
+    def use_openai(self) -> None:
+        self.app.open_openai_form()  # type: ignore[attr-defined]

@@ -1,0 +1,665 @@
+"""The OpenAI-compatible provider form: preset, base URL, key, model, where the key is kept; test, then save.
+
+Every network call and disk access runs in a worker that posts one of the messages below; the screen only
+renders them. Nothing is saved unless the checks passed for exactly what is in the form, or the user picked
+"Save without verifying" and confirmed. The key is shown only with "Show" on, and never in a notification.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.suggester import SuggestFromList
+from textual.widgets import (
+    Button, Checkbox, Footer, Input, Label, LoadingIndicator, RadioButton, RadioSet, Select,
+)
+
+from qwen_tui.core.i18n import t
+from qwen_tui.core.providers.catalog import PRESETS, Preset, preset, preset_for_base_url
+from qwen_tui.core.providers.validate import UrlCheck, check_base_url, is_loopback, normalize_key
+from qwen_tui.resources import stylesheet
+from qwen_tui.ui.screens.base import QwenScreen
+from qwen_tui.ui.screens.confirm import ConfirmScreen
+from qwen_tui.ui.widgets.link import Link
+from qwen_tui.ui.widgets.plain import Plain
+
+if TYPE_CHECKING:
+    from qwen_tui.core.providers.profiles import EnvironmentValues, Profile, SaveResult
+    from qwen_tui.core.providers.verify import CheckResult
+
+CUSTOM = "custom"
+STORES = ("keyring", "settings", "dotenv", "file")   # KeyStore values, in the order shown
+
+
+# ---- what the workers post back ---------------------------------------------------------------------------
+
+class ChecksFinished(Message):
+    """The connection test: one CheckResult per check run, for the form state `fingerprint`."""
+
+    def __init__(self, results: list[CheckResult], fingerprint: str, then_save: bool) -> None:
+        super().__init__()
+        self.results = results
+        self.fingerprint = fingerprint
+        self.then_save = then_save
+
+
+class ModelsFetched(Message):
+    def __init__(self, models: list[str], result: CheckResult) -> None:
+        super().__init__()
+        self.models = models
+        self.result = result
+
+
+class ProfileSaved(Message):
+    def __init__(self, result: SaveResult | None, error: str | None = None) -> None:
+        super().__init__()
+        self.result = result
+        self.error = error
+
+
+class EnvironmentFound(Message):
+    """OPENAI_* values Qwen Code would see (key masked), or why they could not be read."""
+
+    def __init__(self, values: EnvironmentValues | None, error: str | None = None) -> None:
+        super().__init__()
+        self.values = values
+        self.error = error
+
+
+class EnvironmentImported(Message):
+    """The values to put in the form. Carries the key itself: kept out of reprs."""
+
+    def __init__(self, base_url: str | None, key: str | None, model: str | None) -> None:
+        super().__init__()
+        self.base_url = base_url
+        self.key = key
+        self.model = model
+
+    def __rich_repr__(self):  # type: ignore[no-untyped-def]
+        yield "base_url", self.base_url
+        yield "model", self.model
+
+
+class KeyringProbed(Message):
+    def __init__(self, available: bool, file_path: Path) -> None:
+        super().__init__()
+        self.available = available
+        self.file_path = file_path
+
+
+# ---- helpers ----------------------------------------------------------------------------------------------
+
+def _preset_options() -> list[tuple[str, str]]:
+    return [(item.name, item.id) for item in PRESETS]
+
+
+def _mark(result: CheckResult) -> str:
+    if result.ok:
+        return f"✓ {result.message}"
+    latency = f"  ({t('form.latency', ms=result.latency_ms)})" if result.latency_ms is not None else ""
+    return f"✗ {result.message}{latency}"
+
+
+def _imported_key(cwd: Path, env: Mapping[str, str]) -> str | None:
+    """OPENAI_API_KEY as Qwen Code would find it: environment, then the loaded .env, then settings `env`.
+
+    environment_values() only gives it masked; the import needs the value itself to fill the (masked) field."""
+    from qwen_tui.core.dotenv import load_dotenv
+    from qwen_tui.core.settings import load_settings
+
+    if env.get("OPENAI_API_KEY"):
+        return env["OPENAI_API_KEY"]
+    value = load_dotenv(cwd, env).values.get("OPENAI_API_KEY")
+    if value:
+        return value
+    found = load_settings(cwd, env).lookup("env.OPENAI_API_KEY")
+    return found[0] if found is not None and isinstance(found[0], str) and found[0] else None
+
+
+class ProviderFormScreen(QwenScreen):
+    CSS_PATH = stylesheet("provider_form")
+    BINDINGS = [
+        Binding("escape", "back", "app.binding.back", id="provider_form.back"),
+        Binding("ctrl+t", "test", "form.binding.test", id="provider_form.test"),
+        Binding("ctrl+s", "save", "form.binding.save", id="provider_form.save"),
+        Binding("ctrl+r", "toggle_reveal", "form.binding.reveal", id="provider_form.reveal"),
+        Binding("ctrl+f", "fetch_models", "form.binding.fetch", id="provider_form.fetch", show=False),
+    ]
+    # Wide terminals put the preset's links beside the preset choice.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    check_timeout = 10.0   # seconds per request (verify's default); tests of the timeout path shorten it
+
+    def __init__(self, profile: Profile | None = None, *, import_env: bool = False) -> None:
+        super().__init__(name="provider_form")
+        self.profile = profile
+        self.import_on_load = import_env
+        url = profile.base_url if profile else ""
+        found = preset_for_base_url(url) if url else None
+        self.preset_id = found.id if found in PRESETS else CUSTOM
+        self._initial_url = url
+        self._initial_model = profile.id if profile else ""   # Qwen Code keys a profile by its model id
+        self._verified: str | None = None          # fingerprint of the form state the checks passed for
+        self._cleartext_ok: str | None = None      # the http:// URL the user accepted to send a key to
+        self._store_chosen = False                  # the user picked a store: the keyring probe keeps off it
+        self._auto_store: str | None = None         # a store selected by the form itself, not the user
+        self._models: list[str] = []
+        self._busy = False
+
+    # ---- layout -------------------------------------------------------------------------------------------
+
+    @property
+    def preset(self) -> Preset:
+        return preset(self.preset_id)
+
+    def compose(self) -> ComposeResult:
+        title = t("form.title.edit", name=self.profile.name) if self.profile else t("form.title")
+        yield Plain(title, id="form-title", classes="title")
+        with VerticalScroll(id="form-body"):
+            with Vertical(id="env-notice", classes="section"):
+                yield Plain("", id="env-lines")
+                yield Button(t("form.env.import"), id="import-env", compact=True)
+            with Horizontal(id="preset-row"):
+                with Vertical(id="preset-field", classes="field"):
+                    yield Label(t("form.preset"), classes="field-label")
+                    yield Select(_preset_options(), value=self.preset_id, allow_blank=False,
+                                 type_to_search=True, id="preset", compact=True)
+                    yield Plain(t("form.preset.hint"), classes="hint")
+                yield Vertical(*self._preset_info(), id="preset-info")
+            with Vertical(classes="field"):
+                yield Label(t("form.base_url"), classes="field-label")
+                yield Input(self._initial_url, placeholder="https://host/v1", id="base-url", compact=True)
+                yield Plain("", id="url-message", classes="hint")
+            with Vertical(classes="field"):
+                yield Label(t("form.key"), classes="field-label")
+                with Horizontal(classes="input-row"):
+                    yield Input(password=True, id="api-key", compact=True, placeholder=self._key_placeholder())
+                    yield Button(t("form.key.show"), id="reveal-key", compact=True)
+                yield Plain(self._key_hint(), id="key-hint", classes="hint")
+            with Vertical(classes="field"):
+                yield Label(t("form.model"), classes="field-label")
+                with Horizontal(classes="input-row"):
+                    yield Input(self._initial_model, id="model", compact=True,
+                                placeholder=self.preset.model_hint or t("form.model.placeholder"))
+                    yield Button(t("form.model.fetch"), id="fetch-models", compact=True)
+                yield LoadingIndicator(id="models-loading")
+                yield Select([], prompt=t("form.model.list_prompt"), id="model-list", compact=True)
+                yield Plain(t("form.model.hint"), id="model-message", classes="hint")
+            with Vertical(classes="field"):
+                yield Label(t("form.store"), classes="field-label")
+                with RadioSet(id="key-store"):
+                    for store in STORES:
+                        yield RadioButton(t(f"form.store.{store}"), value=store == "keyring", id=f"store-{store}")
+                yield Plain(t("form.store.keyring_help"), id="store-help", classes="hint")
+                yield Plain("", id="store-warning", classes="warning")
+            with Vertical(classes="field"):
+                yield Checkbox(t("form.chat_check"), id="chat-check", compact=True)
+                yield Plain(t("form.chat_check.hint"), classes="hint")
+            with Horizontal(id="form-buttons"):
+                yield Button(t("form.test"), id="test", variant="primary", compact=True)
+                yield Button(t("form.save"), id="save", variant="success", compact=True)
+                yield Button(t("form.save_unverified"), id="save-unverified", variant="warning", compact=True)
+            yield LoadingIndicator(id="test-loading")
+            yield Plain("", id="outcome")
+        yield Footer()
+
+    def _preset_info(self) -> list[Any]:
+        """Whose terms apply to this preset: links (openable / copyable), "unknown", or "runs locally"."""
+        item = self.preset
+        widgets: list[Any] = [Plain(t("form.terms.title"), classes="subtitle")]
+        if item.local:
+            widgets.append(Plain(t("form.terms.local"), classes="note"))
+        elif item.id == CUSTOM:
+            widgets.append(Plain(t("form.terms.custom"), classes="note"))
+        else:
+            for kind, url in (("terms", item.terms_url), ("privacy", item.privacy_url)):
+                if url:
+                    widgets.append(Link(t(f"form.terms.{kind}"), url, classes="preset-link"))
+                else:
+                    widgets.append(Plain(t(f"form.terms.{kind}_unknown"), classes="note"))
+        if item.docs_url:
+            widgets.append(Link(t("form.terms.docs"), item.docs_url, classes="preset-link"))
+        return widgets
+
+    def _key_required(self) -> bool:
+        if self.preset.needs_key:
+            return True
+        if self.preset.id != CUSTOM:
+            return False
+        url = check_base_url(self.query_one("#base-url", Input).value).url if self.is_mounted else None
+        return not (url and is_loopback(url))
+
+    def _key_placeholder(self) -> str:
+        if self.profile is not None:
+            return t("form.key.placeholder_keep")
+        return t("form.key.placeholder") if self.preset.needs_key or self.preset.id == CUSTOM \
+            else t("form.key.placeholder_optional")
+
+    def _key_hint(self) -> str:
+        item = self.preset
+        if item.key_env:
+            return t("form.key.hint_var", name=item.key_env)
+        if item.local:
+            return t("form.key.hint_local")
+        return t("form.key.hint_custom")
+
+    def on_mount(self) -> None:
+        self.query_one("#env-notice").display = False
+        self.query_one("#models-loading").display = False
+        self.query_one("#test-loading").display = False
+        self.query_one("#model-list").display = False
+        self.query_one("#store-warning").display = False
+        self.query_one("#url-message").display = False
+        self.query_one("#preset", Select).focus()
+        self._load_environment()
+        self._probe_keyring()
+
+    async def relabel(self) -> None:
+        """A language switch rebuilds the widgets: keep what the user typed and chose."""
+        kept = {name: self.query_one(f"#{name}", Input).value for name in ("base-url", "api-key", "model")}
+        store = self._store()
+        await super().relabel()
+        self.on_mount()
+        for name, value in kept.items():
+            self.query_one(f"#{name}", Input).value = value
+        self._select_store(store)
+
+    # ---- reading the form ---------------------------------------------------------------------------------
+
+    def _url_check(self) -> UrlCheck:
+        return check_base_url(self.query_one("#base-url", Input).value)
+
+    def _key(self) -> str | None:
+        return normalize_key(self.query_one("#api-key", Input).value) or None
+
+    def _model(self) -> str:
+        return self.query_one("#model", Input).value.strip()
+
+    def _store(self) -> str:
+        pressed = self.query_one("#key-store", RadioSet).pressed_button
+        return pressed.id.removeprefix("store-") if pressed and pressed.id else "keyring"
+
+    def _select_store(self, store: str) -> None:
+        if self._store() != store:
+            self._auto_store = store
+        self.query_one(f"#store-{store}", RadioButton).value = True
+        self.query_one("#store-help", Plain).update(t(f"form.store.{store}_help"))
+
+    def _chat(self) -> bool:
+        return self.query_one("#chat-check", Checkbox).value
+
+    def _fingerprint(self, url: str) -> str:
+        """What a passed test vouches for; the key enters only as a hash."""
+        key_hash = hashlib.sha256((self._key() or "").encode()).hexdigest()
+        return "\n".join((self.preset_id, url, key_hash, self._model(), str(self._chat())))
+
+    def _outcome(self, text: str, classes: str = "") -> None:
+        outcome = self.query_one("#outcome", Plain)
+        outcome.set_classes(classes)
+        outcome.update(text)
+        outcome.scroll_visible()
+
+    def _ready(self, *, need_model: bool) -> str | None:
+        """The normalised URL when the form can be sent, else None with the problem shown."""
+        checked = self._url_check()
+        if checked.url is None:
+            self._show_url_message(checked, force=True)
+            self._outcome(checked.error or "", "error")
+            self.query_one("#base-url", Input).focus()
+            return None
+        if self._key_required() and self._key() is None and self.profile is None:
+            self._outcome(t("form.error.key_required"), "error")
+            self.query_one("#api-key", Input).focus()
+            return None
+        if need_model and not self._model():
+            self._outcome(t("form.error.model_required"), "error")
+            self.query_one("#model", Input).focus()
+            return None
+        return checked.url
+
+    def _with_cleartext_consent(self, url: str, then: Any) -> None:
+        """Run `then()` at once, or after the user accepts sending a key over plain http:// to another host."""
+        checked = check_base_url(url)
+        if not checked.cleartext_remote or self._key() is None or self._cleartext_ok == url:
+            then()
+            return
+
+        def answered(accepted: bool | None) -> None:
+            if accepted:
+                self._cleartext_ok = url
+                then()
+            else:
+                self._outcome(t("form.cleartext.declined"), "warning")
+
+        self.app.push_screen(ConfirmScreen(t("form.cleartext.question", url=url),
+                                           confirm_label=t("form.cleartext.accept"), danger=True), answered)
+
+    # ---- reacting to input ----------------------------------------------------------------------------------
+
+    @on(Select.Changed, "#preset")
+    async def preset_changed(self, event: Select.Changed) -> None:
+        await self._apply_preset(str(event.value))
+
+    async def _apply_preset(self, new: str) -> None:
+        """Fill the base URL, model hint, key hint and links of the preset `new` (no-op when unchanged)."""
+        if new == self.preset_id:
+            return
+        old_hint = self.preset.model_hint
+        self.preset_id = new
+        item = self.preset
+        if item.base_url:
+            self.query_one("#base-url", Input).value = item.base_url
+        model = self.query_one("#model", Input)
+        model.placeholder = item.model_hint or t("form.model.placeholder")
+        if item.model_hint and model.value.strip() in ("", old_hint):
+            model.value = item.model_hint
+        key = self.query_one("#api-key", Input)
+        key.placeholder = self._key_placeholder()
+        self.query_one("#key-hint", Plain).update(self._key_hint())
+        info = self.query_one("#preset-info", Vertical)
+        await info.remove_children()
+        await info.mount_all(self._preset_info())
+        self._forget_models()
+
+    @on(Input.Changed, "#base-url")
+    def url_changed(self, event: Input.Changed) -> None:
+        self._show_url_message(self._url_check(), force=False)
+
+    def _show_url_message(self, checked: UrlCheck, *, force: bool) -> None:
+        """The URL's problem under the field (an empty field only once the user tried to send it)."""
+        message = self.query_one("#url-message", Plain)
+        typed = bool(self.query_one("#base-url", Input).value.strip())
+        if checked.error and (force or typed):
+            message.set_classes("error")
+            message.update(checked.error)
+        elif checked.cleartext_remote:
+            message.set_classes("warning")
+            message.update(t("form.cleartext.warning"))
+        message.display = bool(checked.cleartext_remote or (checked.error and (force or typed)))
+
+    @on(Input.Submitted)
+    def field_submitted(self, event: Input.Submitted) -> None:
+        """Enter in a field moves on, like Tab: Enter never sends anything by surprise."""
+        event.stop()
+        self.focus_next()
+
+    @on(RadioSet.Changed, "#key-store")
+    def store_changed(self, event: RadioSet.Changed) -> None:
+        if self._auto_store == self._store():
+            self._auto_store = None
+        else:
+            self._store_chosen = True
+        self.query_one("#store-help", Plain).update(t(f"form.store.{self._store()}_help"))
+
+    @on(Select.Changed, "#model-list")
+    def model_picked(self, event: Select.Changed) -> None:
+        if isinstance(event.value, str):
+            self.query_one("#model", Input).value = event.value
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        actions = {
+            "reveal-key": self.action_toggle_reveal, "fetch-models": self.action_fetch_models,
+            "test": self.action_test, "save": self.action_save, "save-unverified": self.action_save_unverified,
+            "import-env": self.action_import_env,
+        }
+        action = actions.get(event.button.id or "")
+        if action is not None:
+            event.stop()
+            action()
+
+    # ---- actions ----------------------------------------------------------------------------------------------
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_toggle_reveal(self) -> None:
+        key = self.query_one("#api-key", Input)
+        key.password = not key.password
+        self.query_one("#reveal-key", Button).label = t("form.key.show" if key.password else "form.key.hide")
+
+    def action_fetch_models(self) -> None:
+        url = self._ready(need_model=False)
+        if url is None or self._busy:
+            return
+        self._with_cleartext_consent(url, lambda: self._start_fetch(url))
+
+    def _start_fetch(self, url: str) -> None:
+        self.query_one("#models-loading").display = True
+        self.query_one("#model-message", Plain).update(t("form.model.fetching"))
+        self._fetch_models(url, self._key())
+
+    def action_test(self) -> None:
+        self._start_checks(then_save=False)
+
+    def action_save(self) -> None:
+        self._start_checks(then_save=True)
+
+    def _start_checks(self, *, then_save: bool) -> None:
+        if self._busy:
+            return
+        url = self._ready(need_model=then_save or self._chat() or self.preset.key_check == "chat")
+        if url is None:
+            return
+        fingerprint = self._fingerprint(url)
+        if then_save and self._verified == fingerprint:
+            self._start_save(url)
+            return
+
+        def run() -> None:
+            self._set_busy(True)
+            self._outcome(t("form.testing"))
+            self._run_checks(url, self._key(), self._model() or None, self._chat(), fingerprint, then_save)
+
+        self._with_cleartext_consent(url, run)
+
+    def action_save_unverified(self) -> None:
+        if self._busy:
+            return
+        url = self._ready(need_model=True)
+        if url is None:
+            return
+
+        def answered(accepted: bool | None) -> None:
+            if accepted:
+                self._with_cleartext_consent(url, lambda: self._start_save(url))
+
+        self.app.push_screen(ConfirmScreen(t("form.unverified.question"), confirm_label=t("form.unverified.accept"),
+                                           danger=True), answered)
+
+    def _start_save(self, url: str) -> None:
+        self._set_busy(True)
+        self._outcome(t("form.saving"))
+        self._save(url, self._model(), self._key(), self._store())
+
+    def action_import_env(self) -> None:
+        self._import_environment()
+
+    def _set_busy(self, busy: bool) -> None:
+        self._busy = busy
+        self.query_one("#test-loading").display = busy
+        for button in ("test", "save", "save-unverified"):
+            self.query_one(f"#{button}", Button).disabled = busy
+
+    def _forget_models(self) -> None:
+        self._models = []
+        self.query_one("#model-list").display = False
+        self.query_one("#model", Input).suggester = None
+
+    # ---- workers ------------------------------------------------------------------------------------------------
+
+    def _preset_for_checks(self) -> Preset | None:
+        return None if self.preset_id == CUSTOM else self.preset
+
+    @work(exclusive=True, exit_on_error=False, group="provider-check")
+    async def _run_checks(self, url: str, key: str | None, model: str | None, chat: bool, fingerprint: str,
+                          then_save: bool) -> None:
+        from qwen_tui.core.providers.verify import CheckResult, ErrorKind, check_chat, check_key
+
+        item = self._preset_for_checks()
+        try:
+            results = [await check_key(url, key, item, model=model, timeout=self.check_timeout)]
+            already_chat = item is not None and item.key_check == "chat"
+            if results[0].ok and chat and model and not already_chat:
+                results.append(await check_chat(url, key, model, preset=item, timeout=self.check_timeout))
+        except Exception as exc:  # noqa: BLE001 - a bug in a check must show as a failed check, not a crash
+            results = [CheckResult(False, ErrorKind.OTHER, t("form.error.check_crashed", kind=type(exc).__name__),
+                                   None, None)]
+        self.post_message(ChecksFinished(results, fingerprint, then_save))
+
+    @work(exclusive=True, exit_on_error=False, group="provider-models")
+    async def _fetch_models(self, url: str, key: str | None) -> None:
+        from qwen_tui.core.providers.verify import CheckResult, ErrorKind, fetch_models
+
+        try:
+            models, result = await fetch_models(url, key, timeout=self.check_timeout)
+        except Exception as exc:  # noqa: BLE001
+            models, result = [], CheckResult(False, ErrorKind.OTHER,
+                                             t("form.error.check_crashed", kind=type(exc).__name__), None, None)
+        self.post_message(ModelsFetched(models, result))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="provider-save")
+    def _save(self, url: str, model: str, key: str | None, store: str) -> None:
+        from qwen_tui.core.fileops import FileOpError
+        from qwen_tui.core.providers.profiles import KeyStore, ProfileError, save_profile
+
+        app: Any = self.app
+        try:
+            result = save_profile(base_url=url, model=model, key=key, store=KeyStore(store),
+                                  preset=self._preset_for_checks(), cwd=app.cwd, env=app.env)
+        except (ProfileError, FileOpError) as exc:
+            self.post_message(ProfileSaved(None, str(exc)))
+        else:
+            self.post_message(ProfileSaved(result))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="provider-env")
+    def _load_environment(self) -> None:
+        from qwen_tui.core.providers.profiles import environment_values
+
+        app: Any = self.app
+        try:
+            values = environment_values(app.cwd, app.env)
+        except Exception as exc:  # noqa: BLE001 - unreadable settings: the form still works without the notice
+            self.post_message(EnvironmentFound(None, str(exc)))
+        else:
+            self.post_message(EnvironmentFound(values))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="provider-env-import")
+    def _import_environment(self) -> None:
+        from qwen_tui.core.providers.profiles import environment_values
+
+        app: Any = self.app
+        values = environment_values(app.cwd, app.env)
+        key = _imported_key(app.cwd, app.env) if values.key is not None else None
+        self.post_message(EnvironmentImported(
+            values.base_url.value if values.base_url else None, key, values.model.value if values.model else None))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="provider-keyring")
+    def _probe_keyring(self) -> None:
+        from qwen_tui.core.secrets import SecretStore
+
+        app: Any = self.app
+        store = SecretStore(app.env)
+        self.post_message(KeyringProbed(store.keyring_available(), store.file_path))
+
+    # ---- worker results -----------------------------------------------------------------------------------------
+
+    def on_checks_finished(self, message: ChecksFinished) -> None:
+        self._set_busy(False)
+        ok = all(result.ok for result in message.results)
+        lines = [_mark(result) for result in message.results]
+        if ok:
+            self._verified = message.fingerprint
+            if not message.then_save:
+                lines.append(t("form.test.passed"))
+        else:
+            self._verified = None
+            lines.append(t("form.test.failed_nothing_saved") if message.then_save else t("form.test.failed"))
+        self._outcome("\n".join(lines), "success" if ok else "error")
+        url = self._url_check().url
+        # Save only what was checked: a field edited while the checks ran means test again.
+        if ok and message.then_save and url is not None and self._fingerprint(url) == message.fingerprint:
+            self._start_save(url)
+
+    def on_models_fetched(self, message: ModelsFetched) -> None:
+        self.query_one("#models-loading").display = False
+        note = self.query_one("#model-message", Plain)
+        if not message.result.ok:
+            note.set_classes("error")
+            note.update(_mark(message.result))
+            return
+        self._models = message.models
+        note.set_classes("hint")
+        note.update(t("form.model.fetched", count=len(message.models)))
+        self.query_one("#model", Input).suggester = SuggestFromList(message.models, case_sensitive=False)
+        chooser = self.query_one("#model-list", Select)
+        chooser.set_options([(name, name) for name in message.models])
+        chooser.display = bool(message.models)
+        if self._model() in message.models:
+            chooser.value = self._model()
+
+    def on_profile_saved(self, message: ProfileSaved) -> None:
+        self._set_busy(False)
+        if message.result is None:
+            self._outcome(t("form.save_failed", reason=message.error), "error")
+            return
+        result = message.result
+        where = result.key_location or t("form.key.nowhere")
+        self.notify(t("form.saved", name=result.profile.name, where=where))
+        if result.warning:
+            self.notify(result.warning, severity="warning", timeout=15)
+        app: Any = self.app
+        app.refresh_resolution()
+        app.action_status()
+
+    def on_environment_found(self, message: EnvironmentFound) -> None:
+        values = message.values
+        if values is None:
+            return
+        lines: list[str] = []
+        for name, value in (("OPENAI_BASE_URL", values.base_url), ("OPENAI_API_KEY", values.key),
+                            ("OPENAI_MODEL", values.model)):
+            if value is not None:
+                lines.append(t("form.env.value", name=name, where=value.source.describe()))
+        if values.shadowed and values.dotenv_path:
+            lines.append(t("form.env.shadowed", path=values.dotenv_path,
+                           hidden=", ".join(str(path) for path in values.shadowed)))
+        if not lines:
+            return
+        self.query_one("#env-lines", Plain).update("\n".join([t("form.env.title"), *lines]))
+        self.query_one("#env-notice").display = True
+        self.query_one("#import-env").display = any((values.base_url, values.key, values.model))
+        if self.import_on_load:
+            self.import_on_load = False
+            self._import_environment()
+
+    async def on_environment_imported(self, message: EnvironmentImported) -> None:
+        if message.base_url:
+            found = preset_for_base_url(message.base_url)
+            target = found.id if found in PRESETS else CUSTOM
+            await self._apply_preset(target)
+            self.query_one("#preset", Select).value = target
+            self.query_one("#base-url", Input).value = message.base_url
+        if message.key:
+            key = self.query_one("#api-key", Input)
+            key.password = True
+            self.query_one("#reveal-key", Button).label = t("form.key.show")
+            key.value = message.key
+        if message.model:
+            self.query_one("#model", Input).value = message.model
+        self._outcome(t("form.env.imported"), "hint")
+
+    def on_keyring_probed(self, message: KeyringProbed) -> None:
+        if message.available:
+            return
+        warning = self.query_one("#store-warning", Plain)
+        warning.update(t("form.store.no_keyring", path=message.file_path))
+        warning.display = True
+        if not self._store_chosen:
+            self._select_store("file")

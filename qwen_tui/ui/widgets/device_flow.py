@@ -1,0 +1,447 @@
+"""The Qwen OAuth device-flow widget (RFC 8628): URL, user code, QR code, countdown, and the flow's state.
+
+The flow runs in an async worker (`group="device-flow"`) that consumes `DeviceFlow` events and only posts
+them back as messages; cancelling the worker stops polling at once. On success the worker saves the sign-in
+(`finish_sign_in`, in a thread) and the widget posts `DeviceFlowWidget.SignedIn` for its host screen.
+States: requesting → waiting → slowed down → saving → success / denied / expired / refused / error / cancelled.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import AsyncIterator, Callable, Mapping
+from enum import StrEnum
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.worker import Worker, WorkerState
+
+from qwen_tui.core.i18n import t
+from qwen_tui.core.oauth import device_flow as flow
+from qwen_tui.core.oauth.browser import can_open_browser
+from qwen_tui.core.oauth.signin import SignedIn as SavedSignIn
+from qwen_tui.core.oauth.signin import SignInError, finish_sign_in
+from qwen_tui.ui.widgets.plain import Plain
+from qwen_tui.ui.widgets.qr import QrCode
+
+FlowFactory = Callable[[Mapping[str, str]], AsyncIterator[flow.Event]]
+SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
+TICK_S = 0.125
+MIN_INFO_WIDTH = 36  # columns the URL / code column needs beside an inline QR code
+
+
+class FlowState(StrEnum):
+    REQUESTING = "requesting"
+    WAITING = "waiting"
+    SLOWED_DOWN = "slowed_down"
+    SAVING = "saving"
+    SUCCESS = "success"
+    DENIED = "denied"
+    EXPIRED = "expired"
+    REFUSED = "refused"
+    ERROR = "error"
+    CANCELLED = "cancelled"
+
+
+POLLING_STATES = frozenset({FlowState.REQUESTING, FlowState.WAITING, FlowState.SLOWED_DOWN})
+CODE_STATES = frozenset({FlowState.WAITING, FlowState.SLOWED_DOWN})  # a live user code is on screen
+RETRY_STATES = frozenset({FlowState.DENIED, FlowState.EXPIRED, FlowState.REFUSED, FlowState.ERROR,
+                          FlowState.CANCELLED})
+
+
+def default_flow(env: Mapping[str, str]) -> AsyncIterator[flow.Event]:
+    return flow.DeviceFlow(env).run()
+
+
+def format_remaining(seconds: float) -> str:
+    seconds = max(0, int(seconds))
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+class QrScreen(ModalScreen[None]):
+    """The QR code on its own, for terminals too small to show it beside the URL; the code stays visible."""
+
+    DEFAULT_CSS = """
+    QrScreen { align: center middle; }
+    QrScreen > Vertical { width: auto; height: auto; background: $surface; padding: 0 1; }
+    QrScreen Plain { width: auto; }
+    """
+    BINDINGS = [
+        Binding("escape", "dismiss", "app.binding.close", id="qr.close"),
+        Binding("v", "dismiss", "app.binding.close", id="qr.close_v", show=False),
+    ]
+
+    def __init__(self, url: str, user_code: str) -> None:
+        super().__init__(name="qr")
+        self.url = url
+        self.user_code = user_code
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield QrCode(self.url, id="qr-modal-code")
+            yield Plain(t("signin.qr.code_line", code=self.user_code), id="qr-modal-user-code")
+            yield Plain(t("signin.qr.close"), classes="hint")
+
+
+class DeviceFlowWidget(Widget, can_focus=True):
+    DEFAULT_CSS = """
+    DeviceFlowWidget { height: 1fr; layout: horizontal; }
+    DeviceFlowWidget > #df-info { width: 1fr; height: auto; }
+    DeviceFlowWidget > #df-qr { width: auto; height: auto; margin-left: 1; }
+    DeviceFlowWidget #df-status { text-style: bold; }
+    DeviceFlowWidget #df-detail { color: $text-muted; }
+    DeviceFlowWidget #df-detail.-refused { color: $text; text-style: bold; border-left: thick $error;
+                                          padding-left: 1; }
+    DeviceFlowWidget #df-detail.-success { color: $success; }
+    DeviceFlowWidget #df-live { height: auto; }
+    DeviceFlowWidget .df-label { margin-top: 1; }
+    DeviceFlowWidget #df-code { width: auto; border: heavy $accent; padding: 0 2; text-style: bold;
+                                color: $text; }
+    DeviceFlowWidget #df-countdown { color: $text-muted; }
+    DeviceFlowWidget #df-next { margin-top: 1; color: $text-muted; }
+    DeviceFlowWidget.-done #df-status { color: $success; }
+    DeviceFlowWidget.-failed #df-status { color: $error; }
+    """
+    BINDINGS = [
+        Binding("escape", "cancel", "signin.binding.cancel", id="device_flow.cancel"),
+        Binding("r", "retry", "signin.binding.retry", id="device_flow.retry"),
+        Binding("c", "copy_code", "signin.binding.copy_code", id="device_flow.copy_code"),
+        Binding("u", "copy_url", "signin.binding.copy_url", id="device_flow.copy_url"),
+        Binding("b", "open_browser", "signin.binding.open_browser", id="device_flow.open_browser"),
+        Binding("v", "show_qr", "signin.binding.qr", id="device_flow.qr"),
+        Binding("o", "use_openai", "signin.binding.use_openai", id="device_flow.use_openai"),
+    ]
+
+    class SignedIn(Message):
+        """The sign-in succeeded and was saved (credentials stored, settings select Qwen OAuth)."""
+
+        def __init__(self, result: SavedSignIn) -> None:
+            super().__init__()
+            self.result = result
+
+    class UseOpenAI(Message):
+        """The user asked for the OpenAI-compatible setup instead (offered when the server refuses)."""
+
+    class _FlowEvent(Message):
+        def __init__(self, run: int, event: flow.Event) -> None:
+            super().__init__()
+            self.run = run
+            self.event = event
+
+    class _Saved(Message):
+        def __init__(self, run: int, result: SavedSignIn | None, error: str | None) -> None:
+            super().__init__()
+            self.run = run
+            self.result = result
+            self.error = error
+
+    def __init__(self, env: Mapping[str, str] | None = None, *, flow_factory: FlowFactory = default_flow,
+                 clock: Callable[[], float] = time.time, animate: bool = True, open_browser: bool = True,
+                 id: str | None = None) -> None:
+        """`clock` (epoch seconds) drives the countdown; `animate=False` freezes the spinner (snapshots)."""
+        super().__init__(id=id)
+        self._env = env
+        self._flow_factory = flow_factory
+        self._clock = clock
+        self._animate = animate
+        self._open_browser = open_browser
+        self.state = FlowState.REQUESTING
+        self.issued: flow.DeviceCodeIssued | None = None
+        self.interval: float | None = None
+        self.detail = ""
+        self._run = 0
+        self._frame = 0
+        self._qr_fits = True
+
+    @property
+    def env(self) -> Mapping[str, str]:
+        return self._env if self._env is not None else getattr(self.app, "env", {})
+
+    @property
+    def url(self) -> str | None:
+        if self.issued is None:
+            return None
+        return self.issued.verification_uri_complete or self.issued.verification_uri
+
+    # ---- layout -------------------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="df-info"):
+            yield Plain(id="df-status")
+            yield Plain(id="df-detail")
+            with Vertical(id="df-live"):
+                yield Plain(t("signin.open_url"), id="df-url-label", classes="df-label")
+                yield Plain(id="df-url")
+                yield Plain(t("signin.enter_code"), id="df-code-label", classes="df-label")
+                yield Plain(id="df-code")
+                yield Plain(id="df-countdown")
+            yield Plain(id="df-next")
+        with Vertical(id="df-qr"):
+            yield QrCode(id="df-qr-code")
+
+    def on_mount(self) -> None:
+        if self._animate:
+            self.set_interval(TICK_S, self._tick)
+        self.start()
+
+    def on_resize(self) -> None:
+        self._place_qr()
+
+    def relabel(self) -> None:
+        """Re-translate every text in place (rebuilding would restart the flow with a new code)."""
+        self.query_one("#df-url-label", Plain).update(t("signin.open_url"))
+        self.query_one("#df-code-label", Plain).update(t("signin.enter_code"))
+        self._refresh_text()
+
+    # ---- actions --------------------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Start (or restart) the flow with a fresh device code."""
+        self._run += 1
+        self.issued = None
+        self.interval = None
+        self.detail = ""
+        self._set_state(FlowState.REQUESTING)
+        self._run_flow(self._run)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # False hides the key and lets it reach the screen (Esc goes back once nothing is running).
+        match action:
+            case "cancel":
+                return self.state in POLLING_STATES
+            case "retry":
+                return self.state in RETRY_STATES
+            case "copy_code" | "copy_url" | "show_qr":
+                return self.state in CODE_STATES
+            case "open_browser":
+                return self.state in CODE_STATES and can_open_browser(self.env)
+            case "use_openai":
+                return self.state is FlowState.REFUSED
+        return True
+
+    def action_cancel(self) -> None:
+        self._run += 1  # messages still queued from the cancelled run are ignored
+        self.workers.cancel_group(self, "device-flow")
+        self.detail = ""
+        self._set_state(FlowState.CANCELLED)
+
+    def action_retry(self) -> None:
+        self.start()
+
+    def action_copy_code(self) -> None:
+        if self.issued is not None:
+            self.app.copy_to_clipboard(self.issued.user_code)
+            self.notify(t("signin.copied_code", code=self.issued.user_code))
+
+    def action_copy_url(self) -> None:
+        if self.url is not None:
+            self.app.copy_to_clipboard(self.url)
+            self.notify(t("signin.copied_url", url=self.url))
+
+    def action_open_browser(self) -> None:
+        if self.url is not None:
+            self._open_in_browser(self.url)
+
+    def action_show_qr(self) -> None:
+        if self.url is not None and self.issued is not None:
+            self.app.push_screen(QrScreen(self.url, self.issued.user_code))
+
+    def action_use_openai(self) -> None:
+        self.post_message(self.UseOpenAI())
+
+    # ---- workers (network and disk only here) ----------------------------------------------------------------
+
+    @work(exclusive=True, exit_on_error=False, group="device-flow")
+    async def _run_flow(self, run: int) -> None:
+        env = dict(self.env)
+        async with contextlib.aclosing(self._flow_factory(env)) as events:
+            async for event in events:
+                self.post_message(self._FlowEvent(run, event))
+                if isinstance(event, flow.Success):
+                    try:
+                        saved = await asyncio.to_thread(finish_sign_in, event.credentials, env)
+                    except SignInError as exc:
+                        self.post_message(self._Saved(run, None, str(exc)))
+                    else:
+                        self.post_message(self._Saved(run, saved, None))
+
+    @work(thread=True, exit_on_error=False, group="device-flow-browser")
+    def _open_in_browser(self, url: str) -> None:
+        from qwen_tui.core.oauth.browser import open_url
+
+        if open_url(url, self.env):
+            self.app.call_from_thread(self.notify, t("signin.browser_opened"))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # An unexpected exception in the flow ends it as an error with one line, never a traceback.
+        if event.worker.group == "device-flow" and event.state is WorkerState.ERROR:
+            error = event.worker.error
+            if self.state in POLLING_STATES or self.state is FlowState.SAVING:
+                self.detail = t("signin.error_detail", reason=f"{type(error).__name__}: {error}".splitlines()[0])
+                self._set_state(FlowState.ERROR)
+
+    # ---- events → state -------------------------------------------------------------------------------------
+
+    @on(_FlowEvent)
+    def _flow_event(self, message: _FlowEvent) -> None:
+        message.stop()
+        if message.run != self._run:
+            return
+        event = message.event
+        if isinstance(event, flow.DeviceCodeIssued):
+            self.issued = event
+            self.interval = event.interval
+            self._show_code()
+            self._set_state(FlowState.WAITING)
+            if self._open_browser and can_open_browser(self.env):
+                self._open_in_browser(self.url or event.verification_uri)
+        elif isinstance(event, flow.Polling):
+            self.detail = ""
+            self._refresh_text()
+        elif isinstance(event, flow.SlowedDown):
+            self.interval = event.new_interval
+            self._set_state(FlowState.SLOWED_DOWN)
+        elif isinstance(event, flow.NetworkRetry):
+            self.detail = t("signin.network_retry", reason=event.reason, seconds=f"{event.delay:g}")
+            self._refresh_text()
+        elif isinstance(event, flow.Success):
+            self._set_state(FlowState.SAVING)
+        elif isinstance(event, flow.Denied):
+            self._set_state(FlowState.DENIED)
+        elif isinstance(event, flow.Expired):
+            self._set_state(FlowState.EXPIRED)
+        elif isinstance(event, flow.Refused):
+            # Shown verbatim: this is where qwen.ai says why (e.g. the end of the free tier).
+            self.detail = event.error_description or event.error
+            self._set_state(FlowState.REFUSED)
+        elif isinstance(event, flow.Failed):
+            self.detail = event.reason
+            self._set_state(FlowState.ERROR)
+
+    @on(_Saved)
+    def _saved(self, message: _Saved) -> None:
+        message.stop()
+        if message.run != self._run:
+            return
+        if message.result is None:
+            self.detail = message.error or ""
+            self._set_state(FlowState.ERROR)
+            return
+        result = message.result
+        self.detail = t("signin.success_detail", location=_display_location(result.location, self.env),
+                        expiry=_utc_time(result.expiry_date), api_base=result.api_base)
+        if result.warning:
+            self.detail += "\n" + result.warning
+        self._set_state(FlowState.SUCCESS)
+        self.post_message(self.SignedIn(result))
+
+    # ---- rendering ------------------------------------------------------------------------------------------
+
+    def _set_state(self, state: FlowState) -> None:
+        self.state = state
+        self.set_class(state is FlowState.SUCCESS, "-done")
+        self.set_class(state in RETRY_STATES, "-failed")
+        self.query_one("#df-live").display = state in CODE_STATES
+        detail = self.query_one("#df-detail", Plain)
+        detail.set_class(state is FlowState.REFUSED, "-refused")
+        detail.set_class(state is FlowState.SUCCESS, "-success")
+        self._place_qr()
+        self._refresh_text()
+        self.refresh_bindings()
+
+    def _status_text(self) -> str:
+        seconds = f"{self.interval:g}" if self.interval is not None else ""
+        host = urlsplit(flow.protocol.base_url(self.env)).netloc
+        texts = {
+            FlowState.REQUESTING: t("signin.state.requesting", host=host),
+            FlowState.WAITING: t("signin.state.waiting", seconds=seconds),
+            FlowState.SLOWED_DOWN: t("signin.state.slowed_down", seconds=seconds),
+            FlowState.SAVING: t("signin.state.saving"),
+            FlowState.SUCCESS: t("signin.state.success"),
+            FlowState.DENIED: t("signin.state.denied"),
+            FlowState.EXPIRED: t("signin.state.expired"),
+            FlowState.REFUSED: t("signin.state.refused"),
+            FlowState.ERROR: t("signin.state.error"),
+            FlowState.CANCELLED: t("signin.state.cancelled"),
+        }
+        text = texts[self.state]
+        if self.state in POLLING_STATES or self.state is FlowState.SAVING:
+            return f"{SPINNER[self._frame % len(SPINNER)]} {text}"
+        return text
+
+    def _next_text(self) -> str:
+        return {
+            FlowState.DENIED: t("signin.next.retry"),
+            FlowState.EXPIRED: t("signin.next.new_code"),
+            FlowState.REFUSED: t("signin.next.refused"),
+            FlowState.ERROR: t("signin.next.retry"),
+            FlowState.CANCELLED: t("signin.next.cancelled"),
+        }.get(self.state, "")
+
+    def _refresh_text(self) -> None:
+        self.query_one("#df-status", Plain).update(self._status_text())
+        detail = self.query_one("#df-detail", Plain)
+        detail.update(self.detail)
+        detail.display = bool(self.detail)
+        next_step = self.query_one("#df-next", Plain)
+        next_step.update(self._next_text())
+        next_step.display = bool(self._next_text())
+        self._update_countdown()
+
+    def _update_countdown(self) -> None:
+        if self.issued is not None and self.state in CODE_STATES:
+            remaining = self.issued.expires_at - self._clock()
+            text = t("signin.countdown", time=format_remaining(remaining)) if remaining > 0 \
+                else t("signin.countdown.over")
+            if not self._qr_fits:  # on the same line, so it shows even when height is short
+                text += " · " + t("signin.qr.hidden")
+            self.query_one("#df-countdown", Plain).update(text)
+
+    def _show_code(self) -> None:
+        assert self.issued is not None and self.url is not None
+        url = self.url
+        self.query_one("#df-url", Plain).update(Content.styled(url, f"underline link={url}"))
+        self.query_one("#df-code", Plain).update(" ".join(self.issued.user_code))
+        self.query_one("#df-qr-code", QrCode).encode(url)
+
+    def _place_qr(self) -> None:
+        """Inline QR code only when it fits beside the text; otherwise `v` shows it on its own."""
+        if not self.is_mounted:
+            return
+        panel = self.query_one("#df-qr", Vertical)
+        code = self.query_one("#df-qr-code", QrCode)
+        live = self.state in CODE_STATES and bool(code.lines)
+        if live:
+            columns, rows = code.cell_size
+            self._qr_fits = rows <= self.size.height and self.size.width - columns - 1 >= MIN_INFO_WIDTH
+        panel.display = live and self._qr_fits
+        self._update_countdown()
+
+    def _tick(self) -> None:
+        if self.state in POLLING_STATES or self.state is FlowState.SAVING:
+            self._frame += 1
+            self.query_one("#df-status", Plain).update(self._status_text())
+            self._update_countdown()
+
+
+def _display_location(location: object, env: Mapping[str, str]) -> str:
+    """A path under HOME as `~/…` (shorter, and the same on every machine); keyring entries as they are."""
+    home = env.get("HOME")
+    if isinstance(location, Path) and home:
+        with contextlib.suppress(ValueError):
+            return str(Path("~") / location.relative_to(home))
+    return str(location)
+
+
+def _utc_time(epoch_ms: float) -> str:
+    return time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(epoch_ms / 1000))

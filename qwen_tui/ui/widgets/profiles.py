@@ -1,0 +1,207 @@
+"""Saved OpenAI-compatible profiles on the home screen: the active one marked; switch, edit, delete.
+
+The list is read in a worker when the widget mounts (the home screen rebuilds it after every change, so it
+is always read fresh); every change runs in a worker too and then asks the app to resolve again.
+Also says when OPENAI_* values come from the environment or a .env file, and offers to import them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Button, DataTable
+
+from qwen_tui.core.i18n import t
+from qwen_tui.ui.widgets.plain import Plain
+
+if TYPE_CHECKING:
+    from qwen_tui.core.providers.profiles import EnvironmentValues, Profile
+
+
+class ProfilesLoaded(Message):
+    def __init__(self, profiles: list[Profile], environment: EnvironmentValues | None, error: str | None) -> None:
+        super().__init__()
+        self.profiles = profiles
+        self.environment = environment
+        self.error = error
+
+
+class ProfileChanged(Message):
+    """An activation or deletion finished; `error` is its one-line reason when it failed."""
+
+    def __init__(self, done: str, error: str | None = None) -> None:
+        super().__init__()
+        self.done = done
+        self.error = error
+
+
+class ProfilesPanel(Vertical):
+    BINDINGS = [
+        Binding("e", "edit", "profiles.binding.edit", id="profiles.edit"),
+        Binding("d,delete", "delete", "profiles.binding.delete", id="profiles.delete"),
+    ]
+
+    def __init__(self, *, id: str | None = None, classes: str = "") -> None:
+        super().__init__(id=id, classes=classes)
+        self.profiles: list[Profile] = []
+
+    def compose(self) -> ComposeResult:
+        yield Plain(t("profiles.title"), classes="subtitle")
+        yield Plain(t("profiles.loading"), id="profiles-status", classes="note")
+        table: DataTable = DataTable(id="profiles-table", cursor_type="row", zebra_stripes=False)
+        table.add_column("", key="active", width=2)
+        table.add_column(t("profiles.column.model"), key="model")
+        table.add_column(t("profiles.column.base_url"), key="base_url")
+        table.add_column(t("profiles.column.key"), key="key")
+        yield table
+        yield Plain(t("profiles.keys"), id="profiles-keys", classes="note")
+        with Vertical(id="profiles-env"):
+            yield Plain("", id="profiles-env-lines")
+            yield Button(t("profiles.env.import"), id="profiles-import", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#profiles-table").display = False
+        self.query_one("#profiles-keys").display = False
+        self.query_one("#profiles-env").display = False
+        self.load()
+
+    # ---- workers ---------------------------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="profiles-load")
+    def load(self) -> None:
+        from qwen_tui.core.providers.profiles import environment_values, list_profiles
+
+        app: Any = self.app
+        try:
+            profiles = list_profiles(app.cwd, app.env)
+        except Exception as exc:  # noqa: BLE001 - an unreadable settings file is shown, not raised
+            self.post_message(ProfilesLoaded([], None, str(exc)))
+            return
+        try:
+            environment = environment_values(app.cwd, app.env)
+        except Exception:  # noqa: BLE001 - the notice is a nicety; the resolver reports broken files
+            environment = None
+        self.post_message(ProfilesLoaded(profiles, environment, None))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="profiles-change")
+    def _activate(self, profile_id: str) -> None:
+        from qwen_tui.core.providers.profiles import ProfileError, activate_profile
+
+        app: Any = self.app
+        try:
+            activate_profile(profile_id, app.cwd, app.env)
+        except ProfileError as exc:
+            self.post_message(ProfileChanged("activated", str(exc)))
+        else:
+            self.post_message(ProfileChanged("activated"))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="profiles-change")
+    def _delete(self, profile_id: str) -> None:
+        from qwen_tui.core.providers.profiles import ProfileError, delete_profile
+
+        app: Any = self.app
+        try:
+            delete_profile(profile_id, app.cwd, app.env)
+        except ProfileError as exc:
+            self.post_message(ProfileChanged("deleted", str(exc)))
+        else:
+            self.post_message(ProfileChanged("deleted"))
+
+    # ---- results ---------------------------------------------------------------------------------------------
+
+    def on_profiles_loaded(self, message: ProfilesLoaded) -> None:
+        message.stop()
+        status = self.query_one("#profiles-status", Plain)
+        self.profiles = message.profiles
+        if message.error:
+            status.set_classes("error")
+            status.update(t("profiles.unreadable", reason=message.error))
+        elif not message.profiles:
+            status.update(t("profiles.empty"))
+        else:
+            status.display = False
+            self._fill_table(message.profiles)
+        self._show_environment(message.environment)
+
+    def _fill_table(self, profiles: list[Profile]) -> None:
+        table = self.query_one("#profiles-table", DataTable)
+        table.clear()
+        for profile in profiles:
+            table.add_row("●" if profile.active else "", profile.name, profile.base_url,
+                          profile.key_location or t("profiles.key.missing"), key=profile.id)
+        table.display = True
+        self.query_one("#profiles-keys").display = True
+        active = next((row for row, profile in enumerate(profiles) if profile.active), 0)
+        table.move_cursor(row=active)
+
+    def _show_environment(self, environment: EnvironmentValues | None) -> None:
+        if environment is None:
+            return
+        found = [(name, value) for name, value in (("OPENAI_BASE_URL", environment.base_url),
+                                                   ("OPENAI_API_KEY", environment.key),
+                                                   ("OPENAI_MODEL", environment.model)) if value is not None]
+        if not found:
+            return
+        lines = [t("profiles.env.title")]
+        lines += [t("profiles.env.value", name=name, where=value.source.describe()) for name, value in found]
+        self.query_one("#profiles-env-lines", Plain).update("\n".join(lines))
+        self.query_one("#profiles-env").display = True
+
+    def on_profile_changed(self, message: ProfileChanged) -> None:
+        message.stop()
+        if message.error:
+            self.notify(message.error, title=t(f"profiles.{message.done}_failed"), severity="error", timeout=10)
+            return
+        self.notify(t(f"profiles.{message.done}"))
+        self.app.refresh_resolution()  # type: ignore[attr-defined]  # the home screen rebuilds this list
+
+    # ---- actions ---------------------------------------------------------------------------------------------
+
+    def _selected(self) -> Profile | None:
+        table = self.query_one("#profiles-table", DataTable)
+        if not self.profiles or not table.display or table.row_count == 0:
+            return None
+        return self.profiles[min(table.cursor_row, len(self.profiles) - 1)]
+
+    @on(DataTable.RowSelected, "#profiles-table")
+    def row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_activate()
+
+    def action_activate(self) -> None:
+        profile = self._selected()
+        if profile is None:
+            return
+        if profile.active:
+            self.notify(t("profiles.already_active", name=profile.name))
+            return
+        self._activate(profile.id)
+
+    def action_edit(self) -> None:
+        profile = self._selected()
+        if profile is not None:
+            self.app.open_provider_form(profile)  # type: ignore[attr-defined]
+
+    def action_delete(self) -> None:
+        from qwen_tui.ui.screens.confirm import ConfirmScreen
+
+        profile = self._selected()
+        if profile is None:
+            return
+
+        def answered(accepted: bool | None) -> None:
+            if accepted:
+                self._delete(profile.id)
+
+        question = t("profiles.delete.question", name=profile.name, where=profile.key_location or t("profiles.key.missing"))
+        self.app.push_screen(ConfirmScreen(question, confirm_label=t("profiles.delete.accept"), danger=True), answered)
+
+    @on(Button.Pressed, "#profiles-import")
+    def import_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.app.open_provider_form(import_env=True)  # type: ignore[attr-defined]

@@ -1,0 +1,1 @@
+"""Interoperability tests with the real Qwen Code CLI; see conftest.py."""

@@ -1,0 +1,105 @@
+"""The privacy screen: the whole notice for both methods in en/fr/zh, the current method's part first."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from textual.containers import VerticalScroll
+
+from qwen_tui.core.i18n import catalog, set_language
+from qwen_tui.ui.screens.privacy import PrivacyScreen
+from qwen_tui.ui.widgets.link import Link
+from ui_helpers import make_app, resolution
+
+SIZE = (80, 24)
+SHARED_NOTICE = Path("/work/shared/seed/tos-privacy.fr.md")
+SECTIONS = ["methods-overview", "qwen-oauth-terms", "openai-terms", "usage-statistics", "training",
+            "usage-setting", "switch-methods", "qwen-tui-records"]
+
+
+async def started(pilot) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def section_order(screen) -> list[str]:
+    body = screen.query_one("#privacy-body", VerticalScroll)
+    return [child.id for child in body.children if child.id in SECTIONS]
+
+
+
+@pytest.mark.parametrize(("auth", "first"), [("qwen-oauth", "qwen-oauth-terms"), ("openai", "openai-terms"),
+                                             (None, "methods-overview")])
+@pytest.mark.parametrize("language", ["en", "fr", "zh"])
+async def test_every_section_in_every_language_current_method_first(auth, first, language) -> None:
+    app = make_app(resolution(auth), initial="privacy", QWEN_TUI_LANGUAGE=language, LANG=f"{language}.UTF-8")
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await started(pilot)
+            if auth is None:                      # nothing configured: the chooser comes first
+                app.action_privacy()
+                await pilot.pause()
+            assert isinstance(app.screen, PrivacyScreen)
+            order = section_order(app.screen)
+            assert sorted(order) == sorted(SECTIONS)
+            assert order[0] == first and order[-1] == "qwen-tui-records"
+            texts = [str(w.content) for w in app.screen.query("Plain")]
+            joined = "\n".join(texts)
+            ui = catalog(language)
+            for key in ("privacy.openai.important", "privacy.training.important", "privacy.faq_usage.scope",
+                        "privacy.usage.by_method.openai", "privacy.not_collected.prompts", "privacy.switch.steps"):
+                assert ui[key] in joined, key
+    finally:
+        set_language("en")
+
+
+async def test_only_the_current_method_has_focusable_links() -> None:
+    app = make_app(resolution("qwen-oauth"), initial="privacy")
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        assert [link.url for link in app.screen.query(Link)] == ["https://qwen.ai/termsservice",
+                                                                "https://qwen.ai/privacypolicy"]
+        cells = [str(cell.content) for cell in app.screen.query("#methods-table Plain")]
+        assert len(cells) == 12 and "https://qwen.ai/termsservice" in cells[6]
+
+
+async def test_scrolls_to_what_qwen_tui_records_at_80x24() -> None:
+    app = make_app(resolution("openai", usage=True, usage_chosen=True), initial="privacy")
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        body = app.screen.query_one("#privacy-body", VerticalScroll)
+        assert body.max_scroll_y > 0
+        body.scroll_end(animate=False)
+        await pilot.pause()
+        state = app.screen.query_one("#records-state")
+        assert 0 <= state.region.y < SIZE[1]              # scrolled into view
+        assert "Not recording" in str(state.content) and "openai" in str(state.content)
+        await pilot.press("u")
+        await pilot.pause()
+        assert app.screen.name == "usage_data"
+
+
+def _plain_notice() -> str:
+    text = SHARED_NOTICE.read_text(encoding="utf-8")
+    text = re.sub(r"\[([^\]]+)\]\([^)]+\)", r"\1", text)     # links → their text
+    text = text.replace("**", "").replace("`", "")
+    return re.sub(r"\s+", " ", text)
+
+
+@pytest.mark.skipif(not SHARED_NOTICE.exists(), reason="the notice is read from the shared seed folder")
+def test_french_reuses_the_notice_sentences() -> None:
+    notice = _plain_notice()
+    fr = catalog("fr")
+    verbatim = ["privacy.intro.body", "privacy.intro.different", "privacy.qwen_oauth.body", "privacy.openai.body",
+                "privacy.openai.refer", "privacy.usage.body", "privacy.training.intro", "privacy.faq_usage.body",
+                "privacy.faq_usage.scope", "privacy.switch.body", "privacy.usage.what.stats",
+                "privacy.usage.what.errors", "privacy.usage.what.features"]
+    for key in verbatim:
+        assert fr[key] in notice, key
+    # Sentences that open with a label in the notice ("Qwen OAuth :", "Important :"): the sentence after it.
+    for key in ("privacy.openai.important", "privacy.training.important", "privacy.usage.by_method.qwen",
+                "privacy.usage.by_method.openai", "privacy.training.openai"):
+        sentence = fr[key].split(" : ", 1)[1]
+        assert sentence in notice, key

@@ -1,0 +1,144 @@
+"""Saved profiles on the home screen: listed with the active one marked; switch, edit, delete (with its key).
+
+Profiles are set up with the real `save_profile` into the isolated HOME; the app runs the real resolver.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from textual.widgets import DataTable, Input
+
+from qwen_tui.core.providers.profiles import KeyStore, env_key_for, save_profile
+from qwen_tui.ui.app import QwenTuiApp
+from qwen_tui.ui.screens.confirm import ConfirmScreen
+from qwen_tui.ui.screens.home import HomeScreen
+from qwen_tui.ui.screens.provider_form import ProviderFormScreen
+
+SIZE = (80, 24)
+FIRST = ("http://127.0.0.1:9101/v1", "model-one", "sk-first-key-0000000000001")
+SECOND = ("http://127.0.0.1:9102/v1", "model-two", "sk-second-key-000000000002")
+
+
+def app_env(**extra: str) -> dict[str, str]:
+    return {**os.environ, "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring", **extra}
+
+
+def save_two() -> None:
+    for url, model, key in (FIRST, SECOND):
+        save_profile(base_url=url, model=model, key=key, store=KeyStore.SETTINGS, env=app_env())
+
+
+def user_settings(home: Path) -> dict:
+    return json.loads((home / ".qwen" / "settings.json").read_text())
+
+
+async def settle(pilot) -> None:
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def rows(app: QwenTuiApp) -> list[list[str]]:
+    table = app.screen.query_one("#profiles-table", DataTable)
+    return [[str(cell) for cell in table.get_row_at(index)] for index in range(table.row_count)]
+
+
+async def test_profiles_are_listed_with_the_active_one_marked(isolated_home: Path) -> None:
+    save_two()
+    app = QwenTuiApp(cwd=Path.cwd(), env=app_env())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        listed = rows(app)
+        assert [row[1] for row in listed] == ["model-one", "model-two"]
+        assert [row[0] for row in listed] == ["", "●"]                 # the last saved is active
+        assert all("settings.json" in row[3] for row in listed)        # where each key is
+
+
+async def test_enter_switches_the_active_profile(isolated_home: Path) -> None:
+    save_two()
+    app = QwenTuiApp(cwd=Path.cwd(), env=app_env())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("#profiles-table", DataTable)
+        table.focus()
+        assert table.cursor_row == 1                                   # the cursor starts on the active one
+        await pilot.press("up", "enter")
+        await settle(pilot)
+        assert [row[0] for row in rows(app)] == ["●", ""]
+        assert app.resolution.model.value == "model-one"
+        assert app.resolution.base_url.value == FIRST[0]
+    data = user_settings(isolated_home)
+    assert data["model"]["name"] == "model-one" and data["security"]["auth"]["baseUrl"] == FIRST[0]
+
+
+async def test_delete_asks_first_and_removes_the_key_too(isolated_home: Path) -> None:
+    save_two()
+    app = QwenTuiApp(cwd=Path.cwd(), env=app_env())
+    first_key = env_key_for(FIRST[0], None)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.screen.query_one("#profiles-table", DataTable).focus()
+        await pilot.press("up", "d")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "model-one" in app.screen.question
+        await pilot.press("n")                                          # declined: still there
+        await settle(pilot)
+        assert first_key in user_settings(isolated_home)["env"]
+        await pilot.press("d")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert [row[1] for row in rows(app)] == ["model-two"]
+    data = user_settings(isolated_home)
+    assert [entry["id"] for entry in data["modelProviders"]["openai"]] == ["model-two"]
+    assert first_key not in data["env"] and env_key_for(SECOND[0], None) in data["env"]
+
+
+async def test_edit_opens_the_form_prefilled(isolated_home: Path) -> None:
+    save_two()
+    app = QwenTuiApp(cwd=Path.cwd(), env=app_env())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.screen.query_one("#profiles-table", DataTable).focus()
+        await pilot.press("e")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, ProviderFormScreen)
+        assert "model-two" in str(form.query_one("#form-title").render())
+        assert form.query_one("#base-url", Input).value == SECOND[0]
+        assert form.query_one("#model", Input).value == "model-two"
+        assert form.query_one("#api-key", Input).value == ""          # saved keys are never shown
+        await pilot.press("escape")
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_no_profiles_says_how_to_add_one(isolated_home: Path) -> None:
+    app = QwenTuiApp("status", cwd=Path.cwd(), env=app_env())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "press n" in str(app.screen.query_one("#profiles-status").render())
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, ProviderFormScreen)
+
+
+async def test_home_names_openai_variables_and_imports_them(isolated_home: Path) -> None:
+    env = app_env(OPENAI_API_KEY="sk-from-the-environment-0001", OPENAI_BASE_URL="https://api.example.com/v1")
+    app = QwenTuiApp("status", cwd=Path.cwd(), env=env)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        notice = str(app.screen.query_one("#profiles-env-lines").render())
+        assert "OPENAI_API_KEY" in notice and "OPENAI_BASE_URL" in notice
+        assert "sk-from-the-environment-0001" not in notice
+        app.screen.query_one("#profiles-import").press()
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, ProviderFormScreen)
+        assert form.query_one("#base-url", Input).value == "https://api.example.com/v1"
+        assert form.query_one("#api-key", Input).value == "sk-from-the-environment-0001"
+        assert form.query_one("#api-key", Input).password is True

@@ -1,0 +1,424 @@
+"""Pilot tests of the provider form against a real OpenAI-compatible server on 127.0.0.1 and real files.
+
+The app uses the real resolver and writes through the real profiles/settings/secrets code into the isolated
+HOME. No keyring daemon here: PYTHON_KEYRING_BACKEND=fail, so "keyring" falls back to the 0600 file; the
+keyring store itself is tested against a private Secret Service (marked `keyring`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import stat
+from pathlib import Path
+
+import pytest
+from textual import events
+from textual.widgets import Input, RadioButton, Select
+
+from qwen_tui.core import paths
+from qwen_tui.core.providers.profiles import env_key_for
+from qwen_tui.ui.app import QwenTuiApp
+from qwen_tui.ui.screens.confirm import ConfirmScreen
+from qwen_tui.ui.screens.home import HomeScreen
+from qwen_tui.ui.screens.provider_form import ProviderFormScreen
+from tests.servers.fixtures import openai_server  # noqa: F401 - pytest fixture
+from tests.servers.openai_server import OpenAIServer
+
+SIZE = (80, 24)
+FAIL_BACKEND = "keyring.backends.fail.Keyring"
+MODEL = "qwen3-coder-plus"
+
+
+def make_real_app(**extra: str) -> QwenTuiApp:
+    env = {**os.environ, "PYTHON_KEYRING_BACKEND": FAIL_BACKEND, **extra}
+    return QwenTuiApp("auth", cwd=Path.cwd(), env=env)
+
+
+async def settle(pilot) -> None:
+    """Workers finish, their messages are handled, and the workers those start finish too."""
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+async def open_form(pilot) -> ProviderFormScreen:
+    await settle(pilot)
+    await pilot.press("2")          # the chooser's "OpenAI-compatible"
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, ProviderFormScreen)
+    return screen
+
+
+def fill(form: ProviderFormScreen, url: str | None = None, key: str | None = None, model: str | None = None) -> None:
+    for field, value in (("#base-url", url), ("#api-key", key), ("#model", model)):
+        if value is not None:
+            form.query_one(field, Input).value = value
+
+
+def outcome(form: ProviderFormScreen) -> str:
+    return str(form.query_one("#outcome").render())
+
+
+def shown(widget) -> str:
+    """The text a one-line widget puts on the screen."""
+    return widget.render_line(0).text
+
+
+def notifications(app: QwenTuiApp) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+def user_settings(home: Path) -> dict:
+    return json.loads((home / ".qwen" / "settings.json").read_text())
+
+
+def nothing_saved(home: Path) -> bool:
+    """No provider in the user settings (the chooser itself writes the usage-statistics choice there)."""
+    path = home / ".qwen" / "settings.json"
+    data = json.loads(path.read_text()) if path.exists() else {}
+    return "modelProviders" not in data and "security" not in data and "model" not in data
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+async def test_test_then_save_with_the_file_store(openai_server: OpenAIServer, isolated_home: Path) -> None:
+    app = make_real_app()
+    async with app.run_test(size=SIZE) as pilot:
+        form = await open_form(pilot)
+        # No keyring: the file store is preselected, with a warning naming the file.
+        assert form.query_one("#store-file", RadioButton).value is True
+        warning = str(form.query_one("#store-warning").render())
+        assert str(paths.secrets_file_path(app.env)) in warning
+        fill(form, openai_server.url, openai_server.key, MODEL)
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        assert "key was accepted" in outcome(form) and "ms)" in outcome(form)
+        assert nothing_saved(isolated_home)                                   # a test saves nothing
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        texts = notifications(app)
+        assert any("plain text" in text for text in texts)                  # the file store's warning
+        assert not any(openai_server.key in text for text in texts)
+        assert app.resolution.auth_type.value == "openai" and app.resolution.credential.present
+        table_text = " ".join(str(cell) for cell in app.screen.query_one("#profiles-table").get_row_at(0))
+        assert MODEL in table_text and "●" in table_text
+    data = user_settings(isolated_home)
+    env_key = env_key_for(openai_server.url, None)
+    assert data["security"]["auth"]["selectedType"] == "openai"
+    assert data["model"]["name"] == MODEL
+    assert {"id": MODEL, "name": MODEL, "baseUrl": openai_server.url, "envKey": env_key} in data["modelProviders"]["openai"]
+    assert "env" not in data or env_key not in data["env"]
+    secrets_file = paths.secrets_file_path()
+    assert json.loads(secrets_file.read_text())[env_key] == openai_server.key
+    assert stat.S_IMODE(secrets_file.stat().st_mode) == 0o600
+
+
+@pytest.mark.parametrize("store", ["settings", "dotenv"])
+async def test_save_into_a_file_qwen_can_read(openai_server: OpenAIServer, isolated_home: Path, store: str) -> None:
+    app = make_real_app()
+    async with app.run_test(size=SIZE) as pilot:
+        form = await open_form(pilot)
+        fill(form, openai_server.url, openai_server.key, MODEL)
+        form.query_one(f"#store-{store}", RadioButton).value = True
+        await pilot.pause()
+        assert "qwen CLI" in str(form.query_one("#store-help").render())
+        await pilot.press("ctrl+s")                  # not tested yet: Save tests first, then saves
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+    env_key = env_key_for(openai_server.url, None)
+    settings_file = isolated_home / ".qwen" / "settings.json"
+    dotenv = isolated_home / ".qwen" / ".env"
+    if store == "settings":
+        assert user_settings(isolated_home)["env"][env_key] == openai_server.key
+        assert stat.S_IMODE(settings_file.stat().st_mode) == 0o600
+        assert not dotenv.exists()
+    else:
+        assert f"{env_key}={openai_server.key}" in dotenv.read_text()
+        assert stat.S_IMODE(dotenv.stat().st_mode) == 0o600
+        assert openai_server.key not in settings_file.read_text()
+    assert not paths.secrets_file_path().exists()
+    assert len(openai_server.requests_to("/models")) == 1
+
+
+@pytest.mark.keyring
+async def test_save_into_the_keyring(openai_server: OpenAIServer, isolated_home: Path, secret_service_env,
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from qwen_tui.core.secrets import SecretStore
+
+    for name, value in secret_service_env.items():   # the D-Bus client reads the process environment
+        monkeypatch.setenv(name, value)
+    env = {**secret_service_env, "PYTHON_KEYRING_BACKEND": "keyring.backends.SecretService.Keyring"}
+    app = make_real_app(**env)
+    async with app.run_test(size=SIZE) as pilot:
+        form = await open_form(pilot)
+        assert form.query_one("#store-keyring", RadioButton).value is True
+        assert form.query_one("#store-warning").display is False
+        fill(form, openai_server.url, openai_server.key, MODEL)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+    env_key = env_key_for(openai_server.url, None)
+    found = SecretStore({**os.environ, **env}).get(env_key)
+    assert found.value == openai_server.key and found.location == "keyring"
+    assert not paths.secrets_file_path().exists()
+    assert openai_server.key not in (isolated_home / ".qwen" / "settings.json").read_text()
+    SecretStore({**os.environ, **env}).delete(env_key)
+
+
+@pytest.fixture
+def secret_service_env(tmp_path_factory: pytest.TempPathFactory):
+    from tests.keyring_service import missing_binaries, start_secret_service
+
+    if missing_binaries():
+        pytest.skip(f"needs {', '.join(missing_binaries())}")
+    session = start_secret_service(tmp_path_factory.mktemp("secret-service"))
+    try:
+        yield dict(session.env)
+    finally:
+        session.stop()
+
+
+# ---- every error class: one line, nothing saved --------------------------------------------------------------
+
+
+ERROR_CASES = {
+    "wrong-key": ("normal", lambda s: s.url, "sk-wrong-key-000000000000", "rejected the key"),
+    "wrong-path-404": ("normal", lambda s: s.origin, None, "/v1"),
+    "rate-limited-429": ("429", lambda s: s.url, None, "HTTP 429"),
+    "server-error-500": ("500", lambda s: s.url, None, "HTTP 500"),
+    "not-json": ("malformed", lambda s: s.url, None, "not with JSON"),
+    "timeout": ("slow", lambda s: s.url, None, "No answer within"),
+    "tls": ("tls", lambda s: s.url, None, "TLS"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(ERROR_CASES))
+async def test_each_server_error_is_one_line_and_saves_nothing(
+    case: str, isolated_home: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    mode, url_of, key, expected = ERROR_CASES[case]
+    server = OpenAIServer(tls=True) if mode == "tls" else OpenAIServer(mode=mode, slow_seconds=3.0)
+    server.start()
+    monkeypatch.setattr(ProviderFormScreen, "check_timeout", 1.0)   # the slow server outlasts it
+    try:
+        app = make_real_app()
+        async with app.run_test(size=SIZE) as pilot:
+            form = await open_form(pilot)
+            fill(form, url_of(server), key or server.key, MODEL)
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert isinstance(app.screen, ProviderFormScreen)
+            lines = outcome(form).splitlines()
+            assert lines[0].startswith("✗") and expected in lines[0], lines
+            assert "Nothing was saved" in lines[-1]
+            assert server.key not in outcome(form) and (key is None or key not in outcome(form))
+    finally:
+        server.stop()
+    assert nothing_saved(isolated_home)
+    assert not paths.secrets_file_path().exists()
+
+
+@pytest.mark.parametrize("case", ["refused", "dns"])
+async def test_unreachable_servers_are_explained(case: str, isolated_home: Path) -> None:
+    url = f"http://127.0.0.1:{free_port()}/v1" if case == "refused" else "https://provider.invalid/v1"
+    expected = "Connection refused" if case == "refused" else "cannot be found"
+    app = make_real_app()
+    async with app.run_test(size=SIZE) as pilot:
+        form = await open_form(pilot)
+        fill(form, url, "sk-some-key-0000000000000000", MODEL)
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        assert expected in outcome(form)
+        assert "Test failed" in outcome(form)
+    assert nothing_saved(isolated_home)
+
+
+async def test_save_without_verifying_needs_a_confirmation(isolated_home: Path) -> None:
+    url = f"http://127.0.0.1:{free_port()}/v1"      # nothing listens: a test would fail
+    app = make_real_app()
+    async with app.run_test(size=SIZE) as pilot:
+        form = await open_form(pilot)
+        fill(form, url, "sk-offline-key-000000000000", MODEL)
+        form.query_one("#save-unverified").press()
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")                       # declined: nothing saved
+        await settle(pilot)
+        assert app.screen is form
+        assert nothing_saved(isolated_home)
+        form.query_one("#save-unverified").press()
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+    assert user_settings(isolated_home)["security"]["auth"]["baseUrl"] == url
+
+
+async def test_cleartext_http_to_another_host_asks_first(openai_server: OpenAIServer) -> None:
+    # 0.0.0.0 is not a loopback name (so the form warns), yet on Linux it reaches the local server.
+    url = f"http://0.0.0.0:{openai_server.port}/v1"
+    app = make_real_app()
+    async with app.run_test(size=SIZE) as pilot:
+        form = await open_form(pilot)
+        fill(form, url, openai_server.key, MODEL)
+        await pilot.pause()
+        assert "unencrypted" in str(form.query_one("#url-message").render())
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert "Nothing was sent" in outcome(form)
+        assert openai_server.requests == []
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert "key was accepted" in outcome(form)
+        assert len(openai_server.requests_to("/models")) == 1
+
+
+async def test_fetch_models_gives_a_searchable_list(openai_server: OpenAIServer) -> None:
+    app = make_real_app()
+    async with app.run_test(size=SIZE) as pilot:
+        form = await open_form(pilot)
+        fill(form, openai_server.url, openai_server.key)
+        assert form.query_one("#model-list").display is False
+        await pilot.press("ctrl+f")
+        await settle(pilot)
+        models = form.query_one("#model-list", Select)
+        assert models.display is True
+        assert [value for _, value in models._options if isinstance(value, str)] == sorted(openai_server.models)
+        assert "2 models" in str(form.query_one("#model-message").render())
+        models.value = "qwen3-coder-flash"
+        await pilot.pause()
+        assert form.query_one("#model", Input).value == "qwen3-coder-flash"
+        form.query_one("#model", Input).value = "my-own-model"     # free text is still allowed
+        await pilot.pause()
+        assert form._model() == "my-own-model"
+
+
+async def test_the_key_is_masked_trimmed_and_revealed_only_on_request(openai_server: OpenAIServer) -> None:
+    app = make_real_app()
+    async with app.run_test(size=SIZE) as pilot:
+        form = await open_form(pilot)
+        fill(form, openai_server.url, model=MODEL)
+        key_input = form.query_one("#api-key", Input)
+        key_input.focus()
+        key_input.post_message(events.Paste(f"  {openai_server.key}  "))
+        await pilot.pause()
+        assert key_input.password is True
+        assert openai_server.key not in shown(key_input) and "•" in shown(key_input)
+        await pilot.press("ctrl+r")
+        assert key_input.password is False and openai_server.key in shown(key_input)
+        await pilot.press("ctrl+r")
+        assert key_input.password is True
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        assert "key was accepted" in outcome(form)
+    sent = openai_server.requests_to("/models")[0].headers["authorization"]
+    assert sent == f"Bearer {openai_server.key}"                    # the paste's spaces were trimmed
+
+
+async def test_a_keyless_local_preset_needs_no_key(isolated_home: Path) -> None:
+    server = OpenAIServer(key=None).start()
+    try:
+        app = make_real_app()
+        async with app.run_test(size=SIZE) as pilot:
+            form = await open_form(pilot)
+            form.query_one("#preset", Select).value = "ollama"
+            await settle(pilot)
+            assert "runs on your machine" in " ".join(
+                str(w.render()) for w in form.query("#preset-info Static")).lower()
+            assert form.query_one("#base-url", Input).value == "http://localhost:11434/v1"
+            fill(form, server.url, model=MODEL)
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert isinstance(app.screen, HomeScreen)
+    finally:
+        server.stop()
+    assert "authorization" not in server.requests_to("/models")[0].headers
+    entry = user_settings(isolated_home)["modelProviders"]["openai"][0]
+    assert entry["baseUrl"] == server.url and entry["id"] == MODEL
+    assert not paths.secrets_file_path().exists()
+
+
+async def test_a_preset_fills_the_url_model_and_links() -> None:
+    app = make_real_app()
+    async with app.run_test(size=SIZE) as pilot:
+        form = await open_form(pilot)
+        form.query_one("#preset", Select).value = "deepseek"
+        await settle(pilot)
+        assert form.query_one("#base-url", Input).value == "https://api.deepseek.com/v1"
+        assert form.query_one("#model", Input).value == "deepseek-chat"
+        assert "DEEPSEEK_API_KEY" in str(form.query_one("#key-hint").render())
+        links = [link.url for link in form.query("#preset-info Link")]
+        assert "https://api-docs.deepseek.com/" in links and len(links) == 3
+        form.query_one("#preset", Select).value = "zai"       # terms not verified: says "unknown"
+        await settle(pilot)
+        texts = " ".join(str(w.render()) for w in form.query("#preset-info Static"))
+        assert "Terms: unknown" in texts and "Privacy policy: unknown" in texts
+
+
+async def test_type_to_search_picks_a_preset() -> None:
+    app = make_real_app()
+    async with app.run_test(size=SIZE) as pilot:
+        form = await open_form(pilot)
+        assert app.focused is form.query_one("#preset", Select)
+        await pilot.press("enter", "g", "r", "o", "enter")
+        await settle(pilot)
+        assert form.query_one("#preset", Select).value == "groq"
+        assert form.query_one("#base-url", Input).value == "https://api.groq.com/openai/v1"
+        await pilot.press("escape")
+        assert not isinstance(app.screen, ProviderFormScreen)
+
+
+async def test_missing_fields_are_one_line_each() -> None:
+    app = make_real_app()
+    async with app.run_test(size=SIZE) as pilot:
+        form = await open_form(pilot)
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        assert "base URL" in outcome(form)
+        fill(form, "ftp://example.com")
+        await pilot.pause()
+        assert "https://" in str(form.query_one("#url-message").render())
+        fill(form, "https://api.example.com/v1")
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        assert "needs an API key" in outcome(form)
+        assert app.focused is form.query_one("#api-key", Input)
+
+
+async def test_environment_values_are_shown_and_imported(openai_server: OpenAIServer, isolated_home: Path,
+                                                         project_dir: Path) -> None:
+    (isolated_home / ".qwen").mkdir()
+    (isolated_home / ".qwen" / ".env").write_text("OPENAI_MODEL=hidden-model\n")
+    project_env = project_dir / ".env"
+    project_env.write_text(f"OPENAI_BASE_URL={openai_server.url}\nOPENAI_API_KEY={openai_server.key}\n"
+                           f"OPENAI_MODEL={MODEL}\n")
+    app = make_real_app()
+    async with app.run_test(size=SIZE) as pilot:
+        form = await open_form(pilot)
+        notice = str(form.query_one("#env-lines").render())
+        assert str(project_env) in notice and "OPENAI_API_KEY" in notice
+        assert openai_server.key not in notice
+        assert str(isolated_home / ".qwen" / ".env") in notice          # hidden by the project .env
+        form.query_one("#import-env").press()
+        await settle(pilot)
+        assert form.query_one("#base-url", Input).value == openai_server.url
+        assert form.query_one("#model", Input).value == MODEL
+        key_input = form.query_one("#api-key", Input)
+        assert key_input.password is True and key_input.value == openai_server.key
+        assert openai_server.key not in shown(key_input)
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        assert "key was accepted" in outcome(form)

@@ -1,0 +1,167 @@
+"""`qwen-tui auth login --method openai` as a real subprocess against the loopback OpenAI server."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from qwen_tui.core import paths
+from tests.servers.fixtures import openai_server  # noqa: F401 - fixture
+from tests.servers.openai_server import OpenAIServer
+
+FAIL_BACKEND = "keyring.backends.fail.Keyring"
+SECRET_SERVICE_BACKEND = "keyring.backends.SecretService.Keyring"
+MODEL = "qwen3-coder-plus"
+
+
+def run_cli(*args: str, stdin: str = "", **extra_env: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHON_KEYRING_BACKEND": FAIL_BACKEND, **extra_env}
+    return subprocess.run([sys.executable, "-m", "qwen_tui.cli", *args], input=stdin, env=env,
+                          capture_output=True, text=True, timeout=60)
+
+
+def login(*args: str, stdin: str = "", **extra_env: str) -> subprocess.CompletedProcess[str]:
+    return run_cli("auth", "login", "--method", "openai", *args, stdin=stdin, **extra_env)
+
+
+def settings() -> dict:
+    return json.loads(paths.user_settings_path().read_text())
+
+
+def assert_one_line(text: str) -> None:
+    assert len(text.strip().splitlines()) == 1, text
+    assert "Traceback" not in text
+
+
+def test_login_with_pasted_key_saves_and_reports_where(openai_server: OpenAIServer) -> None:
+    result = login("--base-url", openai_server.url + "/", "--model", MODEL, "--api-key-stdin",
+                   "--store", "settings", stdin=openai_server.key + "\r\n")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == ""
+    env_key = "QWEN_CUSTOM_API_KEY_OPENAI_HTTP_127_0_0_1_" + f"{openai_server.port}_V1"
+    data = settings()
+    assert data["env"] == {env_key: openai_server.key}  # the pasted newline is gone
+    assert data["security"]["auth"] == {"selectedType": "openai", "baseUrl": openai_server.url}
+    assert data["modelProviders"]["openai"] == [
+        {"id": MODEL, "name": MODEL, "baseUrl": openai_server.url, "envKey": env_key}]
+    assert str(paths.user_settings_path()) in result.stderr
+    assert openai_server.key not in result.stderr
+    [check] = openai_server.requests_to("/models")
+    assert check.headers["authorization"] == f"Bearer {openai_server.key}"
+    status = run_cli("status", "--json")
+    assert status.returncode == 0 and openai_server.key not in status.stdout
+    assert json.loads(status.stdout)["credential"]["source"]["kind"] == "settings-env"
+
+
+def test_wrong_key_fails_with_one_line_and_saves_nothing(openai_server: OpenAIServer) -> None:
+    result = login("--base-url", openai_server.url, "--model", MODEL, "--api-key-stdin", stdin="sk-wrong-0123456789\n")
+    assert result.returncode == 1
+    assert_one_line(result.stderr)
+    assert "401" in result.stderr and "sk-wrong-0123456789" not in result.stderr
+    assert not paths.qwen_home().exists() or not any(paths.qwen_home().iterdir())
+
+
+def test_key_from_a_named_variable_and_default_store_without_keyring(openai_server: OpenAIServer) -> None:
+    result = login("--base-url", openai_server.url, "--model", MODEL, "--api-key-env", "MY_KEY",
+                   MY_KEY=openai_server.key)
+    assert result.returncode == 0, result.stderr
+    secrets = json.loads(paths.secrets_file_path().read_text())
+    assert list(secrets.values()) == [openai_server.key]
+    assert "plain text" in result.stderr and "0600" in result.stderr  # the file-store warning
+
+
+def test_keyless_local_server_needs_no_key() -> None:
+    with OpenAIServer(key=None) as server:
+        result = login("--base-url", server.url, "--model", MODEL)
+    assert result.returncode == 0, result.stderr
+    assert "needs none" in result.stderr
+    assert not paths.secrets_file_path().exists()
+    assert settings()["model"]["name"] == MODEL
+
+
+def test_chat_preset_is_verified_with_a_one_token_completion(openai_server: OpenAIServer) -> None:
+    result = login("--preset", "coding-plan-intl", "--base-url", openai_server.url, "--model", MODEL,
+                   "--api-key-stdin", "--store", "dotenv", stdin=openai_server.key)
+    assert result.returncode == 0, result.stderr
+    [chat] = openai_server.requests_to("/chat/completions")
+    assert chat.body["max_tokens"] == 1
+    dotenv = paths.qwen_home() / ".env"
+    assert dotenv.read_text() == f"BAILIAN_CODING_PLAN_API_KEY={openai_server.key}\n"
+    assert dotenv.stat().st_mode & 0o777 == 0o600
+
+
+@pytest.mark.parametrize(("args", "needle"), [
+    (("--model", MODEL, "--api-key-stdin"), "--base-url"),
+    (("--base-url", "api.example.com/v1", "--model", MODEL, "--api-key-stdin"), "https://"),
+    (("--base-url", "https://api.example.com/v1", "--api-key-stdin"), "--model"),
+    (("--preset", "nope", "--model", MODEL), "openai, dashscope-cn"),
+    (("--base-url", "http://192.0.2.1/v1", "--model", MODEL, "--api-key-stdin"), "--allow-cleartext"),
+    (("--base-url", "https://api.example.com/v1", "--model", MODEL), "--api-key-stdin"),
+    (("--base-url", "https://api.example.com/v1", "--model", MODEL, "--api-key-env", "UNSET_VAR"), "UNSET_VAR"),
+])
+def test_usage_errors_exit_2_with_one_line(args: tuple[str, ...], needle: str) -> None:
+    result = login(*args, stdin="sk-some-0123456789\n")
+    assert result.returncode == 2
+    assert_one_line(result.stderr)
+    assert needle in result.stderr
+    assert not paths.user_settings_path().exists()
+
+
+def test_both_key_sources_is_a_usage_error() -> None:
+    result = login("--base-url", "https://api.example.com/v1", "--model", MODEL, "--api-key-stdin",
+                   "--api-key-env", "X", stdin="k")
+    assert result.returncode == 2
+
+
+def test_empty_stdin_is_a_usage_error() -> None:
+    result = login("--base-url", "https://api.example.com/v1", "--model", MODEL, "--api-key-stdin", stdin=" \n")
+    assert result.returncode == 2 and "standard input" in result.stderr
+
+
+def test_no_verify_saves_even_when_unreachable() -> None:
+    result = login("--base-url", "https://api.no-such-provider.invalid/v1", "--model", MODEL,
+                   "--api-key-stdin", "--no-verify", "--store", "file", stdin="sk-unverified-0123456789")
+    assert result.returncode == 0, result.stderr
+    assert "--no-verify" in result.stderr
+    assert settings()["security"]["auth"]["baseUrl"] == "https://api.no-such-provider.invalid/v1"
+
+
+def test_cleartext_allowed_when_asked() -> None:
+    result = login("--base-url", "http://192.0.2.1/v1", "--model", MODEL, "--api-key-stdin", "--no-verify",
+                   "--allow-cleartext", "--store", "file", stdin="sk-clear-0123456789")
+    assert result.returncode == 0, result.stderr
+
+
+def test_unreachable_server_fails_with_the_refused_line() -> None:
+    from tests.servers.device_server import closed_port_url
+
+    result = login("--base-url", closed_port_url() + "/v1", "--model", MODEL, "--api-key-stdin", stdin="sk-x-0123456789")
+    assert result.returncode == 1
+    assert_one_line(result.stderr)
+    assert "refused" in result.stderr.lower()
+
+
+@pytest.mark.keyring
+def test_keyring_stored_key_resolves_in_status(openai_server: OpenAIServer, secret_service: dict[str, str]) -> None:
+    bus = {**secret_service, "PYTHON_KEYRING_BACKEND": SECRET_SERVICE_BACKEND}
+    result = login("--base-url", openai_server.url, "--model", MODEL, "--api-key-stdin", stdin=openai_server.key, **bus)
+    try:
+        assert result.returncode == 0, result.stderr
+        assert "keyring" in result.stderr.lower()
+        assert not paths.secrets_file_path().exists()
+        assert openai_server.key not in paths.user_settings_path().read_text()
+        status = run_cli("status", "--json", **bus)
+        assert status.returncode == 0, status.stdout
+        doc = json.loads(status.stdout)
+        assert doc["credential"]["source"]["kind"] == "keyring"
+        assert doc["credential"]["masked"].endswith(openai_server.key[-4:])
+        assert openai_server.key not in status.stdout
+    finally:
+        env_key = settings()["modelProviders"]["openai"][0]["envKey"] if paths.user_settings_path().exists() else None
+        if env_key:
+            subprocess.run(["secret-tool", "clear", "service", "qwen-tui", "username", env_key],
+                           env={**os.environ, **secret_service}, timeout=30)

@@ -1,0 +1,306 @@
+"""Saving, listing, activating and deleting OpenAI-compatible profiles in Qwen Code's own shapes.
+
+Real files under the isolated HOME; the keyring store against a real Secret Service (`secret_service`)
+and against keyring's "fail" backend (no keyring: the explicit 0600 file with a warning).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from qwen_tui.core import paths
+from qwen_tui.core.providers.catalog import preset
+from qwen_tui.core.providers.profiles import (
+    KeyStore,
+    ProfileError,
+    activate_profile,
+    delete_profile,
+    env_key_for,
+    environment_values,
+    list_profiles,
+    save_profile,
+)
+from qwen_tui.core.resolver import SourceKind, resolve
+from qwen_tui.core.secrets import SERVICE, SecretStore
+from tests.conftest import FIXTURES
+
+FAIL_BACKEND = "keyring.backends.fail.Keyring"
+SECRET_SERVICE_BACKEND = "keyring.backends.SecretService.Keyring"
+KEY = "sk-test-profile-0123456789abcdef"
+URL = "http://127.0.0.1:8000/v1"
+CUSTOM_ENV_KEY = "QWEN_CUSTOM_API_KEY_OPENAI_HTTP_127_0_0_1_8000_V1"
+
+
+@pytest.fixture
+def no_keyring(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", FAIL_BACKEND)
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def user_settings() -> dict:
+    return json.loads(paths.user_settings_path().read_text())
+
+
+def secrets_file() -> dict:
+    return json.loads(paths.secrets_file_path().read_text())
+
+
+def test_custom_env_key_is_qwen_codes_name() -> None:
+    # The name Qwen Code 0.15.10 wrote for the same URL (fixture).
+    fixture = json.loads((FIXTURES / "qwen-code-0.15.10/settings_after_custom_provider.json").read_text())
+    assert env_key_for(URL, None) == fixture["modelProviders"]["openai"][0]["envKey"] == CUSTOM_ENV_KEY
+    assert env_key_for("https://api.deepseek.com/v1", preset("deepseek")) == "DEEPSEEK_API_KEY"
+
+
+def test_settings_store_writes_qwen_codes_exact_shape(no_keyring: None) -> None:
+    result = save_profile(base_url=URL + "/", model="mock-model", key=KEY + "\n", store=KeyStore.SETTINGS)
+    path = paths.user_settings_path()
+    assert user_settings() == {
+        "security": {"auth": {"selectedType": "openai", "baseUrl": URL}},
+        "model": {"name": "mock-model"},
+        "modelProviders": {"openai": [
+            {"id": "mock-model", "name": "mock-model", "baseUrl": URL, "envKey": CUSTOM_ENV_KEY},
+        ]},
+        "env": {CUSTOM_ENV_KEY: KEY},
+    }
+    assert mode(path) == 0o600
+    assert result.warning is None
+    assert str(path) in (result.key_location or "")
+    assert not paths.secrets_file_path().exists()
+    assert not (paths.qwen_home() / ".env").exists()
+    resolution = resolve()
+    assert resolution.ok and resolution.credential.source.kind == SourceKind.SETTINGS_ENV
+    assert resolution.base_url.value == URL and resolution.model.value == "mock-model"
+
+
+def test_second_model_is_appended_and_same_id_upserted(no_keyring: None) -> None:
+    save_profile(base_url=URL, model="mock-model", key=KEY, store=KeyStore.SETTINGS)
+    save_profile(base_url=URL, model="mock-model-2", key=KEY, store=KeyStore.SETTINGS)
+    # The result matches what Qwen Code itself wrote for two models on one provider.
+    fixture = json.loads((FIXTURES / "qwen-code-0.15.10/settings_after_custom_provider.json").read_text())
+    data = user_settings()
+    assert data["modelProviders"] == fixture["modelProviders"]
+    assert data["env"] == {CUSTOM_ENV_KEY: KEY}
+    save_profile(base_url="http://127.0.0.1:9000/v1", model="mock-model", key=None, store=KeyStore.SETTINGS)
+    entries = user_settings()["modelProviders"]["openai"]
+    assert [e["id"] for e in entries] == ["mock-model", "mock-model-2"]
+    assert entries[0]["baseUrl"] == "http://127.0.0.1:9000/v1"
+
+
+def test_dotenv_store_updates_one_variable_and_keeps_the_rest(no_keyring: None, qwen_home: Path) -> None:
+    qwen_home.mkdir()
+    dotenv = qwen_home / ".env"
+    dotenv.write_text(f"# mine\nFOO=bar\n{CUSTOM_ENV_KEY}=old-value\nexport BAZ='q u x'\n")
+    dotenv.chmod(0o644)
+    result = save_profile(base_url=URL, model="m", key=KEY, store=KeyStore.DOTENV)
+    assert dotenv.read_text() == f"# mine\nFOO=bar\n{CUSTOM_ENV_KEY}={KEY}\nexport BAZ='q u x'\n"
+    assert mode(dotenv) == 0o600
+    assert result.key_location and str(dotenv) in result.key_location
+    assert "env" not in user_settings()
+    assert resolve().credential.source.kind == SourceKind.DOTENV
+
+
+def test_dotenv_store_appends_to_a_file_without_final_newline(no_keyring: None, qwen_home: Path) -> None:
+    qwen_home.mkdir()
+    dotenv = qwen_home / ".env"
+    dotenv.write_text("FOO=bar")
+    save_profile(base_url=URL, model="m", key=KEY, store=KeyStore.DOTENV)
+    assert dotenv.read_text() == f"FOO=bar\n{CUSTOM_ENV_KEY}={KEY}\n"
+
+
+def test_dotenv_store_warns_when_another_env_file_hides_it(no_keyring: None, project_dir: Path) -> None:
+    (project_dir / ".env").write_text("OTHER=1\n")
+    result = save_profile(base_url=URL, model="m", key=KEY, store=KeyStore.DOTENV, cwd=project_dir)
+    assert result.warning and str(project_dir / ".env") in result.warning
+    assert (project_dir / ".env").read_text() == "OTHER=1\n"  # the user's own file is not touched
+
+
+def test_unrewritable_dotenv_is_left_untouched(no_keyring: None, qwen_home: Path) -> None:
+    qwen_home.mkdir()
+    dotenv = qwen_home / ".env"
+    # A multi-line quoted value whose second line looks like our variable: rewriting it would corrupt it.
+    original = f'NOTE="first\n{CUSTOM_ENV_KEY}=inside"\n'
+    dotenv.write_text(original)
+    with pytest.raises(ProfileError) as error:
+        save_profile(base_url=URL, model="m", key=KEY, store=KeyStore.DOTENV)
+    assert str(dotenv) in str(error.value) and KEY not in str(error.value)
+    assert dotenv.read_text() == original
+    assert not paths.user_settings_path().exists()
+
+
+def test_file_store_is_explicit_and_warns(no_keyring: None) -> None:
+    result = save_profile(base_url=URL, model="m", key=KEY, store=KeyStore.FILE)
+    assert secrets_file() == {CUSTOM_ENV_KEY: KEY}
+    assert mode(paths.secrets_file_path()) == 0o600
+    assert result.warning and str(paths.secrets_file_path()) in result.warning
+    assert "env" not in user_settings()
+    assert resolve().credential.source.kind == SourceKind.SECRET_FILE
+
+
+def test_keyring_default_without_backend_is_the_0600_file_with_a_warning(no_keyring: None) -> None:
+    result = save_profile(base_url=URL, model="m", key=KEY)
+    assert secrets_file() == {CUSTOM_ENV_KEY: KEY}
+    assert mode(paths.secrets_file_path()) == 0o600
+    assert mode(paths.qwen_home()) == 0o700
+    assert result.warning and "0600" in result.warning
+    assert KEY not in json.dumps(user_settings())
+
+
+def test_saving_to_a_new_store_removes_the_other_copies(no_keyring: None) -> None:
+    save_profile(base_url=URL, model="m", key=KEY, store=KeyStore.SETTINGS)
+    save_profile(base_url=URL, model="m", key=KEY, store=KeyStore.DOTENV)
+    assert "env" not in user_settings()
+    save_profile(base_url=URL, model="m", key=KEY, store=KeyStore.FILE)
+    assert not (paths.qwen_home() / ".env").exists()  # emptied: removed, so it cannot hide ~/.env
+    save_profile(base_url=URL, model="m", key=KEY, store=KeyStore.SETTINGS)
+    assert not paths.secrets_file_path().exists()
+    assert user_settings()["env"] == {CUSTOM_ENV_KEY: KEY}
+
+
+def test_stale_api_key_of_another_provider_is_removed(no_keyring: None, qwen_home: Path) -> None:
+    # Qwen Code #1855: a credential saved for another method/provider must not be used for this one.
+    qwen_home.mkdir()
+    paths.user_settings_path().write_text(json.dumps({
+        "$version": 4,
+        "security": {"auth": {"selectedType": "qwen-oauth", "apiKey": "sk-old-0123456789", "baseUrl": "https://x.example/v1"}},
+        "privacy": {"usageStatisticsEnabled": False},
+    }))
+    save_profile(base_url=URL, model="m", key=KEY, store=KeyStore.SETTINGS)
+    data = user_settings()
+    assert data["security"]["auth"] == {"selectedType": "openai", "baseUrl": URL}
+    assert data["$version"] == 4 and data["privacy"] == {"usageStatisticsEnabled": False}
+
+
+def test_api_key_for_the_same_url_survives_a_save_without_a_key(no_keyring: None, qwen_home: Path) -> None:
+    qwen_home.mkdir()
+    paths.user_settings_path().write_text(json.dumps(
+        {"security": {"auth": {"selectedType": "openai", "apiKey": "sk-legacy-0123456789", "baseUrl": URL}}}
+    ))
+    save_profile(base_url=URL, model="m", key=None, store=KeyStore.KEYRING)
+    assert user_settings()["security"]["auth"]["apiKey"] == "sk-legacy-0123456789"
+
+
+def test_invalid_input_and_unparsable_settings_are_refused(no_keyring: None, qwen_home: Path) -> None:
+    with pytest.raises(ProfileError):
+        save_profile(base_url="ftp://x", model="m", key=KEY)
+    with pytest.raises(ProfileError):
+        save_profile(base_url=URL, model="  ", key=KEY)
+    qwen_home.mkdir()
+    paths.user_settings_path().write_text("{ not json")
+    with pytest.raises(ProfileError) as error:
+        save_profile(base_url=URL, model="m", key=KEY, store=KeyStore.FILE)
+    assert KEY not in str(error.value)
+    assert paths.user_settings_path().read_text() == "{ not json"
+    assert not paths.secrets_file_path().exists()  # nothing stored when the settings cannot be read
+
+
+def test_list_activate_delete(no_keyring: None) -> None:
+    save_profile(base_url=URL, model="a", key=KEY, store=KeyStore.FILE)
+    save_profile(base_url="https://api.deepseek.com/v1", model="deepseek-chat", key="sk-deep-0123456789abcd",
+                 store=KeyStore.SETTINGS, preset=preset("deepseek"))
+    profiles = {p.id: p for p in list_profiles()}
+    assert set(profiles) == {"a", "deepseek-chat"}
+    assert profiles["deepseek-chat"].active and not profiles["a"].active
+    assert profiles["deepseek-chat"].env_key == "DEEPSEEK_API_KEY"
+    assert str(paths.user_settings_path()) in (profiles["deepseek-chat"].key_location or "")
+    assert str(paths.secrets_file_path()) in (profiles["a"].key_location or "")
+
+    active = activate_profile("a")
+    assert active.active and active.base_url == URL
+    assert user_settings()["model"]["name"] == "a"
+    assert user_settings()["security"]["auth"]["baseUrl"] == URL
+    with pytest.raises(ProfileError):
+        activate_profile("missing")
+
+    delete_profile("a")
+    assert [p.id for p in list_profiles()] == ["deepseek-chat"]
+    assert not paths.secrets_file_path().exists()  # its secret went with it
+    assert "name" not in user_settings().get("model", {})
+    delete_profile("deepseek-chat")
+    assert "env" not in user_settings() and "modelProviders" not in user_settings()
+    with pytest.raises(ProfileError):
+        delete_profile("deepseek-chat")
+
+
+def test_delete_keeps_a_secret_another_profile_shares(no_keyring: None) -> None:
+    save_profile(base_url=URL, model="a", key=KEY, store=KeyStore.FILE)
+    save_profile(base_url=URL, model="b", key=None, store=KeyStore.FILE)
+    delete_profile("a")
+    assert secrets_file() == {CUSTOM_ENV_KEY: KEY}
+    assert [p.id for p in list_profiles()] == ["b"]
+
+
+def test_environment_values_report_sources_and_shadowed_files(
+    no_keyring: None, project_dir: Path, qwen_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    qwen_home.mkdir()
+    (qwen_home / ".env").write_text("OPENAI_MODEL=hidden\n")
+    (project_dir / ".env").write_text(f"OPENAI_API_KEY={KEY}\nOPENAI_BASE_URL={URL}\n")
+    monkeypatch.setenv("OPENAI_BASE_URL", "https://env.example/v1")
+    values = environment_values(project_dir)
+    assert values.dotenv_path == project_dir / ".env"
+    assert values.shadowed == (qwen_home / ".env",)
+    assert values.base_url.value == "https://env.example/v1" and values.base_url.source.kind == SourceKind.ENV
+    assert values.key.source.kind == SourceKind.DOTENV and values.key.source.path == project_dir / ".env"
+    assert KEY not in values.key.value and values.key.value.endswith("cdef")
+    assert values.model is None  # the shadowed file is not loaded
+
+
+# --- the real Secret Service ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def real_keyring(secret_service: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    for name, value in secret_service.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", SECRET_SERVICE_BACKEND)
+    return secret_service
+
+
+def secret_tool_lookup(name: str, bus_env: dict[str, str]) -> str:
+    result = subprocess.run(["secret-tool", "lookup", "service", SERVICE, "username", name],
+                            env={**os.environ, **bus_env}, capture_output=True, text=True, timeout=30)
+    return result.stdout
+
+
+@pytest.mark.keyring
+def test_keyring_store_goes_to_the_secret_service(real_keyring: dict[str, str]) -> None:
+    env_key = "QWEN_CUSTOM_API_KEY_OPENAI_HTTP_127_0_0_1_8123_V1"
+    url = "http://127.0.0.1:8123/v1"
+    save_profile(base_url=url, model="k", key=KEY, store=KeyStore.SETTINGS)  # an older plain copy …
+    result = save_profile(base_url=url, model="k", key=KEY)                   # … moved to the keyring
+    try:
+        assert result.warning is None and "keyring" in (result.key_location or "").lower()
+        assert secret_tool_lookup(env_key, real_keyring) == KEY
+        assert "env" not in user_settings() and not paths.secrets_file_path().exists()
+        assert KEY not in paths.user_settings_path().read_text()
+        resolution = resolve()
+        assert resolution.ok and resolution.credential.source.kind == SourceKind.KEYRING
+        # Switching to the explicit file leaves no keyring copy behind.
+        save_profile(base_url=url, model="k", key=KEY, store=KeyStore.FILE)
+        assert secret_tool_lookup(env_key, real_keyring) == ""
+        assert secrets_file() == {env_key: KEY}
+        save_profile(base_url=url, model="k", key=KEY)
+        delete_profile("k")
+        assert secret_tool_lookup(env_key, real_keyring) == ""
+    finally:
+        SecretStore().delete(env_key)
+
+
+def test_a_different_exported_value_is_reported_as_shadowing(
+    no_keyring: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DEEPSEEK_API_KEY", "sk-exported-0123456789")
+    result = save_profile(base_url="https://api.deepseek.com/v1", model="deepseek-chat", key=KEY,
+                          store=KeyStore.FILE, preset=preset("deepseek"))
+    assert result.warning and "$DEEPSEEK_API_KEY" in result.warning
+    assert "sk-exported-0123456789" not in result.warning and KEY not in result.warning

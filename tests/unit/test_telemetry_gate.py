@@ -1,0 +1,94 @@
+"""The gate: open only for an explicit choice that is on, with Qwen OAuth active — and cheap when closed."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from qwen_tui.core.i18n import set_language
+from qwen_tui.core.resolver import resolve
+from qwen_tui.core.telemetry.gate import Reason, decide, decide_light
+
+
+def _settings(qwen_home: Path, data: dict) -> None:
+    qwen_home.mkdir(exist_ok=True)
+    (qwen_home / "settings.json").write_text(json.dumps(data))
+
+
+CASES = [
+    ({}, {}, Reason.NOT_CHOSEN),
+    ({"security": {"auth": {"selectedType": "qwen-oauth"}}}, {}, Reason.NOT_CHOSEN),
+    ({"privacy": {"usageStatisticsEnabled": False}, "security": {"auth": {"selectedType": "qwen-oauth"}}}, {},
+     Reason.OFF),
+    ({"privacy": {"usageStatisticsEnabled": True}}, {}, Reason.NO_METHOD),
+    ({"privacy": {"usageStatisticsEnabled": True}, "security": {"auth": {"selectedType": "openai"}}}, {},
+     Reason.OTHER_METHOD),
+    ({"privacy": {"usageStatisticsEnabled": True}}, {"OPENAI_API_KEY": "sk-x", "OPENAI_BASE_URL": "http://h/v1",
+                                                    "OPENAI_MODEL": "m"}, Reason.OTHER_METHOD),
+    ({"privacy": {"usageStatisticsEnabled": True}, "security": {"auth": {"selectedType": "qwen-oauth"}}}, {},
+     Reason.OPEN),
+    ({"usageStatisticsEnabled": True}, {"QWEN_OAUTH": "1"}, Reason.OPEN),          # v1 flat key, env method
+    ({"privacy": {"usageStatisticsEnabled": "yes"}}, {"QWEN_OAUTH": "1"}, Reason.NOT_CHOSEN),  # not a bool
+]
+
+
+@pytest.mark.parametrize(("data", "env", "reason"), CASES)
+def test_light_and_full_verdicts_agree(qwen_home: Path, monkeypatch, data: dict, env: dict, reason: Reason) -> None:
+    _settings(qwen_home, data)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    light, full = decide_light(), decide(resolve())
+    assert light.reason == full.reason == reason
+    assert light.open == full.open == (reason == Reason.OPEN)
+
+
+def test_workspace_layer_choice_is_reported_with_its_layer(qwen_home: Path, project_dir: Path, monkeypatch) -> None:
+    _settings(qwen_home, {"privacy": {"usageStatisticsEnabled": True}})
+    (project_dir / ".qwen").mkdir()
+    (project_dir / ".qwen" / "settings.json").write_text('{"privacy": {"usageStatisticsEnabled": false}}')
+    monkeypatch.setenv("QWEN_OAUTH", "1")
+    verdict = decide_light()
+    assert verdict.reason == Reason.OFF and verdict.source.scope == "workspace"
+    assert str(project_dir / ".qwen" / "settings.json") in verdict.describe()
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "zh"])
+def test_every_reason_is_one_line_in_every_language(qwen_home: Path, monkeypatch, language: str) -> None:
+    set_language(language)
+    try:
+        for data, env, _ in CASES:
+            _settings(qwen_home, data)
+            for name in ("QWEN_OAUTH", "OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_MODEL"):
+                monkeypatch.delenv(name, raising=False)
+            for name, value in env.items():
+                monkeypatch.setenv(name, value)
+            line = decide_light().describe()
+            assert line and "\n" not in line and "{" not in line
+    finally:
+        set_language("en")
+
+
+def _loaded(code: str) -> list[str]:
+    probe = code + "\nimport json, sys\nprint(json.dumps(sorted({m.split('.')[0] for m in sys.modules} & " \
+                   "{'pydantic', 'httpx'})))\n"
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.parametrize("data", [{}, {"privacy": {"usageStatisticsEnabled": True},
+                                      "security": {"auth": {"selectedType": "openai"}}}])
+def test_status_with_the_gate_closed_imports_neither_pydantic_nor_httpx(qwen_home: Path, data: dict) -> None:
+    _settings(qwen_home, data)
+    code = ("import contextlib, io\nfrom qwen_tui.cli import main\n"
+            "with contextlib.redirect_stdout(io.StringIO()):\n    main(['status'])\n")
+    if data:
+        # The probe itself can fail: with the gate open the schema (pydantic) is loaded.
+        _settings(qwen_home, {"privacy": {"usageStatisticsEnabled": True},
+                              "security": {"auth": {"selectedType": "qwen-oauth"}}})
+        assert "pydantic" in _loaded(code)
+        _settings(qwen_home, data)
+    assert _loaded(code) == []
