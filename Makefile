@@ -32,7 +32,7 @@ test-e2e: $(STAMP) system-deps
 	$(VENV)/bin/python -m pytest tests/e2e
 
 bench: $(STAMP) system-deps
-	$(VENV)/bin/python bench/startup.py
+	$(VENV)/bin/python bench/startup.py; $(VENV)/bin/python bench/signin_latency.py
 
 clean:
 	rm -rf $(VENV) dist build .pytest_cache

@@ -366,3 +366,21 @@ async def test_language_switch_relabels_without_restarting_the_flow(device_serve
         assert "En attente" in text_of(app, "#df-status")
         assert widget(app).issued.user_code == code and len(device_server.device_requests()) == 1
         await pilot.press("escape")
+
+
+async def test_a_finished_sign_in_is_recorded_when_usage_statistics_were_chosen(
+    device_server: DeviceServer, qwen_home: Path
+) -> None:
+    """Choosing Qwen OAuth on the chooser with usage statistics on opens the gate: the outcome is recorded."""
+    from qwen_tui.core.telemetry.recorder import recorded_events
+
+    qwen_home.mkdir()
+    (qwen_home / "settings.json").write_text('{"privacy": {"usageStatisticsEnabled": true}}')
+    app = real_app()
+    async with app.run_test(size=SIZE) as pilot:
+        code = await open_sign_in(pilot, device_server)
+        device_server.approve(code)
+        await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen) and app.resolution.credential.present)
+        await app.workers.wait_for_complete()
+    events = [event for event in recorded_events(dict(os.environ)) if event.name == "sign_in_finished"]
+    assert [(event.fields["method"], event.fields["outcome"]) for event in events] == [("qwen-oauth", "success")]

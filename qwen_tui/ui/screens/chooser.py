@@ -11,6 +11,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.lazy import Lazy
 from textual.widgets import Footer, Label, OptionList, Switch
 from textual.widgets.option_list import Option
 
@@ -71,22 +72,30 @@ class ChooserScreen(QwenScreen):
                 options += [None] if options else []   # a separator line between the methods
                 options.append(Option(_option_prompt(info), id=info.method.value))
             yield OptionList(*options, id="methods")
-            with Vertical(id="usage", classes="section"):
-                with Horizontal(id="usage-row"):
-                    yield Switch(value=self._usage_value(), id="usage-switch")
-                    yield Label(t("chooser.usage.label"), id="usage-label")
-                yield Plain(t("chooser.usage.optin"), classes="note")
-            with Vertical(id="terms", classes="section"):
-                yield Plain(t("chooser.terms.title"), classes="subtitle")
-                for info in METHODS:
-                    yield Plain(f"{t(info.title_msg)} — {t(info.provider_msg)}", classes="terms-method")
-                    if info.terms_url and info.privacy_url:
-                        yield Link(t("method.terms"), info.terms_url, classes="indented")
-                        yield Link(t("method.privacy"), info.privacy_url, classes="indented")
-                    else:
-                        yield Plain(t("method.openai.terms"), classes="indented dim")
-            yield UsageNotice(id="usage-notice", classes="section")
+            # Everything below the methods is mounted right after the first paint: the choice itself shows
+            # sooner (startup budget), and these sections follow a frame later.
+            yield Lazy(Vertical(self._usage_section(), self._terms_section(),
+                                UsageNotice(id="usage-notice", classes="section"), id="chooser-details"))
         yield Footer()
+
+    def _usage_section(self) -> Vertical:
+        return Vertical(
+            Horizontal(Switch(value=self._usage_value(), id="usage-switch"),
+                       Label(t("chooser.usage.label"), id="usage-label"), id="usage-row"),
+            Plain(t("chooser.usage.optin"), classes="note"),
+            id="usage", classes="section",
+        )
+
+    def _terms_section(self) -> Vertical:
+        rows: list = [Plain(t("chooser.terms.title"), classes="subtitle")]
+        for info in METHODS:
+            rows.append(Plain(f"{t(info.title_msg)} — {t(info.provider_msg)}", classes="terms-method"))
+            if info.terms_url and info.privacy_url:
+                rows.append(Link(t("method.terms"), info.terms_url, classes="indented"))
+                rows.append(Link(t("method.privacy"), info.privacy_url, classes="indented"))
+            else:
+                rows.append(Plain(t("method.openai.terms"), classes="indented dim"))
+        return Vertical(*rows, id="terms", classes="section")
 
     def on_mount(self) -> None:
         methods = self.query_one("#methods", OptionList)

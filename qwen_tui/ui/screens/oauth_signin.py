@@ -17,7 +17,7 @@ from qwen_tui.core.i18n import t
 from qwen_tui.core.methods import QWEN_OAUTH_FREE_TIER_END
 from qwen_tui.resources import stylesheet
 from qwen_tui.ui.screens.base import QwenScreen
-from qwen_tui.ui.widgets.device_flow import DeviceFlowWidget, FlowFactory, default_flow
+from qwen_tui.ui.widgets.device_flow import DeviceFlowWidget, FlowState, FlowFactory, default_flow
 from qwen_tui.ui.widgets.plain import Plain
 
 
@@ -56,6 +56,17 @@ class OAuthSignInScreen(QwenScreen):
     @on(DeviceFlowWidget.SignedIn)
     def signed_in(self) -> None:
         self.app.qwen_oauth_signed_in()  # type: ignore[attr-defined]
+
+    @on(DeviceFlowWidget.Finished)
+    def record_outcome(self, message: DeviceFlowWidget.Finished) -> None:
+        from qwen_tui.core.telemetry.names import DurationBucket, EventName, Method, SignInOutcome
+
+        outcome = {FlowState.SUCCESS: SignInOutcome.SUCCESS, FlowState.DENIED: SignInOutcome.DENIED,
+                   FlowState.EXPIRED: SignInOutcome.EXPIRED, FlowState.CANCELLED: SignInOutcome.CANCELLED}
+        self.app.record_usage(  # type: ignore[attr-defined]
+            EventName.SIGN_IN_FINISHED, method=Method.QWEN_OAUTH,
+            outcome=outcome.get(message.state, SignInOutcome.FAILED), duration=DurationBucket.of(message.seconds),
+        )
 
     @on(DeviceFlowWidget.UseOpenAI)
     def use_openai(self) -> None:

@@ -132,6 +132,14 @@ class DeviceFlowWidget(Widget, can_focus=True):
     class UseOpenAI(Message):
         """The user asked for the OpenAI-compatible setup instead (offered when the server refuses)."""
 
+    class Finished(Message):
+        """The flow reached an end state (success or any of RETRY_STATES) after `seconds`."""
+
+        def __init__(self, state: FlowState, seconds: float) -> None:
+            super().__init__()
+            self.state = state
+            self.seconds = seconds
+
     class _FlowEvent(Message):
         def __init__(self, run: int, event: flow.Event) -> None:
             super().__init__()
@@ -156,6 +164,7 @@ class DeviceFlowWidget(Widget, can_focus=True):
         self._animate = animate
         self._open_browser = open_browser
         self.state = FlowState.REQUESTING
+        self._started = time.monotonic()
         self.issued: flow.DeviceCodeIssued | None = None
         self.interval: float | None = None
         self.detail = ""
@@ -211,6 +220,7 @@ class DeviceFlowWidget(Widget, can_focus=True):
         self.issued = None
         self.interval = None
         self.detail = ""
+        self._started = time.monotonic()
         self._set_state(FlowState.REQUESTING)
         self._run_flow(self._run)
 
@@ -348,6 +358,8 @@ class DeviceFlowWidget(Widget, can_focus=True):
     # ---- rendering ------------------------------------------------------------------------------------------
 
     def _set_state(self, state: FlowState) -> None:
+        if state is not self.state and (state is FlowState.SUCCESS or state in RETRY_STATES):
+            self.post_message(self.Finished(state, time.monotonic() - self._started))
         self.state = state
         self.set_class(state is FlowState.SUCCESS, "-done")
         self.set_class(state in RETRY_STATES, "-failed")
