@@ -422,3 +422,20 @@ async def test_environment_values_are_shown_and_imported(openai_server: OpenAISe
         await pilot.press("ctrl+t")
         await settle(pilot)
         assert "key was accepted" in outcome(form)
+
+
+async def test_q_on_a_button_keeps_the_form_and_what_was_typed() -> None:
+    from textual.widgets import Button
+
+    app = make_real_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await open_form(pilot)
+        fill(form, url="http://127.0.0.1:9/v1", model=MODEL)
+        form.query(Button).first().focus()
+        await pilot.press("q")
+        await pilot.pause()
+        assert app.is_running and app.screen is form
+        assert form.query_one("#model", Input).value == MODEL
+        form.query_one("#model", Input).focus()
+        await pilot.press("end", "q")
+        assert form.query_one("#model", Input).value == MODEL + "q"   # typed as a letter in a field

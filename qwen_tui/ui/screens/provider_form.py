@@ -109,19 +109,12 @@ def _mark(result: CheckResult) -> str:
 
 
 def _imported_key(cwd: Path, env: Mapping[str, str]) -> str | None:
-    """OPENAI_API_KEY as Qwen Code would find it: environment, then the loaded .env, then settings `env`.
+    """OPENAI_API_KEY as Qwen Code would find it (environment, the loaded .env, settings `env`).
 
     environment_values() only gives it masked; the import needs the value itself to fill the (masked) field."""
-    from qwen_tui.core.dotenv import load_dotenv
-    from qwen_tui.core.settings import load_settings
+    from qwen_tui.core.resolver import ConfigLookup
 
-    if env.get("OPENAI_API_KEY"):
-        return env["OPENAI_API_KEY"]
-    value = load_dotenv(cwd, env).values.get("OPENAI_API_KEY")
-    if value:
-        return value
-    found = load_settings(cwd, env).lookup("env.OPENAI_API_KEY")
-    return found[0] if found is not None and isinstance(found[0], str) and found[0] else None
+    return ConfigLookup.load(cwd, env).variable("OPENAI_API_KEY").value
 
 
 class ProviderFormScreen(QwenScreen):
@@ -132,10 +125,15 @@ class ProviderFormScreen(QwenScreen):
         Binding("ctrl+s", "save", "form.binding.save", id="provider_form.save"),
         Binding("ctrl+r", "toggle_reveal", "form.binding.reveal", id="provider_form.reveal"),
         Binding("ctrl+f", "fetch_models", "form.binding.fetch", id="provider_form.fetch", show=False),
+        # A stray `q` on a button must not quit and lose what was typed; ctrl+q still quits.
+        Binding("q", "keep_form", show=False, id="provider_form.keep"),
     ]
     # Wide terminals put the preset's links beside the preset choice.
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     check_timeout = 10.0   # seconds per request (verify's default); tests of the timeout path shorten it
+
+    def action_keep_form(self) -> None:
+        """`q` does nothing here (see BINDINGS)."""
 
     def __init__(self, profile: Profile | None = None, *, import_env: bool = False) -> None:
         super().__init__(name="provider_form")

@@ -89,28 +89,18 @@ class ProfilesPanel(Vertical):
         self.post_message(ProfilesLoaded(profiles, environment, None))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="profiles-change")
-    def _activate(self, profile_id: str) -> None:
-        from qwen_tui.core.providers.profiles import ProfileError, activate_profile
+    def _change(self, what: str, profile_id: str) -> None:
+        """`what` is "activated" or "deleted"; the outcome comes back as a ProfileChanged message."""
+        from qwen_tui.core.providers.profiles import ProfileError, activate_profile, delete_profile
 
+        change = activate_profile if what == "activated" else delete_profile
         app: Any = self.app
         try:
-            activate_profile(profile_id, app.cwd, app.env)
+            change(profile_id, app.cwd, app.env)
         except ProfileError as exc:
-            self.post_message(ProfileChanged("activated", str(exc)))
+            self.post_message(ProfileChanged(what, str(exc)))
         else:
-            self.post_message(ProfileChanged("activated"))
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="profiles-change")
-    def _delete(self, profile_id: str) -> None:
-        from qwen_tui.core.providers.profiles import ProfileError, delete_profile
-
-        app: Any = self.app
-        try:
-            delete_profile(profile_id, app.cwd, app.env)
-        except ProfileError as exc:
-            self.post_message(ProfileChanged("deleted", str(exc)))
-        else:
-            self.post_message(ProfileChanged("deleted"))
+            self.post_message(ProfileChanged(what))
 
     # ---- results ---------------------------------------------------------------------------------------------
 
@@ -180,7 +170,7 @@ class ProfilesPanel(Vertical):
         if profile.active:
             self.notify(t("profiles.already_active", name=profile.name))
             return
-        self._activate(profile.id)
+        self._change("activated", profile.id)
 
     def action_edit(self) -> None:
         profile = self._selected()
@@ -196,7 +186,7 @@ class ProfilesPanel(Vertical):
 
         def answered(accepted: bool | None) -> None:
             if accepted:
-                self._delete(profile.id)
+                self._change("deleted", profile.id)
 
         question = t("profiles.delete.question", name=profile.name, where=profile.key_location or t("profiles.key.missing"))
         self.app.push_screen(ConfirmScreen(question, confirm_label=t("profiles.delete.accept"), danger=True), answered)
