@@ -304,3 +304,21 @@ def test_a_different_exported_value_is_reported_as_shadowing(
                           store=KeyStore.FILE, preset=preset("deepseek"))
     assert result.warning and "$DEEPSEEK_API_KEY" in result.warning
     assert "sk-exported-0123456789" not in result.warning and KEY not in result.warning
+
+
+def test_keyless_local_server_gets_a_placeholder_key_so_qwen_accepts_it(qwen_home: Path) -> None:
+    """Qwen Code #3384: `qwen` refuses an OpenAI-compatible provider with no key, even a local one."""
+    from qwen_tui.core.providers.profiles import KEYLESS_PLACEHOLDER
+
+    result = save_profile(base_url="http://localhost:11434/v1", model="qwen3-coder", key=None,
+                          preset=preset("ollama"))
+    settings = json.loads((qwen_home / "settings.json").read_text())
+    assert settings["env"] == {result.profile.env_key: KEYLESS_PLACEHOLDER}
+    assert resolve().ok
+
+
+def test_a_remote_provider_saved_without_a_key_gets_no_placeholder(qwen_home: Path) -> None:
+    save_profile(base_url="https://api.deepseek.com/v1", model="deepseek-chat", key=None, preset=preset("deepseek"))
+    settings = json.loads((qwen_home / "settings.json").read_text())
+    assert "env" not in settings
+    assert not resolve().ok

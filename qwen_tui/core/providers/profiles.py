@@ -22,7 +22,7 @@ from qwen_tui.core import paths
 from qwen_tui.core.fileops import FileOpError, atomic_write
 from qwen_tui.core.i18n import t
 from qwen_tui.core.providers.catalog import Preset
-from qwen_tui.core.providers.validate import check_base_url, normalize_key
+from qwen_tui.core.providers.validate import check_base_url, is_loopback, normalize_key
 from qwen_tui.core.resolver import Source, SourceKind, Value, mask_secret
 
 SELECTED_TYPE = "security.auth.selectedType"
@@ -69,6 +69,11 @@ class EnvironmentValues:
     model: Value | None        # OPENAI_MODEL, else QWEN_MODEL
     dotenv_path: Path | None   # the .env Qwen Code loads from cwd
     shadowed: tuple[Path, ...]  # .env files it does not load because of that one
+
+
+# Qwen Code refuses an OpenAI-compatible provider without some key, even a local server that needs none
+# (Qwen Code #3384). For keyless local servers we write this placeholder: it is not a secret.
+KEYLESS_PLACEHOLDER = "not-needed"
 
 
 def env_key_for(base_url: str, preset: Preset | None) -> str:
@@ -159,6 +164,7 @@ def save_profile(
     """Save (upsert by model id) and activate a profile; its key, when given, into `store` only.
 
     `key=None` keeps whatever key is already stored under the envKey. Raises ProfileError (one line)."""
+    from qwen_tui.core.resolver import ConfigLookup
     from qwen_tui.core.secrets import SecretStore
     from qwen_tui.core.settings_writer import DELETE
 
@@ -196,12 +202,21 @@ def save_profile(
         else:
             changes[f"env.{env_key}"] = DELETE  # one copy only
             location, warning = _write_secret(store, secrets, env_key, key, env, cwd)
+    elif _keyless_local(url, preset) and ConfigLookup.load(cwd or Path.cwd(), env).secret(env_key).value is None:
+        changes[f"env.{env_key}"] = KEYLESS_PLACEHOLDER
     _update_user_layer(changes, raw, env)
     if key is not None:
         warning = _join(warning, _forget_elsewhere(store, secrets, env_key, env), _shadowed_by(env_key, key, cwd, env))
     where = location.describe() if location else None
     profile = Profile(model, model, url, env_key, True, where)
     return SaveResult(profile, where, warning)
+
+
+def _keyless_local(url: str, preset: Preset | None) -> bool:
+    """A server on this machine that needs no key: a keyless preset, or a custom URL on loopback."""
+    if preset is not None and preset.id != "custom":
+        return preset.local and not preset.needs_key
+    return is_loopback(url)
 
 
 def activate_profile(profile_id: str, cwd: Path | None = None, env: Mapping[str, str] | None = None) -> Profile:
