@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-unit test-ui test-e2e system-deps bench clean
+.PHONY: run test test-unit test-ui test-e2e test-interop system-deps bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,8 +31,11 @@ test-ui: $(STAMP)
 test-e2e: $(STAMP) system-deps
 	$(VENV)/bin/python -m pytest tests/e2e
 
+test-interop: $(STAMP)
+	$(VENV)/bin/python -m pytest tests/interop
+
 bench: $(STAMP) system-deps
 	$(VENV)/bin/python bench/startup.py; $(VENV)/bin/python bench/signin_latency.py
 
 clean:
-	rm -rf $(VENV) dist build .pytest_cache
+	rm -rf $(VENV) dist build .pytest_cache .cache
