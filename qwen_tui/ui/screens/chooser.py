@@ -29,6 +29,12 @@ def _option_prompt(info: MethodInfo) -> Table:
     """The digit in its own column so wrapped lines keep a hanging indent."""
     text = Text.assemble((t(info.title_msg) + " — ", "bold"), (t(info.provider_msg), "dim"),
                          "\n" + t(info.description_msg))
+    # Whose terms apply, right in the choice (the notice's table); the section below repeats them as links.
+    if info.terms_url and info.privacy_url:
+        terms = f"{t('method.terms')}: {info.terms_url} · {t('method.privacy')}: {info.privacy_url}"
+    else:
+        terms = f"{t('method.terms')}, {t('method.privacy').lower()}: {t('method.openai.terms')}"
+    text.append("\n" + terms, "dim")
     if info.method == AuthMethod.QWEN_OAUTH:
         text.append("\n⚠ " + t("method.qwen_oauth.shutdown", date=QWEN_OAUTH_FREE_TIER_END), "yellow")
     grid = Table.grid(padding=(0, 1), expand=True)
