@@ -42,8 +42,8 @@ def _tmux(name: str, *args: str) -> str:
 
 
 def launch(command: list[str], texts: list[str], home: Path, timeout: float = 20.0) -> tuple[dict[str, float], int]:
-    """Start `command` in a fresh 80×24 tmux session; seconds until each of `texts` is first on screen,
-    and the process's peak RSS (kB) once the last one is."""
+    """Start `command` in a fresh 80×24 tmux session; seconds until each of `texts` is first seen on screen
+    (an early one may be gone before a capture sees it), and the peak RSS (kB) once the last one is up."""
     name = f"bench-{uuid.uuid4().hex[:8]}"
     env = {"HOME": str(home), "PATH": os.environ["PATH"], "TERM": "xterm-256color", "LANG": "C.UTF-8",
            "NO_BROWSER": "1", "QWEN_CODE_SYSTEM_SETTINGS_PATH": str(home / "etc-settings.json"),
@@ -54,7 +54,7 @@ def launch(command: list[str], texts: list[str], home: Path, timeout: float = 20
     subprocess.run(["tmux", "-L", name, "new-session", "-d", "-s", name, "-x", "80", "-y", "24",
                     "env", "-i", *exports, *command], check=True)
     try:
-        while len(seen) < len(texts):
+        while texts[-1] not in seen:
             if time.perf_counter() - started > timeout:
                 raise RuntimeError(f"{texts!r} never all appeared for {command}")
             screen = _tmux(name, "capture-pane", "-p", "-t", name)
