@@ -16,6 +16,7 @@ from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.worker import Worker, WorkerState
 
 from qwen_tui.core import paths
 from qwen_tui.core.i18n import choose_language, set_language, t
@@ -115,6 +116,25 @@ class QwenTuiApp(App, inherit_bindings=False):
         self.screen_change_signal.subscribe(self, self._record_screen)
         self.refresh_resolution()
 
+    @work(thread=True, exit_on_error=False, group="logging")
+    def _start_logging(self) -> None:
+        """The log file under QWEN_HOME (structlog is imported here, after the first screen, not before)."""
+        from qwen_tui import __version__
+        from qwen_tui.core.log import configure_logging, get_logger
+
+        if configure_logging(self.env, interactive=True) is not None:
+            get_logger("app").info("app started", version=__version__, initial=self.initial)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # Workers run with exit_on_error=False and turn expected failures into one-line messages; anything
+        # unexpected still reaches the log (redacted, without local variables) rather than vanishing.
+        if event.state is WorkerState.ERROR and event.worker.error is not None:
+            from qwen_tui.core.log import get_logger
+
+            error = event.worker.error
+            get_logger("app").error("worker failed", worker=event.worker.name,
+                                    exc_info=(type(error), error, error.__traceback__))
+
     def on_unmount(self) -> None:
         self.usage.close(USAGE_EXIT_FLUSH_S)   # bounded: never holds the exit longer
 
@@ -144,6 +164,8 @@ class QwenTuiApp(App, inherit_bindings=False):
 
     def _show_first_screen(self) -> None:
         assert self.resolution is not None
+        # structlog costs ~0.1 s of CPU: set the log file up once the first screen has been painted.
+        self.call_after_refresh(self._start_logging)
         if self.initial == "auth" or (not self.resolution.auth_type.value and self.initial != "status"):
             self.push_screen(self._chooser())
             return

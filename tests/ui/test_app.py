@@ -349,3 +349,33 @@ async def test_every_binding_has_an_id() -> None:
     for cls in classes:
         for binding in cls.BINDINGS:
             assert binding.id, f"{cls.__name__} binding {binding.key} has no id"
+
+
+# ---- logging -----------------------------------------------------------------------------------------------------
+
+async def test_the_app_logs_to_a_private_file_and_a_failing_worker_is_logged(isolated_home: Path, capfd) -> None:
+    from textual import work
+
+    class Failing(QwenTuiApp):
+        @work(thread=True, exit_on_error=False, group="test")
+        def explode(self) -> None:
+            secret = "sk-test-SECRETSECRETSECRET1234"  # noqa: F841 - a local the log must not show
+            raise RuntimeError("boom")
+
+    app = Failing(env={**__import__("os").environ}, resolver=lambda cwd, env: resolution())
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        from textual.worker import WorkerFailed
+
+        try:
+            await app.explode().wait()
+        except WorkerFailed:
+            pass
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    log_file = isolated_home / ".qwen" / "logs" / "qwen-tui.log"
+    text = log_file.read_text()
+    assert "app started" in text and "worker failed" in text and "boom" in text
+    assert "SECRETSECRET" not in text
+    assert log_file.stat().st_mode & 0o777 == 0o600
+    assert capfd.readouterr().err == ""
