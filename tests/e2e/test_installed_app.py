@@ -48,8 +48,7 @@ def test_wheel_starts_headless_with_its_own_stylesheets_and_themes(installed_ven
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])
 def test_installed_app_shows_the_chooser_in_tmux(installed_venv: Path, tmux, size: tuple[int, int]) -> None:
     session = tmux([str(installed_venv / "qwen-tui")], *size)
-    screen = session.wait_for("Qwen OAuth", "OpenAI-compatible")
-    assert "qwen.ai/termsservice" in screen
+    session.wait_for("Qwen OAuth", "OpenAI-compatible", "qwen.ai/termsservice")
     session.send("q")
     assert session.wait_exit(), session.screen()
 
