@@ -73,8 +73,9 @@ def login(
         if not key:
             _say(t("providers.login.env_missing", name=api_key_env))
             return EXIT_USAGE
-    keyless = _keyless(chosen, url)
-    from qwen_tui.core.providers.profiles import env_key_for
+    from qwen_tui.core.providers.profiles import env_key_for, is_keyless
+
+    keyless = is_keyless(url, chosen)
 
     env_key = env_key_for(url, chosen)
     verify_key = key
@@ -107,7 +108,7 @@ async def _verify(url: str, key: str | None, chosen: Preset | None, model: str):
 
 def _save(url: str, model: str, key: str | None, store: str, chosen: Preset | None, env_key: str,
           env: Mapping[str, str]) -> int:
-    from qwen_tui.core.providers.profiles import KeyStore, ProfileError, save_profile
+    from qwen_tui.core.providers.profiles import KeyStore, ProfileError, is_keyless, save_profile
 
     try:
         saved = save_profile(base_url=url, model=model, key=key, store=KeyStore(store), preset=chosen, env=env)
@@ -117,7 +118,7 @@ def _save(url: str, model: str, key: str | None, store: str, chosen: Preset | No
     _say(t("providers.login.saved", model=model, url=url))
     if saved.key_location:
         _say(t("providers.login.key_stored", location=saved.key_location))
-    elif key is None and not _keyless(chosen, url):
+    elif key is None and not is_keyless(url, chosen):
         _say(t("providers.login.key_unchanged", name=env_key))
     else:
         _say(t("providers.login.key_none"))
@@ -125,12 +126,3 @@ def _save(url: str, model: str, key: str | None, store: str, chosen: Preset | No
         _say(saved.warning)
     return EXIT_OK
 
-
-
-def _keyless(chosen: Preset | None, url: str) -> bool:
-    """A local preset, or a loopback server no preset asks a key for (Qwen Code #3384)."""
-    from qwen_tui.core.providers.validate import is_loopback
-
-    if chosen is not None and chosen.local:
-        return True
-    return not (chosen and chosen.needs_key) and is_loopback(url)

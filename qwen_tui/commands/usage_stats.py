@@ -29,9 +29,21 @@ def usage_stats(action: str, *, scope: str, as_json: bool) -> int:
         return 1
     state = t("status.on") if enabled else t("status.off")
     print(t("usage.written", state=state, path=path))
-    if not enabled:
-        return _discard_local_data()
-    return 0
+    code = _discard_local_data() if not enabled else 0
+    return _check_effective(enabled) or code
+
+
+def _check_effective(enabled: bool) -> int:
+    """A higher settings layer may still decide otherwise: say which one, and fail, rather than claim success."""
+    from qwen_tui.core.resolver import resolve
+
+    effective = resolve().usage_stats
+    if effective.value == enabled:
+        return 0
+    scope = effective.source.scope
+    key = "usage.overridden" if scope in ("user", "workspace") else "usage.overridden_system"
+    print(t(key, source=effective.source.describe(), scope=scope), file=sys.stderr)
+    return 1
 
 
 def _discard_local_data() -> int:

@@ -53,7 +53,7 @@ NOT_SET = Source(SourceKind.NONE)
 
 @dataclass(frozen=True)
 class Value(Generic[T]):
-    value: T
+    value: T = field(repr=False)   # may be a secret (a key found by ConfigLookup.secret): never in a repr
     source: Source = NOT_SET
 
 
@@ -102,14 +102,12 @@ QWEN_OAUTH_MODEL = "coder-model"
 
 def resolve(cwd: Path | None = None, env: Mapping[str, str] | None = None) -> Resolution:
     """Resolve the effective auth configuration for a `qwen` started in `cwd` with `env`."""
-    from qwen_tui.core.dotenv import load_dotenv, shadowed_dotenv_files
-    from qwen_tui.core.settings import load_settings
+    from qwen_tui.core.dotenv import shadowed_dotenv_files
 
     env = dict(os.environ if env is None else env)
     cwd = Path.cwd() if cwd is None else cwd
-    settings = load_settings(cwd, env)
-    dotenv = load_dotenv(cwd, env)
-    lookup = ConfigLookup(settings, dotenv, env)
+    lookup = ConfigLookup.load(cwd, env)
+    settings, dotenv = lookup.settings, lookup.dotenv
     problems = [str(error) for error in settings.errors]
     if dotenv.error:
         problems.append(dotenv.error)
@@ -118,11 +116,14 @@ def resolve(cwd: Path | None = None, env: Mapping[str, str] | None = None) -> Re
     enforced = lookup.setting("security.auth.enforcedType")
     if auth_type.value == "qwen-oauth":
         base_url, model, credential = _qwen_oauth(lookup, env)
-    elif auth_type.value is None:
-        # Nothing selects a method, so Qwen Code would use no credential: don't probe the keyring for one.
-        base_url, model, credential = Value(None), Value(None), Credential(False)
-    else:
+    elif auth_type.value == "openai":
         base_url, model, credential = _openai(lookup)
+    else:
+        # No method, or one qwen-tui does not configure (anthropic, gemini, vertex-ai): report no credential
+        # rather than guess, and never probe the keyring for one.
+        base_url, model, credential = Value(None), Value(None), Credential(False)
+        if auth_type.value is not None:
+            problems.append(t("resolver.unsupported_type", type=auth_type.value))
     if auth_type.value == "openai" and not credential.present:
         problems.append(t("resolver.missing_api_key"))
     usage = lookup.setting("privacy.usageStatisticsEnabled")
@@ -161,7 +162,9 @@ class ConfigLookup:
         from qwen_tui.core.dotenv import load_dotenv
         from qwen_tui.core.settings import load_settings
 
-        return cls(load_settings(cwd, env), load_dotenv(cwd, env), env)
+        dotenv = load_dotenv(cwd, env)
+        # Qwen Code loads `.env` before it expands `$VAR`s in settings; `.env` never overrides the environment.
+        return cls(load_settings(cwd, env, expand_env={**dotenv.values, **env}), dotenv, env)
 
     def setting(self, dotted: str) -> Value:
         found = self.settings.lookup(dotted)
@@ -267,6 +270,9 @@ def _qwen_oauth(lookup: ConfigLookup, env: Mapping[str, str]) -> tuple[Value, Va
     source = Source(SourceKind.OAUTH_CREDS, location) if isinstance(location, Path) else Source(
         SourceKind.KEYRING, key=str(location)
     )
-    expiry = datetime.fromtimestamp(creds.expiry_date / 1000, tz=timezone.utc).isoformat(timespec="seconds")
+    try:
+        expiry = datetime.fromtimestamp(creds.expiry_date / 1000, tz=timezone.utc).isoformat(timespec="seconds")
+    except (OverflowError, OSError, ValueError):  # a number no clock can show: say so, don't crash
+        expiry = t("resolver.invalid_expiry")
     credential = Credential(True, mask_secret(creds.access_token), source, expiry)
     return Value(api_base(creds), source), model, credential

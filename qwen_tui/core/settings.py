@@ -149,9 +149,13 @@ def layer_path(scope: Scope, cwd: Path | None = None, env: Mapping[str, str] | N
     return paths.system_settings_path(env)
 
 
-def load_settings(cwd: Path | None = None, env: Mapping[str, str] | None = None) -> LoadedSettings:
+def load_settings(cwd: Path | None = None, env: Mapping[str, str] | None = None, *,
+                  expand_env: Mapping[str, str] | None = None) -> LoadedSettings:
+    """`env` locates the layers; `$VAR`s are expanded from `expand_env` (default `env`) — Qwen Code expands them
+    after loading `.env`, so the resolver passes the environment with the `.env` values beneath it."""
     env = os.environ if env is None else env
-    layers = tuple(_load_layer(scope, layer_path(scope, cwd, env), env) for scope in PRECEDENCE)
+    expand = env if expand_env is None else expand_env
+    layers = tuple(_load_layer(scope, layer_path(scope, cwd, env), expand) for scope in PRECEDENCE)
     return LoadedSettings(layers, merge_layers(layer.data for layer in layers))
 
 

@@ -192,3 +192,49 @@ def test_broken_prefs_file_falls_back_to_the_environment_language(qwen_home: Pat
     monkeypatch.setenv("LANG", "zh_CN.UTF-8")
     assert main(["status"]) == 1
     assert "认证方式" in capsys.readouterr().out
+
+
+def test_settings_variables_expand_from_the_loaded_dotenv(qwen_home: Path, project_dir: Path, capsys) -> None:
+    """Qwen Code loads `.env` first, then expands `$VAR` / `${VAR}` in settings (review finding)."""
+    qwen_home.mkdir()
+    (qwen_home / "settings.json").write_text(json.dumps({"security": {"auth": {
+        "selectedType": "openai", "apiKey": "$MYKEY", "baseUrl": "${MYBASE}"}}}))
+    (project_dir / ".env").write_text("MYKEY=sk-from-dotenv-00001111\nMYBASE=http://127.0.0.1:9/v1\n")
+    code, doc = _status_json(capsys)
+    assert code == 0
+    assert doc["baseUrl"]["value"] == "http://127.0.0.1:9/v1"
+    assert doc["credential"]["masked"] == "sk-…1111"
+
+
+def test_a_method_qwen_tui_does_not_configure_is_reported_not_guessed(qwen_home: Path, monkeypatch, capsys) -> None:
+    qwen_home.mkdir()
+    (qwen_home / "settings.json").write_text('{"security": {"auth": {"selectedType": "gemini"}}}')
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-not-for-gemini-12345678")
+    code, doc = _status_json(capsys)
+    assert code == 1
+    assert doc["credential"]["present"] is False
+    assert any('"gemini"' in problem for problem in doc["problems"])
+
+
+def test_a_resolved_value_never_shows_a_secret_in_its_repr(monkeypatch) -> None:
+    from qwen_tui.core.resolver import ConfigLookup
+
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-repr-leak-check-98765432")
+    found = ConfigLookup.load(Path.cwd(), dict(os.environ)).secret("OPENAI_API_KEY")
+    assert found.value == "sk-repr-leak-check-98765432"
+    assert "98765432" not in repr(found)
+
+
+def test_usage_stats_off_says_when_another_layer_still_wins(project_dir: Path, qwen_home: Path, capsys) -> None:
+    (project_dir / ".qwen").mkdir()
+    (project_dir / ".qwen" / "settings.json").write_text('{"privacy": {"usageStatisticsEnabled": true}}')
+    assert main(["usage-stats", "off"]) == 1
+    err = capsys.readouterr().err
+    assert str(project_dir / ".qwen" / "settings.json") in err and "--scope workspace" in err
+    assert json.loads((qwen_home / "settings.json").read_text())["privacy"]["usageStatisticsEnabled"] is False
+
+
+def test_usage_stats_on_against_a_system_setting_points_to_the_administrator(capsys) -> None:
+    Path(os.environ["QWEN_CODE_SYSTEM_SETTINGS_PATH"]).write_text('{"privacy": {"usageStatisticsEnabled": false}}')
+    assert main(["usage-stats", "on"]) == 1
+    assert "administrator" in capsys.readouterr().err

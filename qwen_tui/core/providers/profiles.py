@@ -202,7 +202,7 @@ def save_profile(
         else:
             changes[f"env.{env_key}"] = DELETE  # one copy only
             location, warning = _write_secret(store, secrets, env_key, key, env, cwd)
-    elif _keyless_local(url, preset) and ConfigLookup.load(cwd or Path.cwd(), env).secret(env_key).value is None:
+    elif is_keyless(url, preset) and ConfigLookup.load(cwd or Path.cwd(), env).secret(env_key).value is None:
         changes[f"env.{env_key}"] = KEYLESS_PLACEHOLDER
     _update_user_layer(changes, raw, env)
     if key is not None:
@@ -212,11 +212,11 @@ def save_profile(
     return SaveResult(profile, where, warning)
 
 
-def _keyless_local(url: str, preset: Preset | None) -> bool:
-    """A server on this machine that needs no key: a keyless preset, or a custom URL on loopback."""
+def is_keyless(url: str | None, preset: Preset | None) -> bool:
+    """A server on this machine that needs no key: a local preset, or a custom URL on loopback (#3384)."""
     if preset is not None and preset.id != "custom":
-        return preset.local and not preset.needs_key
-    return is_loopback(url)
+        return preset.local
+    return bool(url) and is_loopback(url)
 
 
 def activate_profile(profile_id: str, cwd: Path | None = None, env: Mapping[str, str] | None = None) -> Profile:
