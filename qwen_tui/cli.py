@@ -8,12 +8,16 @@ stderr), 2 usage error (argparse's own).
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
+import signal
 import sys
+import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from qwen_tui import __version__
-from qwen_tui.core.i18n import choose_language, set_language, t
+from qwen_tui.core.i18n import choose_language, language_from_env, set_language, t
 
 TUI_SCREENS = ("auth", "settings", "privacy")
 
@@ -50,15 +54,53 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     started = time.monotonic()
     try:
-        code = _dispatch(args)
+        with _sigterm_exits():
+            code = _dispatch(args)
+            sys.stdout.flush()  # buffered output meets a closed pipe here, not at interpreter exit
     except KeyboardInterrupt:
         code = 130
+    except BrokenPipeError:
+        code = _stdout_closed()
     except Exception as exc:  # noqa: BLE001 - the promise is one line, never a traceback
         _log_exception(exc)
         print(t("cli.internal_error", kind=type(exc).__name__), file=sys.stderr)
         code = 1
     _record_usage(args, code, time.monotonic() - started)
     return code
+
+
+SIGTERM_EXIT_CODE = 128 + signal.SIGTERM
+
+
+def _raise_system_exit(signum: int, frame: object) -> None:
+    raise SystemExit(SIGTERM_EXIT_CODE)
+
+
+@contextlib.contextmanager
+def _sigterm_exits() -> Iterator[None]:
+    """Turn SIGTERM into SystemExit(143) so `with` blocks clean up (the OAuth lock is removed), as on Ctrl+C.
+
+    Signal handlers can only be installed from the main thread; elsewhere SIGTERM keeps its default.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _raise_system_exit)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _stdout_closed() -> int:
+    """The reader of our output went away (`qwen-tui status | head -1`): Python's documented pattern
+    (signal module, "Note on SIGPIPE") — point stdout at /dev/null so the final flush cannot fail, exit 1."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # stdout without a file descriptor (captured): nothing to redirect
+        pass
+    return 1
 
 
 def _dispatch(args: argparse.Namespace) -> int:
@@ -154,9 +196,13 @@ def _run_tui(initial: str | None) -> int:
 
 def _language() -> str:
     """qwen-tui's language preference, else LC_ALL / LANG. A broken tui.json yields defaults (the TUI reports it)."""
-    from qwen_tui.core.prefs import peek_prefs
+    try:
+        from qwen_tui.core.prefs import peek_prefs
 
-    return choose_language(peek_prefs().language)
+        return choose_language(peek_prefs().language)
+    except Exception as exc:  # noqa: BLE001 - a language preference must never stop a command
+        _log_exception(exc)
+        return language_from_env()
 
 
 def _log_exception(exc: BaseException) -> None:

@@ -81,7 +81,7 @@ def shadowed_dotenv_files(cwd: Path, env: Mapping[str, str] | None = None) -> li
 @dataclass(frozen=True)
 class DotenvFile:
     path: Path | None
-    values: dict[str, str] = field(default_factory=dict)
+    values: dict[str, str] = field(default_factory=dict, repr=False)  # holds API keys
     error: str | None = None
 
 

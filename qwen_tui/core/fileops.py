@@ -12,6 +12,8 @@ import time
 import uuid
 from pathlib import Path
 
+from qwen_tui.core.i18n import t
+
 PRIVATE_DIR_MODE = 0o700
 PRIVATE_FILE_MODE = 0o600
 
@@ -27,17 +29,22 @@ def ensure_private_dir(path: Path) -> None:
         if (path.stat().st_mode & 0o777) != PRIVATE_DIR_MODE:
             path.chmod(PRIVATE_DIR_MODE)
     except OSError as exc:
-        raise FileOpError(f"cannot create {path}: {exc.strerror or exc}") from None
+        raise FileOpError(t("files.error.create_dir", path=path, reason=exc.strerror or exc)) from None
 
 
 def atomic_write(path: Path, data: bytes, mode: int = PRIVATE_FILE_MODE) -> None:
-    """Write `data` to a temp file beside `path`, fsync, chmod, then rename over `path`."""
+    """Write `data` to a temp file beside `path`, fsync, chmod, then rename over `path`.
+
+    A symlinked `path` (settings kept in a dotfiles repository) is written through: its target is replaced,
+    the link stays.
+    """
+    path = Path(os.path.realpath(path))
     if not path.parent.exists():
         ensure_private_dir(path.parent)
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:
-        raise FileOpError(f"cannot write {path}: {exc.strerror or exc}") from None
+        raise FileOpError(t("files.error.write", path=path, reason=exc.strerror or exc)) from None
     try:
         with os.fdopen(fd, "wb") as handle:
             os.fchmod(handle.fileno(), mode)
@@ -50,7 +57,7 @@ def atomic_write(path: Path, data: bytes, mode: int = PRIVATE_FILE_MODE) -> None
             os.unlink(tmp)
         except OSError:
             pass
-        raise FileOpError(f"cannot write {path}: {exc.strerror or exc}") from None
+        raise FileOpError(t("files.error.write", path=path, reason=exc.strerror or exc)) from None
 
 
 class LockFile:
@@ -81,7 +88,7 @@ class LockFile:
             if attempt < self.ATTEMPTS - 1:
                 time.sleep(delay)
                 delay = min(delay * self.BACKOFF, self.MAX_DELAY_S)
-        raise FileOpError(f"{self.path} is held by another process; try again in a moment")
+        raise FileOpError(t("files.error.lock_busy", path=self.path))
 
     def _try_create(self) -> bool:
         try:
@@ -89,7 +96,7 @@ class LockFile:
         except FileExistsError:
             return False
         except OSError as exc:
-            raise FileOpError(f"cannot create lock {self.path}: {exc.strerror or exc}") from None
+            raise FileOpError(t("files.error.lock_create", path=self.path, reason=exc.strerror or exc)) from None
         with os.fdopen(fd, "w") as handle:
             handle.write(self.token)
         return True

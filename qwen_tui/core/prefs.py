@@ -53,16 +53,20 @@ def read_prefs_file(path: Path) -> dict[str, Any]:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return {}
+    except UnicodeDecodeError:
+        raise PrefsError(t("prefs.error.corrupt", path=path, reason=t("prefs.reason.not_utf8"))) from None
     except OSError as exc:
         raise PrefsError(t("prefs.error.unreadable", path=path, reason=exc.strerror or exc)) from None
     if not text.strip():
         return {}
     try:
         data = json.loads(text)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+    except json.JSONDecodeError as exc:
         raise PrefsError(t("prefs.error.corrupt", path=path, reason=str(exc).splitlines()[0])) from None
+    except RecursionError:
+        raise PrefsError(t("prefs.error.corrupt", path=path, reason=t("prefs.reason.too_deep"))) from None
     if not isinstance(data, dict):
-        raise PrefsError(t("prefs.error.corrupt", path=path, reason="not a JSON object"))
+        raise PrefsError(t("prefs.error.corrupt", path=path, reason=t("prefs.reason.not_object")))
     return data
 
 
@@ -115,14 +119,14 @@ def prefs_model() -> type:
         @classmethod
         def _theme_name(cls, value: str) -> str:
             if not value or not all(c.isalnum() or c in "-_" for c in value):
-                raise ValueError("a theme name is letters, digits, - and _")
+                raise ValueError(t("prefs.reason.theme_name"))
             return value
 
         @field_validator("usage_endpoint")
         @classmethod
         def _endpoint(cls, value: str | None) -> str | None:
             if value and not value.startswith(("https://", "http://")):
-                raise ValueError("must be an http(s) URL")
+                raise ValueError(t("prefs.reason.endpoint_url"))
             return value or None
 
         @classmethod
@@ -143,7 +147,10 @@ def _validate(data: Mapping[str, Any], env: Mapping[str, str], path: Path) -> An
     except ValidationError as exc:
         first = exc.errors()[0]
         field = ".".join(str(p) for p in first["loc"])
-        raise PrefsError(t("prefs.error.invalid", path=path, field=field, reason=first["msg"])) from None
+        # Our own validators' texts are already localised; pydantic would prefix them with "Value error, ".
+        own = first.get("ctx", {}).get("error") if first["type"] == "value_error" else None
+        reason = str(own) if own is not None else first["msg"]
+        raise PrefsError(t("prefs.error.invalid", path=path, field=field, reason=reason)) from None
     finally:
         _BUILD_ENV.reset(token)
 

@@ -155,11 +155,13 @@ class SecretStore:
             text = path.read_text(encoding="utf-8")
         except FileNotFoundError:
             return {}
+        except UnicodeDecodeError:
+            raise FileOpError(t("secrets.file_invalid", path=path)) from None
         except OSError as exc:
             raise FileOpError(t("secrets.file_unreadable", path=path, reason=exc.strerror or exc)) from None
         try:
             data = json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):
             data = None
         if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
             # Never rewrite a file we cannot understand: it may hold the user's only copy of a key.

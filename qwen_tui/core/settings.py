@@ -83,7 +83,7 @@ class Layer:
     scope: Scope
     path: Path | None
     exists: bool
-    data: dict
+    data: dict = field(repr=False)  # may hold API keys
     error: SettingsError | None = None
     written_as: dict[str, str] = field(default_factory=dict, repr=False)  # nested key → v1 key in the file
 
@@ -97,7 +97,7 @@ class Layer:
 @dataclass(frozen=True)
 class LoadedSettings:
     layers: tuple[Layer, ...]
-    merged: dict
+    merged: dict = field(repr=False)  # may hold API keys
 
     def layer(self, scope: Scope) -> Layer:
         for layer in self.layers:
@@ -106,10 +106,15 @@ class LoadedSettings:
         raise KeyError(scope)
 
     def lookup(self, dotted: str) -> tuple[Any, Layer] | None:
-        """The merged value of `dotted` and the highest layer that sets it, or None."""
+        """The merged value of `dotted` and the highest layer that sets it, or None.
+
+        None also when a higher layer replaced a parent with a non-object (`"auth": null` over a lower
+        layer's `auth.enforcedType`): the merged settings then have no such key.
+        """
         for layer in reversed(self.layers):
             if layer.get(dotted) is not MISSING:
-                return get_dotted(self.merged, dotted), layer
+                value = get_dotted(self.merged, dotted)
+                return None if value is MISSING else (value, layer)
         return None
 
     @property
@@ -168,8 +173,11 @@ def _load_layer(scope: Scope, path: Path | None, env: Mapping[str, str]) -> Laye
         return Layer(scope, path, True, {}, error)
     if raw is None:
         return Layer(scope, path, False, {})
-    nested, written_as = migrate_v1(raw)
-    return Layer(scope, path, True, expand_env_vars(nested, env), None, written_as)
+    try:
+        nested, written_as = migrate_v1(raw)
+        return Layer(scope, path, True, expand_env_vars(nested, env), None, written_as)
+    except RecursionError:  # nesting deeper than Python's stack: this layer is unusable, not the command
+        return Layer(scope, path, True, {}, SettingsError(path, t("settingsfile.reason.too_deep")))
 
 
 def read_settings_file(path: Path) -> dict | None:

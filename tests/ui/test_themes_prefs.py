@@ -92,3 +92,33 @@ def test_provider_terms_lookup() -> None:
     assert provider_for_base_url("http://127.0.0.1:11434/v1") is LOCAL_SERVER
     assert provider_for_base_url("https://example.invalid/v1") is None
     assert provider_for_base_url("https://api.z.ai/api/paas/v4").terms_url is None   # "(look up)": unknown
+
+
+@pytest.mark.parametrize("content", [b"\xff{}", b"[" * 100_000], ids=["not-utf8", "too-deep"])
+def test_undecodable_prefs_are_a_one_line_prefs_error(qwen_home: Path, content: bytes) -> None:
+    """Review finding: invalid UTF-8 (or absurd nesting) escaped as a raw exception from every reader."""
+    qwen_home.mkdir()
+    path = qwen_home / "tui.json"
+    path.write_bytes(content)
+    peek = peek_prefs()
+    assert peek.theme == "qwen-dark" and peek.error and str(path) in peek.error and "\n" not in peek.error
+    with pytest.raises(PrefsError):
+        load_prefs()
+    with pytest.raises(PrefsError):
+        save_prefs({"theme": "qwen-light"})
+    assert path.read_bytes() == content
+
+
+def test_prefs_reasons_are_translated(qwen_home: Path) -> None:
+    from qwen_tui.core.i18n import set_language
+
+    set_language("fr")
+    with pytest.raises(PrefsError) as bad_theme:
+        save_prefs({"theme": "no spaces allowed"})
+    assert "lettres, des chiffres" in str(bad_theme.value) and "Value error" not in str(bad_theme.value)
+    with pytest.raises(PrefsError) as bad_endpoint:
+        save_prefs({"usage_endpoint": "ftp://x"})
+    assert "doit être une URL http(s)" in str(bad_endpoint.value)
+    qwen_home.mkdir()
+    (qwen_home / "tui.json").write_text("[]")
+    assert "pas un objet JSON" in peek_prefs().error

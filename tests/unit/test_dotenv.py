@@ -161,3 +161,10 @@ def test_invalid_utf8_does_not_raise(project_dir: Path) -> None:
     assert loaded.error is None
     assert loaded.values["B"] == "ok"
     assert loaded.values["A"].startswith("caf")
+
+
+def test_dotenv_values_stay_out_of_repr(project_dir: Path) -> None:
+    (project_dir / ".env").write_text("OPENAI_API_KEY=sk-dotenv-SECRET\n")
+    loaded = load_dotenv(project_dir)
+    assert loaded.values == {"OPENAI_API_KEY": "sk-dotenv-SECRET"}
+    assert "sk-dotenv-SECRET" not in repr(loaded)

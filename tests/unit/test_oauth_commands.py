@@ -221,3 +221,26 @@ def test_standalone_server_is_controlled_over_http(qwen_home: Path) -> None:
         server.terminate()
         server.wait(timeout=10)
     assert json.loads((qwen_home / "oauth_creds.json").read_text())["access_token"].startswith("at-")
+
+
+def test_sigterm_during_a_refresh_removes_the_lock(
+    env: dict[str, str], qwen_home: Path, device_server: DeviceServer
+) -> None:
+    """Review finding (reference: "Lock removed on exit / SIGINT / SIGTERM"): `kill <pid>` while the refresh
+    holds oauth_creds.lock must not leave the lock behind for 10 s of everyone else's retries."""
+    write_creds(qwen_home, -60)
+    reached, release = threading.Event(), threading.Event()
+    device_server.on_refresh = lambda: (reached.set(), release.wait(30))
+    process = spawn("from qwen_tui.cli import main; raise SystemExit(main(['auth', 'token']))", env)
+    try:
+        assert reached.wait(30), "the refresh request never arrived"
+        assert (qwen_home / "oauth_creds.lock").exists()
+        process.send_signal(signal.SIGTERM)
+        _, err = process.communicate(timeout=15)
+    finally:
+        release.set()
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 143, err
+    assert not (qwen_home / "oauth_creds.lock").exists()
+    assert "Traceback" not in err

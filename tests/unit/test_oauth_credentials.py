@@ -225,3 +225,48 @@ def test_switching_with_an_unreadable_preferences_file_moves_nothing(env: dict[s
         switch_store("keyring", env)
     assert (qwen_home / "tui.json").read_text() == "{broken"
     assert load_credentials(env) == (CREDS, qwen_home / "oauth_creds.json")
+
+
+def _with_expiry(expiry: str, extra: str = "") -> str:
+    return '{"access_token": "a", "refresh_token": "r", "token_type": "Bearer", "expiry_date": ' + expiry + extra + "}"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        _with_expiry("NaN"),              # Python's json accepts it, Node's JSON.parse does not
+        _with_expiry("Infinity"),
+        _with_expiry("-Infinity"),
+        _with_expiry("1e300"),            # beyond year 9999: datetime.fromtimestamp overflows
+        _with_expiry("-1e300"),
+        _with_expiry("1" + "0" * 400),    # an integer too big for a float
+        _with_expiry("1", ', "x": ' + "[" * 100_000 + "]" * 100_000),  # deeper than Python's stack
+    ],
+    ids=["nan", "inf", "-inf", "1e300", "-1e300", "huge-int", "deep"],
+)
+def test_absurd_expiry_or_nesting_counts_as_invalid(env: dict[str, str], qwen_home: Path, text: str) -> None:
+    """Review finding: such a file is ignored like one whose expiry is not a number, and never rewritten."""
+    assert Credentials.from_json_text(text) is None
+    qwen_home.mkdir()
+    path = qwen_home / "oauth_creds.json"
+    path.write_text(text)
+    assert load_credentials(env) == (None, path)
+    assert path.read_text() == text
+
+
+def test_expiry_up_to_year_9999_is_kept() -> None:
+    assert Credentials.from_json_text(_with_expiry("253402214400000")).expiry_date == 253_402_214_400_000
+
+
+def test_file_errors_are_translated(env: dict[str, str], qwen_home: Path) -> None:
+    from qwen_tui.core.fileops import FileOpError
+    from qwen_tui.core.i18n import set_language
+
+    qwen_home.mkdir()
+    (qwen_home / "oauth_creds.json").write_bytes(b'\xff{"access_token": "secret-at"}')
+    set_language("fr")
+    with pytest.raises(FileOpError) as error:
+        FileStore(env).read_text()
+    message = str(error.value)
+    assert "Impossible de lire" in message and "texte non UTF-8" in message
+    assert "\n" not in message and "secret-at" not in message

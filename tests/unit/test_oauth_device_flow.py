@@ -281,3 +281,35 @@ def test_base_url_comes_from_the_environment() -> None:
     assert DeviceFlow({}).base_url == "https://chat.qwen.ai"
     assert DeviceFlow({"QWEN_OAUTH_BASE_URL": "http://127.0.0.1:9/"}).base_url == "http://127.0.0.1:9"
     assert os.environ["QWEN_OAUTH_BASE_URL"] == "http://127.0.0.1:9", "tests never target the real server"
+
+
+async def test_network_backoff_never_polls_sooner_than_a_long_server_interval(device_server: DeviceServer) -> None:
+    """Review finding: the 60 s backoff cap must not undercut an interval above 60 s (RFC 8628 §3.5)."""
+    device_server.interval = 90
+    now = [0.0]
+    slept: list[float] = []
+
+    async def fake_sleep(seconds: float) -> None:  # 90 s waits for real would make the suite crawl
+        slept.append(seconds)
+        now[0] += seconds
+
+    stream = DeviceFlow(clock=lambda: now[0], sleep=fake_sleep).run()
+    assert isinstance(await anext(stream), flow.DeviceCodeIssued)
+    device_server.stop()  # every poll now fails with a connection error
+    seen = [await anext(stream) for _ in range(6)]
+    await stream.aclose()
+    retries = [e for e in seen if isinstance(e, flow.NetworkRetry)]
+    assert [r.delay for r in retries] == [90, 90, 90]
+    assert slept and min(slept) >= 90
+
+
+async def test_non_finite_interval_and_lifetime_fall_back_to_defaults(device_server: DeviceServer) -> None:
+    """Python's json accepts NaN / Infinity (Node rejects them): they must not become the poll interval."""
+    device_server.interval = float("nan")
+    device_server.expires_in = float("inf")
+    stream = DeviceFlow(default_interval=5).run()
+    issued = await anext(stream)
+    await stream.aclose()
+    assert isinstance(issued, flow.DeviceCodeIssued)
+    assert issued.interval == 5
+    assert 590 < issued.expires_at - time.time() <= 600

@@ -65,3 +65,11 @@ def test_loopback_and_cleartext() -> None:
         assert check_base_url(url).cleartext_remote is False
     assert check_base_url("http://192.168.1.10:8000/v1").cleartext_remote
     assert not is_loopback("https://api.openai.com/v1") and not is_loopback("http://[::1")
+
+
+def test_invalid_url_message_never_echoes_userinfo() -> None:
+    for url in ("https://me:sk-live-SECRET123@api.x.com:99999/v1", "https://me:sk-live-SECRET123@[::1/v1"):
+        check = check_base_url(url)
+        assert check.url is None and check.error
+        assert "SECRET123" not in check.error and "me:" not in check.error
+    assert "api.x.com:99999" in check_base_url("https://me:sk-live-SECRET123@api.x.com:99999/v1").error

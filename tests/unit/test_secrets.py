@@ -212,3 +212,17 @@ def test_secret_values_stay_out_of_reprs_and_logs(tmp_path: Path, qwen_home: Pat
     text = log_file.read_text()
     assert "keyring_probe" in text and "keyring_timeout" in text
     assert FAKE_KEY not in text
+
+
+def test_secrets_file_that_is_not_utf8_is_a_one_line_error_and_left_alone(qwen_home: Path) -> None:
+    qwen_home.mkdir(mode=0o700)
+    file = qwen_home / "qwen-tui-secrets.json"
+    content = b'\xff{"OPENAI_API_KEY": "sk-only-copy"}'
+    file.write_bytes(content)
+    store = SecretStore(fail_env())
+    for attempt in (lambda: store.get("OPENAI_API_KEY"), lambda: store.set("OTHER", "value")):
+        with pytest.raises(FileOpError) as error:
+            attempt()
+        assert str(file) in str(error.value) and "\n" not in str(error.value)
+        assert "sk-only-copy" not in str(error.value)
+    assert file.read_bytes() == content

@@ -388,3 +388,35 @@ def test_settings_module_does_not_import_pydantic() -> None:
     env = {**os.environ, "PYTHONPATH": repo}
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
     assert result.stdout.strip() == "False"
+
+
+# --- review findings -------------------------------------------------------------------------------
+
+def test_lookup_is_none_when_a_higher_layer_replaces_the_parent_with_a_non_object(
+    layer_files: dict[Scope, Path],
+) -> None:
+    write(layer_files[Scope.USER], {"security": {"auth": {"enforcedType": "openai"}}})
+    write(layer_files[Scope.WORKSPACE], {"security": {"auth": None}})
+    loaded = load_settings()
+    assert loaded.merged["security"]["auth"] is None
+    assert loaded.lookup("security.auth.enforcedType") is None
+    assert loaded.lookup("security.auth") == (None, loaded.layer(Scope.WORKSPACE))
+
+
+def test_nesting_deeper_than_the_stack_is_that_layers_one_line_error(layer_files: dict[Scope, Path]) -> None:
+    # 900 levels parse, but copying them (v1 mapping) exceeds Python's recursion limit.
+    write(layer_files[Scope.USER], '{"deep": ' + "[" * 900 + "]" * 900 + "}")
+    write(layer_files[Scope.WORKSPACE], {"model": {"name": "kept"}})
+    loaded = load_settings()
+    [error] = loaded.errors
+    assert error.path == layer_files[Scope.USER] and "\n" not in str(error)
+    assert "nested too deeply" in str(error)
+    assert loaded.lookup("model.name")[0] == "kept"  # the other layers still load
+
+
+def test_settings_values_stay_out_of_reprs(layer_files: dict[Scope, Path]) -> None:
+    write(layer_files[Scope.USER], {"security": {"auth": {"apiKey": "sk-repr-SECRET"}}})
+    loaded = load_settings()
+    assert loaded.lookup("security.auth.apiKey")[0] == "sk-repr-SECRET"
+    assert "sk-repr-SECRET" not in repr(loaded)
+    assert "sk-repr-SECRET" not in repr(loaded.layer(Scope.USER))

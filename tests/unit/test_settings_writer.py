@@ -209,3 +209,27 @@ def test_concurrent_writers_lose_no_update(settings_file: Path) -> None:
     assert data["env"] == {f"WRITER_{i}_{r}": str(i) for i in range(writers) for r in range(rounds)}
     assert not settings_file.with_name("settings.json.lock").exists()
     assert sorted(os.listdir(settings_file.parent)) == ["settings.json", "settings.json.orig"]
+
+
+def test_a_symlinked_settings_file_is_written_through_the_link(settings_file: Path, tmp_path: Path) -> None:
+    """Review finding: dotfiles users keep ~/.qwen/settings.json as a link; it must stay one."""
+    target = tmp_path / "dotfiles" / "qwen-settings.json"
+    target.parent.mkdir()
+    target.write_text('{"keep": 1}')
+    settings_file.parent.mkdir()
+    settings_file.symlink_to(target)
+    update_settings(settings_file, {"security.auth.selectedType": "openai"})
+    assert settings_file.is_symlink() and settings_file.resolve() == target
+    assert json.loads(target.read_text()) == {"keep": 1, "security": {"auth": {"selectedType": "openai"}}}
+    assert mode(target) == 0o600
+
+
+def test_file_operation_errors_are_translated(settings_file: Path) -> None:
+    from qwen_tui.core.i18n import set_language
+
+    settings_file.parent.write_text("a file where ~/.qwen should be a folder")
+    set_language("fr")
+    with pytest.raises(FileOpError) as error:
+        update_settings(settings_file, {"a": 1})
+    message = str(error.value)
+    assert message.startswith("Impossible de") and str(settings_file.parent) in message and "\n" not in message

@@ -238,3 +238,47 @@ def test_usage_stats_on_against_a_system_setting_points_to_the_administrator(cap
     Path(os.environ["QWEN_CODE_SYSTEM_SETTINGS_PATH"]).write_text('{"privacy": {"usageStatisticsEnabled": false}}')
     assert main(["usage-stats", "on"]) == 1
     assert "administrator" in capsys.readouterr().err
+
+
+# --- review findings -------------------------------------------------------------------------------
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize("content", [b"\xff{}", b"[" * 100_000], ids=["not-utf8", "too-deep"])
+def test_broken_prefs_file_never_stops_a_command(qwen_home: Path, capsys, content: bytes) -> None:
+    qwen_home.mkdir()
+    (qwen_home / "tui.json").write_bytes(content)
+    assert main(["status"]) == 1  # nothing configured: the usual answer, in the default language
+    captured = capsys.readouterr()
+    assert "No authentication method is configured" in captured.out and "unexpected error" not in captured.err
+
+
+def test_status_json_when_a_higher_layer_nulls_the_parent_of_a_set_key(
+    qwen_home: Path, project_dir: Path, capsys
+) -> None:
+    _install_json(qwen_home / "settings.json", {"security": {"auth": {"enforcedType": "openai"}}})
+    _install_json(project_dir / ".qwen" / "settings.json", {"security": {"auth": None}})
+    code, document = _status_json(capsys)
+    assert code in (0, 1) and isinstance(document, dict)
+    assert "unexpected error" not in capsys.readouterr().err
+
+
+def _install_json(path: Path, data: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data))
+
+
+def test_output_to_a_closed_pipe_exits_quietly(tmp_path: Path) -> None:
+    """`qwen-tui status | head -1`: the reader is gone before we write. Python's documented SIGPIPE pattern:
+    stdout to /dev/null, exit 1, nothing on stderr."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        result = subprocess.run([sys.executable, "-m", "qwen_tui", "status"], stdout=write_end,
+                                stderr=subprocess.PIPE, text=True, timeout=60,
+                                env={**os.environ, "PYTHONPATH": str(REPO)})
+    finally:
+        os.close(write_end)
+    assert result.returncode == 1
+    assert result.stderr == ""

@@ -151,3 +151,18 @@ def test_outbox_is_bounded_and_hand_edited_lines_are_never_shown_or_sent(recorde
         handle.write(json.dumps({"seq": 99, "sent": False, "event": smuggled}) + "\nnot json\n")
     assert len(Outbox(outbox_path()).read()) == 6
     assert all(e.fields == {"screen": "home"} for e in recorded_events()) and len(recorded_events()) == 5
+
+
+def test_outbox_delete_errors_are_translated(qwen_home: Path) -> None:
+    from qwen_tui.core.fileops import FileOpError
+    from qwen_tui.core.i18n import set_language
+    from qwen_tui.core.telemetry.outbox import delete_installation_id, installation_id_path
+
+    path = outbox_path()
+    path.mkdir(parents=True)  # a folder where the outbox file should be: unlink fails with EISDIR
+    installation_id_path().mkdir(parents=True)
+    set_language("zh")
+    for attempt in (Outbox(path).discard, delete_installation_id):
+        with pytest.raises(FileOpError) as error:
+            attempt()
+        assert str(error.value).startswith("无法删除") and "\n" not in str(error.value)

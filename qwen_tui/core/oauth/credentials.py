@@ -18,12 +18,15 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from qwen_tui.core import fileops, paths
+from qwen_tui.core.i18n import t
 
 DEFAULT_API_BASE = "https://dashscope.aliyuncs.com/compatible-mode/v1"
 # A token counts as expired this long before its expiry date (Qwen Code's margin).
 EXPIRY_MARGIN_MS = 30_000
 KEYRING_NAME = "qwen-oauth-creds"
 INVALID_SUFFIX = ".invalid"
+# Expiry dates a datetime can hold (0001-01-02 .. 9999-12-31 UTC, in ms); beyond them the file is not credible.
+_EXPIRY_RANGE_MS = (-62_135_510_400_000, 253_402_214_400_000)
 
 
 class StoreKind(StrEnum):
@@ -58,10 +61,11 @@ class Credentials:
     @classmethod
     def from_json_text(cls, text: str) -> Credentials | None:
         """None unless the text is an object whose first three fields are strings and expiry_date a number
-        (the same test Qwen Code applies before trusting the file)."""
+        (the same test Qwen Code applies before trusting the file). NaN/Infinity (which Node's JSON.parse
+        rejects) and dates outside years 1..9999 count as not a number."""
         try:
             data = json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: absurdly deep nesting
             return None
         if not isinstance(data, dict):
             return None
@@ -70,6 +74,8 @@ class Credentials:
         if not all(isinstance(s, str) for s in strings):
             return None
         if isinstance(expiry, bool) or not isinstance(expiry, (int, float)):
+            return None
+        if not _EXPIRY_RANGE_MS[0] <= expiry <= _EXPIRY_RANGE_MS[1]:  # NaN fails every comparison
             return None
         resource = data.get("resource_url")
         return cls(*strings, resource if isinstance(resource, str) else None, expiry)  # type: ignore[arg-type]
@@ -144,9 +150,11 @@ class FileStore:
             return self.location.read_text(encoding="utf-8")
         except FileNotFoundError:
             return None
-        except (OSError, UnicodeDecodeError) as exc:
-            reason = getattr(exc, "strerror", None) or "not UTF-8 text"
-            raise fileops.FileOpError(f"cannot read {self.location}: {reason}") from None
+        except UnicodeDecodeError:
+            reason = t("files.reason.not_utf8")
+            raise fileops.FileOpError(t("files.error.read", path=self.location, reason=reason)) from None
+        except OSError as exc:
+            raise fileops.FileOpError(t("files.error.read", path=self.location, reason=exc.strerror or exc)) from None
 
     def write(self, creds: Credentials) -> None:
         fileops.ensure_private_dir(self.location.parent)
@@ -158,7 +166,7 @@ class FileStore:
         except FileNotFoundError:
             pass
         except OSError as exc:
-            raise fileops.FileOpError(f"cannot remove {self.location}: {exc.strerror or exc}") from None
+            raise fileops.FileOpError(t("files.error.delete", path=self.location, reason=exc.strerror or exc)) from None
 
     def set_aside(self) -> Path | None:
         target = self.location.with_name(self.location.name + INVALID_SUFFIX)
@@ -167,7 +175,7 @@ class FileStore:
         except FileNotFoundError:
             return None
         except OSError as exc:
-            raise fileops.FileOpError(f"cannot rename {self.location}: {exc.strerror or exc}") from None
+            raise fileops.FileOpError(t("files.error.rename", path=self.location, reason=exc.strerror or exc)) from None
         return target
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
+import math
 import os
 import secrets
 import time
@@ -221,7 +222,8 @@ class DeviceFlow:
                 if not isinstance(exc, (httpx.TimeoutException, httpx.TransportError)):
                     yield Failed(t("oauth.error.network", url=self.base_url, reason=_exception_reason(exc)))
                     return
-                network_delay = min(max(interval, network_delay * 2), MAX_NETWORK_BACKOFF_S)
+                # Back off up to the cap, but never poll sooner than the server's interval (RFC 8628 §3.5).
+                network_delay = max(interval, min(network_delay * 2, MAX_NETWORK_BACKOFF_S))
                 wait = network_delay
                 yield NetworkRetry(network_delay, _exception_reason(exc))
                 continue
@@ -256,9 +258,14 @@ class DeviceFlow:
 
 
 def _positive_number(value: object, default: float) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+    """`value` as a float when it is a finite number > 0, else `default` (NaN and Infinity included)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
         return default
-    return float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # an integer too big for a float
+        return default
+    return number if math.isfinite(number) and number > 0 else default
 
 
 def _exception_reason(exc: Exception) -> str:

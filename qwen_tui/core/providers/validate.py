@@ -21,6 +21,8 @@ class UrlCheck:
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
 _SPACE = re.compile(r"\s")
 _EDGES = re.compile(rf"^[\s{_INVISIBLE}]+|[\s{_INVISIBLE}]+$")
+# `user:password@` in a URL's authority (which ends at the first / ? or #).
+_USERINFO = re.compile(r"(?<=//)[^/?#]*@")
 
 
 def check_base_url(text: str) -> UrlCheck:
@@ -43,7 +45,8 @@ def _url_error(url: str) -> str | None:
         parts = urlsplit(url)
         parts.port  # noqa: B018 - raises ValueError for a port out of range or not a number
     except ValueError:
-        return t("providers.url.invalid", url=url)
+        # Never echo `user:password@`: a key pasted into the URL would reach the screen and the logs.
+        return t("providers.url.invalid", url=_USERINFO.sub("", url, count=1))
     if parts.scheme.lower() not in ("http", "https"):
         return t("providers.url.scheme")
     if not parts.hostname:

@@ -21,6 +21,7 @@ from typing import Any
 
 from qwen_tui.core import paths
 from qwen_tui.core.fileops import FileOpError, atomic_write
+from qwen_tui.core.i18n import t
 
 OUTBOX_NAME = "usage-outbox.jsonl"
 INSTALLATION_ID_NAME = "installation_id"
@@ -92,7 +93,7 @@ class Outbox:
         except FileNotFoundError:
             pass
         except OSError as exc:
-            raise FileOpError(f"cannot delete {self.path}: {exc.strerror or exc}") from None
+            raise FileOpError(t("files.error.delete", path=self.path, reason=exc.strerror or exc)) from None
 
     def _write(self, entries: list[Entry]) -> None:
         atomic_write(self.path, "".join(entry.to_json() + "\n" for entry in entries).encode("utf-8"))
@@ -127,7 +128,7 @@ def delete_installation_id(env: Mapping[str, str] | None = None) -> bool:
     except FileNotFoundError:
         return False
     except OSError as exc:
-        raise FileOpError(f"cannot delete {installation_id_path(env)}: {exc.strerror or exc}") from None
+        raise FileOpError(t("files.error.delete", path=installation_id_path(env), reason=exc.strerror or exc)) from None
 
 
 def discard_local_data(env: Mapping[str, str] | None = None) -> None:
