@@ -7,7 +7,9 @@ I/O themselves: they call the app's `write_setting` / `save_pref` / `open_link`,
 
 from __future__ import annotations
 
+import itertools
 import os
+import threading
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -79,6 +81,16 @@ class QwenTuiApp(App, inherit_bindings=False):
         # Why the Qwen OAuth sign-in is no longer usable (refresh rejected, file unusable); None when fine.
         self.qwen_signed_out: str | None = None
         self._home_after_resolve = False
+        # Each refresh is numbered: a slow resolve never overwrites a newer one (see on_resolution_ready).
+        self._resolve_generation = 0
+        # Usage events that must wait for the next resolution (a finished sign-in: the gate follows the
+        # method only once the files say it is active), each with the first generation that may record it.
+        self._pending_usage: list[tuple[int, EventName, dict[str, Any]]] = []
+        # Settings and preferences writes run one at a time; of two writes to the same keys, the one asked
+        # for last wins even when its thread gets the lock first.
+        self._write_lock = threading.Lock()
+        self._write_numbers = itertools.count(1)
+        self._last_written: dict[tuple, int] = {}
         self._startup_warnings: list[str] = []
         prefs = peek_prefs(self.env)
         self.language_pref = prefs.language
@@ -138,19 +150,29 @@ class QwenTuiApp(App, inherit_bindings=False):
     def on_unmount(self) -> None:
         self.usage.close(USAGE_EXIT_FLUSH_S)   # bounded: never holds the exit longer
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="resolve")
     def refresh_resolution(self) -> None:
+        """Resolve the configuration again (in a thread); every screen follows when it arrives."""
+        self._resolve_generation += 1
+        self._resolve(self._resolve_generation)
+
+    def action_refresh_resolution(self) -> None:
+        self.refresh_resolution()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="resolve", description="resolve")
+    def _resolve(self, generation: int) -> None:
         try:
             resolution = self._resolver(self.cwd, self.env)
         except Exception as exc:  # a resolver bug must not take the app down: show it as a problem
             resolution = unresolved(t("app.resolve_failed", reason=f"{type(exc).__name__}: {exc}"))
             self.usage.record(EventName.ERROR, kind=ErrorKind.RESOLVE)
-        self.post_message(ResolutionReady(resolution))
+        self.post_message(ResolutionReady(resolution, generation))
 
     def on_resolution_ready(self, message: ResolutionReady) -> None:
+        if message.generation < self._resolve_generation:
+            return   # a newer refresh was asked for since: its result (not this stale one) is the truth
         first = self.resolution is None
         self.resolution = message.resolution
-        self._sync_usage(message.resolution, first)
+        self._sync_usage(message.resolution, first, message.generation)
         if first:
             self._show_first_screen()
             return
@@ -187,15 +209,23 @@ class QwenTuiApp(App, inherit_bindings=False):
 
         return HomeScreen()
 
-    def _show(self, name: str, factory: Callable[[], Screen]) -> None:
-        """Bring the screen called `name` to the top: back to it when it is in the stack, else push it."""
-        if self.resolution is None or self.screen.name == name:
-            return
-        if any(screen.name == name for screen in self.screen_stack):
-            while self.screen.name != name:
-                self.pop_screen()
-        else:
+    def _show(self, name: str, factory: Callable[[], Screen],
+              keep: Callable[[Screen], bool] = lambda screen: True) -> Screen | None:
+        """Bring the screen called `name` to the top: back to it when it is in the stack (never a second
+        copy), else push a new one. `keep(existing)` False replaces the existing one (e.g. another profile).
+        Returns the screen kept, or None when a new one was pushed (or nothing is resolved yet)."""
+        if self.resolution is None:
+            return None
+        existing = next((screen for screen in reversed(self.screen_stack) if screen.name == name), None)
+        if existing is None:
             self.push_screen(factory())
+            return None
+        while self.screen is not existing:
+            self.pop_screen()
+        if keep(existing):
+            return existing
+        self.switch_screen(factory())
+        return None
 
     def action_auth(self) -> None:
         self._show("chooser", self._chooser)
@@ -222,8 +252,12 @@ class QwenTuiApp(App, inherit_bindings=False):
         """The OpenAI-compatible provider form: empty, prefilled from a saved profile, or from OPENAI_* values."""
         from qwen_tui.ui.screens.provider_form import ProviderFormScreen
 
-        if self.resolution is not None and self.screen.name != "provider_form":
-            self.push_screen(ProviderFormScreen(profile, import_env=import_env))
+        def same_profile(screen: Screen) -> bool:
+            return _profile_id(getattr(screen, "profile", None)) == _profile_id(profile)
+
+        kept = self._show("provider_form", lambda: ProviderFormScreen(profile, import_env=import_env), same_profile)
+        if kept is not None and import_env:
+            kept.action_import_env()  # type: ignore[attr-defined]
 
     def action_status(self) -> None:
         if self.resolution is None:
@@ -232,6 +266,14 @@ class QwenTuiApp(App, inherit_bindings=False):
             self.pop_screen()
         if self.screen.name != "home":
             self.switch_screen(self._home())
+
+    def action_go_back(self) -> None:
+        """Esc on settings / privacy: the screen underneath (a form keeps what was typed, a sign-in keeps
+        running); home when there is none above it."""
+        if len(self.screen_stack) > BASE_DEPTH:
+            self.pop_screen()
+        else:
+            self.action_status()
 
     def leave_chooser(self) -> None:
         """Esc on the chooser: back where the user was, or home when the chooser is the first screen."""
@@ -242,36 +284,41 @@ class QwenTuiApp(App, inherit_bindings=False):
 
     def continue_with_method(self, method: AuthMethod, usage_stats: bool) -> None:
         """The chooser's choice: record the usage-statistics decision, then the method's next step."""
-        from qwen_tui.ui.screens.next_step import next_step_screen
+        from qwen_tui.core.telemetry.gate import USAGE_KEY
 
         assert self.resolution is not None
         if not self.resolution.usage_stats_chosen or self.resolution.usage_stats.value != usage_stats:
-            self.write_setting("user", {"privacy.usageStatisticsEnabled": usage_stats}, "usage_stats")
-        # The choice applies now, with the method just chosen (its setup is still to come).
-        self.apply_usage_choice(usage_stats, method=method.value)
+            self.write_setting("user", {USAGE_KEY: usage_stats}, "usage_stats")
+        # The choice (on / off) applies now, with the method that is active now: the gate moves to the method
+        # just chosen only once its sign-in or profile is saved (the next resolution says so).
+        self.apply_usage_choice(usage_stats)
         self.usage.record(EventName.AUTH_METHOD_CHOSEN, method=Method(method.value))
-        self.push_screen(next_step_screen(method))
+        if method == AuthMethod.QWEN_OAUTH:
+            self.action_sign_in_qwen()
+        else:
+            self.open_provider_form()
 
     # ---- Qwen OAuth sign-in state -------------------------------------------------------------------------
 
     def action_sign_in_qwen(self) -> None:
         from qwen_tui.ui.screens.next_step import next_step_screen
 
-        if self.resolution is not None and self.screen.name != "oauth_signin":
-            self.push_screen(next_step_screen(AuthMethod.QWEN_OAUTH))
+        self._show("oauth_signin", lambda: next_step_screen(AuthMethod.QWEN_OAUTH))
 
     def open_openai_form(self) -> None:
         """The OpenAI-compatible setup; it replaces the sign-in screen that offered it (qwen.ai refused)."""
-        from qwen_tui.ui.screens.next_step import next_step_screen
-
-        screen = next_step_screen(AuthMethod.OPENAI)
         if self.screen.name == "oauth_signin":
-            self.switch_screen(screen)
-        else:
-            self.push_screen(screen)
+            self.pop_screen()
+        self.open_provider_form()
+
+    def sign_in_saved(self) -> None:
+        """Called (from the saving thread) as soon as a sign-in is on disk, even when the user has left the
+        sign-in screen meanwhile: the sign-out banner goes and every screen follows the new configuration."""
+        self.qwen_signed_out = None
+        self.refresh_resolution()
 
     def qwen_oauth_signed_in(self) -> None:
-        """The sign-in was saved: resolve again, then show home (Qwen OAuth active, expiry, API base)."""
+        """The sign-in screen saw it saved: resolve again, then show home (Qwen OAuth active, expiry, API base)."""
         self.qwen_signed_out = None
         self.notify(t("signin.done"))
         self._home_after_resolve = True
@@ -313,38 +360,63 @@ class QwenTuiApp(App, inherit_bindings=False):
             self.usage.record(EventName.SETTING_CHANGED, setting=Setting.THEME)
             self.save_pref({"theme": name})
 
-    @work(thread=True, exit_on_error=False, group="prefs")
     def save_pref(self, changes: dict[str, Any]) -> None:
+        self._save_pref(next(self._write_numbers), changes)
+
+    @work(thread=True, exit_on_error=False, group="prefs", description="save preferences")
+    def _save_pref(self, number: int, changes: dict[str, Any]) -> None:
         from qwen_tui.core.fileops import FileOpError
         from qwen_tui.core.prefs import PrefsError, save_prefs
 
-        try:
-            save_prefs(changes, self.env)
-        except (PrefsError, FileOpError) as exc:
-            self.post_message(SettingWritten("prefs", str(exc)))
-            self.usage.record(EventName.ERROR, kind=ErrorKind.PREFS_WRITE)
+        with self._write_lock:
+            if self._superseded(("prefs", *sorted(changes)), number):
+                return
+            try:
+                save_prefs(changes, self.env)
+            except (PrefsError, FileOpError) as exc:
+                self.post_message(SettingWritten("prefs", str(exc)))
+                self.usage.record(EventName.ERROR, kind=ErrorKind.PREFS_WRITE)
+
+    def _superseded(self, keys: tuple, number: int) -> bool:
+        """Under the write lock: was a later write to the same keys already done? Else note this one."""
+        if self._last_written.get(keys, 0) > number:
+            return True
+        self._last_written[keys] = number
+        return False
 
     # ---- settings writes ----------------------------------------------------------------------------------------
 
-    @work(thread=True, exit_on_error=False, group="settings-write")
     def write_setting(self, scope: str, changes: dict[str, Any], what: str) -> None:
         """Write `changes` (dotted keys) to the user or workspace layer with the one settings writer."""
+        self._write_setting(next(self._write_numbers), scope, changes, what)
+
+    @work(thread=True, exit_on_error=False, group="settings-write", description="write settings")
+    def _write_setting(self, number: int, scope: str, changes: dict[str, Any], what: str) -> None:
         from qwen_tui.core.fileops import FileOpError
         from qwen_tui.core.settings import Scope, SettingsError
         from qwen_tui.core.settings_writer import update_layer
 
-        try:
-            update_layer(Scope(scope), changes, cwd=self.cwd, env=self.env)
-        except (SettingsError, FileOpError) as exc:
-            self.post_message(SettingWritten(what, str(exc)))
-        else:
-            self.post_message(SettingWritten(what))
+        with self._write_lock:
+            if self._superseded((scope, *sorted(changes)), number):
+                return
+            try:
+                update_layer(Scope(scope), changes, cwd=self.cwd, env=self.env)
+            except (SettingsError, FileOpError) as exc:
+                self.post_message(SettingWritten(what, str(exc)))
+            else:
+                self.post_message(SettingWritten(what))
 
     def on_setting_written(self, message: SettingWritten) -> None:
         if message.error:
             self.notify(message.error, title=t("app.write_failed"), severity="error", timeout=10)
             if message.what != "prefs":
                 self.usage.record(EventName.ERROR, kind=ErrorKind.SETTINGS_WRITE)
+                # Nothing changed on disk: every screen (and the usage gate) goes back to what is there.
+                for screen in self.screen_stack:
+                    failed = getattr(screen, "setting_write_failed", None)
+                    if failed is not None:
+                        failed(message.what)
+                self.refresh_resolution()
             return
         if message.what in _RECORDED_SETTINGS:
             self.usage.record(EventName.SETTING_CHANGED, setting=_RECORDED_SETTINGS[message.what])
@@ -354,14 +426,23 @@ class QwenTuiApp(App, inherit_bindings=False):
 
     # ---- usage statistics -------------------------------------------------------------------------------------
 
-    def _sync_usage(self, resolution: Resolution, first: bool) -> None:
+    def _sync_usage(self, resolution: Resolution, first: bool, generation: int) -> None:
         from qwen_tui.core.telemetry.gate import decide
 
         self.usage.update(decide(resolution))
         if first:
             self.usage.record(EventName.APP_STARTED)   # a no-op unless the gate is open
+        due = [(name, fields) for after, name, fields in self._pending_usage if after <= generation]
+        self._pending_usage = [item for item in self._pending_usage if item[0] > generation]
+        for name, fields in due:
+            self.usage.record(name, **fields)
 
-    def apply_usage_choice(self, enabled: bool, *, method: str | None = None, scope: str = "user") -> None:
+    def record_usage_after_resolve(self, name: EventName, **fields: Any) -> None:
+        """Record once the next resolution (asked for after this call) has set the gate: for an event about a
+        change still to land, e.g. a sign-in that switches the active method."""
+        self._pending_usage.append((self._resolve_generation + 1, name, fields))
+
+    def apply_usage_choice(self, enabled: bool, *, scope: str = "user") -> None:
         """The user's usage-statistics choice (chooser or settings), applied to the live recorder at once;
         off also deletes the unsent events and the installation id (in a worker: disk I/O)."""
         from qwen_tui.core import paths as qwen_paths
@@ -371,8 +452,7 @@ class QwenTuiApp(App, inherit_bindings=False):
         path = qwen_paths.user_settings_path(self.env) if scope == "user" \
             else qwen_paths.workspace_settings_path(self.cwd, self.env)
         source = Source(SourceKind.SETTINGS, path, USAGE_KEY, scope)
-        active = Value(method, NOT_SET) if method else self.resolution.auth_type
-        self.usage.update(evaluate(chosen=True, enabled=enabled, source=source, method=active))
+        self.usage.update(evaluate(chosen=True, enabled=enabled, source=source, method=self.resolution.auth_type))
         if not enabled:
             self._purge_usage_data()
 
@@ -422,6 +502,10 @@ _SCREEN_NAMES = frozenset(member.value for member in ScreenName)
 # `write_setting`'s `what` → the setting named in a usage event (others are not recorded).
 _RECORDED_SETTINGS = {"usage_stats": Setting.USAGE_STATS, "auth_method": Setting.AUTH_METHOD,
                       "provider": Setting.PROVIDER, "secret_store": Setting.SECRET_STORE}
+
+
+def _profile_id(profile: Any) -> str | None:
+    return getattr(profile, "id", None)
 
 
 def _can_open_browser(env: Mapping[str, str]) -> bool:

@@ -8,11 +8,12 @@ from qwen_tui.core.resolver import Resolution
 
 
 class ResolutionReady(Message):
-    """A fresh `Resolution` of the effective configuration."""
+    """A fresh `Resolution` of the effective configuration; `generation` numbers the refresh it answers."""
 
-    def __init__(self, resolution: Resolution) -> None:
+    def __init__(self, resolution: Resolution, generation: int) -> None:
         super().__init__()
         self.resolution = resolution
+        self.generation = generation
 
 
 class SettingWritten(Message):

@@ -40,11 +40,11 @@ def _fail(path: Path, reason: str) -> ThemeError:
 
 def _check_color(path: Path, where: str, value: object) -> str:
     if not isinstance(value, str):
-        raise _fail(path, f"{where} must be a string")
+        raise _fail(path, t("app.theme.reason.not_text", where=where))
     try:
         Color.parse(value)
     except ColorParseError:
-        raise _fail(path, f"{where} = {value!r} is not a colour") from None
+        raise _fail(path, t("app.theme.reason.not_colour", where=where, value=repr(value))) from None
     return value
 
 
@@ -58,23 +58,23 @@ def parse_theme(path: Path) -> Theme:
         raise _fail(path, str(exc).splitlines()[0]) from None
     unknown = set(data) - _TOP_KEYS
     if unknown:
-        raise _fail(path, f"unknown key {sorted(unknown)[0]!r}")
+        raise _fail(path, t("app.theme.reason.unknown_key", key=repr(sorted(unknown)[0])))
     name = data.get("name")
     if not isinstance(name, str) or not name or not all(c.isalnum() or c in "-_" for c in name):
-        raise _fail(path, "name must be letters, digits, - and _")
+        raise _fail(path, t("app.theme.reason.bad_name"))
     dark = data.get("dark", True)
     if not isinstance(dark, bool):
-        raise _fail(path, "dark must be true or false")
+        raise _fail(path, t("app.theme.reason.bad_dark"))
     colors = data.get("colors")
     if not isinstance(colors, dict) or "primary" not in colors:
-        raise _fail(path, "a [colors] table with primary is required")
+        raise _fail(path, t("app.theme.reason.no_primary"))
     unknown = set(colors) - _COLOR_KEYS
     if unknown:
-        raise _fail(path, f"unknown colour {sorted(unknown)[0]!r}")
+        raise _fail(path, t("app.theme.reason.unknown_colour", key=repr(sorted(unknown)[0])))
     checked = {key: _check_color(path, f"colors.{key}", value) for key, value in colors.items()}
     variables = data.get("variables", {})
     if not isinstance(variables, dict) or not all(isinstance(v, str) for v in variables.values()):
-        raise _fail(path, "[variables] must map names to strings")
+        raise _fail(path, t("app.theme.reason.bad_variables"))
     return Theme(name=name, dark=dark, variables=dict(variables), **checked)
 
 
@@ -102,7 +102,7 @@ def user_themes(folder: Path, reserved: Iterable[str] = ()) -> tuple[list[Theme]
             errors.append(str(exc))
             continue
         if theme.name in reserved:
-            errors.append(str(_fail(path, f"the name {theme.name!r} is taken by a built-in theme")))
+            errors.append(str(_fail(path, t("app.theme.reason.name_taken", name=repr(theme.name)))))
             continue
         themes.append(theme)
     return themes, errors

@@ -379,3 +379,239 @@ async def test_the_app_logs_to_a_private_file_and_a_failing_worker_is_logged(iso
     assert "SECRETSECRET" not in text
     assert log_file.stat().st_mode & 0o777 == 0o600
     assert capfd.readouterr().err == ""
+
+
+# ---- review fixes: navigation, refreshes, writes ------------------------------------------------------------
+
+async def test_u_before_the_chooser_details_are_mounted_flips_the_choice() -> None:
+    """`u` as the chooser appears (its switch is mounted a frame later, and again after a re-render)."""
+    app = make_app(resolution("openai"))
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        app.action_auth()
+        chooser = app.screen
+        assert isinstance(chooser, ChooserScreen) and not chooser.query("#usage-switch")
+        chooser.action_toggle_usage()                    # no crash: the choice is kept for the switch
+        await pilot.pause()
+        assert chooser.query_one("#usage-switch", Switch).value is True
+        await app.change_language("fr")
+        chooser.action_toggle_usage()                    # the re-render dropped the switch again
+        await pilot.pause()
+        assert chooser.query_one("#usage-switch", Switch).value is False
+        assert chooser._usage_value() is False
+
+
+async def test_the_same_screen_is_never_open_twice_and_another_profile_replaces_the_form() -> None:
+    from qwen_tui.core.providers.profiles import Profile
+
+    app = make_app(resolution("openai"))
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        app.open_provider_form()
+        await pilot.pause()
+        first = app.screen
+        app.action_settings()
+        await pilot.pause()
+        app.open_provider_form()                        # e.g. `/provider` from the settings screen
+        await pilot.pause()
+        assert app.screen is first
+        assert [type(s) for s in app.screen_stack][1:] == [HomeScreen, ProviderFormScreen]
+        assert sum(isinstance(s, ProviderFormScreen) for s in app.screen_stack) == 1
+        other = Profile("qwen3-coder-plus", "qwen3-coder-plus", "https://openrouter.ai/api/v1", None, False, None)
+        app.action_privacy()
+        await pilot.pause()
+        app.open_provider_form(other)
+        await pilot.pause()
+        assert isinstance(app.screen, ProviderFormScreen) and app.screen.profile is other
+        assert sum(isinstance(s, ProviderFormScreen) for s in app.screen_stack) == 1
+        app.action_sign_in_qwen()
+        await pilot.pause()
+        app.action_settings()
+        await pilot.pause()
+        app.action_sign_in_qwen()
+        await pilot.pause()
+        assert isinstance(app.screen, OAuthSignInScreen)
+        assert sum(isinstance(s, OAuthSignInScreen) for s in app.screen_stack) == 1
+
+
+async def test_back_from_settings_and_privacy_returns_to_the_screen_underneath() -> None:
+    from textual.widgets import Input
+
+    app = make_app(resolution("openai"))
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await pilot.press("n")
+        form = app.screen
+        assert isinstance(form, ProviderFormScreen)
+        form.query_one("#model", Input).value = "typed-by-the-user"
+        for open_screen in (app.action_settings, app.action_privacy):
+            open_screen()
+            await pilot.pause()
+            await pilot.press("escape")
+            await pilot.pause()
+            assert app.screen is form
+            assert form.query_one("#model", Input).value == "typed-by-the-user"
+        await pilot.press("escape")
+        await pilot.press("s")
+        await pilot.press("escape")                    # nothing above home: home
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_screen_stylesheets_do_not_leak_into_the_provider_form() -> None:
+    from textual.css.scalar import Scalar
+
+    from qwen_tui.ui.screens.confirm import ConfirmScreen
+
+    app = make_app(resolution("openai"))
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        app.action_settings()                           # settings.tcss: .field-label { width: 12 }
+        await pilot.pause()
+        await app.push_screen(ConfirmScreen("?"))       # confirm.tcss: .hint { margin-top: 1 }
+        await pilot.press("n")
+        app.open_provider_form()
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, ProviderFormScreen)
+        assert form.query_one(".field-label").styles.width != Scalar.parse("12")
+        assert form.query_one("#preset-field .hint").styles.margin.top == 0
+
+
+async def test_a_failed_settings_write_shows_the_value_on_disk_again(isolated_home: Path) -> None:
+    settings = isolated_home / ".qwen" / "settings.json"
+    settings.parent.mkdir()
+    settings.write_text('{"privacy": {')
+    app = make_app(resolution("qwen-oauth", usage=False, usage_chosen=True), initial="settings")
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await pilot.press("space")                      # on: the write fails (the file does not parse)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.screen.query_one("#usage-switch", Switch).value is False
+        assert app.usage.verdict.open is False and app.usage.verdict.enabled is False
+        assert not any("higher" in text.lower() for text in notifications(app))   # no "overridden" warning
+
+
+async def test_a_stale_resolution_never_overwrites_a_fresh_one() -> None:
+    import threading
+
+    release, stale_done = threading.Event(), threading.Event()
+    calls: list[int] = []
+
+    def resolver(cwd, env) -> Resolution:
+        calls.append(1)
+        if len(calls) == 2:                              # the first refresh: slow, and out of date
+            release.wait(10)
+            stale_done.set()
+            return resolution("openai")
+        return resolution("qwen-oauth") if len(calls) >= 3 else resolution("openai")
+
+    app = QwenTuiApp(cwd=Path.cwd(), env=dict(__import__("os").environ), resolver=resolver)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        app.refresh_resolution()
+        await pilot.pause(0.1)
+        app.refresh_resolution()
+        while app.resolution.auth_type.value != "qwen-oauth":
+            await pilot.pause(0.05)
+        release.set()
+        stale_done.wait(5)
+        for _ in range(5):
+            await pilot.pause(0.05)
+        assert app.resolution.auth_type.value == "qwen-oauth"
+
+
+async def test_home_keeps_the_focus_across_a_refresh() -> None:
+    app = make_app(resolution("openai"))
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        app.screen.query_one("#action-privacy").focus()
+        app.refresh_resolution()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.pause()
+        assert app.focused is not None and app.focused.id == "action-privacy"
+
+
+async def test_chooser_keeps_its_selection_and_focus_after_a_language_switch() -> None:
+    app = make_app(resolution("openai"), initial="auth")
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await app.change_language("fr")
+        await pilot.pause()
+        methods = app.screen.query_one("#methods", OptionList)
+        assert methods.highlighted_option is not None and methods.highlighted_option.id == "openai"
+        assert app.focused is methods
+
+
+async def test_r_on_home_resolves_again() -> None:
+    calls: list[int] = []
+
+    def resolver(cwd, env) -> Resolution:
+        calls.append(1)
+        return resolution("openai")
+
+    app = QwenTuiApp(cwd=Path.cwd(), env=dict(__import__("os").environ), resolver=resolver)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        assert isinstance(app.screen, HomeScreen) and len(calls) == 1
+        await pilot.press("r")
+        await app.workers.wait_for_complete()
+        assert len(calls) == 2
+
+
+async def test_a_resolution_arriving_before_a_pushed_screen_is_composed() -> None:
+    from qwen_tui.ui.messages import ResolutionReady
+    from qwen_tui.ui.screens.usage_data import UsageDataScreen
+
+    app = make_app(resolution("openai"))
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        for open_screen in (app.action_settings, app.action_usage_data):
+            open_screen()
+            app._resolve_generation += 1
+            app.on_resolution_ready(ResolutionReady(resolution("qwen-oauth"), app._resolve_generation))
+            await pilot.pause()
+        assert isinstance(app.screen, UsageDataScreen)
+        await pilot.press("s")
+        assert isinstance(app.screen, SettingsScreen)
+
+
+async def test_quick_usage_toggles_land_in_the_order_they_were_made(isolated_home: Path, monkeypatch) -> None:
+    import time
+
+    from qwen_tui.core import settings_writer
+
+    real_update = settings_writer.update_layer
+
+    def first_write_slow(scope, changes, **kw):
+        # Real writes; the first one is held back a little, as a busy disk or a lock held by Qwen Code would.
+        if changes.get("privacy.usageStatisticsEnabled") is True:
+            time.sleep(0.5)
+        return real_update(scope, changes, **kw)
+
+    monkeypatch.setattr(settings_writer, "update_layer", first_write_slow)
+    app = make_app(resolution("openai", usage=False, usage_chosen=True), initial="settings")
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        app.write_setting("user", {"privacy.usageStatisticsEnabled": True}, "usage_stats")
+        app.write_setting("user", {"privacy.usageStatisticsEnabled": False}, "usage_stats")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    assert user_settings(isolated_home)["privacy"]["usageStatisticsEnabled"] is False
+
+
+async def test_a_bad_user_theme_is_explained_in_the_chosen_language(qwen_home: Path) -> None:
+    themes = qwen_home / "tui-themes"
+    themes.mkdir(parents=True)
+    (themes / "broken.toml").write_text('name = "broken"\n[colors]\nprimary = "not-a-colour"\n')
+    (themes / "nodark.toml").write_text('name = "nodark"\ndark = "yes"\n[colors]\nprimary = "#123456"\n')
+    (qwen_home / "tui.json").write_text('{"language": "fr"}')
+    app = make_app(resolution("openai"))
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        texts = notifications(app)
+        assert any("broken.toml" in text and "'not-a-colour' n'est pas une couleur" in text for text in texts)
+        assert any("nodark.toml" in text and "dark doit valoir true ou false" in text for text in texts)

@@ -384,3 +384,48 @@ async def test_a_finished_sign_in_is_recorded_when_usage_statistics_were_chosen(
         await app.workers.wait_for_complete()
     events = [event for event in recorded_events(dict(os.environ)) if event.name == "sign_in_finished"]
     assert [(event.fields["method"], event.fields["outcome"]) for event in events] == [("qwen-oauth", "success")]
+
+
+async def test_choosing_qwen_oauth_while_openai_is_active_records_nothing(
+    device_server: DeviceServer, qwen_home: Path
+) -> None:
+    """Usage statistics on, OpenAI-compatible active: picking Qwen OAuth and leaving the sign-in without
+    success keeps the gate closed (it follows the method only once a sign-in is saved)."""
+    from qwen_tui.core.telemetry.recorder import recorded_events
+
+    qwen_home.mkdir()
+    (qwen_home / "settings.json").write_text(
+        '{"security": {"auth": {"selectedType": "openai"}}, "privacy": {"usageStatisticsEnabled": true}}')
+    app = real_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_sign_in(pilot, device_server)
+        assert app.usage.verdict.open is False
+        await pilot.press("escape")                   # cancel the flow
+        await pilot.pause()
+        await pilot.press("escape")                   # back to the chooser
+        await pilot.pause()
+        await pilot.press("escape")                   # home: OpenAI-compatible is still active
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen) and app.resolution.auth_type.value == "openai"
+        assert app.usage.verdict.open is False
+    assert recorded_events(dict(os.environ)) == []
+
+
+async def test_leaving_the_sign_in_while_it_saves_still_updates_the_app(
+    device_server: DeviceServer, qwen_home: Path
+) -> None:
+    app = real_app()
+    async with app.run_test(size=SIZE) as pilot:
+        code = await open_sign_in(pilot, device_server)
+        qwen_home.mkdir(exist_ok=True)
+        lock = qwen_home / "oauth_creds.lock"
+        lock.write_text("held by Qwen Code")          # the save waits for the credentials lock
+        device_server.approve(code)
+        await wait_until(pilot, lambda: widget(app).state is FlowState.SAVING)
+        await pilot.press("escape")                   # the user leaves while it saves
+        await pilot.pause()
+        assert isinstance(app.screen, ChooserScreen)
+        lock.unlink()
+        await wait_until(pilot, lambda: app.resolution.auth_type.value == "qwen-oauth"
+                         and app.resolution.credential.present)

@@ -103,3 +103,21 @@ def test_french_reuses_the_notice_sentences() -> None:
                 "privacy.usage.by_method.openai", "privacy.training.openai"):
         sentence = fr[key].split(" : ", 1)[1]
         assert sentence in notice, key
+
+
+async def test_a_refresh_keeps_the_focus_and_the_scroll_position() -> None:
+    app = make_app(resolution("qwen-oauth"), initial="privacy")
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        button = app.screen.query_one("#open-usage-data")
+        button.focus()
+        await pilot.pause()
+        body = app.screen.query_one("#privacy-body", VerticalScroll)
+        before = body.scroll_offset.y
+        assert before > 0                               # scrolled down to the button
+        app.refresh_resolution()
+        await pilot.app.workers.wait_for_complete()
+        for _ in range(3):
+            await pilot.pause()
+        assert app.focused is not None and app.focused.id == "open-usage-data"
+        assert app.screen.query_one("#privacy-body", VerticalScroll).scroll_offset.y == before

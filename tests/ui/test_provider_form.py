@@ -439,3 +439,53 @@ async def test_q_on_a_button_keeps_the_form_and_what_was_typed() -> None:
         form.query_one("#model", Input).focus()
         await pilot.press("end", "q")
         assert form.query_one("#model", Input).value == MODEL + "q"   # typed as a letter in a field
+
+
+async def test_the_key_never_appears_in_a_worker_description(isolated_home: Path) -> None:
+    """Textual's default description is repr(args): the checks and the save name themselves instead."""
+    server = OpenAIServer(mode="slow", slow_seconds=3.0).start()
+    try:
+        app = make_real_app()
+        async with app.run_test(size=SIZE) as pilot:
+            form = await open_form(pilot)
+            form.check_timeout = 2.0
+            fill(form, server.url, server.key, MODEL)
+            descriptions: list[str] = []
+            for start, group in ((lambda: form.action_test(), "provider-check"),
+                                 (lambda: form.action_fetch_models(), "provider-models")):
+                start()
+                await pilot.pause()
+                running = [worker for worker in app.workers if worker.group == group]
+                assert running, group                     # still waiting for the slow server
+                descriptions += [worker.description for worker in app.workers]
+                await settle(pilot)
+            assert not any(server.key in text for text in descriptions)
+    finally:
+        server.stop()
+
+
+async def test_leaving_the_form_while_it_saves_still_refreshes_the_app(isolated_home: Path) -> None:
+    url = f"http://127.0.0.1:{free_port()}/v1"
+    key = "sk-offline-key-000000000000"
+    lock = isolated_home / ".qwen" / "settings.json.lock"
+    app = make_real_app()
+    async with app.run_test(size=SIZE) as pilot:
+        form = await open_form(pilot)
+        fill(form, url, key, MODEL)
+        lock.write_text("held by Qwen Code")          # the save waits for the settings lock
+        form.query_one("#save-unverified").press()
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert [worker for worker in app.workers if worker.group == "provider-save"]
+        assert not any(key in worker.description for worker in app.workers)
+        await pilot.press("escape")                   # the user leaves while it saves
+        await pilot.pause()
+        assert not isinstance(app.screen, ProviderFormScreen)
+        lock.unlink()
+        for _ in range(200):
+            if app.resolution.auth_type.value == "openai":
+                break
+            await pilot.pause(0.05)
+        assert app.resolution.auth_type.value == "openai" and app.resolution.base_url.value == url
+    assert user_settings(isolated_home)["security"]["auth"]["baseUrl"] == url

@@ -17,7 +17,6 @@ from textual.widgets.option_list import Option
 
 from qwen_tui.core.i18n import t
 from qwen_tui.core.methods import METHODS, QWEN_OAUTH_FREE_TIER_END, AuthMethod, MethodInfo
-from qwen_tui.core.resolver import Resolution
 from qwen_tui.resources import stylesheet
 from qwen_tui.ui.screens.base import QwenScreen
 from qwen_tui.ui.widgets.plain import Plain
@@ -44,6 +43,15 @@ def _option_prompt(info: MethodInfo) -> Table:
     return grid
 
 
+class UsageSwitch(Switch):
+    """The chooser's usage-statistics switch. It is mounted a frame after the screen (Lazy) and again after a
+    re-render, so it takes the screen's current choice when it mounts (`u` may have been pressed before)."""
+
+    def on_mount(self) -> None:
+        with self.prevent(Switch.Changed):
+            self.value = self.screen._usage_value()  # type: ignore[attr-defined]
+
+
 class ChooserScreen(QwenScreen):
     CSS_PATH = stylesheet("chooser")
     BINDINGS = [
@@ -56,10 +64,6 @@ class ChooserScreen(QwenScreen):
     def __init__(self) -> None:
         super().__init__(name="chooser")
         self._usage_choice: bool | None = None   # the user's choice on this screen, kept across re-renders
-
-    @property
-    def resolution(self) -> Resolution:
-        return self.app.resolution  # type: ignore[attr-defined]
 
     def _preselected(self) -> int:
         current = self.resolution.auth_type.value
@@ -86,7 +90,7 @@ class ChooserScreen(QwenScreen):
 
     def _usage_section(self) -> Vertical:
         return Vertical(
-            Horizontal(Switch(value=self._usage_value(), id="usage-switch"),
+            Horizontal(UsageSwitch(value=self._usage_value(), id="usage-switch"),
                        Label(t("chooser.usage.label"), id="usage-label"), id="usage-row"),
             Plain(t("chooser.usage.optin"), classes="note"),
             id="usage", classes="section",
@@ -108,6 +112,16 @@ class ChooserScreen(QwenScreen):
         methods.highlighted = self._preselected()
         methods.focus()
 
+    async def relabel(self) -> None:
+        # Recompose does not run on_mount again: keep the highlighted method (and the focus on the list when
+        # nothing else had it).
+        highlighted = self.query_one("#methods", OptionList).highlighted
+        await super().relabel()
+        methods = self.query_one("#methods", OptionList)
+        methods.highlighted = self._preselected() if highlighted is None else highlighted
+        if self.focused is None:
+            methods.focus()
+
     def on_switch_changed(self, event: Switch.Changed) -> None:
         self._usage_choice = event.value
 
@@ -117,7 +131,11 @@ class ChooserScreen(QwenScreen):
             self.action_choose(event.option.id)
 
     def action_toggle_usage(self) -> None:
-        self.query_one("#usage-switch", Switch).toggle()
+        switches = self.query("#usage-switch")
+        if switches:
+            switches.first(Switch).toggle()
+        else:   # not mounted yet (Lazy, or a re-render): the switch reads the choice when it mounts
+            self._usage_choice = not self._usage_value()
 
     def action_choose(self, method: str) -> None:
         self.app.continue_with_method(AuthMethod(method), self._usage_value())  # type: ignore[attr-defined]

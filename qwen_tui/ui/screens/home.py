@@ -10,15 +10,12 @@ from textual.message import Message
 from textual.widgets import Button, Footer
 
 from qwen_tui.core.i18n import t
-from qwen_tui.core.resolver import Resolution, Source, SourceKind
+from qwen_tui.core.resolver import Resolution
 from qwen_tui.resources import stylesheet
+from qwen_tui.ui.describe import describe_source, usage_state
 from qwen_tui.ui.screens.base import QwenScreen
 from qwen_tui.ui.widgets.plain import Plain
 from qwen_tui.ui.widgets.profiles import ProfilesPanel
-
-
-def describe_source(source: Source) -> str:
-    return t("home.source.none") if source.kind == SourceKind.NONE else t("home.source.from", where=source.describe())
 
 
 class HomeScreen(QwenScreen):
@@ -41,10 +38,6 @@ class HomeScreen(QwenScreen):
 
     def __init__(self) -> None:
         super().__init__(name="home")
-
-    @property
-    def resolution(self) -> Resolution:
-        return self.app.resolution  # type: ignore[attr-defined]
 
     def _row(self, label: str, value: str, source: str, row_id: str, value_classes: str = "") -> Vertical:
         return Vertical(
@@ -89,9 +82,7 @@ class HomeScreen(QwenScreen):
                 cred_text += f"  ({cred.detail})"
             yield self._row(t("home.credential"), cred_text, describe_source(cred.source), "row-credential",
                             "" if cred.present else "error")
-            stats = t("home.on") if res.usage_stats.value else t("home.off")
-            stats_source = describe_source(res.usage_stats.source) if res.usage_stats_chosen \
-                else t("home.usage.not_chosen")
+            stats, stats_source = usage_state(res)
             yield self._row(t("home.usage_stats"), stats, stats_source, "row-usage")
             dotenv = str(res.dotenv_path) if res.dotenv_path else t("home.dotenv.none")
             yield self._row(t("home.dotenv"), dotenv, t("home.dotenv.rule"), "row-dotenv")
@@ -106,7 +97,7 @@ class HomeScreen(QwenScreen):
         yield Footer()
 
     def resolution_changed(self, resolution: Resolution) -> None:
-        self.call_later(self.recompose)
+        self.call_later(self.recompose_in_place)
 
     # ---- Qwen OAuth: is the stored sign-in still good? (refreshes it when near expiry) ----
 

@@ -7,6 +7,7 @@ OpenAI-compatible setup instead.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
@@ -63,10 +64,12 @@ class OAuthSignInScreen(QwenScreen):
 
         outcome = {FlowState.SUCCESS: SignInOutcome.SUCCESS, FlowState.DENIED: SignInOutcome.DENIED,
                    FlowState.EXPIRED: SignInOutcome.EXPIRED, FlowState.CANCELLED: SignInOutcome.CANCELLED}
-        self.app.record_usage(  # type: ignore[attr-defined]
-            EventName.SIGN_IN_FINISHED, method=Method.QWEN_OAUTH,
-            outcome=outcome.get(message.state, SignInOutcome.FAILED), duration=DurationBucket.of(message.seconds),
-        )
+        app: Any = self.app
+        # A success makes Qwen OAuth the active method: it is recorded once the app has resolved again and the
+        # gate follows the new method; any other outcome is judged by the gate as it is now.
+        record = app.record_usage_after_resolve if message.state is FlowState.SUCCESS else app.record_usage
+        record(EventName.SIGN_IN_FINISHED, method=Method.QWEN_OAUTH,
+               outcome=outcome.get(message.state, SignInOutcome.FAILED), duration=DurationBucket.of(message.seconds))
 
     @on(DeviceFlowWidget.UseOpenAI)
     def use_openai(self) -> None:

@@ -7,9 +7,6 @@ Faithful to the notice (shared/seed/tos-privacy.fr.md): the methods table, secti
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from pathlib import Path
-
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Vertical, VerticalScroll
@@ -21,6 +18,7 @@ from qwen_tui.core.methods import QWEN_PRIVACY_URL, QWEN_TERMS_URL, AuthMethod
 from qwen_tui.core.provider_terms import provider_for_base_url
 from qwen_tui.core.resolver import Resolution
 from qwen_tui.resources import stylesheet
+from qwen_tui.ui.describe import tilde
 from qwen_tui.ui.screens.base import QwenScreen
 from qwen_tui.ui.widgets.link import Link
 from qwen_tui.ui.widgets.plain import Plain
@@ -28,14 +26,6 @@ from qwen_tui.ui.widgets.usage_notice import COLLECTED, NOT_COLLECTED
 
 # The FAQ's own link for training questions (the notice links this address there).
 QWEN_PRIVACY_FAQ_URL = "https://qwen.ai/privacy"
-
-
-def _tilde(path: Path, env: Mapping[str, str]) -> str:
-    """`~/.qwen/logs` rather than the full home path: shorter, and the same on every machine."""
-    try:
-        return "~/" + str(path.relative_to(paths.home_dir(env)))
-    except ValueError:
-        return str(path)
 
 
 def _bullets(*keys: str) -> Plain:
@@ -60,16 +50,12 @@ def methods_table() -> ComposeResult:
 class PrivacyScreen(QwenScreen):
     CSS_PATH = stylesheet("privacy")
     BINDINGS = [
-        Binding("escape", "app.status", "app.binding.back", id="privacy.back"),
+        Binding("escape", "app.go_back", "app.binding.back", id="privacy.back"),
         Binding("u", "app.usage_data", "privacy.binding.usage_data", id="privacy.usage_data"),
     ]
 
     def __init__(self) -> None:
         super().__init__(name="privacy")
-
-    @property
-    def resolution(self) -> Resolution:
-        return self.app.resolution  # type: ignore[attr-defined]
 
     # ---- the notice's sections ------------------------------------------------------------------------------
 
@@ -153,7 +139,7 @@ class PrivacyScreen(QwenScreen):
             yield Plain(t("privacy.records.title"), classes="subtitle")
             yield Plain(self.app.usage.verdict.describe(), id="records-state")  # type: ignore[attr-defined]
             yield Plain(t("privacy.records.rules"))
-            yield Plain(t("privacy.records.log", path=_tilde(paths.log_dir(env), env)))
+            yield Plain(t("privacy.records.log", path=tilde(paths.log_dir(env), env)))
             yield Plain(t("privacy.records.see"), classes="note")
             yield Button(t("usage_data.open"), id="open-usage-data", compact=True)
 
@@ -183,9 +169,5 @@ class PrivacyScreen(QwenScreen):
             yield from self._qwen_tui_records()
         yield Footer()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "open-usage-data":
-            self.app.action_usage_data()  # type: ignore[attr-defined]
-
     def resolution_changed(self, resolution: Resolution) -> None:
-        self.call_later(self.recompose)
+        self.call_later(self.recompose_in_place)

@@ -24,8 +24,9 @@ from textual.widgets import (
 
 from qwen_tui.core.i18n import t
 from qwen_tui.core.providers.catalog import PRESETS, Preset, preset, preset_for_base_url
-from qwen_tui.core.providers.validate import UrlCheck, check_base_url, is_loopback, normalize_key
+from qwen_tui.core.providers.validate import UrlCheck, check_base_url, normalize_key
 from qwen_tui.resources import stylesheet
+from qwen_tui.ui.describe import environment_lines
 from qwen_tui.ui.screens.base import QwenScreen
 from qwen_tui.ui.screens.confirm import ConfirmScreen
 from qwen_tui.ui.widgets.link import Link
@@ -227,12 +228,10 @@ class ProviderFormScreen(QwenScreen):
         return widgets
 
     def _key_required(self) -> bool:
-        if self.preset.needs_key:
-            return True
-        if self.preset.id != CUSTOM:
-            return False
+        from qwen_tui.core.providers.profiles import is_keyless
+
         url = check_base_url(self.query_one("#base-url", Input).value).url if self.is_mounted else None
-        return not (url and is_loopback(url))
+        return not is_keyless(url, self.preset)
 
     def _key_placeholder(self) -> str:
         if self.profile is not None:
@@ -495,7 +494,8 @@ class ProviderFormScreen(QwenScreen):
     def _preset_for_checks(self) -> Preset | None:
         return None if self.preset_id == CUSTOM else self.preset
 
-    @work(exclusive=True, exit_on_error=False, group="provider-check")
+    # Each worker that receives the key names itself: Textual's default description is repr(args).
+    @work(exclusive=True, exit_on_error=False, group="provider-check", description="provider checks")
     async def _run_checks(self, url: str, key: str | None, model: str | None, chat: bool, fingerprint: str,
                           then_save: bool) -> None:
         from qwen_tui.core.providers.verify import CheckResult, ErrorKind, check_chat, check_key
@@ -511,7 +511,7 @@ class ProviderFormScreen(QwenScreen):
                                    None, None)]
         self.post_message(ChecksFinished(results, fingerprint, then_save))
 
-    @work(exclusive=True, exit_on_error=False, group="provider-models")
+    @work(exclusive=True, exit_on_error=False, group="provider-models", description="fetch models")
     async def _fetch_models(self, url: str, key: str | None) -> None:
         from qwen_tui.core.providers.verify import CheckResult, ErrorKind, fetch_models
 
@@ -522,7 +522,7 @@ class ProviderFormScreen(QwenScreen):
                                              t("form.error.check_crashed", kind=type(exc).__name__), None, None)
         self.post_message(ModelsFetched(models, result))
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="provider-save")
+    @work(thread=True, exclusive=True, exit_on_error=False, group="provider-save", description="save profile")
     def _save(self, url: str, model: str, key: str | None, store: str) -> None:
         from qwen_tui.core.fileops import FileOpError
         from qwen_tui.core.providers.profiles import KeyStore, ProfileError, save_profile
@@ -534,6 +534,9 @@ class ProviderFormScreen(QwenScreen):
         except (ProfileError, FileOpError) as exc:
             self.post_message(ProfileSaved(None, str(exc)))
         else:
+            # The app follows the saved profile even if the user left this form while it was saving (this
+            # screen's own message would be lost then).
+            app.call_from_thread(app.refresh_resolution)
             self.post_message(ProfileSaved(result))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="provider-env")
@@ -612,25 +615,16 @@ class ProviderFormScreen(QwenScreen):
         self.notify(t("form.saved", name=result.profile.name, where=where))
         if result.warning:
             self.notify(result.warning, severity="warning", timeout=15)
-        app: Any = self.app
-        app.refresh_resolution()
-        app.action_status()
+        self.app.action_status()  # type: ignore[attr-defined]  # (the save worker refreshed the resolution)
 
     def on_environment_found(self, message: EnvironmentFound) -> None:
         values = message.values
         if values is None:
             return
-        lines: list[str] = []
-        for name, value in (("OPENAI_BASE_URL", values.base_url), ("OPENAI_API_KEY", values.key),
-                            ("OPENAI_MODEL", values.model)):
-            if value is not None:
-                lines.append(t("form.env.value", name=name, where=value.source.describe()))
-        if values.shadowed and values.dotenv_path:
-            lines.append(t("form.env.shadowed", path=values.dotenv_path,
-                           hidden=", ".join(str(path) for path in values.shadowed)))
+        lines = environment_lines(values, "form")
         if not lines:
             return
-        self.query_one("#env-lines", Plain).update("\n".join([t("form.env.title"), *lines]))
+        self.query_one("#env-lines", Plain).update("\n".join(lines))
         self.query_one("#env-notice").display = True
         self.query_one("#import-env").display = any((values.base_url, values.key, values.model))
         if self.import_on_load:

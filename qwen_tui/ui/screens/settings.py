@@ -12,13 +12,13 @@ from qwen_tui.core.i18n import LANGUAGES, t
 from qwen_tui.core.methods import METHODS
 from qwen_tui.core.provider_terms import PROVIDER_TERMS
 from qwen_tui.core.resolver import Resolution, SourceKind
+from qwen_tui.core.telemetry.gate import USAGE_KEY
 from qwen_tui.resources import stylesheet
+from qwen_tui.ui.describe import describe_source, usage_state
 from qwen_tui.ui.screens.base import QwenScreen
-from qwen_tui.ui.screens.home import describe_source
 from qwen_tui.ui.widgets.plain import Plain
 
 SYSTEM_LANGUAGE = "system"
-USAGE_KEY = "privacy.usageStatisticsEnabled"
 
 
 class ProviderTable(DataTable):
@@ -41,7 +41,7 @@ class ProviderTable(DataTable):
 class SettingsScreen(QwenScreen):
     CSS_PATH = stylesheet("settings")
     BINDINGS = [
-        Binding("escape", "app.status", "app.binding.back", id="settings.back"),
+        Binding("escape", "app.go_back", "app.binding.back", id="settings.back"),
         Binding("c", "copy_cell", "app.binding.copy_link", id="settings.copy_link"),
         Binding("u", "app.usage_data", "usage_data.binding.open", id="settings.usage_data"),
     ]
@@ -50,10 +50,6 @@ class SettingsScreen(QwenScreen):
         super().__init__(name="settings")
         self._scope: str | None = None         # the layer the switch writes to; kept across re-renders
         self._pending: bool | None = None      # the value just written, until the new resolution arrives
-
-    @property
-    def resolution(self) -> Resolution:
-        return self.app.resolution  # type: ignore[attr-defined]
 
     def _scopes(self) -> list[str]:
         app = self.app
@@ -68,9 +64,7 @@ class SettingsScreen(QwenScreen):
         return self._scope
 
     def _usage_source_text(self, resolution: Resolution) -> str:
-        state = t("home.on") if resolution.usage_stats.value else t("home.off")
-        where = describe_source(resolution.usage_stats.source) if resolution.usage_stats_chosen \
-            else t("home.usage.not_chosen")
+        state, where = usage_state(resolution)
         return t("settings.usage.current", state=state, where=where)
 
     def compose(self) -> ComposeResult:
@@ -121,11 +115,14 @@ class SettingsScreen(QwenScreen):
         # The live recorder follows at once (off: stops and deletes unsent events), not after the write.
         self.app.apply_usage_choice(event.value, scope=self._current_scope())  # type: ignore[attr-defined]
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "open-usage-data":
-            self.app.action_usage_data()  # type: ignore[attr-defined]
+    def setting_write_failed(self, what: str) -> None:
+        """The write did not happen: the next resolution shows what is on disk, no "overridden" warning."""
+        if what == "usage_stats":
+            self._pending = None
 
     def resolution_changed(self, resolution: Resolution) -> None:
+        if not self.is_mounted:   # pushed but not composed yet: it composes from the new resolution anyway
+            return
         self.query_one("#usage-source", Plain).update(self._usage_source_text(resolution))
         switch = self.query_one("#usage-switch", Switch)
         if self._pending is not None and resolution.usage_stats.value != self._pending:

@@ -7,7 +7,6 @@ this session are there) and posts the result back.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -19,11 +18,11 @@ from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import DataTable, Footer
 
-from qwen_tui.core import paths
 from qwen_tui.core.i18n import t
 from qwen_tui.core.telemetry.names import EventName
 from qwen_tui.core.telemetry.recorder import RecordedEvent
 from qwen_tui.resources import stylesheet
+from qwen_tui.ui.describe import tilde
 from qwen_tui.ui.screens.base import QwenScreen
 from qwen_tui.ui.widgets.plain import Plain
 from qwen_tui.ui.widgets.usage_notice import UsageNotice
@@ -43,13 +42,6 @@ class UsageDataLoaded(Message):
     def __init__(self, snapshot: UsageSnapshot) -> None:
         super().__init__()
         self.snapshot = snapshot
-
-
-def _tilde(path: Path, env: Mapping[str, str]) -> str:
-    try:
-        return "~/" + str(path.relative_to(paths.home_dir(env)))
-    except ValueError:
-        return str(path)
 
 
 def _when(minute: int) -> str:
@@ -101,6 +93,11 @@ class UsageDataScreen(QwenScreen):
         # After the push completes, so this screen's own `screen_viewed` is already queued and shown.
         self.call_after_refresh(self.action_reload)
 
+    async def relabel(self) -> None:
+        # Recompose does not run on_mount again: show the events kept, and read them again.
+        await super().relabel()
+        self.on_mount()
+
     def action_back(self) -> None:
         self.app.pop_screen()
 
@@ -127,7 +124,7 @@ class UsageDataScreen(QwenScreen):
     def _show(self, snapshot: UsageSnapshot) -> None:
         env = self.app.env  # type: ignore[attr-defined]
         destination = t("usage_data.destination.endpoint", endpoint=snapshot.endpoint) if snapshot.endpoint \
-            else t("usage_data.destination.local", path=_tilde(snapshot.outbox, env))
+            else t("usage_data.destination.local", path=tilde(snapshot.outbox, env))
         self.query_one("#usage-destination", Plain).update(destination)
         installation = t("usage_data.installation_id", id=snapshot.installation_id) if snapshot.installation_id \
             else t("usage_data.installation_id.none")
@@ -145,4 +142,5 @@ class UsageDataScreen(QwenScreen):
             table.add_row(_when(event.minute), event.name, _values(event), status, key=str(event.seq))
 
     def resolution_changed(self, resolution: object) -> None:
-        self.action_reload()
+        if self.is_mounted:   # not yet: its own on_mount reads everything afresh
+            self.action_reload()

@@ -13,7 +13,7 @@ import contextlib
 import time
 from collections.abc import AsyncIterator, Callable, Mapping
 from enum import StrEnum
-from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from textual import on, work
@@ -31,8 +31,14 @@ from qwen_tui.core.oauth import device_flow as flow
 from qwen_tui.core.oauth.browser import can_open_browser
 from qwen_tui.core.oauth.signin import SignedIn as SavedSignIn
 from qwen_tui.core.oauth.signin import SignInError, finish_sign_in
+from qwen_tui.ui.describe import tilde
 from qwen_tui.ui.widgets.plain import Plain
 from qwen_tui.ui.widgets.qr import QrCode
+
+if TYPE_CHECKING:
+    from textual.app import App
+
+    from qwen_tui.core.oauth.credentials import Credentials
 
 FlowFactory = Callable[[Mapping[str, str]], AsyncIterator[flow.Event]]
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
@@ -75,6 +81,7 @@ class QrScreen(ModalScreen[None]):
     QrScreen { align: center middle; }
     QrScreen > Vertical { width: auto; height: auto; background: $surface; padding: 0 1; }
     QrScreen Plain { width: auto; }
+    QrScreen .hint { color: $text-muted; }
     """
     BINDINGS = [
         Binding("escape", "dismiss", "app.binding.close", id="qr.close"),
@@ -279,7 +286,7 @@ class DeviceFlowWidget(Widget, can_focus=True):
                 self.post_message(self._FlowEvent(run, event))
                 if isinstance(event, flow.Success):
                     try:
-                        saved = await asyncio.to_thread(finish_sign_in, event.credentials, env)
+                        saved = await asyncio.to_thread(_save_sign_in, event.credentials, env, self.app)
                     except SignInError as exc:
                         self.post_message(self._Saved(run, None, str(exc)))
                     else:
@@ -348,7 +355,7 @@ class DeviceFlowWidget(Widget, can_focus=True):
             self._set_state(FlowState.ERROR)
             return
         result = message.result
-        self.detail = t("signin.success_detail", location=_display_location(result.location, self.env),
+        self.detail = t("signin.success_detail", location=tilde(result.location, self.env),
                         expiry=_utc_time(result.expiry_date), api_base=result.api_base)
         if result.warning:
             self.detail += "\n" + result.warning
@@ -446,13 +453,15 @@ class DeviceFlowWidget(Widget, can_focus=True):
             self._update_countdown()
 
 
-def _display_location(location: object, env: Mapping[str, str]) -> str:
-    """A path under HOME as `~/…` (shorter, and the same on every machine); keyring entries as they are."""
-    home = env.get("HOME")
-    if isinstance(location, Path) and home:
-        with contextlib.suppress(ValueError):
-            return str(Path("~") / location.relative_to(home))
-    return str(location)
+def _save_sign_in(credentials: Credentials, env: Mapping[str, str], app: App) -> SavedSignIn:
+    """Save the sign-in, then tell the app at once (from this thread): the app follows the new configuration
+    even when the user left the sign-in screen while it was saving (its messages would be lost then)."""
+    saved = finish_sign_in(credentials, env)
+    on_saved = getattr(app, "sign_in_saved", None)
+    if on_saved is not None:
+        with contextlib.suppress(RuntimeError):   # the app is closing: nothing left to refresh
+            app.call_from_thread(on_saved)
+    return saved
 
 
 def _utc_time(epoch_ms: float) -> str:

@@ -17,6 +17,7 @@ from textual.message import Message
 from textual.widgets import Button, DataTable
 
 from qwen_tui.core.i18n import t
+from qwen_tui.ui.describe import environment_lines
 from qwen_tui.ui.widgets.plain import Plain
 
 if TYPE_CHECKING:
@@ -132,13 +133,9 @@ class ProfilesPanel(Vertical):
     def _show_environment(self, environment: EnvironmentValues | None) -> None:
         if environment is None:
             return
-        found = [(name, value) for name, value in (("OPENAI_BASE_URL", environment.base_url),
-                                                   ("OPENAI_API_KEY", environment.key),
-                                                   ("OPENAI_MODEL", environment.model)) if value is not None]
-        if not found:
+        lines = environment_lines(environment, "profiles")
+        if not lines:
             return
-        lines = [t("profiles.env.title")]
-        lines += [t("profiles.env.value", name=name, where=value.source.describe()) for name, value in found]
         self.query_one("#profiles-env-lines", Plain).update("\n".join(lines))
         self.query_one("#profiles-env").display = True
 

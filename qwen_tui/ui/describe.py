@@ -1,0 +1,48 @@
+"""Texts several screens show the same way: where a value comes from, the usage-statistics state, a path
+under HOME, and the OPENAI_* values Qwen Code would also see."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from qwen_tui.core import paths
+from qwen_tui.core.i18n import t
+from qwen_tui.core.resolver import Resolution, Source, SourceKind
+
+if TYPE_CHECKING:
+    from qwen_tui.core.providers.profiles import EnvironmentValues
+
+
+def describe_source(source: Source) -> str:
+    return t("home.source.none") if source.kind == SourceKind.NONE else t("home.source.from", where=source.describe())
+
+
+def usage_state(resolution: Resolution) -> tuple[str, str]:
+    """Usage statistics as shown to the user: (on / off, where that comes from or "not chosen yet")."""
+    state = t("home.on") if resolution.usage_stats.value else t("home.off")
+    where = describe_source(resolution.usage_stats.source) if resolution.usage_stats_chosen \
+        else t("home.usage.not_chosen")
+    return state, where
+
+
+def tilde(location: object, env: Mapping[str, str]) -> str:
+    """A path under HOME as `~/…` (shorter, and the same on every machine); anything else as it is."""
+    if isinstance(location, Path):
+        with contextlib.suppress(ValueError):
+            return str(Path("~") / location.relative_to(paths.home_dir(env)))
+    return str(location)
+
+
+def environment_lines(values: EnvironmentValues, area: str) -> list[str]:
+    """The OPENAI_* values found (each with its source) and the .env files shadowed, under the `area`'s title
+    (`form` or `profiles`); empty when Qwen Code sees none of them."""
+    found = [(name, value) for name, value in (("OPENAI_BASE_URL", values.base_url), ("OPENAI_API_KEY", values.key),
+                                               ("OPENAI_MODEL", values.model)) if value is not None]
+    lines = [t(f"{area}.env.value", name=name, where=value.source.describe()) for name, value in found]
+    if area == "form" and values.shadowed and values.dotenv_path:
+        lines.append(t("form.env.shadowed", path=values.dotenv_path,
+                       hidden=", ".join(str(path) for path in values.shadowed)))
+    return [t(f"{area}.env.title"), *lines] if lines else []
