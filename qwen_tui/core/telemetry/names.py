@@ -65,7 +65,6 @@ class ScreenName(StrEnum):
     SETTINGS = "settings"
     PRIVACY = "privacy"
     USAGE_DATA = "usage_data"
-    NEXT_STEP = "next_step"
     OAUTH_SIGNIN = "oauth_signin"
     PROVIDER_FORM = "provider_form"
     COMMAND_INPUT = "command_input"
