@@ -16,7 +16,7 @@ import threading
 import time
 from collections.abc import Iterator, Sequence
 
-from qwen_tui import __version__
+from qwen_tui import __version__, collector
 from qwen_tui.core.i18n import choose_language, language_from_env, set_language, t
 
 TUI_SCREENS = ("auth", "settings", "privacy")
@@ -50,8 +50,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    collector.pause()   # until the TUI's first screen is drawn, or until another command starts
+    try:
+        return _main(list(sys.argv[1:] if argv is None else argv))
+    finally:
+        collector.resume()
+
+
+def _main(argv: list[str]) -> int:
     set_language(_language())
-    args = build_parser().parse_args(argv)
+    # No arguments opens the TUI: building the whole parser (translated help included) would only slow its launch.
+    args = build_parser().parse_args(argv) if argv else argparse.Namespace(command=None)
     started = time.monotonic()
     try:
         with _sigterm_exits():
@@ -104,6 +113,8 @@ def _stdout_closed() -> int:
 
 
 def _dispatch(args: argparse.Namespace) -> int:
+    if not _opens_tui(args):
+        collector.resume()
     if args.command is None:
         return _run_tui(None)
     if args.command in ("settings", "privacy"):
@@ -117,6 +128,10 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         return usage_stats(args.action, scope=args.scope, as_json=args.json)
     return _auth(args)
+
+
+def _opens_tui(args: argparse.Namespace) -> bool:
+    return args.command in (None, "settings", "privacy") or (args.command == "auth" and args.auth_command is None)
 
 
 def _auth(args: argparse.Namespace) -> int:

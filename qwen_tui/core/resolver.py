@@ -102,11 +102,25 @@ QWEN_OAUTH_MODEL = "coder-model"
 
 def resolve(cwd: Path | None = None, env: Mapping[str, str] | None = None) -> Resolution:
     """Resolve the effective auth configuration for a `qwen` started in `cwd` with `env`."""
-    from qwen_tui.core.dotenv import shadowed_dotenv_files
-
     env = dict(os.environ if env is None else env)
     cwd = Path.cwd() if cwd is None else cwd
+    return _resolve(ConfigLookup.load(cwd, env), cwd, env)
+
+
+def resolve_first_run(cwd: Path, env: Mapping[str, str]) -> Resolution | None:
+    """`resolve` when no auth method is configured yet, else None. With no method there is no credential to
+    look up, so no keyring (which may take seconds): only a few small files, quick enough to read before
+    the first screen is drawn."""
+    env = dict(env)
     lookup = ConfigLookup.load(cwd, env)
+    if lookup.auth_type().value is not None:
+        return None
+    return _resolve(lookup, cwd, env)
+
+
+def _resolve(lookup: "ConfigLookup", cwd: Path, env: dict[str, str]) -> Resolution:
+    from qwen_tui.core.dotenv import shadowed_dotenv_files
+
     settings, dotenv = lookup.settings, lookup.dotenv
     problems = [str(error) for error in settings.errors]
     if dotenv.error:

@@ -45,6 +45,12 @@ def default_resolver(cwd: Path, env: Mapping[str, str]) -> Resolution:
     return resolve(cwd, env)
 
 
+def first_run_resolver(cwd: Path, env: Mapping[str, str]) -> Resolution | None:
+    from qwen_tui.core.resolver import resolve_first_run
+
+    return resolve_first_run(cwd, env)
+
+
 def unresolved(problem: str) -> Resolution:
     """What the UI shows when the resolver itself failed: nothing configured, and why."""
     return Resolution(
@@ -55,7 +61,9 @@ def unresolved(problem: str) -> Resolution:
 
 
 class QwenTuiApp(App, inherit_bindings=False):
-    CSS_PATH = stylesheet("app")
+    # With the app's own, the stylesheets of the screens a launch shows first: Textual re-parses every
+    # stylesheet when a pushed screen brings one it has not read yet, a cost paid here once instead.
+    CSS_PATH = [stylesheet("app"), stylesheet("loading"), stylesheet("chooser")]
     TITLE = "qwen-tui"
 
     BINDINGS = [
@@ -75,6 +83,9 @@ class QwenTuiApp(App, inherit_bindings=False):
         self.cwd = cwd or Path.cwd()
         self.env: dict[str, str] = dict(os.environ if env is None else env)
         self._resolver = resolver or default_resolver
+        # A resolver given by the caller is the only one used (tests); the real one has a first-run fast path.
+        self._first_run_resolver: Callable[[Path, Mapping[str, str]], Resolution | None] | None = (
+            first_run_resolver if resolver is None else None)
         self.resolution: Resolution | None = None
         # Usage statistics: closed until the first resolution says the user chose them (see core/telemetry).
         self.usage = Recorder(self.env)
@@ -126,11 +137,32 @@ class QwenTuiApp(App, inherit_bindings=False):
         for warning in self._startup_warnings:
             self.notify(warning, severity="warning", timeout=10)
         self.screen_change_signal.subscribe(self, self._record_screen)
-        self.refresh_resolution()
+        first_run = self._resolve_first_run()
+        if first_run is None:
+            self.refresh_resolution()
+        else:
+            self.call_later(self._resolution_arrived, first_run, self._resolve_generation)
+
+    def _resolve_first_run(self) -> Resolution | None:
+        """With nothing configured, resolving reads a few small files and never the keyring: done here, the
+        chooser is the first screen drawn, with no placeholder and second screen before it (startup budget)."""
+        if self._first_run_resolver is None:
+            return None
+        try:
+            return self._first_run_resolver(self.cwd, self.env)
+        except Exception:   # the worker resolves again and shows the failure as a problem
+            return None
+
+    def on_ready(self) -> None:
+        """The first screen is drawn: what startup put off can run now."""
+        from qwen_tui import collector
+
+        collector.resume(freeze=True)
+        self._start_logging()
 
     @work(thread=True, exit_on_error=False, group="logging")
     def _start_logging(self) -> None:
-        """The log file under QWEN_HOME (structlog is imported here, after the first screen, not before)."""
+        """The log file under QWEN_HOME (structlog costs ~0.1 s of CPU: imported after the first screen)."""
         from qwen_tui import __version__
         from qwen_tui.core.log import configure_logging, get_logger
 
@@ -170,24 +202,25 @@ class QwenTuiApp(App, inherit_bindings=False):
     def on_resolution_ready(self, message: ResolutionReady) -> None:
         if message.generation < self._resolve_generation:
             return   # a newer refresh was asked for since: its result (not this stale one) is the truth
+        self._resolution_arrived(message.resolution, message.generation)
+
+    def _resolution_arrived(self, resolution: Resolution, generation: int) -> None:
         first = self.resolution is None
-        self.resolution = message.resolution
-        self._sync_usage(message.resolution, first, message.generation)
+        self.resolution = resolution
+        self._sync_usage(resolution, first, generation)
         if first:
             self._show_first_screen()
             return
         for screen in self.screen_stack:
             update = getattr(screen, "resolution_changed", None)
             if update is not None:
-                update(message.resolution)
+                update(resolution)
         if self._home_after_resolve:
             self._home_after_resolve = False
             self.action_status()
 
     def _show_first_screen(self) -> None:
         assert self.resolution is not None
-        # structlog costs ~0.1 s of CPU: set the log file up once the first screen has been painted.
-        self.call_after_refresh(self._start_logging)
         if self.initial == "auth" or (not self.resolution.auth_type.value and self.initial != "status"):
             self.push_screen(self._chooser())
             return

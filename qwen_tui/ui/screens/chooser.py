@@ -10,8 +10,8 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.widget import Widget
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.lazy import Lazy
 from textual.widgets import Footer, Label, OptionList, Switch
 from textual.widgets.option_list import Option
 
@@ -44,7 +44,7 @@ def _option_prompt(info: MethodInfo) -> Table:
 
 
 class UsageSwitch(Switch):
-    """The chooser's usage-statistics switch. It is mounted a frame after the screen (Lazy) and again after a
+    """The chooser's usage-statistics switch. It is mounted once the screen is drawn and again after a
     re-render, so it takes the screen's current choice when it mounts (`u` may have been pressed before)."""
 
     def on_mount(self) -> None:
@@ -64,6 +64,7 @@ class ChooserScreen(QwenScreen):
     def __init__(self) -> None:
         super().__init__(name="chooser")
         self._usage_choice: bool | None = None   # the user's choice on this screen, kept across re-renders
+        self._drawn = False
 
     def _preselected(self) -> int:
         current = self.resolution.auth_type.value
@@ -82,11 +83,20 @@ class ChooserScreen(QwenScreen):
                 options += [None] if options else []   # a separator line between the methods
                 options.append(Option(_option_prompt(info), id=info.method.value))
             yield OptionList(*options, id="methods")
-            # Everything below the methods is mounted right after the first paint: the choice itself shows
-            # sooner (startup budget), and these sections follow a frame later.
-            yield Lazy(Vertical(self._usage_section(), self._terms_section(),
-                                UsageNotice(id="usage-notice", classes="section"), id="chooser-details"))
+            # Everything below the methods is mounted once the screen has been drawn (on_show): the choice
+            # itself shows sooner on a first run (startup budget), and these sections follow a frame later.
+            with Vertical(id="chooser-details"):
+                if self._drawn:
+                    yield from self._details()
         yield Footer()
+
+    def _details(self) -> list[Widget]:
+        return [self._usage_section(), self._terms_section(), UsageNotice(id="usage-notice", classes="section")]
+
+    def on_show(self) -> None:
+        if not self._drawn:
+            self._drawn = True
+            self.query_one("#chooser-details").mount_all(self._details())
 
     def _usage_section(self) -> Vertical:
         return Vertical(
@@ -134,7 +144,7 @@ class ChooserScreen(QwenScreen):
         switches = self.query("#usage-switch")
         if switches:
             switches.first(Switch).toggle()
-        else:   # not mounted yet (Lazy, or a re-render): the switch reads the choice when it mounts
+        else:   # not mounted yet (first frame, or a re-render): the switch reads the choice when it mounts
             self._usage_choice = not self._usage_value()
 
     def action_choose(self, method: str) -> None:
