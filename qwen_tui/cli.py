@@ -7,7 +7,6 @@ stderr), 2 usage error (argparse's own).
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import os
 import signal
@@ -15,14 +14,21 @@ import sys
 import threading
 import time
 from collections.abc import Iterator, Sequence
+from types import SimpleNamespace
+from typing import TYPE_CHECKING
 
 from qwen_tui import __version__, collector
 from qwen_tui.core.i18n import choose_language, language_from_env, set_language, t
+
+if TYPE_CHECKING:
+    import argparse
 
 TUI_SCREENS = ("auth", "settings", "privacy")
 
 
 def build_parser() -> argparse.ArgumentParser:
+    import argparse   # not on the TUI's launch path: `qwen-tui` alone never builds a parser
+
     parser = argparse.ArgumentParser(prog="qwen-tui", description=t("cli.description"))
     parser.add_argument("--version", action="version", version=f"qwen-tui {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -60,7 +66,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _main(argv: list[str]) -> int:
     set_language(_language())
     # No arguments opens the TUI: building the whole parser (translated help included) would only slow its launch.
-    args = build_parser().parse_args(argv) if argv else argparse.Namespace(command=None)
+    args = build_parser().parse_args(argv) if argv else SimpleNamespace(command=None)
     started = time.monotonic()
     try:
         with _sigterm_exits():

@@ -78,6 +78,60 @@ async def test_resolver_failure_is_shown_not_raised() -> None:
         assert "settings exploded" in app.resolution.problems[0]
 
 
+async def test_first_run_draws_the_chooser_without_a_resolve_worker(isolated_home: Path) -> None:
+    """Nothing configured: the settings are read before the first frame (no keyring can be involved), so the
+    chooser is the first screen drawn, not a placeholder followed by a second screen."""
+    app = QwenTuiApp(cwd=Path.cwd(), env=dict(__import__("os").environ))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, ChooserScreen)
+        assert app._resolve_generation == 0          # no worker was asked to resolve
+        assert app.resolution is not None and app.resolution.auth_type.value is None
+
+
+async def test_a_configured_method_is_resolved_in_the_worker(qwen_home: Path) -> None:
+    qwen_home.mkdir()
+    (qwen_home / "settings.json").write_text(json.dumps({"security": {"auth": {"selectedType": "openai"}},
+                                                         "env": {"OPENAI_API_KEY": "sk-test-1234567890"}}))
+    app = QwenTuiApp(cwd=Path.cwd(), env=dict(__import__("os").environ))
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        assert app._resolve_generation == 1
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_a_failing_first_run_read_falls_back_to_the_worker(isolated_home: Path, monkeypatch) -> None:
+    import qwen_tui.core.resolver as resolver
+
+    def broken(cwd, env):
+        raise RuntimeError("first-run read exploded")
+
+    monkeypatch.setattr(resolver, "resolve_first_run", broken)
+    app = QwenTuiApp(cwd=Path.cwd(), env=dict(__import__("os").environ))
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        assert app._resolve_generation == 1
+        assert isinstance(app.screen, ChooserScreen)
+        assert app.resolution.problems == ()
+
+
+async def test_the_collector_pause_ends_once_the_first_screen_is_drawn(isolated_home: Path) -> None:
+    import gc
+
+    from qwen_tui import collector
+
+    collector.pause()
+    try:
+        app = QwenTuiApp(cwd=Path.cwd(), env=dict(__import__("os").environ))
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            assert gc.isenabled()
+            assert gc.get_freeze_count() > 0
+    finally:
+        collector.resume()
+        gc.unfreeze()
+
+
 # ---- chooser keys ---------------------------------------------------------------------------------------------
 
 async def test_key_2_chooses_openai_and_key_1_qwen_oauth() -> None:
