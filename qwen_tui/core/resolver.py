@@ -100,27 +100,14 @@ OPENAI_DEFAULT_BASE_URL = "https://api.openai.com/v1"
 QWEN_OAUTH_MODEL = "coder-model"
 
 
-def resolve(cwd: Path | None = None, env: Mapping[str, str] | None = None) -> Resolution:
-    """Resolve the effective auth configuration for a `qwen` started in `cwd` with `env`."""
-    env = dict(os.environ if env is None else env)
-    cwd = Path.cwd() if cwd is None else cwd
-    return _resolve(ConfigLookup.load(cwd, env), cwd, env)
-
-
-def resolve_first_run(cwd: Path, env: Mapping[str, str]) -> Resolution | None:
-    """`resolve` when no auth method is configured yet, else None. With no method there is no credential to
-    look up, so no keyring (which may take seconds): only a few small files, quick enough to read before
-    the first screen is drawn."""
-    env = dict(env)
-    lookup = ConfigLookup.load(cwd, env)
-    if lookup.auth_type().value is not None:
-        return None
-    return _resolve(lookup, cwd, env)
-
-
-def _resolve(lookup: "ConfigLookup", cwd: Path, env: dict[str, str]) -> Resolution:
+def resolve(cwd: Path | None = None, env: Mapping[str, str] | None = None, *, keyring: bool = True) -> Resolution:
+    """Resolve the effective auth configuration for a `qwen` started in `cwd` with `env`. With
+    `keyring=False`, KeyringNeeded where a value could only come from the keyring."""
     from qwen_tui.core.dotenv import shadowed_dotenv_files
 
+    env = dict(os.environ if env is None else env)
+    cwd = Path.cwd() if cwd is None else cwd
+    lookup = ConfigLookup.load(cwd, env, keyring=keyring)
     settings, dotenv = lookup.settings, lookup.dotenv
     problems = [str(error) for error in settings.errors]
     if dotenv.error:
@@ -165,20 +152,22 @@ def _resolve(lookup: "ConfigLookup", cwd: Path, env: dict[str, str]) -> Resoluti
 class ConfigLookup:
     """Finds one value with its source, in Qwen Code's order for each kind of value."""
 
-    def __init__(self, settings: "LoadedSettings", dotenv: "DotenvFile", env: Mapping[str, str]) -> None:
+    def __init__(self, settings: "LoadedSettings", dotenv: "DotenvFile", env: Mapping[str, str], *,
+                 keyring: bool = True) -> None:
         self.settings = settings
         self.dotenv = dotenv
         self.env = env
+        self.keyring = keyring   # False: KeyringNeeded rather than asking it
 
     @classmethod
-    def load(cls, cwd: Path, env: Mapping[str, str]) -> "ConfigLookup":
+    def load(cls, cwd: Path, env: Mapping[str, str], *, keyring: bool = True) -> "ConfigLookup":
         """Read the settings layers and the `.env` file Qwen Code would load from `cwd`."""
         from qwen_tui.core.dotenv import load_dotenv
         from qwen_tui.core.settings import load_settings
 
         dotenv = load_dotenv(cwd, env)
         # Qwen Code loads `.env` before it expands `$VAR`s in settings; `.env` never overrides the environment.
-        return cls(load_settings(cwd, env, expand_env={**dotenv.values, **env}), dotenv, env)
+        return cls(load_settings(cwd, env, expand_env={**dotenv.values, **env}), dotenv, env, keyring=keyring)
 
     def setting(self, dotted: str) -> Value:
         found = self.settings.lookup(dotted)
@@ -215,8 +204,10 @@ class ConfigLookup:
         found = self.variable(name)
         if found.value:
             return found
-        from qwen_tui.core.secrets import SecretLocation, SecretStore
+        from qwen_tui.core.secrets import KeyringNeeded, SecretLocation, SecretStore
 
+        if not self.keyring:
+            raise KeyringNeeded(name)
         stored = SecretStore(self.env).get(name)
         if stored.value is None:
             return Value(None)
@@ -278,7 +269,7 @@ def _qwen_oauth(lookup: ConfigLookup, env: Mapping[str, str]) -> tuple[Value, Va
     model = lookup.setting("model.name")
     if not model.value:
         model = Value(QWEN_OAUTH_MODEL, Source(SourceKind.DEFAULT))
-    creds, location = load_credentials(env)
+    creds, location = load_credentials(env, keyring=lookup.keyring)
     if creds is None:
         return Value(None), model, Credential(False)
     source = Source(SourceKind.OAUTH_CREDS, location) if isinstance(location, Path) else Source(

@@ -1,8 +1,11 @@
 """The qwen-tui application: startup, navigation between screens, and the workers that do I/O.
 
-Startup paints a placeholder at once and resolves the configuration in a thread worker (disk I/O), then
-switches to the auth chooser (nothing resolves, or opened with `auth`) or the home screen. Screens never do
-I/O themselves: they call the app's `write_setting` / `save_pref` / `open_link`, whose workers post messages.
+Startup reads the configuration before the first frame when files and the environment are enough, and shows
+the auth chooser (nothing resolves, or opened with `auth`) or the home screen as the first screen. Where the
+keyring must be asked (seconds, at worst), a placeholder is painted at once and a thread worker resolves.
+Screens never do I/O themselves: they call the app's `write_setting` / `save_pref` / `open_link`, whose
+workers post messages. What the first frame can do without (logging, the collector, lower sections of a
+screen) waits until that frame is out.
 """
 
 from __future__ import annotations
@@ -46,10 +49,16 @@ def default_resolver(cwd: Path, env: Mapping[str, str]) -> Resolution:
     return resolve(cwd, env)
 
 
-def first_run_resolver(cwd: Path, env: Mapping[str, str]) -> Resolution | None:
-    from qwen_tui.core.resolver import resolve_first_run
+def resolve_without_keyring(cwd: Path, env: Mapping[str, str]) -> Resolution | None:
+    """The resolution when every value comes from files and the environment, None where only the keyring
+    (which may take seconds) could tell."""
+    from qwen_tui.core.resolver import resolve
+    from qwen_tui.core.secrets import KeyringNeeded
 
-    return resolve_first_run(cwd, env)
+    try:
+        return resolve(cwd, env, keyring=False)
+    except KeyringNeeded:
+        return None
 
 
 def unresolved(problem: str) -> Resolution:
@@ -64,7 +73,7 @@ def unresolved(problem: str) -> Resolution:
 class QwenTuiApp(App, inherit_bindings=False):
     # With the app's own, the stylesheets of the screens a launch shows first: Textual re-parses every
     # stylesheet when a pushed screen brings one it has not read yet, a cost paid here once instead.
-    CSS_PATH = [stylesheet("app"), stylesheet("loading"), stylesheet("chooser")]
+    CSS_PATH = [stylesheet("app"), stylesheet("loading"), stylesheet("chooser"), stylesheet("home")]
     TITLE = "qwen-tui"
 
     BINDINGS = [
@@ -84,9 +93,9 @@ class QwenTuiApp(App, inherit_bindings=False):
         self.cwd = cwd or Path.cwd()
         self.env: dict[str, str] = dict(os.environ if env is None else env)
         self._resolver = resolver or default_resolver
-        # A resolver given by the caller is the only one used (tests); the real one has a first-run fast path.
-        self._first_run_resolver: Callable[[Path, Mapping[str, str]], Resolution | None] | None = (
-            first_run_resolver if resolver is None else None)
+        # A resolver given by the caller is the only one used (tests); the real one first tries without the keyring.
+        self._quick_resolver: Callable[[Path, Mapping[str, str]], Resolution | None] | None = (
+            resolve_without_keyring if resolver is None else None)
         self.resolution: Resolution | None = None
         # Usage statistics: closed until the first resolution says the user chose them (see core/telemetry).
         self.usage = Recorder(self.env)
@@ -104,6 +113,7 @@ class QwenTuiApp(App, inherit_bindings=False):
         self._write_numbers = itertools.count(1)
         self._last_written: dict[tuple, int] = {}
         self._startup_warnings: list[str] = []
+        self._started = False   # the first real screen has been shown (see screen_shown)
         prefs = peek_prefs(self.env)
         self.language_pref = prefs.language
         set_language(choose_language(prefs.language, self.env))
@@ -138,24 +148,30 @@ class QwenTuiApp(App, inherit_bindings=False):
         for warning in self._startup_warnings:
             self.notify(warning, severity="warning", timeout=10)
         self.screen_change_signal.subscribe(self, self._record_screen)
-        first_run = self._resolve_first_run()
-        if first_run is None:
+        quick = self._resolve_quickly()
+        if quick is None:
             self.refresh_resolution()
         else:
-            self.call_later(self._resolution_arrived, first_run, self._resolve_generation)
+            self.call_later(self._resolution_arrived, quick, self._resolve_generation)
 
-    def _resolve_first_run(self) -> Resolution | None:
-        """With nothing configured, resolving reads a few small files and never the keyring: done here, the
-        chooser is the first screen drawn, with no placeholder and second screen before it (startup budget)."""
-        if self._first_run_resolver is None:
+    def _resolve_quickly(self) -> Resolution | None:
+        """Unless the keyring must be asked, resolving reads a few small files: done here, the chooser or home
+        is the first screen drawn, with no placeholder and second screen before it (launch budget). Else
+        (or on any failure) the worker resolves, behind the placeholder."""
+        if self._quick_resolver is None:
             return None
         try:
-            return self._first_run_resolver(self.cwd, self.env)
+            return self._quick_resolver(self.cwd, self.env)
         except Exception:   # the worker resolves again and shows the failure as a problem
             return None
 
-    def on_ready(self) -> None:
-        """The first screen is drawn: what startup put off can run now."""
+    def screen_shown(self, screen: Screen) -> None:
+        """Every qwen-tui screen reports its first frame. The first one that is not the placeholder ends the
+        startup: what it put off runs now, never while that screen is still being built (a thread importing
+        structlog would halve the CPU left to build it)."""
+        if self._started or isinstance(screen, LoadingScreen):
+            return
+        self._started = True
         from qwen_tui import collector
 
         collector.resume(freeze=True)

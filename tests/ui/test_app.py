@@ -89,10 +89,23 @@ async def test_first_run_draws_the_chooser_without_a_resolve_worker(isolated_hom
         assert app.resolution is not None and app.resolution.auth_type.value is None
 
 
-async def test_a_configured_method_is_resolved_in_the_worker(qwen_home: Path) -> None:
+async def test_a_configuration_from_files_draws_home_first(qwen_home: Path) -> None:
     qwen_home.mkdir()
     (qwen_home / "settings.json").write_text(json.dumps({"security": {"auth": {"selectedType": "openai"}},
                                                          "env": {"OPENAI_API_KEY": "sk-test-1234567890"}}))
+    app = QwenTuiApp(cwd=Path.cwd(), env=dict(__import__("os").environ))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert app._resolve_generation == 0
+        await started(pilot)
+        assert app.screen.query("#profiles")          # the saved profiles follow the first frame
+
+
+async def test_a_key_only_the_keyring_has_is_resolved_in_the_worker(qwen_home: Path) -> None:
+    """The keyring may take seconds: the placeholder is drawn first and a worker resolves."""
+    qwen_home.mkdir()
+    (qwen_home / "settings.json").write_text(json.dumps({"security": {"auth": {"selectedType": "openai"}}}))
     app = QwenTuiApp(cwd=Path.cwd(), env=dict(__import__("os").environ))
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
@@ -100,13 +113,17 @@ async def test_a_configured_method_is_resolved_in_the_worker(qwen_home: Path) ->
         assert isinstance(app.screen, HomeScreen)
 
 
-async def test_a_failing_first_run_read_falls_back_to_the_worker(isolated_home: Path, monkeypatch) -> None:
+async def test_a_failing_quick_read_falls_back_to_the_worker(isolated_home: Path, monkeypatch) -> None:
     import qwen_tui.core.resolver as resolver
 
-    def broken(cwd, env):
-        raise RuntimeError("first-run read exploded")
+    real_resolve = resolver.resolve
 
-    monkeypatch.setattr(resolver, "resolve_first_run", broken)
+    def broken_without_keyring(cwd, env, *, keyring=True):
+        if not keyring:
+            raise RuntimeError("quick read exploded")
+        return real_resolve(cwd, env)
+
+    monkeypatch.setattr(resolver, "resolve", broken_without_keyring)
     app = QwenTuiApp(cwd=Path.cwd(), env=dict(__import__("os").environ))
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)

@@ -489,3 +489,20 @@ async def test_leaving_the_form_while_it_saves_still_refreshes_the_app(isolated_
             await pilot.pause(0.05)
         assert app.resolution.auth_type.value == "openai" and app.resolution.base_url.value == url
     assert user_settings(isolated_home)["security"]["auth"]["baseUrl"] == url
+
+
+async def test_a_new_outcome_is_scrolled_fully_into_view(isolated_home: Path) -> None:
+    """The outcome grows with its text (a failed test: several lines): the form scrolls once the new size is
+    laid out, not to the old one-line box, which left the last line below the screen at 80×24."""
+    app = make_real_app()
+    async with app.run_test(size=SIZE) as pilot:
+        form = await open_form(pilot)
+        body = form.query_one("#form-body")
+        body.scroll_home(animate=False)
+        await pilot.pause()
+        form._outcome("\n".join(f"line {n} of the outcome" for n in range(1, 6)), "error")
+        await pilot.pause()
+        await pilot.pause()
+        box = form.query_one("#outcome").region
+        assert box.height == 5
+        assert body.region.contains_region(box), (box, body.region)

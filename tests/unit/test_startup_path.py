@@ -1,11 +1,12 @@
 """The launch path: the collector pause (qwen_tui/collector.py), the CLI's no-argument fast path, and the
-first-run resolution read before the first frame (resolver.resolve_first_run)."""
+resolution read before the first frame without the keyring (resolve(..., keyring=False))."""
 
 from __future__ import annotations
 
 import gc
 import json
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -14,7 +15,10 @@ from pathlib import Path
 import pytest
 
 from qwen_tui import cli, collector
-from qwen_tui.core.resolver import resolve, resolve_first_run
+from tests.conftest import FIXTURES
+from qwen_tui.core.resolver import resolve
+from qwen_tui.core.secrets import KeyringNeeded
+from qwen_tui.ui.app import resolve_without_keyring
 
 
 @pytest.fixture
@@ -81,38 +85,55 @@ def test_the_tui_launch_path_builds_no_parser() -> None:
     assert done.stderr.count("\n") == 1 and "terminal" in done.stderr
 
 
-# ---- the first-run resolution -------------------------------------------------------------------------------
+# ---- the resolution without the keyring ---------------------------------------------------------------------
 
-def test_first_run_resolution_is_the_full_resolution(isolated_home: Path) -> None:
+def test_without_keyring_nothing_configured_is_the_full_resolution(isolated_home: Path) -> None:
     env = dict(os.environ)
-    quick = resolve_first_run(Path.cwd(), env)
+    quick = resolve_without_keyring(Path.cwd(), env)
     assert quick is not None
     assert quick == resolve(Path.cwd(), env)
     assert quick.auth_type.value is None
 
 
-def test_first_run_keeps_problems_and_usage_choice(qwen_home: Path) -> None:
+def test_without_keyring_keeps_problems_and_usage_choice(qwen_home: Path) -> None:
     qwen_home.mkdir()
     (qwen_home / "settings.json").write_text(json.dumps({"privacy": {"usageStatisticsEnabled": False}}))
     (Path.cwd() / ".qwen").mkdir(exist_ok=True)
     (Path.cwd() / ".qwen" / "settings.json").write_text("{ not json")
-    quick = resolve_first_run(Path.cwd(), dict(os.environ))
+    quick = resolve_without_keyring(Path.cwd(), dict(os.environ))
     assert quick is not None
     assert quick.usage_stats_chosen and quick.usage_stats.value is False
     assert len(quick.problems) == 1 and "settings.json" in quick.problems[0]
 
 
-@pytest.mark.parametrize("how", ["settings", "qwen_oauth_env", "openai_dotenv"])
-def test_a_configured_method_is_left_to_the_full_resolution(how: str, qwen_home: Path) -> None:
-    """With a method there may be a credential in the keyring (seconds): the app resolves in a worker."""
+@pytest.mark.parametrize("how", ["settings_env", "qwen_oauth_file", "openai_dotenv"])
+def test_values_from_files_and_environment_need_no_keyring(how: str, qwen_home: Path) -> None:
     env = dict(os.environ)
     qwen_home.mkdir()
-    if how == "settings":
-        (qwen_home / "settings.json").write_text(json.dumps({"security": {"auth": {"selectedType": "openai"}}}))
-    elif how == "qwen_oauth_env":
+    if how == "settings_env":
+        (qwen_home / "settings.json").write_text(json.dumps({
+            "security": {"auth": {"selectedType": "openai"}}, "env": {"OPENAI_API_KEY": "sk-test-1234567890"}}))
+    elif how == "qwen_oauth_file":
         env["QWEN_OAUTH"] = "1"
+        shutil.copyfile(FIXTURES / "qwen-code-interop" / "v071-oauth-sse.oauth_creds.json", qwen_home / "oauth_creds.json")
     else:
-        (qwen_home / ".env").write_text("OPENAI_API_KEY=sk-test\nOPENAI_BASE_URL=http://127.0.0.1:9/v1\n"
+        (qwen_home / ".env").write_text("OPENAI_API_KEY=sk-test-1234567890\nOPENAI_BASE_URL=http://127.0.0.1:9/v1\n"
                                         "OPENAI_MODEL=m\n")
-    assert resolve_first_run(Path.cwd(), env) is None
-    assert resolve(Path.cwd(), env).auth_type.value is not None
+    quick = resolve_without_keyring(Path.cwd(), env)
+    assert quick is not None and quick.credential.present
+    assert quick == resolve(Path.cwd(), env)
+
+
+@pytest.mark.parametrize("how", ["openai_key_in_store", "qwen_oauth_in_keyring"])
+def test_a_value_only_the_keyring_has_is_left_to_the_worker(how: str, qwen_home: Path) -> None:
+    """Where the keyring would have to be asked (it may take seconds), no answer rather than a wrong one."""
+    env = dict(os.environ)
+    qwen_home.mkdir()
+    if how == "openai_key_in_store":
+        (qwen_home / "settings.json").write_text(json.dumps({"security": {"auth": {"selectedType": "openai"}}}))
+    else:
+        env["QWEN_OAUTH"] = "1"
+        env["QWEN_TUI_OAUTH_STORE"] = "keyring"
+    with pytest.raises(KeyringNeeded):
+        resolve(Path.cwd(), env, keyring=False)
+    assert resolve_without_keyring(Path.cwd(), env) is None

@@ -236,22 +236,29 @@ def preferred_store(env: Mapping[str, str] | None = None) -> StoreKind:
     return StoreKind.KEYRING if value == StoreKind.KEYRING else StoreKind.FILE
 
 
-def active_store(env: Mapping[str, str] | None = None) -> CredentialStore | None:
+def active_store(env: Mapping[str, str] | None = None, *, keyring: bool = True) -> CredentialStore | None:
     """The store holding the credentials: the file when it exists, else the keyring when the preference
-    says keyring and it has them. File users thus never wait for a keyring probe (`status` stays fast)."""
+    says keyring and it has them. File users thus never wait for a keyring probe (`status` stays fast).
+    With `keyring=False`, KeyringNeeded instead of asking the keyring."""
     env = os.environ if env is None else env
     file_store = FileStore(env)
     if file_store.location.exists():
         return file_store
     if preferred_store(env) is not StoreKind.KEYRING:
         return None
+    if not keyring:
+        from qwen_tui.core.secrets import KeyringNeeded
+
+        raise KeyringNeeded("oauth credentials")
     keyring_store = KeyringStore(env)
     return keyring_store if keyring_store.read_text() is not None else None
 
 
-def load_credentials(env: Mapping[str, str] | None = None) -> tuple[Credentials | None, Location | None]:
-    """The stored credentials and where they are; (None, location) when present but unusable."""
-    store = active_store(env)
+def load_credentials(env: Mapping[str, str] | None = None, *,
+                     keyring: bool = True) -> tuple[Credentials | None, Location | None]:
+    """The stored credentials and where they are; (None, location) when present but unusable. With
+    `keyring=False`, KeyringNeeded where only the keyring could say."""
+    store = active_store(env, keyring=keyring)
     if store is None:
         return None, None
     try:

@@ -64,7 +64,6 @@ class ChooserScreen(QwenScreen):
     def __init__(self) -> None:
         super().__init__(name="chooser")
         self._usage_choice: bool | None = None   # the user's choice on this screen, kept across re-renders
-        self._drawn = False
 
     def _preselected(self) -> int:
         current = self.resolution.auth_type.value
@@ -83,20 +82,17 @@ class ChooserScreen(QwenScreen):
                 options += [None] if options else []   # a separator line between the methods
                 options.append(Option(_option_prompt(info), id=info.method.value))
             yield OptionList(*options, id="methods")
-            # Everything below the methods is mounted once the screen has been drawn (on_show): the choice
-            # itself shows sooner on a first run (startup budget), and these sections follow a frame later.
+            # Everything below the methods follows a frame after the choice itself (after_first_frame).
             with Vertical(id="chooser-details"):
-                if self._drawn:
+                if self.drawn:
                     yield from self._details()
         yield Footer()
 
     def _details(self) -> list[Widget]:
         return [self._usage_section(), self._terms_section(), UsageNotice(id="usage-notice", classes="section")]
 
-    def on_show(self) -> None:
-        if not self._drawn:
-            self._drawn = True
-            self.query_one("#chooser-details").mount_all(self._details())
+    def after_first_frame(self) -> None:
+        self.query_one("#chooser-details").mount_all(self._details())
 
     def _usage_section(self) -> Vertical:
         return Vertical(

@@ -89,12 +89,16 @@ class HomeScreen(QwenScreen):
             if res.shadowed_dotenv:
                 yield Plain(t("home.dotenv.shadowed") + "\n"
                              + "\n".join(f"  {path}" for path in res.shadowed_dotenv), id="shadowed")
-            yield ProfilesPanel(id="profiles")
+            if self.drawn:   # else a frame after the configuration itself (after_first_frame)
+                yield ProfilesPanel(id="profiles")
         with Horizontal(id="actions"):
             yield Button(t("home.action.auth"), id="action-auth", action="app.auth", compact=True)
             yield Button(t("home.action.settings"), id="action-settings", action="app.settings", compact=True)
             yield Button(t("home.action.privacy"), id="action-privacy", action="app.privacy", compact=True)
         yield Footer()
+
+    def after_first_frame(self) -> None:
+        self.query_one("#home-body").mount(ProfilesPanel(id="profiles"))
 
     def resolution_changed(self, resolution: Resolution) -> None:
         self.call_later(self.recompose_in_place)

@@ -301,7 +301,8 @@ class ProviderFormScreen(QwenScreen):
         outcome = self.query_one("#outcome", Plain)
         outcome.set_classes(classes)
         outcome.update(text)
-        outcome.scroll_visible()
+        # Scroll once the new text is laid out: before, the box still has its old (often one-line) size.
+        outcome.call_after_refresh(outcome.scroll_visible, animate=False)
 
     def _ready(self, *, need_model: bool) -> str | None:
         """The normalised URL when the form can be sent, else None with the problem shown."""
