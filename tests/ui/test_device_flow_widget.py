@@ -25,6 +25,7 @@ from qwen_tui.ui.screens.next_step import next_step_screen
 from qwen_tui.ui.screens.oauth_signin import OAuthSignInScreen
 from qwen_tui.ui.widgets.device_flow import DeviceFlowWidget, FlowState, QrScreen
 from qwen_tui.ui.widgets.plain import Plain
+from qwen_tui.ui.widgets.sourced_row import SourcedRow
 from qwen_tui.ui.widgets.qr import QrCode, half_block_lines, qr_matrix
 from tests.servers.device_server import DISCONTINUED, DeviceServer
 from tests.servers.fixtures import device_server  # noqa: F401  (pytest fixture)
@@ -54,7 +55,9 @@ def text_of(app: QwenTuiApp, selector: str) -> str:
 
 
 def screen_text(app: QwenTuiApp) -> str:
-    return "\n".join(str(w.render()) for w in app.screen.query(Plain) if w.display)
+    plain = [str(w.render()) for w in app.screen.query(Plain) if w.display]
+    rows = [f"{row.label} {row.value}\n{row.source}" for row in app.screen.query(SourcedRow)]
+    return "\n".join(plain + rows)
 
 
 def notifications(app: QwenTuiApp) -> list[str]:
@@ -86,7 +89,7 @@ async def test_approve_signs_in_and_home_shows_qwen_oauth(device_server: DeviceS
         assert "qwen-oauth" in text
         assert "https://portal.qwen.ai/v1" in text           # API base from the token's resource_url
         expiry = app.screen.query_one("#row-token-expiry")
-        assert app.resolution.credential.detail in str(expiry.query(Plain)[1].render())
+        assert app.resolution.credential.detail in expiry.value
         assert any("Signed in with Qwen OAuth" in n for n in notifications(app))
     creds_file = qwen_home / "oauth_creds.json"
     assert stat.S_IMODE(creds_file.stat().st_mode) == 0o600

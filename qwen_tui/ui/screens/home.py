@@ -16,6 +16,7 @@ from qwen_tui.ui.describe import describe_source, usage_state
 from qwen_tui.ui.screens.base import QwenScreen
 from qwen_tui.ui.widgets.plain import Plain
 from qwen_tui.ui.widgets.profiles import ProfilesPanel
+from qwen_tui.ui.widgets.sourced_row import SourcedRow
 
 
 class HomeScreen(QwenScreen):
@@ -39,12 +40,8 @@ class HomeScreen(QwenScreen):
     def __init__(self) -> None:
         super().__init__(name="home")
 
-    def _row(self, label: str, value: str, source: str, row_id: str, value_classes: str = "") -> Vertical:
-        return Vertical(
-            Horizontal(Plain(label, classes="label"), Plain(value, classes=f"value {value_classes}".strip())),
-            Plain(source, classes="source"),
-            id=row_id, classes="row",
-        )
+    def _row(self, label: str, value: str, source: str, row_id: str, *, error: bool = False) -> SourcedRow:
+        return SourcedRow(label, value, source, id=row_id, error=error)
 
     def compose(self) -> ComposeResult:
         res = self.resolution
@@ -81,7 +78,7 @@ class HomeScreen(QwenScreen):
             if cred.detail:
                 cred_text += f"  ({cred.detail})"
             yield self._row(t("home.credential"), cred_text, describe_source(cred.source), "row-credential",
-                            "" if cred.present else "error")
+                            error=not cred.present)
             stats, stats_source = usage_state(res)
             yield self._row(t("home.usage_stats"), stats, stats_source, "row-usage")
             dotenv = str(res.dotenv_path) if res.dotenv_path else t("home.dotenv.none")

@@ -1,0 +1,44 @@
+"""One row of the home screen: a value, its label, and where it comes from.
+
+    Auth type           openai
+                        user settings (~/.qwen/settings.json) security.auth.selectedType
+
+One widget draws the row (a two-column grid, so a long value or source wraps under itself), not a label,
+a value and a source in two containers: home shows seven of these in its first frame (launch budget).
+Colours come from component classes, so themes style them in CSS like any widget.
+"""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.widgets import Static
+
+LABEL_WIDTH = 20
+
+
+class SourcedRow(Static):
+    COMPONENT_CLASSES = {"sourced-row--label", "sourced-row--value", "sourced-row--error", "sourced-row--source"}
+    DEFAULT_CSS = """
+    SourcedRow { height: auto; }
+    SourcedRow > .sourced-row--label { text-style: bold; }
+    SourcedRow > .sourced-row--error { color: $error; }
+    SourcedRow > .sourced-row--source { color: $text-muted; }
+    """
+
+    def __init__(self, label: str, value: str, source: str, *, id: str, error: bool = False) -> None:
+        super().__init__(id=id, classes="row")
+        self.label = label
+        self.value = value
+        self.source = source
+        self.error = error
+
+    def render(self) -> Table:
+        style = self.get_component_rich_style
+        grid = Table.grid(expand=True)
+        grid.add_column(width=LABEL_WIDTH)
+        grid.add_column(ratio=1)
+        value_style = style("sourced-row--error" if self.error else "sourced-row--value")
+        grid.add_row(Text(self.label, style("sourced-row--label")), Text(self.value, value_style))
+        grid.add_row("", Text(self.source, style("sourced-row--source")))
+        return grid
