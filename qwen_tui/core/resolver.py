@@ -24,6 +24,10 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
+class KeyringNeeded(Exception):
+    """A resolution told not to ask the keyring (it may take seconds) would have had to."""
+
+
 class SourceKind(StrEnum):
     SETTINGS = "settings"          # a settings.json layer: path + key as written
     ENV = "env"                    # the process environment: key = variable name
@@ -204,10 +208,10 @@ class ConfigLookup:
         found = self.variable(name)
         if found.value:
             return found
-        from qwen_tui.core.secrets import KeyringNeeded, SecretLocation, SecretStore
-
         if not self.keyring:
             raise KeyringNeeded(name)
+        from qwen_tui.core.secrets import SecretLocation, SecretStore
+
         stored = SecretStore(self.env).get(name)
         if stored.value is None:
             return Value(None)
@@ -264,12 +268,14 @@ def _openai(lookup: ConfigLookup) -> tuple[Value, Value, Credential]:
 
 
 def _qwen_oauth(lookup: ConfigLookup, env: Mapping[str, str]) -> tuple[Value, Value, Credential]:
-    from qwen_tui.core.oauth.credentials import api_base, load_credentials
+    from qwen_tui.core.oauth.credentials import api_base, load_credentials, only_in_keyring
 
     model = lookup.setting("model.name")
     if not model.value:
         model = Value(QWEN_OAUTH_MODEL, Source(SourceKind.DEFAULT))
-    creds, location = load_credentials(env, keyring=lookup.keyring)
+    if not lookup.keyring and only_in_keyring(env):
+        raise KeyringNeeded("oauth credentials")
+    creds, location = load_credentials(env)
     if creds is None:
         return Value(None), model, Credential(False)
     source = Source(SourceKind.OAUTH_CREDS, location) if isinstance(location, Path) else Source(

@@ -50,10 +50,6 @@ class SecretWrite:
     warning: str | None
 
 
-class KeyringNeeded(Exception):
-    """A lookup told not to ask the keyring (it may take seconds) would have had to."""
-
-
 class _KeyringFailed(Exception):
     """A keyring call timed out or raised; deliberately carries no detail (it could hold a secret)."""
 

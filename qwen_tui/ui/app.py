@@ -52,8 +52,7 @@ def default_resolver(cwd: Path, env: Mapping[str, str]) -> Resolution:
 def resolve_without_keyring(cwd: Path, env: Mapping[str, str]) -> Resolution | None:
     """The resolution when every value comes from files and the environment, None where only the keyring
     (which may take seconds) could tell."""
-    from qwen_tui.core.resolver import resolve
-    from qwen_tui.core.secrets import KeyringNeeded
+    from qwen_tui.core.resolver import KeyringNeeded, resolve
 
     try:
         return resolve(cwd, env, keyring=False)

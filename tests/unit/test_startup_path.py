@@ -16,8 +16,7 @@ import pytest
 
 from qwen_tui import cli, collector
 from tests.conftest import FIXTURES
-from qwen_tui.core.resolver import resolve
-from qwen_tui.core.secrets import KeyringNeeded
+from qwen_tui.core.resolver import KeyringNeeded, resolve
 from qwen_tui.ui.app import resolve_without_keyring
 
 

@@ -236,29 +236,28 @@ def preferred_store(env: Mapping[str, str] | None = None) -> StoreKind:
     return StoreKind.KEYRING if value == StoreKind.KEYRING else StoreKind.FILE
 
 
-def active_store(env: Mapping[str, str] | None = None, *, keyring: bool = True) -> CredentialStore | None:
+def active_store(env: Mapping[str, str] | None = None) -> CredentialStore | None:
     """The store holding the credentials: the file when it exists, else the keyring when the preference
-    says keyring and it has them. File users thus never wait for a keyring probe (`status` stays fast).
-    With `keyring=False`, KeyringNeeded instead of asking the keyring."""
+    says keyring and it has them. File users thus never wait for a keyring probe (`status` stays fast)."""
     env = os.environ if env is None else env
     file_store = FileStore(env)
     if file_store.location.exists():
         return file_store
     if preferred_store(env) is not StoreKind.KEYRING:
         return None
-    if not keyring:
-        from qwen_tui.core.secrets import KeyringNeeded
-
-        raise KeyringNeeded("oauth credentials")
     keyring_store = KeyringStore(env)
     return keyring_store if keyring_store.read_text() is not None else None
 
 
-def load_credentials(env: Mapping[str, str] | None = None, *,
-                     keyring: bool = True) -> tuple[Credentials | None, Location | None]:
-    """The stored credentials and where they are; (None, location) when present but unusable. With
-    `keyring=False`, KeyringNeeded where only the keyring could say."""
-    store = active_store(env, keyring=keyring)
+def only_in_keyring(env: Mapping[str, str] | None = None) -> bool:
+    """Whether finding the credentials means asking the keyring (no file, and the preference says keyring)."""
+    env = os.environ if env is None else env
+    return not FileStore(env).location.exists() and preferred_store(env) is StoreKind.KEYRING
+
+
+def load_credentials(env: Mapping[str, str] | None = None) -> tuple[Credentials | None, Location | None]:
+    """The stored credentials and where they are; (None, location) when present but unusable."""
+    store = active_store(env)
     if store is None:
         return None, None
     try:

@@ -7,6 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Button, Footer
 
 from qwen_tui.core.i18n import t
@@ -15,7 +16,6 @@ from qwen_tui.resources import stylesheet
 from qwen_tui.ui.describe import describe_source, usage_state
 from qwen_tui.ui.screens.base import QwenScreen
 from qwen_tui.ui.widgets.plain import Plain
-from qwen_tui.ui.widgets.profiles import ProfilesPanel
 from qwen_tui.ui.widgets.sourced_row import SourcedRow
 
 
@@ -87,7 +87,7 @@ class HomeScreen(QwenScreen):
                 yield Plain(t("home.dotenv.shadowed") + "\n"
                              + "\n".join(f"  {path}" for path in res.shadowed_dotenv), id="shadowed")
             if self.drawn:   # else a frame after the configuration itself (after_first_frame)
-                yield ProfilesPanel(id="profiles")
+                yield _profiles_panel()
         with Horizontal(id="actions"):
             yield Button(t("home.action.auth"), id="action-auth", action="app.auth", compact=True)
             yield Button(t("home.action.settings"), id="action-settings", action="app.settings", compact=True)
@@ -95,7 +95,7 @@ class HomeScreen(QwenScreen):
         yield Footer()
 
     def after_first_frame(self) -> None:
-        self.query_one("#home-body").mount(ProfilesPanel(id="profiles"))
+        self.query_one("#home-body").mount(_profiles_panel())
 
     def resolution_changed(self, resolution: Resolution) -> None:
         self.call_later(self.recompose_in_place)
@@ -129,3 +129,10 @@ class HomeScreen(QwenScreen):
 
     def action_sign_in_again(self) -> None:
         self.app.action_sign_in_qwen()  # type: ignore[attr-defined]
+
+
+def _profiles_panel() -> Widget:
+    """Imported here: the panel (and DataTable) is not needed for home's first frame."""
+    from qwen_tui.ui.widgets.profiles import ProfilesPanel
+
+    return ProfilesPanel(id="profiles")
