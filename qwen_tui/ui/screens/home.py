@@ -86,16 +86,25 @@ class HomeScreen(QwenScreen):
             if res.shadowed_dotenv:
                 yield Plain(t("home.dotenv.shadowed") + "\n"
                              + "\n".join(f"  {path}" for path in res.shadowed_dotenv), id="shadowed")
-            if self.drawn:   # else a frame after the configuration itself (after_first_frame)
+            if self.drawn:   # else a frame later (after_first_frame)
                 yield _profiles_panel()
-        with Horizontal(id="actions"):
-            yield Button(t("home.action.auth"), id="action-auth", action="app.auth", compact=True)
-            yield Button(t("home.action.settings"), id="action-settings", action="app.settings", compact=True)
-            yield Button(t("home.action.privacy"), id="action-privacy", action="app.privacy", compact=True)
+        if self.drawn:
+            yield self._actions()
         yield Footer()
 
+    def _actions(self) -> Horizontal:
+        return Horizontal(
+            Button(t("home.action.auth"), id="action-auth", action="app.auth", compact=True),
+            Button(t("home.action.settings"), id="action-settings", action="app.settings", compact=True),
+            Button(t("home.action.privacy"), id="action-privacy", action="app.privacy", compact=True),
+            id="actions",
+        )
+
     def after_first_frame(self) -> None:
+        # The configuration is the first frame; the saved profiles and the action buttons (the footer's
+        # keys, for the mouse) follow a frame later.
         self.query_one("#home-body").mount(_profiles_panel())
+        self.mount(self._actions(), before=self.query_one(Footer))
 
     def resolution_changed(self, resolution: Resolution) -> None:
         self.call_later(self.recompose_in_place)
