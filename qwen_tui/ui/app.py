@@ -112,7 +112,7 @@ class QwenTuiApp(App, inherit_bindings=False):
         self._write_numbers = itertools.count(1)
         self._last_written: dict[tuple, int] = {}
         self._startup_warnings: list[str] = []
-        self._started = False   # the first real screen has been shown (see screen_shown)
+        self._first_screen_shown = False   # see screen_shown
         prefs = peek_prefs(self.env)
         self.language_pref = prefs.language
         set_language(choose_language(prefs.language, self.env))
@@ -168,9 +168,9 @@ class QwenTuiApp(App, inherit_bindings=False):
         """Every qwen-tui screen reports its first frame. The first one that is not the placeholder ends the
         startup: what it put off runs now, never while that screen is still being built (a thread importing
         structlog would halve the CPU left to build it)."""
-        if self._started or isinstance(screen, LoadingScreen):
+        if self._first_screen_shown or isinstance(screen, LoadingScreen):
             return
-        self._started = True
+        self._first_screen_shown = True
         from qwen_tui import collector
 
         collector.resume(freeze=True)

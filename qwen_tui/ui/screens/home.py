@@ -40,9 +40,6 @@ class HomeScreen(QwenScreen):
     def __init__(self) -> None:
         super().__init__(name="home")
 
-    def _row(self, label: str, value: str, source: str, row_id: str, *, error: bool = False) -> SourcedRow:
-        return SourcedRow(label, value, source, id=row_id, error=error)
-
     def compose(self) -> ComposeResult:
         res = self.resolution
         yield Plain(t("home.title"), id="home-title", classes="title")
@@ -61,28 +58,28 @@ class HomeScreen(QwenScreen):
             if not res.auth_type.value:
                 yield Plain(t("home.no_method"), id="no-method", classes="warning")
             none = t("home.value.none")
-            yield self._row(t("home.auth_type"), res.auth_type.value or none,
-                            describe_source(res.auth_type.source), "row-auth")
+            yield SourcedRow(t("home.auth_type"), res.auth_type.value or none,
+                             describe_source(res.auth_type.source), id="row-auth")
             if res.enforced_type.value:
-                yield self._row(t("home.enforced_type"), res.enforced_type.value,
-                                describe_source(res.enforced_type.source), "row-enforced")
+                yield SourcedRow(t("home.enforced_type"), res.enforced_type.value,
+                                 describe_source(res.enforced_type.source), id="row-enforced")
             qwen_oauth = res.auth_type.value == "qwen-oauth"
-            yield self._row(t("signin.home.api_base") if qwen_oauth else t("home.base_url"),
-                            res.base_url.value or none, describe_source(res.base_url.source), "row-base-url")
+            yield SourcedRow(t("signin.home.api_base") if qwen_oauth else t("home.base_url"),
+                             res.base_url.value or none, describe_source(res.base_url.source), id="row-base-url")
             if qwen_oauth and res.credential.present and res.credential.detail:
-                yield self._row(t("signin.home.token_expiry"), res.credential.detail,
-                                describe_source(res.credential.source), "row-token-expiry")
-            yield self._row(t("home.model"), res.model.value or none, describe_source(res.model.source), "row-model")
+                yield SourcedRow(t("signin.home.token_expiry"), res.credential.detail,
+                                 describe_source(res.credential.source), id="row-token-expiry")
+            yield SourcedRow(t("home.model"), res.model.value or none, describe_source(res.model.source), id="row-model")
             cred = res.credential
             cred_text = (cred.masked or t("home.credential.present")) if cred.present else t("home.credential.missing")
             if cred.detail:
                 cred_text += f"  ({cred.detail})"
-            yield self._row(t("home.credential"), cred_text, describe_source(cred.source), "row-credential",
-                            error=not cred.present)
+            yield SourcedRow(t("home.credential"), cred_text, describe_source(cred.source), id="row-credential",
+                             error=not cred.present)
             stats, stats_source = usage_state(res)
-            yield self._row(t("home.usage_stats"), stats, stats_source, "row-usage")
+            yield SourcedRow(t("home.usage_stats"), stats, stats_source, id="row-usage")
             dotenv = str(res.dotenv_path) if res.dotenv_path else t("home.dotenv.none")
-            yield self._row(t("home.dotenv"), dotenv, t("home.dotenv.rule"), "row-dotenv")
+            yield SourcedRow(t("home.dotenv"), dotenv, t("home.dotenv.rule"), id="row-dotenv")
             if res.shadowed_dotenv:
                 yield Plain(t("home.dotenv.shadowed") + "\n"
                              + "\n".join(f"  {path}" for path in res.shadowed_dotenv), id="shadowed")
