@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Union
 
 from qwen_tui.core import fileops
 from qwen_tui.core.i18n import t
@@ -32,15 +32,21 @@ class _Delete:
 
 DELETE: Any = _Delete()
 
+# Dotted key → value or DELETE; or a function of the layer's content as read under the lock that returns them,
+# for values built from the old ones (a list to extend): another writer's change in the meantime is kept.
+Changes = Union[Mapping[str, Any], Callable[[dict], Mapping[str, Any]]]
 
-def update_settings(path: Path, changes: Mapping[str, Any]) -> None:
-    """Apply `changes` (dotted key → value or DELETE) to the settings file at `path`."""
+
+def update_settings(path: Path, changes: Changes) -> None:
+    """Apply `changes` to the settings file at `path`."""
     path = Path(path)
     if not path.parent.exists():
         fileops.ensure_private_dir(path.parent)
     with fileops.LockFile(path.with_name(path.name + ".lock")):
         old_bytes = _read_bytes(path)
         data = {} if old_bytes is None else parse_settings_bytes(old_bytes, path)
+        if callable(changes):
+            changes = changes(copy.deepcopy(data))
         new_data = copy.deepcopy(data)
         for dotted, value in changes.items():
             _apply(new_data, dotted, value, path)
@@ -52,7 +58,7 @@ def update_settings(path: Path, changes: Mapping[str, Any]) -> None:
 
 
 def update_layer(
-    scope: Scope, changes: Mapping[str, Any], cwd: Path | None = None, env: Mapping[str, str] | None = None
+    scope: Scope, changes: Changes, cwd: Path | None = None, env: Mapping[str, str] | None = None
 ) -> Path:
     path = layer_path(scope, cwd, env)
     if path is None:

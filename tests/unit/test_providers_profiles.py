@@ -322,3 +322,52 @@ def test_a_remote_provider_saved_without_a_key_gets_no_placeholder(qwen_home: Pa
     settings = json.loads((qwen_home / "settings.json").read_text())
     assert "env" not in settings
     assert not resolve().ok
+
+
+# ---- another writer in the same instant -----------------------------------------------------------------------
+
+def _another_writer_adds(entry: dict) -> None:
+    """What `qwen` (or a second qwen-tui) does meanwhile: add its own provider to the user settings."""
+    data = user_settings()
+    data.setdefault("modelProviders", {}).setdefault("openai", []).append(entry)
+    paths.user_settings_path().write_text(json.dumps(data, indent=2))
+
+
+THEIRS = {"id": "theirs", "name": "theirs", "baseUrl": "http://127.0.0.1:8001/v1", "envKey": "THEIR_KEY"}
+
+
+def test_a_save_keeps_a_provider_another_writer_added_meanwhile(no_keyring: None, monkeypatch) -> None:
+    """Storing the key takes time (up to seconds with a keyring): the provider list is rebuilt from the file as
+    it is when written, under the writer's lock, not from a read made before. The other writer is simulated by
+    a hook on the key store: two real processes cannot be made to interleave at that instant on demand."""
+    import qwen_tui.core.providers.profiles as profiles
+
+    save_profile(base_url=URL, model="a", key=KEY, store=KeyStore.FILE)
+    real_write_secret = profiles._write_secret
+
+    def slow_store(*args, **kwargs):
+        _another_writer_adds(THEIRS)
+        return real_write_secret(*args, **kwargs)
+
+    monkeypatch.setattr(profiles, "_write_secret", slow_store)
+    save_profile(base_url=URL, model="b", key=KEY, store=KeyStore.FILE)
+    assert [e["id"] for e in user_settings()["modelProviders"]["openai"]] == ["a", "theirs", "b"]
+
+
+def test_activate_and_delete_keep_a_provider_another_writer_added_meanwhile(no_keyring: None, monkeypatch) -> None:
+    import qwen_tui.core.providers.profiles as profiles
+
+    save_profile(base_url=URL, model="a", key=KEY, store=KeyStore.FILE)
+    save_profile(base_url=URL, model="b", key=None, store=KeyStore.FILE)
+    real_update = profiles._update_user_layer
+    arriving = [THEIRS, {**THEIRS, "id": "theirs-2"}]
+
+    def interleaved(*args, **kwargs):
+        _another_writer_adds(arriving.pop(0))
+        return real_update(*args, **kwargs)
+
+    monkeypatch.setattr(profiles, "_update_user_layer", interleaved)
+    delete_profile("a")
+    assert [e["id"] for e in user_settings()["modelProviders"]["openai"]] == ["b", "theirs"]
+    activate_profile("b")
+    assert [e["id"] for e in user_settings()["modelProviders"]["openai"]] == ["b", "theirs", "theirs-2"]

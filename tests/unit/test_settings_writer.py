@@ -233,3 +233,31 @@ def test_file_operation_errors_are_translated(settings_file: Path) -> None:
         update_settings(settings_file, {"a": 1})
     message = str(error.value)
     assert message.startswith("Impossible de") and str(settings_file.parent) in message and "\n" not in message
+
+
+def test_changes_can_be_computed_from_the_content_read_under_the_lock(settings_file: Path) -> None:
+    settings_file.parent.mkdir()
+    settings_file.write_text(json.dumps({"tools": {"allowed": ["a"]}}))
+    seen: list[dict] = []
+
+    def extend(data: dict) -> dict:
+        seen.append(data)
+        assert settings_file.with_name("settings.json.lock").exists()   # read and decided under the lock
+        return {"tools.allowed": data["tools"]["allowed"] + ["b"]}
+
+    update_settings(settings_file, extend)
+    assert json.loads(settings_file.read_text()) == {"tools": {"allowed": ["a", "b"]}}
+    assert seen == [{"tools": {"allowed": ["a"]}}]
+
+
+def test_a_refusal_while_computing_changes_leaves_the_file_alone(settings_file: Path) -> None:
+    settings_file.parent.mkdir()
+    settings_file.write_text('{"a": 1}')
+
+    def refuse(data: dict) -> dict:
+        raise ValueError("not this file")
+
+    with pytest.raises(ValueError):
+        update_settings(settings_file, refuse)
+    assert settings_file.read_text() == '{"a": 1}'
+    assert not settings_file.with_name("settings.json.lock").exists()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -179,32 +179,36 @@ def save_profile(
     key = normalize_key(key) if key is not None else None
     key = key or None
     env_key = env_key_for(url, preset)
-    raw = _user_layer(env)
-
-    entries = [dict(item) if isinstance(item, dict) else item for item in _raw_entries(raw, env)]
-    entry = {"id": model, "name": model, "baseUrl": url, "envKey": env_key}
-    for index, item in enumerate(entries):
-        if isinstance(item, dict) and item.get("id") == model:
-            entries[index] = {**item, **entry}  # keep description, generationConfig, …
-            break
-    else:
-        entries.append(entry)
-    changes: dict[str, Any] = {SELECTED_TYPE: OPENAI, MODEL_NAME: model, AUTH_BASE_URL: url, PROVIDERS: entries}
-    if _api_key_is_stale(raw, url, key):
-        changes[API_KEY] = DELETE
+    _raw_entries(_user_layer(env), env)   # refuse an unusable file before any key is stored
 
     secrets = SecretStore(env)
     location = warning = None
+    key_change: dict[str, Any] = {}
     if key is not None:
         if store == KeyStore.SETTINGS:
-            changes[f"env.{env_key}"] = key
+            key_change[f"env.{env_key}"] = key
             location = Source(SourceKind.SETTINGS_ENV, paths.user_settings_path(env), f"env.{env_key}", "user")
         else:
-            changes[f"env.{env_key}"] = DELETE  # one copy only
+            key_change[f"env.{env_key}"] = DELETE  # one copy only
             location, warning = _write_secret(store, secrets, env_key, key, env, cwd)
     elif is_keyless(url, preset) and ConfigLookup.load(cwd or Path.cwd(), env).secret(env_key).value is None:
-        changes[f"env.{env_key}"] = KEYLESS_PLACEHOLDER
-    _update_user_layer(changes, raw, env)
+        key_change[f"env.{env_key}"] = KEYLESS_PLACEHOLDER
+
+    def changes(raw: dict) -> dict[str, Any]:
+        entries = [dict(item) if isinstance(item, dict) else item for item in _raw_entries(raw, env)]
+        entry = {"id": model, "name": model, "baseUrl": url, "envKey": env_key}
+        for index, item in enumerate(entries):
+            if isinstance(item, dict) and item.get("id") == model:
+                entries[index] = {**item, **entry}  # keep description, generationConfig, …
+                break
+        else:
+            entries.append(entry)
+        wanted = {SELECTED_TYPE: OPENAI, MODEL_NAME: model, AUTH_BASE_URL: url, PROVIDERS: entries, **key_change}
+        if _api_key_is_stale(raw, url, key):
+            wanted[API_KEY] = DELETE
+        return wanted
+
+    _update_user_layer(changes, env)
     if key is not None:
         warning = _join(warning, _forget_elsewhere(store, secrets, env_key, env), _shadowed_by(env_key, key, cwd, env))
     where = location.describe() if location else None
@@ -230,43 +234,52 @@ def activate_profile(profile_id: str, cwd: Path | None = None, env: Mapping[str,
     entry = next((e for e in entries if isinstance(e, dict) and e.get("id") == profile_id), None)
     if entry is None:
         raise ProfileError(t("providers.profile.unknown", id=profile_id))
-    raw = _user_layer(env)
     base_url = entry.get("baseUrl") if isinstance(entry.get("baseUrl"), str) else None
-    changes: dict[str, Any] = {SELECTED_TYPE: OPENAI, MODEL_NAME: profile_id}
-    changes[AUTH_BASE_URL] = base_url if base_url else DELETE
-    if _api_key_is_stale(raw, base_url, None):
-        changes[API_KEY] = DELETE
-    _update_user_layer(changes, raw, env)
+
+    def changes(raw: dict) -> dict[str, Any]:
+        wanted: dict[str, Any] = {SELECTED_TYPE: OPENAI, MODEL_NAME: profile_id,
+                                  AUTH_BASE_URL: base_url if base_url else DELETE}
+        if _api_key_is_stale(raw, base_url, None):
+            wanted[API_KEY] = DELETE
+        return wanted
+
+    _update_user_layer(changes, env)
     return next(p for p in list_profiles(cwd, env) if p.id == profile_id)
 
 
 def delete_profile(profile_id: str, cwd: Path | None = None, env: Mapping[str, str] | None = None) -> None:
     """Remove a profile from the user settings; its key goes too unless another profile uses its envKey."""
     from qwen_tui.core.secrets import SecretStore
-    from qwen_tui.core.settings import Scope, load_settings
+    from qwen_tui.core.settings import get_dotted, load_settings, migrate_v1
     from qwen_tui.core.settings_writer import DELETE
 
     env = dict(os.environ if env is None else env)
-    raw = _user_layer(env)
-    entries = _raw_entries(raw, env)
-    removed = [e for e in entries if isinstance(e, dict) and e.get("id") == profile_id]
-    if not removed:
-        raise ProfileError(t("providers.profile.not_in_user", id=profile_id, path=paths.user_settings_path(env)))
-    remaining = [e for e in entries if e not in removed]
-    changes: dict[str, Any] = {PROVIDERS: remaining if remaining else DELETE}
-    settings = load_settings(cwd, env)
-    user_layer = settings.layer(Scope.USER)
-    if user_layer.get(MODEL_NAME) == profile_id:
-        changes[MODEL_NAME] = DELETE
-        if user_layer.get(AUTH_BASE_URL) == removed[0].get("baseUrl"):
-            changes[AUTH_BASE_URL] = DELETE
-    env_key = removed[0].get("envKey") if isinstance(removed[0].get("envKey"), str) else None
-    shared = env_key is not None and any(
-        isinstance(e, dict) and e.get("envKey") == env_key for e in remaining + _other_layer_entries(settings)
-    )
-    if env_key and not shared:
-        changes[f"env.{env_key}"] = DELETE
-    _update_user_layer(changes, raw, env)
+    others = _other_layer_entries(load_settings(cwd, env))
+    outcome: dict[str, Any] = {}
+
+    def changes(raw: dict) -> dict[str, Any]:
+        entries = _raw_entries(raw, env)
+        removed = [e for e in entries if isinstance(e, dict) and e.get("id") == profile_id]
+        if not removed:
+            raise ProfileError(t("providers.profile.not_in_user", id=profile_id, path=paths.user_settings_path(env)))
+        remaining = [e for e in entries if e not in removed]
+        wanted: dict[str, Any] = {PROVIDERS: remaining if remaining else DELETE}
+        nested, _ = migrate_v1(raw)   # a v1 flat `model` names the model too
+        if get_dotted(nested, MODEL_NAME) == profile_id:
+            wanted[MODEL_NAME] = DELETE
+            if get_dotted(nested, AUTH_BASE_URL) == removed[0].get("baseUrl"):
+                wanted[AUTH_BASE_URL] = DELETE
+        env_key = removed[0].get("envKey") if isinstance(removed[0].get("envKey"), str) else None
+        shared = env_key is not None and any(
+            isinstance(e, dict) and e.get("envKey") == env_key for e in remaining + others
+        )
+        if env_key and not shared:
+            wanted[f"env.{env_key}"] = DELETE
+        outcome.update(env_key=env_key, shared=shared)
+        return wanted
+
+    _update_user_layer(changes, env)
+    env_key, shared = outcome["env_key"], outcome["shared"]
     if env_key and not shared:
         _forget_elsewhere(None, SecretStore(env), env_key, env)
 
@@ -328,17 +341,25 @@ def _api_key_is_stale(raw: dict, base_url: str | None, key: str | None) -> bool:
     return not (isinstance(saved_for, str) and base_url and saved_for.rstrip("/") == base_url.rstrip("/"))
 
 
-def _update_user_layer(changes: dict[str, Any], raw: dict, env: Mapping[str, str]) -> None:
+def _update_user_layer(changes: Callable[[dict], dict[str, Any]], env: Mapping[str, str]) -> None:
+    """Write the user layer; `changes` gets its content as read under the writer's lock, so another writer's
+    change in the meantime (a provider `qwen` added) is kept rather than overwritten by an older read."""
     from qwen_tui.core.settings import Scope, SettingsError
     from qwen_tui.core.settings_writer import update_layer
 
-    removed = [
-        old for dotted, value in changes.items()
-        if (dotted == API_KEY or dotted.startswith("env."))
-        and isinstance(old := _raw_get(raw, dotted), str) and old and value != old
-    ]
+    removed: list[str] = []   # secrets the write takes out of the file: they must not live on in `.orig`
+
+    def changes_and_removed(raw: dict) -> dict[str, Any]:
+        wanted = changes(raw)
+        removed[:] = [
+            old for dotted, value in wanted.items()
+            if (dotted == API_KEY or dotted.startswith("env."))
+            and isinstance(old := _raw_get(raw, dotted), str) and old and value != old
+        ]
+        return wanted
+
     try:
-        path = update_layer(Scope.USER, changes, env=env)
+        path = update_layer(Scope.USER, changes_and_removed, env=env)
         if removed:
             _scrub_backup(path, removed)
     except (SettingsError, FileOpError) as exc:
