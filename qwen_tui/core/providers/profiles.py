@@ -5,7 +5,8 @@ the model, as Qwen Code keys them); the active one is also `security.auth.select
 `model.name` and `security.auth.baseUrl`. Its key lives in exactly one store the user chose: the OS
 keyring (default; the explicit 0600 file when there is none), the user settings' `env.<envKey>`, or
 `<QWEN_HOME>/.env` (both 0600) — copies of that envKey in the other stores are removed on save.
-Settings go through `settings_writer.update_layer`; raw layer content is edited, so `$VAR`s stay unexpanded.
+Settings go through `settings_writer.update_layer`; raw layer content is edited, so `$VAR`s stay unexpanded,
+and the provider list is rebuilt from the file as read under the writer's lock (another writer's entry stays).
 """
 
 from __future__ import annotations
