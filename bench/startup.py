@@ -168,7 +168,8 @@ def main() -> int:
     startup = paired(choosers)
     rows = [
         ("minimal Textual app: launch → first screen", ms(floors), ""),
-        ("qwen-tui, first run: launch → first paint", ms(first_paints), verdict(paired(first_paints), STARTUP_BUDGET)),
+        ("qwen-tui, first run: launch → first paint", ms(first_paints),
+         verdict(paired(first_paints), STARTUP_BUDGET)),
         ("qwen-tui, first run: launch → chooser drawn", ms(choosers), verdict(startup, STARTUP_BUDGET)),
         ("qwen-tui, configured: launch → first paint", ms(returning_paints),
          verdict(paired(returning_paints), STARTUP_BUDGET)),

@@ -114,7 +114,8 @@ def test_values_from_files_and_environment_need_no_keyring(how: str, qwen_home: 
             "security": {"auth": {"selectedType": "openai"}}, "env": {"OPENAI_API_KEY": "sk-test-1234567890"}}))
     elif how == "qwen_oauth_file":
         env["QWEN_OAUTH"] = "1"
-        shutil.copyfile(FIXTURES / "qwen-code-interop" / "v071-oauth-sse.oauth_creds.json", qwen_home / "oauth_creds.json")
+        creds = FIXTURES / "qwen-code-interop" / "v071-oauth-sse.oauth_creds.json"
+        shutil.copyfile(creds, qwen_home / "oauth_creds.json")
     else:
         (qwen_home / ".env").write_text("OPENAI_API_KEY=sk-test-1234567890\nOPENAI_BASE_URL=http://127.0.0.1:9/v1\n"
                                         "OPENAI_MODEL=m\n")

@@ -69,7 +69,8 @@ class HomeScreen(QwenScreen):
             if qwen_oauth and res.credential.present and res.credential.detail:
                 yield SourcedRow(t("signin.home.token_expiry"), res.credential.detail,
                                  describe_source(res.credential.source), id="row-token-expiry")
-            yield SourcedRow(t("home.model"), res.model.value or none, describe_source(res.model.source), id="row-model")
+            yield SourcedRow(t("home.model"), res.model.value or none, describe_source(res.model.source),
+                             id="row-model")
             cred = res.credential
             cred_text = (cred.masked or t("home.credential.present")) if cred.present else t("home.credential.missing")
             if cred.detail:
