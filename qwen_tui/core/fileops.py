@@ -23,9 +23,12 @@ class FileOpError(Exception):
 
 
 def ensure_private_dir(path: Path) -> None:
-    """Create `path` (and parents) and make `path` itself 0700."""
+    """Create `path` and its missing parents 0700 (a directory qwen-tui creates may come to hold secrets: a log
+    under a new `~/.qwen` is often written first), and make `path` itself 0700. Existing parents are left alone."""
     try:
-        path.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR_MODE)
+        missing = [path, *(parent for parent in path.parents if not parent.exists())]
+        for directory in reversed(missing):
+            directory.mkdir(exist_ok=True, mode=PRIVATE_DIR_MODE)
         if (path.stat().st_mode & 0o777) != PRIVATE_DIR_MODE:
             path.chmod(PRIVATE_DIR_MODE)
     except OSError as exc:

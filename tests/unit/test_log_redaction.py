@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import stat
 from collections.abc import Iterator
 from pathlib import Path
@@ -169,3 +170,17 @@ def test_redact_event_by_field_name() -> None:
     assert out["password"] == out["client_secret"] == out["code_verifier"] == out["device_code"] == "[redacted]"
     assert out["max_tokens"] == 4096 and out["has_api_key"] is True and out["user_code"] == "ABCD-EFGH"
     assert out["_record"] is event["_record"]
+
+
+def test_the_qwen_home_the_log_creates_is_private_too(qwen_home_env: dict[str, str]) -> None:
+    """The log is often the first thing written: the `~/.qwen` it creates will hold oauth_creds.json and
+    settings with keys, so it is 0700 like every directory qwen-tui creates (a plain mkdir gave 0755)."""
+    qwen_home = Path(qwen_home_env["QWEN_HOME"])
+    assert not qwen_home.exists()
+    previous = os.umask(0o022)
+    try:
+        path = configure_logging(qwen_home_env, interactive=False)
+    finally:
+        os.umask(previous)
+    assert path is not None and qwen_home in path.parents
+    assert stat.S_IMODE(qwen_home.stat().st_mode) == 0o700
