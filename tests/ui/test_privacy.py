@@ -11,7 +11,7 @@ from textual.containers import VerticalScroll
 from qwen_tui.core.i18n import catalog, set_language
 from qwen_tui.ui.screens.privacy import PrivacyScreen
 from qwen_tui.ui.widgets.link import Link
-from ui_helpers import make_app, resolution
+from ui_helpers import make_app, resolution, settled
 
 SIZE = (80, 24)
 SHARED_NOTICE = Path("/work/shared/seed/tos-privacy.fr.md")
@@ -111,13 +111,11 @@ async def test_a_refresh_keeps_the_focus_and_the_scroll_position() -> None:
         await started(pilot)
         button = app.screen.query_one("#open-usage-data")
         button.focus()
-        await pilot.pause()
         body = app.screen.query_one("#privacy-body", VerticalScroll)
-        before = body.scroll_offset.y
+        before = await settled(pilot, lambda: body.scroll_offset.y)
         assert before > 0                               # scrolled down to the button
         app.refresh_resolution()
         await pilot.app.workers.wait_for_complete()
-        for _ in range(3):
-            await pilot.pause()
+        after = await settled(pilot, lambda: app.screen.query_one("#privacy-body", VerticalScroll).scroll_offset.y)
         assert app.focused is not None and app.focused.id == "open-usage-data"
-        assert app.screen.query_one("#privacy-body", VerticalScroll).scroll_offset.y == before
+        assert after == before

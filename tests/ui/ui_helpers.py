@@ -42,3 +42,17 @@ def make_app(res: Resolution | None = None, initial: str | None = None, **env_ex
     fixed = res or resolution()
     env = {**os.environ, **env_extra}
     return QwenTuiApp(initial, cwd=Path.cwd(), env=env, resolver=lambda cwd, env: fixed)
+
+
+async def settled(pilot, read, *, still_for: int = 5, timeout: float = 3.0):
+    """`read()` once it has stopped changing: a focus scrolls its widget into view with an animation that
+    starts a few messages later, so no single pause is known to come after it."""
+    value, unchanged, waited = read(), 0, 0.0
+    while unchanged < still_for:
+        assert waited < timeout, f"still changing after {timeout} s (last {value!r})"
+        await pilot.pause(0.02)
+        waited += 0.02
+        current = read()
+        unchanged = unchanged + 1 if current == value else 0
+        value = current
+    return value
