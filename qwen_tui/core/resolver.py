@@ -101,6 +101,9 @@ def mask_secret(secret: str) -> str:
 
 
 OPENAI_DEFAULT_BASE_URL = "https://api.openai.com/v1"
+# The model Qwen Code 0.24 asks an OpenAI-compatible server for when none is configured (seen in the interop
+# runs: a legacy `security.auth.apiKey` + `baseUrl` file): status must name the model `qwen` will really use.
+OPENAI_DEFAULT_MODEL = "qwen3.7-max"
 QWEN_OAUTH_MODEL = "coder-model"
 
 
@@ -240,6 +243,8 @@ def _active_provider(lookup: ConfigLookup, model: str | None) -> tuple[int, dict
 
 def _openai(lookup: ConfigLookup) -> tuple[Value, Value, Credential]:
     model = _first(lookup.variable("OPENAI_MODEL"), lookup.variable("QWEN_MODEL"), lookup.setting("model.name"))
+    if not model.value:
+        model = Value(OPENAI_DEFAULT_MODEL, Source(SourceKind.DEFAULT))
     provider_base = provider_key = Value(None)
     active = _active_provider(lookup, model.value)
     if active is not None:

@@ -112,8 +112,7 @@ def _install_captured(name: str, qwen_home: Path, server_url: str) -> dict:
     [
         ("v0244-custom-sse", "settings-env"),
         ("v0244-dotenv", "dotenv"),
-        pytest.param("v0244-legacy", "settings", marks=pytest.mark.xfail(
-            strict=True, reason="status shows no model where qwen 0.24.4 uses its built-in default qwen3.7-max")),
+        ("v0244-legacy", "settings"),
     ],
 )
 def test_status_reads_what_qwen_wrote_for_its_custom_provider(

@@ -89,6 +89,16 @@ def test_environment_beats_dotenv_and_legacy_settings(qwen_home: Path, monkeypat
     assert doc["baseUrl"]["source"]["key"] == "security.auth.baseUrl"
 
 
+def test_legacy_file_without_a_model_names_the_model_qwen_code_asks_for(qwen_home: Path, capsys) -> None:
+    # Qwen Code 0.24.4 asks the server for `qwen3.7-max` with this file (interop fixture README).
+    _install(INTEROP / "v0244-legacy.settings.json", qwen_home / "settings.json")
+    code, doc = _status_json(capsys)
+    assert code == 0
+    assert doc["model"]["value"] == "qwen3.7-max"
+    assert doc["model"]["source"]["kind"] == "default"
+    assert doc["baseUrl"]["value"] == "http://127.0.0.1:18080/v1"
+
+
 def test_openai_trio_in_environment_selects_openai(monkeypatch, capsys) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", "sk-trio-0000111122223333")
     monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")
