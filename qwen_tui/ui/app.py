@@ -120,11 +120,9 @@ class QwenTuiApp(App, inherit_bindings=False):
             self._startup_warnings.append(peek_prefs(self.env).error or prefs.error)
         super().__init__()
         self.theme_names = self._register_themes()
-        if prefs.theme in self.theme_names:
-            self.theme = prefs.theme
-        else:
+        if prefs.theme not in self.theme_names:
             self._startup_warnings.append(t("app.theme.missing", name=prefs.theme, fallback=DEFAULT_THEME))
-            self.theme = DEFAULT_THEME
+        self._set_theme_before_first_parse(prefs.theme if prefs.theme in self.theme_names else DEFAULT_THEME)
 
     # ---- startup -------------------------------------------------------------------------------------------
 
@@ -139,6 +137,20 @@ class QwenTuiApp(App, inherit_bindings=False):
             names.append(theme.name)
         self._startup_warnings.extend(errors)
         return names
+
+    def _set_theme_before_first_parse(self, name: str) -> None:
+        """The saved theme, as if Textual had started with it. Assigning `self.theme` makes Textual re-parse
+        every stylesheet once the app runs (~6 ms of launch); no stylesheet is parsed yet, so giving it the
+        theme's variables and the app its classes is all the watcher would do."""
+        theme = self.get_theme(name)
+        if theme is None or theme.ansi:   # an ANSI theme also swaps the colour filter: Textual's own path
+            self.theme = name
+            return
+        self.set_reactive(App.theme, name)
+        self.stylesheet.set_variables(self.get_css_variables())
+        stale = {cls: False for cls in self.classes if cls.startswith("-theme-")}
+        self.update_classes({**stale, f"-theme-{name}": True, "-dark-mode": theme.dark, "-light-mode": not theme.dark},
+                            update=False)
 
     def get_default_screen(self) -> Screen:
         return LoadingScreen()

@@ -122,3 +122,29 @@ def test_prefs_reasons_are_translated(qwen_home: Path) -> None:
     qwen_home.mkdir()
     (qwen_home / "tui.json").write_text("[]")
     assert "pas un objet JSON" in peek_prefs().error
+
+
+@pytest.mark.parametrize("saved", ["qwen-light", "high-contrast"])
+async def test_the_saved_theme_is_drawn_from_the_first_frame_without_a_stylesheet_reparse(
+        saved: str, monkeypatch) -> None:
+    from textual.css.stylesheet import Stylesheet
+    from ui_helpers import make_app, resolution
+
+    save_prefs({"theme": saved})
+    reparses: list[None] = []
+    original = Stylesheet.reparse
+    monkeypatch.setattr(Stylesheet, "reparse", lambda self: (reparses.append(None), original(self))[1])
+    app = make_app(resolution("openai"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        theme = app.get_theme(saved)
+        assert app.theme == saved
+        assert f"-theme-{saved}" in app.classes and not any(
+            cls.startswith("-theme-") and cls != f"-theme-{saved}" for cls in app.classes)
+        assert ("-dark-mode" in app.classes) is theme.dark and ("-light-mode" in app.classes) is not theme.dark
+        assert app.screen.styles.background.hex.lower() == theme.background.lower()
+        assert reparses == []             # the theme was in the variables of the first parse (launch budget)
+        app.theme = "qwen-dark"           # switching later still goes through Textual's watcher
+        await pilot.pause()
+        assert app.screen.styles.background.hex.lower() == app.get_theme("qwen-dark").background.lower()
