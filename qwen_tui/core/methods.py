@@ -18,6 +18,7 @@ class AuthMethod(StrEnum):
 
 @dataclass(frozen=True)
 class MethodInfo:
+    """One authentication method as the chooser offers it, with whose terms then apply."""
     method: AuthMethod
     key: str                     # the chooser's digit
     title_msg: str               # i18n keys

@@ -38,6 +38,7 @@ class PrefsError(Exception):
 
 @dataclass(frozen=True)
 class PeekedPrefs:
+    """What the launch needs from tui.json, read without pydantic; `error` says why the file was not used."""
     theme: str
     language: str | None
     error: str | None = None     # set when tui.json is unreadable: the values are then the defaults

@@ -42,6 +42,7 @@ class SourceKind(StrEnum):
 
 @dataclass(frozen=True)
 class Source:
+    """Where a value came from: a settings layer and key, a .env file, the environment, the keyring…"""
     kind: SourceKind
     path: Path | None = None
     key: str | None = None
@@ -57,12 +58,14 @@ NOT_SET = Source(SourceKind.NONE)
 
 @dataclass(frozen=True)
 class Value(Generic[T]):
+    """A resolved value and its source."""
     value: T = field(repr=False)   # may be a secret (a key found by ConfigLookup.secret): never in a repr
     source: Source = NOT_SET
 
 
 @dataclass(frozen=True)
 class Credential:
+    """Whether the active method has a credential, shown masked, and where it is."""
     present: bool
     masked: str | None = None      # e.g. "sk-…cdef"; never the secret itself
     source: Source = NOT_SET
@@ -71,6 +74,7 @@ class Credential:
 
 @dataclass(frozen=True)
 class Resolution:
+    """Everything Qwen Code would use, each value with its source, and the problems found on the way."""
     auth_type: Value[str | None]
     enforced_type: Value[str | None]
     base_url: Value[str | None]

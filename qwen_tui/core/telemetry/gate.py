@@ -33,6 +33,7 @@ class Reason(StrEnum):
 
 @dataclass(frozen=True)
 class Verdict:
+    """Whether usage events may be recorded, and why."""
     open: bool
     reason: Reason
     chosen: bool

@@ -38,6 +38,7 @@ def installation_id_path(env: Mapping[str, str] | None = None) -> Path:
 
 @dataclass(frozen=True)
 class Entry:
+    """One event line of the outbox."""
     seq: int
     sent: bool
     event: dict[str, Any]    # the event as stored; re-validated against the schema before use
