@@ -35,7 +35,7 @@ test-interop: $(STAMP)
 	$(VENV)/bin/python -m pytest tests/interop
 
 bench: $(STAMP) system-deps
-	$(VENV)/bin/python bench/startup.py; $(VENV)/bin/python bench/signin_latency.py
+	$(VENV)/bin/python bench/run.py
 
 clean:
 	rm -rf $(VENV) dist build .pytest_cache .cache

@@ -1,0 +1,25 @@
+"""The benchmarks' shared output: the machine they ran on and one Markdown table (pasted as-is into the README)."""
+
+from __future__ import annotations
+
+import os
+import platform
+from collections.abc import Iterable
+
+Row = tuple[str, str, str]   # measure, value, against the budget (empty when there is none)
+
+
+def machine() -> str:
+    return f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
+
+
+def verdict(value: float, budget: float, unit: str = "×") -> str:
+    shown = f"{value:.2f}{unit}"
+    return f"{shown} (budget ≤ {budget:g}{unit}: {'ok' if value <= budget else 'OVER'})"
+
+
+def print_table(rows: Iterable[Row]) -> None:
+    rows = list(rows)
+    widths = [max(len(row[i]) for row in rows + [("measure", "value", "against the budget")]) for i in range(3)]
+    for row in [("measure", "value", "against the budget"), tuple("-" * w for w in widths), *rows]:
+        print("| " + " | ".join(cell.ljust(width) for cell, width in zip(row, widths)) + " |")
