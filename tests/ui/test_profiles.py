@@ -9,6 +9,7 @@ import json
 import os
 from pathlib import Path
 
+import pytest
 from textual.widgets import DataTable, Input
 
 from qwen_tui.core.providers.profiles import KeyStore, env_key_for, save_profile
@@ -142,3 +143,26 @@ async def test_home_names_openai_variables_and_imports_them(isolated_home: Path)
         assert form.query_one("#base-url", Input).value == "https://api.example.com/v1"
         assert form.query_one("#api-key", Input).value == "sk-from-the-environment-0001"
         assert form.query_one("#api-key", Input).password is True
+
+
+@pytest.mark.parametrize("configured", [True, False], ids=["home", "chooser"])
+async def test_quitting_as_the_first_screen_is_drawn_raises_nothing(isolated_home: Path, configured: bool) -> None:
+    """A `q` pressed as the first screen appears lands while what follows its first frame is still being
+    mounted (home's profiles panel, the chooser's details): the profiles panel's set-up used to query children
+    the closing app never composed (a traceback on the way out)."""
+    if configured:
+        save_two()
+
+    class QuitsAtFirstFrame(QwenTuiApp):
+        def screen_shown(self, screen) -> None:
+            super().screen_shown(screen)
+            if screen.name in ("home", "chooser"):
+                self.exit()
+
+    app = QuitsAtFirstFrame(cwd=isolated_home, env=app_env())
+    async with app.run_test(size=SIZE) as pilot:   # a handler's exception is raised again on the way out
+        for _ in range(100):
+            if not app.is_running:
+                break
+            await pilot.pause(0.01)
+    assert not app.is_running and app.return_code == 0

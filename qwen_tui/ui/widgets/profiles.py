@@ -52,6 +52,7 @@ class ProfilesPanel(Vertical):
         self.profiles: list[Profile] = []
 
     def compose(self) -> ComposeResult:
+        # The table, the keys note and the environment notice stay hidden until the list is read.
         yield Plain(t("profiles.title"), classes="subtitle")
         yield Plain(t("profiles.loading"), id="profiles-status", classes="note")
         table: DataTable = DataTable(id="profiles-table", cursor_type="row", zebra_stripes=False)
@@ -59,16 +60,17 @@ class ProfilesPanel(Vertical):
         table.add_column(t("profiles.column.model"), key="model")
         table.add_column(t("profiles.column.base_url"), key="base_url")
         table.add_column(t("profiles.column.key"), key="key")
+        table.display = False
         yield table
-        yield Plain(t("profiles.keys"), id="profiles-keys", classes="note")
-        with Vertical(id="profiles-env"):
+        keys = Plain(t("profiles.keys"), id="profiles-keys", classes="note")
+        keys.display = False
+        yield keys
+        with Vertical(id="profiles-env") as environment:
+            environment.display = False
             yield Plain("", id="profiles-env-lines")
             yield Button(t("profiles.env.import"), id="profiles-import", compact=True)
 
     def on_mount(self) -> None:
-        self.query_one("#profiles-table").display = False
-        self.query_one("#profiles-keys").display = False
-        self.query_one("#profiles-env").display = False
         self.load()
 
     # ---- workers ---------------------------------------------------------------------------------------------
