@@ -96,8 +96,9 @@ class QwenTuiApp(App, inherit_bindings=False):
         self._quick_resolver: Callable[[Path, Mapping[str, str]], Resolution | None] | None = (
             resolve_without_keyring if resolver is None else None)
         self.resolution: Resolution | None = None
-        # Usage statistics: closed until the first resolution says the user chose them (see core/telemetry).
-        self.usage = Recorder(self.env)
+        # Usage statistics: closed until the first resolution says the user chose them (see core/telemetry);
+        # its worker is held until the first screen is drawn (see screen_shown).
+        self.usage = Recorder(self.env, held=True)
         # Why the Qwen OAuth sign-in is no longer usable (refresh rejected, file unusable); None when fine.
         self.qwen_signed_out: str | None = None
         self._home_after_resolve = False
@@ -179,13 +180,14 @@ class QwenTuiApp(App, inherit_bindings=False):
     def screen_shown(self, screen: Screen) -> None:
         """Every qwen-tui screen reports its first frame. The first one that is not the placeholder ends the
         startup: what it put off runs now, never while that screen is still being built (a thread importing
-        structlog would halve the CPU left to build it)."""
+        structlog, or pydantic for the usage statistics, would halve the CPU left to build it)."""
         if self._first_screen_shown or isinstance(screen, LoadingScreen):
             return
         self._first_screen_shown = True
         from qwen_tui import collector
 
         collector.resume(freeze=True)
+        self.usage.release()
         self._start_logging()
 
     @work(thread=True, exit_on_error=False, group="logging")

@@ -166,3 +166,25 @@ def test_outbox_delete_errors_are_translated(qwen_home: Path) -> None:
         with pytest.raises(FileOpError) as error:
             attempt()
         assert str(error.value).startswith("无法删除") and "\n" not in str(error.value)
+
+
+def test_a_held_recorder_starts_its_worker_only_when_released(qwen_home: Path) -> None:
+    rec = Recorder(dict(os.environ), held=True)
+    try:
+        rec.update(OPEN)
+        assert rec.record(EventName.APP_STARTED)
+        assert rec._thread is None and not outbox_path().exists()   # queued, nothing running
+        rec.release()
+        assert rec._thread is not None
+        assert rec.flush(5.0)
+        assert [e.name for e in recorded_events()] == ["app_started"]
+    finally:
+        rec.close(0.5)
+
+
+def test_a_recorder_closed_while_held_still_stores_what_it_was_given(qwen_home: Path) -> None:
+    rec = Recorder(dict(os.environ), held=True)
+    rec.update(OPEN)
+    rec.record(EventName.SCREEN_VIEWED, screen=ScreenName.HOME)
+    assert rec.close(5.0)
+    assert [e.name for e in recorded_events()] == ["screen_viewed"]

@@ -6,6 +6,8 @@ loads off the caller's thread), appends it to the outbox, and — with an endpoi
 OTLP JSON, retrying with exponential backoff. `update()` applies a new gate verdict at once: closing it
 drops everything still queued; `purge_local()` then deletes the outbox and the installation id.
 `close(timeout)` flushes and gives up after `timeout` seconds (the thread is a daemon, exit is never held).
+A recorder made `held` queues events but starts its worker only at `release()`: the app holds it until its
+first screen is drawn, which the worker's imports (pydantic, httpx) would otherwise slow down.
 """
 
 from __future__ import annotations
@@ -57,8 +59,10 @@ class RecordedEvent:
 
 
 class Recorder:
-    def __init__(self, env: Mapping[str, str] | None = None, *, limit: int = DEFAULT_LIMIT) -> None:
+    def __init__(self, env: Mapping[str, str] | None = None, *, limit: int = DEFAULT_LIMIT,
+                 held: bool = False) -> None:
         self.env = dict(os.environ if env is None else env)
+        self._held = held             # no worker until release(); events wait on the queue
         self.outbox = Outbox(outbox_path(self.env), limit)
         self._verdict: Verdict = unchosen()
         self._lock = threading.RLock()
@@ -86,6 +90,13 @@ class Recorder:
                 self._generation += 1
                 self._drain_queue()
 
+    def release(self) -> None:
+        """Let the worker start (at once when the gate is open): what was recorded while held is stored."""
+        with self._lock:
+            self._held = False
+            if self._verdict.open:
+                self._ensure_worker()
+
     def purge_local(self) -> None:
         """Delete the outbox and the installation id (after the user turned usage statistics off)."""
         with self._lock:
@@ -112,6 +123,7 @@ class Recorder:
     def close(self, timeout: float = 1.0) -> bool:
         """Flush within `timeout` seconds, then stop the worker. Never waits longer."""
         deadline = time.monotonic() + timeout
+        self.release()                # a recorder closed while held still stores what it was given
         self._closed = True
         done = self._wait_for(_Marker(threading.Event(), stop=True, deadline=deadline), timeout)
         if not done:
@@ -131,7 +143,7 @@ class Recorder:
     # ---- the worker ---------------------------------------------------------------------------------------
 
     def _ensure_worker(self) -> None:
-        if self._closed or (self._thread is not None and self._thread.is_alive()):
+        if self._closed or self._held or (self._thread is not None and self._thread.is_alive()):
             return
         self._thread = threading.Thread(target=self._run, name="qwen-tui-usage", daemon=True)
         self._thread.start()
