@@ -1,8 +1,9 @@
 """Launch → first drawn screen and peak memory, in a real terminal (tmux, 80×24), against a minimal Textual app.
 
 Usage: python bench/startup.py [--runs N]
-Two launches, each interleaved with the minimal app and each in a fresh HOME: a first run (empty HOME: the
-auth chooser) and a configured one (an OpenAI-compatible provider whose key is in the settings: home).
+Three launches, each interleaved with the minimal app and each in a fresh HOME: a first run (empty HOME: the
+auth chooser), a configured one (an OpenAI-compatible provider whose key is in the settings: home) and a
+Qwen OAuth user who turned usage statistics on (signed in, the gate open: home).
 qwen-tui is started as a user starts it (the installed `qwen-tui` script). Prints medians over N runs: the
 minimal app's first screen; for each launch, qwen-tui's first paint and its first real screen drawn (the same
 frame unless the keyring must be asked, when the "Reading your configuration…" placeholder comes first); peak
@@ -41,10 +42,17 @@ PLACEHOLDER = "Reading your configuration"
 CHOOSER = "OpenAI-compatible"
 HOME = "Effective configuration"
 # A returning user: an OpenAI-compatible provider whose key is in the settings' `env` block (no keyring).
-RETURNING_USER_SETTINGS = {
+RETURNING_USER = {"settings.json": {
     "security": {"auth": {"selectedType": "openai"}},
     "model": {"name": "qwen3-coder-plus"},
     "env": {"OPENAI_API_KEY": "sk-bench-0000000000000000", "OPENAI_BASE_URL": "http://127.0.0.1:9/v1"},
+}}
+# A Qwen OAuth user signed in (a token valid for an hour) who chose usage statistics: the recorder's gate is open.
+QWEN_OAUTH_USER = {
+    "settings.json": {"security": {"auth": {"selectedType": "qwen-oauth"}}, "privacy": {"usageStatisticsEnabled": True}},
+    "oauth_creds.json": {"access_token": "bench-access-token", "refresh_token": "bench-refresh-token",
+                         "token_type": "Bearer", "resource_url": "127.0.0.1:9",
+                         "expiry_date": int((time.time() + 3600) * 1000)},
 }
 
 
@@ -113,14 +121,16 @@ def time_command(command: list[str], home: Path) -> float:
     return time.perf_counter() - started
 
 
-def in_fresh_homes(runs: int, measure, settings: dict | None = None) -> list:
-    """`measure(home)` in `runs` new empty HOMEs, or ones whose `~/.qwen/settings.json` is `settings`."""
+def in_fresh_homes(runs: int, measure, files: dict[str, dict] | None = None) -> list:
+    """`measure(home)` in `runs` new HOMEs, empty or holding `files` (name → JSON document) in `~/.qwen`."""
     results = []
     for _ in range(runs):
         with tempfile.TemporaryDirectory() as home:
-            if settings is not None:
-                (Path(home) / ".qwen").mkdir()
-                (Path(home) / ".qwen" / "settings.json").write_text(json.dumps(settings))
+            qwen_home = Path(home) / ".qwen"
+            for name, document in (files or {}).items():
+                qwen_home.mkdir(mode=0o700, exist_ok=True)
+                (qwen_home / name).write_text(json.dumps(document))
+                (qwen_home / name).chmod(0o600)
             results.append(measure(Path(home)))
     return results
 
@@ -134,15 +144,15 @@ def qwen_tui_command() -> list[str]:
 def measure(runs: int) -> tuple[list[Row], bool]:
     """The table's rows for the launches, `status` and memory, and whether every budget is met."""
     qwen_tui = qwen_tui_command()
-    minimal, ours, returning = [], [], []
+    minimal, ours, returning, signed_in = [], [], [], []
     with tempfile.TemporaryDirectory() as scratch:
         minimal_app = Path(scratch) / "minimal_app.py"
         minimal_app.write_text(MINIMAL_APP)
         for _ in range(runs):  # interleaved, so a change in machine load affects both sides alike
             minimal += in_fresh_homes(1, lambda home: launch([sys.executable, str(minimal_app)], ["minimal-ready"], home))
             ours += in_fresh_homes(1, lambda home: launch(qwen_tui, [PLACEHOLDER, CHOOSER], home))
-            returning += in_fresh_homes(1, lambda home: launch(qwen_tui, [PLACEHOLDER, HOME], home),
-                                        RETURNING_USER_SETTINGS)
+            returning += in_fresh_homes(1, lambda home: launch(qwen_tui, [PLACEHOLDER, HOME], home), RETURNING_USER)
+            signed_in += in_fresh_homes(1, lambda home: launch(qwen_tui, [PLACEHOLDER, HOME], home), QWEN_OAUTH_USER)
     python = statistics.median(in_fresh_homes(runs, lambda home: time_command([sys.executable, "-c", "pass"], home)))
     status = statistics.median(in_fresh_homes(runs, lambda home: time_command([*qwen_tui, "status"], home)))
 
@@ -151,6 +161,7 @@ def measure(runs: int) -> tuple[list[Row], bool]:
     choosers = [seen[CHOOSER] for seen, _ in ours]
     returning_paints = [min(seen.values()) for seen, _ in returning]
     homes = [seen[HOME] for seen, _ in returning]
+    signed_in_homes = [seen[HOME] for seen, _ in signed_in]
     floor_rss = statistics.median(rss for _, rss in minimal)
     our_rss = statistics.median(rss for _, rss in ours)
 
@@ -167,12 +178,14 @@ def measure(runs: int) -> tuple[list[Row], bool]:
         ("first run: launch → auth chooser drawn", ms(choosers), verdict(paired(choosers), STARTUP_BUDGET)),
         ("configured: launch → first paint", ms(returning_paints), verdict(paired(returning_paints), STARTUP_BUDGET)),
         ("configured: launch → home drawn", ms(homes), verdict(paired(homes), STARTUP_BUDGET)),
+        ("Qwen OAuth, usage statistics on: launch → home drawn", ms(signed_in_homes),
+         verdict(paired(signed_in_homes), STARTUP_BUDGET)),
         ("minimal Textual app: peak RSS", f"{floor_rss / 1024:.1f} MiB", ""),
         ("qwen-tui: peak RSS at the chooser", f"{our_rss / 1024:.1f} MiB", verdict(our_rss / floor_rss, RSS_BUDGET)),
         ("`python -c pass`", f"{python * 1000:.0f} ms", ""),
         ("`qwen-tui status` (no Textual)", f"{status * 1000:.0f} ms", f"{status / python:.1f}× `python -c pass`"),
     ]
-    within = max(paired(choosers), paired(homes)) <= STARTUP_BUDGET and our_rss / floor_rss <= RSS_BUDGET
+    within = max(paired(choosers), paired(homes), paired(signed_in_homes)) <= STARTUP_BUDGET and our_rss / floor_rss <= RSS_BUDGET
     return rows, within
 
 
