@@ -16,7 +16,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -30,11 +30,13 @@ from qwen_tui.core.methods import AuthMethod
 from qwen_tui.core.prefs import DEFAULT_THEME, peek_prefs
 from qwen_tui.core.resolver import NOT_SET, Credential, Resolution, Source, SourceKind, Value
 from qwen_tui.core.telemetry.names import ErrorKind, EventName, Method, ScreenName, Setting
-from qwen_tui.core.telemetry.recorder import Recorder
 from qwen_tui.resources import stylesheet
 from qwen_tui.ui.messages import ResolutionReady, SettingWritten
 from qwen_tui.ui.screens.loading import LoadingScreen
 from qwen_tui.ui.themes import BUNDLED_THEME_NAMES, bundled_themes, user_themes
+
+if TYPE_CHECKING:
+    from qwen_tui.core.telemetry.recorder import Recorder
 
 Resolver = Callable[[Path, Mapping[str, str]], Resolution]
 INITIAL_SCREENS = (None, "auth", "settings", "privacy", "status")
@@ -96,9 +98,12 @@ class QwenTuiApp(App, inherit_bindings=False):
         self._quick_resolver: Callable[[Path, Mapping[str, str]], Resolution | None] | None = (
             resolve_without_keyring if resolver is None else None)
         self.resolution: Resolution | None = None
-        # Usage statistics: closed until the first resolution says the user chose them (see core/telemetry);
-        # its worker is held until the first screen is drawn (see screen_shown).
-        self.usage = Recorder(self.env, held=True)
+        # Usage statistics (see core/telemetry and `usage`): the recorder is made on first use; its gate is set
+        # from the first resolution, and its worker started, once the first screen is drawn (screen_shown).
+        self._usage: Recorder | None = None
+        self._usage_lock = threading.Lock()     # a worker thread may be the first user
+        self._resolution_generation = 0         # the generation of self.resolution
+        self._screens_before_first: list[str] = []   # viewed before the gate was set: recorded then
         # Why the Qwen OAuth sign-in is no longer usable (refresh rejected, file unusable); None when fine.
         self.qwen_signed_out: str | None = None
         self._home_after_resolve = False
@@ -187,6 +192,10 @@ class QwenTuiApp(App, inherit_bindings=False):
         from qwen_tui import collector
 
         collector.resume(freeze=True)
+        assert self.resolution is not None
+        self._sync_usage(self.resolution, True, self._resolution_generation)
+        for name in self._screens_before_first:
+            self._record_screen_name(name)
         self.usage.release()
         self._start_logging()
 
@@ -210,7 +219,8 @@ class QwenTuiApp(App, inherit_bindings=False):
                                     exc_info=(type(error), error, error.__traceback__))
 
     def on_unmount(self) -> None:
-        self.usage.close(USAGE_EXIT_FLUSH_S)   # bounded: never holds the exit longer
+        if self._usage is not None:
+            self._usage.close(USAGE_EXIT_FLUSH_S)   # bounded: never holds the exit longer
 
     def refresh_resolution(self) -> None:
         """Resolve the configuration again (in a thread); every screen follows when it arrives."""
@@ -237,7 +247,9 @@ class QwenTuiApp(App, inherit_bindings=False):
     def _resolution_arrived(self, resolution: Resolution, generation: int) -> None:
         first = self.resolution is None
         self.resolution = resolution
-        self._sync_usage(resolution, first, generation)
+        self._resolution_generation = generation
+        if self._first_screen_shown:   # else the first screen's screen_shown sets the gate
+            self._sync_usage(resolution, False, generation)
         if first:
             self._show_first_screen()
             return
@@ -489,6 +501,20 @@ class QwenTuiApp(App, inherit_bindings=False):
 
     # ---- usage statistics -------------------------------------------------------------------------------------
 
+    @property
+    def usage(self) -> Recorder:
+        """The usage-statistics recorder. Made on first use, so its modules load after the first frame unless a
+        screen drawn before it shows the gate (privacy): its gate then already follows the resolution."""
+        with self._usage_lock:
+            if self._usage is None:
+                from qwen_tui.core.telemetry.gate import decide
+                from qwen_tui.core.telemetry.recorder import Recorder
+
+                self._usage = Recorder(self.env, held=not self._first_screen_shown)
+                if self.resolution is not None:
+                    self._usage.update(decide(self.resolution))
+            return self._usage
+
     def _sync_usage(self, resolution: Resolution, first: bool, generation: int) -> None:
         from qwen_tui.core.telemetry.gate import decide
 
@@ -529,8 +555,14 @@ class QwenTuiApp(App, inherit_bindings=False):
             self.post_message(SettingWritten("usage_purge", str(exc)))
 
     def _record_screen(self, screen: Screen) -> None:
-        if screen.name in _SCREEN_NAMES:
-            self.usage.record(EventName.SCREEN_VIEWED, screen=ScreenName(screen.name))
+        if not self._first_screen_shown:
+            self._screens_before_first.append(screen.name or "")
+        else:
+            self._record_screen_name(screen.name or "")
+
+    def _record_screen_name(self, name: str) -> None:
+        if name in _SCREEN_NAMES:
+            self.usage.record(EventName.SCREEN_VIEWED, screen=ScreenName(name))
 
     def record_usage(self, name: EventName, **fields: Any) -> None:
         """For screens: record one usage event (a no-op while the gate is closed)."""

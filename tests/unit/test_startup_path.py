@@ -137,3 +137,53 @@ def test_a_value_only_the_keyring_has_is_left_to_the_worker(how: str, qwen_home:
     with pytest.raises(KeyringNeeded):
         resolve(Path.cwd(), env, keyring=False)
     assert resolve_without_keyring(Path.cwd(), env) is None
+
+
+# ---- what the launch imports before its first screen ------------------------------------------------------
+
+# Run headless in a fresh interpreter: the modules loaded when the first real screen reports its first frame,
+# before what that frame put off (logging, the usage recorder) starts.
+_FIRST_FRAME_MODULES = """
+import json, sys
+from qwen_tui.ui.app import QwenTuiApp
+
+class Probe(QwenTuiApp):
+    def screen_shown(self, screen):
+        if screen.name != "loading" and not hasattr(self, "seen"):
+            self.seen = (screen.name, sorted(sys.modules))
+            self.call_later(self.exit)
+        super().screen_shown(screen)
+
+app = Probe()
+app.run(headless=True, size=(80, 24))
+print(json.dumps(app.seen))
+"""
+# Each costs from ~3 ms (the recorder) to ~100 ms (structlog): they load after the first frame (bench/startup.py).
+_AFTER_FIRST_FRAME = ("pydantic", "httpx", "keyring", "authlib", "structlog", "argparse",
+                      "qwen_tui.core.telemetry.recorder", "qwen_tui.core.telemetry.gate")
+_SIGNED_IN_WITH_USAGE_ON = {
+    "settings.json": {"security": {"auth": {"selectedType": "qwen-oauth"}},
+                      "privacy": {"usageStatisticsEnabled": True}},
+    "oauth_creds.json": {"access_token": "probe-access", "refresh_token": "probe-refresh", "token_type": "Bearer",
+                         "resource_url": "127.0.0.1:9", "expiry_date": 4102444800000},
+}
+
+
+@pytest.mark.parametrize(("files", "first_screen"), [
+    ({}, "chooser"),
+    ({"settings.json": {"security": {"auth": {"selectedType": "openai"}},
+                        "env": {"OPENAI_API_KEY": "sk-probe-0000000000000000"}}}, "home"),
+    (_SIGNED_IN_WITH_USAGE_ON, "home"),
+], ids=["first-run", "openai", "qwen-oauth-usage-on"])
+def test_nothing_heavy_loads_before_the_first_screen(qwen_home: Path, files: dict, first_screen: str) -> None:
+    for name, document in files.items():
+        qwen_home.mkdir(mode=0o700, exist_ok=True)
+        (qwen_home / name).write_text(json.dumps(document))
+        (qwen_home / name).chmod(0o600)
+    done = subprocess.run([sys.executable, "-c", _FIRST_FRAME_MODULES], capture_output=True, text=True,
+                          stdin=subprocess.DEVNULL, env=os.environ, timeout=60)
+    assert done.returncode == 0, done.stderr
+    shown, modules = json.loads(done.stdout.strip().splitlines()[-1])
+    assert shown == first_screen
+    loaded = [name for name in modules if name in _AFTER_FIRST_FRAME or name.split(".")[0] in _AFTER_FIRST_FRAME]
+    assert loaded == []
