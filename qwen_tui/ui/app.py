@@ -196,6 +196,7 @@ class QwenTuiApp(App, inherit_bindings=False):
         self._sync_usage(self.resolution, True, self._resolution_generation)
         for name in self._screens_before_first:
             self._record_screen_name(name)
+        self._screens_before_first.clear()
         self.usage.release()
         self._start_logging()
 
