@@ -6,9 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
+from textual.css.stylesheet import Stylesheet
 
 from qwen_tui.core.prefs import PrefsError, load_prefs, peek_prefs, save_prefs
 from qwen_tui.ui.themes import BUNDLED_THEME_NAMES, ThemeError, bundled_themes, parse_theme, user_themes
+from ui_helpers import make_app, resolution
 
 
 def test_bundled_themes_are_valid_and_cover_dark_light_contrast() -> None:
@@ -127,9 +129,6 @@ def test_prefs_reasons_are_translated(qwen_home: Path) -> None:
 @pytest.mark.parametrize("saved", ["qwen-light", "high-contrast"])
 async def test_the_saved_theme_is_drawn_from_the_first_frame_without_a_stylesheet_reparse(
         saved: str, monkeypatch) -> None:
-    from textual.css.stylesheet import Stylesheet
-    from ui_helpers import make_app, resolution
-
     save_prefs({"theme": saved})
     reparses: list[None] = []
     original = Stylesheet.reparse
