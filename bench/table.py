@@ -7,6 +7,7 @@ import platform
 from collections.abc import Iterable
 
 Row = tuple[str, str, str]   # measure, value, against the budget (empty when there is none)
+HEADER: Row = ("measure", "value", "against the budget")
 
 
 def machine() -> str:
@@ -14,12 +15,12 @@ def machine() -> str:
 
 
 def verdict(value: float, budget: float, unit: str = "×") -> str:
-    shown = f"{value:.2f}{unit}"
-    return f"{shown} (budget ≤ {budget:g}{unit}: {'ok' if value <= budget else 'OVER'})"
+    return f"{value:.2f}{unit} (budget ≤ {budget:g}{unit}: {'ok' if value <= budget else 'OVER'})"
 
 
 def print_table(rows: Iterable[Row]) -> None:
-    rows = list(rows)
-    widths = [max(len(row[i]) for row in rows + [("measure", "value", "against the budget")]) for i in range(3)]
-    for row in [("measure", "value", "against the budget"), tuple("-" * w for w in widths), *rows]:
+    table = [HEADER, *rows]
+    widths = [max(len(row[i]) for row in table) for i in range(3)]
+    table.insert(1, tuple("-" * width for width in widths))
+    for row in table:
         print("| " + " | ".join(cell.ljust(width) for cell, width in zip(row, widths)) + " |")
