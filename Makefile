@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-unit test-ui test-e2e test-interop system-deps bench clean
+.PHONY: run check test test-unit test-ui test-e2e test-interop system-deps bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,7 +19,11 @@ run: $(STAMP)
 system-deps:
 	bash .ci/system-deps
 
-test: $(STAMP) system-deps
+# Static checks alone: ruff (style, imports, likely bugs).
+check: $(STAMP)
+	$(VENV)/bin/ruff check .
+
+test: $(STAMP) system-deps check
 	$(VENV)/bin/python -m pytest
 
 test-unit: $(STAMP)

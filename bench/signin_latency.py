@@ -25,6 +25,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from table import Row, machine, print_table, verdict  # noqa: E402
+
 from tests.servers.device_server import DeviceServer  # noqa: E402
 
 BUDGET_SLACK_S = 0.3

@@ -150,7 +150,9 @@ def measure(runs: int) -> tuple[list[Row], bool]:
         minimal_app = Path(scratch) / "minimal_app.py"
         minimal_app.write_text(MINIMAL_APP)
         for _ in range(runs):  # interleaved, so a change in machine load affects both sides alike
-            minimal += in_fresh_homes(1, lambda home: launch([sys.executable, str(minimal_app)], ["minimal-ready"], home))
+            minimal += in_fresh_homes(
+                1, lambda home: launch([sys.executable, str(minimal_app)], ["minimal-ready"], home)
+            )
             ours += in_fresh_homes(1, lambda home: launch(qwen_tui, [PLACEHOLDER, CHOOSER], home))
             returning += in_fresh_homes(1, lambda home: launch(qwen_tui, [PLACEHOLDER, HOME], home), RETURNING_USER)
             signed_in += in_fresh_homes(1, lambda home: launch(qwen_tui, [PLACEHOLDER, HOME], home), QWEN_OAUTH_USER)
@@ -168,7 +170,7 @@ def measure(runs: int) -> tuple[list[Row], bool]:
 
     def paired(values: list[float]) -> float:
         """The median of each run's ratio to the minimal app launched just before it (pairs share the load)."""
-        return statistics.median(value / floor for value, floor in zip(values, floors))
+        return statistics.median(value / floor for value, floor in zip(values, floors, strict=False))
 
     def ms(values: list[float]) -> str:
         return f"{statistics.median(values) * 1000:.0f} ms"

@@ -23,4 +23,4 @@ def print_table(rows: Iterable[Row]) -> None:
     widths = [max(len(row[i]) for row in table) for i in range(3)]
     table.insert(1, tuple("-" * width for width in widths))
     for row in table:
-        print("| " + " | ".join(cell.ljust(width) for cell, width in zip(row, widths)) + " |")
+        print("| " + " | ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False)) + " |")

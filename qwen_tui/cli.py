@@ -27,7 +27,7 @@ TUI_SCREENS = ("auth", "settings", "privacy")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    import argparse   # not on the TUI's launch path: `qwen-tui` alone never builds a parser
+    import argparse  # not on the TUI's launch path: `qwen-tui` alone never builds a parser
 
     parser = argparse.ArgumentParser(prog="qwen-tui", description=t("cli.description"))
     parser.add_argument("--version", action="version", version=f"qwen-tui {__version__}")

@@ -8,6 +8,9 @@ import pytest
 
 from qwen_tui.core.i18n import set_language
 
+# The loopback servers' fixtures (device_server, openai_server, collector), available to every test.
+pytest_plugins = ["tests.servers.fixtures"]
+
 # Variables that would leak the developer's own configuration into a test.
 _SCRUBBED = (
     "QWEN_HOME", "QWEN_OAUTH", "QWEN_MODEL",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 
 from qwen_tui.core.i18n import t
 from qwen_tui.core.resolver import Resolution, Source, Value, resolve

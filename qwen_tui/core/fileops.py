@@ -126,7 +126,7 @@ class LockFile:
         except FileNotFoundError:
             pass
 
-    def __enter__(self) -> "LockFile":
+    def __enter__(self) -> LockFile:
         self.acquire()
         return self
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Generic, TypeVar
@@ -163,7 +163,7 @@ def resolve(cwd: Path | None = None, env: Mapping[str, str] | None = None, *, ke
 class ConfigLookup:
     """Finds one value with its source, in Qwen Code's order for each kind of value."""
 
-    def __init__(self, settings: "LoadedSettings", dotenv: "DotenvFile", env: Mapping[str, str], *,
+    def __init__(self, settings: LoadedSettings, dotenv: DotenvFile, env: Mapping[str, str], *,
                  keyring: bool = True) -> None:
         self.settings = settings
         self.dotenv = dotenv
@@ -171,7 +171,7 @@ class ConfigLookup:
         self.keyring = keyring   # False: KeyringNeeded rather than asking it
 
     @classmethod
-    def load(cls, cwd: Path, env: Mapping[str, str], *, keyring: bool = True) -> "ConfigLookup":
+    def load(cls, cwd: Path, env: Mapping[str, str], *, keyring: bool = True) -> ConfigLookup:
         """Read the settings layers and the `.env` file Qwen Code would load from `cwd`."""
         from qwen_tui.core.dotenv import load_dotenv
         from qwen_tui.core.settings import load_settings
@@ -226,7 +226,7 @@ class ConfigLookup:
         return Value(stored.value, Source(kind, stored.path, name))
 
 
-def _settings_source(layer: "Layer", key: str, kind: SourceKind = SourceKind.SETTINGS) -> Source:
+def _settings_source(layer: Layer, key: str, kind: SourceKind = SourceKind.SETTINGS) -> Source:
     return Source(kind, layer.path, key, str(layer.scope))
 
 
@@ -291,7 +291,7 @@ def _qwen_oauth(lookup: ConfigLookup, env: Mapping[str, str]) -> tuple[Value, Va
         SourceKind.KEYRING, key=str(location)
     )
     try:
-        expiry = datetime.fromtimestamp(creds.expiry_date / 1000, tz=timezone.utc).isoformat(timespec="seconds")
+        expiry = datetime.fromtimestamp(creds.expiry_date / 1000, tz=UTC).isoformat(timespec="seconds")
     except (OverflowError, OSError, ValueError):  # a number no clock can show: say so, don't crash
         expiry = t("resolver.invalid_expiry")
     credential = Credential(True, mask_secret(creds.access_token), source, expiry)

@@ -122,7 +122,7 @@ class LoadedSettings:
         return [layer.error for layer in self.layers if layer.error is not None]
 
     @cached_property
-    def model(self) -> "QwenSettings":
+    def model(self) -> QwenSettings:
         """A typed view of `merged`; a value of the wrong type raises SettingsError naming its layer."""
         from pydantic import ValidationError
 

@@ -11,7 +11,7 @@ import copy
 import json
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, Union
+from typing import Any
 
 from qwen_tui.core import fileops
 from qwen_tui.core.i18n import t
@@ -34,7 +34,7 @@ DELETE: Any = _Delete()
 
 # Dotted key → value or DELETE; or a function of the layer's content as read under the lock that returns them,
 # for values built from the old ones (a list to extend): another writer's change in the meantime is kept.
-Changes = Union[Mapping[str, Any], Callable[[dict], Mapping[str, Any]]]
+Changes = Mapping[str, Any] | Callable[[dict], Mapping[str, Any]]
 
 
 def update_settings(path: Path, changes: Changes) -> None:

@@ -180,7 +180,7 @@ def test_qwen_waits_while_qwen_tui_holds_the_lock(
         finally:
             lock.release()
         qwen_output = describe(finish(qwen))
-        attempts = [at for at, line in zip(proxy.refused_at, proxy.refused) if "chat.qwen.ai" in line]
+        attempts = [at for at, line in zip(proxy.refused_at, proxy.refused, strict=False) if "chat.qwen.ai" in line]
     assert held_throughout, "something removed qwen-tui's lock while qwen was waiting"
     assert attempts, f"qwen never tried to refresh:\n{qwen_output}"
     assert attempts[0] >= released_at, "qwen started refreshing while qwen-tui held oauth_creds.lock"

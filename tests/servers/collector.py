@@ -47,7 +47,7 @@ class Collector:
         host, port = self._server.server_address[:2]
         return f"http://{host}:{port}{LOGS_PATH}"
 
-    def start(self) -> "Collector":
+    def start(self) -> Collector:
         self._thread.start()
         return self
 

@@ -1,4 +1,4 @@
-"""Pytest fixtures for the loopback servers: `from tests.servers.fixtures import device_server`."""
+"""Pytest fixtures for the loopback servers, loaded for every test by `tests/conftest.py` (`pytest_plugins`)."""
 
 from __future__ import annotations
 

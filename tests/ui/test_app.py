@@ -6,18 +6,17 @@ import json
 from pathlib import Path
 
 from textual.widgets import OptionList, Select, Switch
+from ui_helpers import make_app, resolution
 
 from qwen_tui.core.resolver import Resolution
 from qwen_tui.ui.app import QwenTuiApp
 from qwen_tui.ui.screens.chooser import ChooserScreen
 from qwen_tui.ui.screens.home import HomeScreen
 from qwen_tui.ui.screens.oauth_signin import OAuthSignInScreen
-from qwen_tui.ui.screens.provider_form import ProviderFormScreen
 from qwen_tui.ui.screens.privacy import PrivacyScreen
+from qwen_tui.ui.screens.provider_form import ProviderFormScreen
 from qwen_tui.ui.screens.settings import SettingsScreen
 from qwen_tui.ui.widgets.link import Link
-
-from ui_helpers import make_app, resolution
 
 SIZE = (80, 24)
 
@@ -408,7 +407,6 @@ async def test_typing_slash_auth_opens_the_chooser() -> None:
 
 async def test_every_binding_has_an_id() -> None:
     from qwen_tui.ui.screens.command_input import CommandInputScreen
-
     from qwen_tui.ui.screens.confirm import ConfirmScreen
     from qwen_tui.ui.screens.usage_data import UsageDataScreen
     from qwen_tui.ui.widgets.device_flow import DeviceFlowWidget, QrScreen

@@ -25,10 +25,9 @@ from qwen_tui.ui.screens.next_step import next_step_screen
 from qwen_tui.ui.screens.oauth_signin import OAuthSignInScreen
 from qwen_tui.ui.widgets.device_flow import DeviceFlowWidget, FlowState, QrScreen
 from qwen_tui.ui.widgets.plain import Plain
-from qwen_tui.ui.widgets.sourced_row import SourcedRow
 from qwen_tui.ui.widgets.qr import QrCode, half_block_lines, qr_matrix
+from qwen_tui.ui.widgets.sourced_row import SourcedRow
 from tests.servers.device_server import DISCONTINUED, DeviceServer
-from tests.servers.fixtures import device_server  # noqa: F401  (pytest fixture)
 
 SIZE = (80, 24)
 

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 from textual.containers import VerticalScroll
+from ui_helpers import make_app, resolution, settled
 
 from qwen_tui.core.i18n import catalog, set_language
 from qwen_tui.ui.screens.privacy import PrivacyScreen
 from qwen_tui.ui.widgets.link import Link
-from ui_helpers import make_app, resolution, settled
 
 SIZE = (80, 24)
 SHARED_NOTICE = Path("/work/shared/seed/tos-privacy.fr.md")

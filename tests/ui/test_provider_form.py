@@ -23,7 +23,6 @@ from qwen_tui.ui.app import QwenTuiApp
 from qwen_tui.ui.screens.confirm import ConfirmScreen
 from qwen_tui.ui.screens.home import HomeScreen
 from qwen_tui.ui.screens.provider_form import ProviderFormScreen
-from tests.servers.fixtures import openai_server  # noqa: F401 - pytest fixture
 from tests.servers.openai_server import OpenAIServer
 
 SIZE = (80, 24)
@@ -114,7 +113,8 @@ async def test_test_then_save_with_the_file_store(openai_server: OpenAIServer, i
     env_key = env_key_for(openai_server.url, None)
     assert data["security"]["auth"]["selectedType"] == "openai"
     assert data["model"]["name"] == MODEL
-    assert {"id": MODEL, "name": MODEL, "baseUrl": openai_server.url, "envKey": env_key} in data["modelProviders"]["openai"]
+    entry = {"id": MODEL, "name": MODEL, "baseUrl": openai_server.url, "envKey": env_key}
+    assert entry in data["modelProviders"]["openai"]
     assert "env" not in data or env_key not in data["env"]
     secrets_file = paths.secrets_file_path()
     assert json.loads(secrets_file.read_text())[env_key] == openai_server.key

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 from textual.css.stylesheet import Stylesheet
+from ui_helpers import make_app, resolution
 
 from qwen_tui.core.prefs import PrefsError, load_prefs, peek_prefs, save_prefs
 from qwen_tui.ui.themes import BUNDLED_THEME_NAMES, ThemeError, bundled_themes, parse_theme, user_themes
-from ui_helpers import make_app, resolution
 
 
 def test_bundled_themes_are_valid_and_cover_dark_light_contrast() -> None:
@@ -37,7 +37,9 @@ def test_invalid_theme_files_give_a_one_line_reason(tmp_path: Path, text: str, r
 
 
 def test_user_themes_skip_bad_files_and_builtin_names(tmp_path: Path) -> None:
-    (tmp_path / "good.toml").write_text('name = "good"\n[colors]\nprimary = "#102030"\n[variables]\n"footer-key-foreground" = "#fff"\n')
+    (tmp_path / "good.toml").write_text(
+        'name = "good"\n[colors]\nprimary = "#102030"\n[variables]\n"footer-key-foreground" = "#fff"\n'
+    )
     (tmp_path / "clash.toml").write_text('name = "qwen-dark"\n[colors]\nprimary = "#102030"\n')
     (tmp_path / "notes.txt").write_text("ignored")
     themes, errors = user_themes(tmp_path, reserved=BUNDLED_THEME_NAMES)

@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 from textual.widgets import DataTable, OptionList, Switch
+from ui_helpers import make_app, resolution
 
 from qwen_tui.core.telemetry.outbox import outbox_path
 from qwen_tui.ui.app import QwenTuiApp
@@ -14,8 +15,6 @@ from qwen_tui.ui.screens.privacy import PrivacyScreen
 from qwen_tui.ui.screens.settings import SettingsScreen
 from qwen_tui.ui.screens.usage_data import UsageDataScreen
 from tests.servers.collector import Collector
-from tests.servers.fixtures import collector  # noqa: F401  (pytest fixture)
-from ui_helpers import make_app, resolution
 
 SIZE = (80, 24)
 QWEN_ON = dict(usage=True, usage_chosen=True)

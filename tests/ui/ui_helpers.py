@@ -1,4 +1,5 @@
-"""UI test helpers (imported by the tests in this folder): Resolutions built directly (so screens never depend on the machine) and an app factory."""
+"""UI test helpers (imported by the tests in this folder): Resolutions built directly (so screens never depend
+on the machine) and an app factory."""
 
 from __future__ import annotations
 
@@ -14,7 +15,9 @@ def resolution(auth: str | None = None, *, usage: bool = True, usage_chosen: boo
                base_url: str | None = None) -> Resolution:
     """A Resolution as the resolver would return it, with fixed paths so snapshots are stable."""
     user = home / ".qwen" / "settings.json"
-    auth_source = Source(SourceKind.SETTINGS, user, "security.auth.selectedType", "user") if auth else Source(SourceKind.NONE)
+    auth_source = (
+        Source(SourceKind.SETTINGS, user, "security.auth.selectedType", "user") if auth else Source(SourceKind.NONE)
+    )
     if auth == "openai":
         url = Value(base_url or "https://dashscope-intl.aliyuncs.com/compatible-mode/v1",
                     Source(SourceKind.DOTENV, home / ".qwen" / ".env", "OPENAI_BASE_URL"))

@@ -23,7 +23,8 @@ def test_every_language_has_every_english_key_with_the_same_placeholders() -> No
     assert len(english) > 100
     for language in ("fr", "zh"):
         other = i18n.catalog(language)
-        assert set(other) == set(english), f"{language}: missing {set(english) - set(other)}, extra {set(other) - set(english)}"
+        missing, extra = set(english) - set(other), set(other) - set(english)
+        assert set(other) == set(english), f"{language}: missing {missing}, extra {extra}"
         for key, text in english.items():
             assert _placeholders(other[key]) == _placeholders(text), f"{language} {key}"
 

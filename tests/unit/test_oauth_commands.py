@@ -17,7 +17,6 @@ import pytest
 from qwen_tui.commands.oauth import login, logout, token
 from qwen_tui.core.oauth.credentials import Credentials
 from tests.servers.device_server import DISCONTINUED, DeviceServer, closed_port_url
-from tests.servers.fixtures import device_server  # noqa: F401  (pytest fixture)
 
 REPO = Path(__file__).resolve().parents[2]
 LOGIN = "from qwen_tui.commands.oauth import login; raise SystemExit(login(no_browser=True))"

@@ -14,7 +14,6 @@ import pytest
 from qwen_tui.core.oauth import device_flow as flow
 from qwen_tui.core.oauth.device_flow import DeviceFlow
 from tests.servers.device_server import DISCONTINUED, DeviceServer, closed_port_url, s256
-from tests.servers.fixtures import device_server  # noqa: F401  (pytest fixture)
 
 MARGIN = 0.05  # timer granularity; the protocol's lower bounds are asserted, upper bounds only loosely
 

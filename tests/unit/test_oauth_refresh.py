@@ -14,7 +14,6 @@ import pytest
 from qwen_tui.core.oauth.credentials import Credentials
 from qwen_tui.core.oauth.refresh import RefreshError, SignedOut, get_valid_credentials
 from tests.servers.device_server import DeviceServer, closed_port_url
-from tests.servers.fixtures import device_server  # noqa: F401  (pytest fixture)
 
 REPO = Path(__file__).resolve().parents[2]
 

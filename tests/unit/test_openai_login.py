@@ -10,7 +10,6 @@ import sys
 import pytest
 
 from qwen_tui.core import paths
-from tests.servers.fixtures import openai_server  # noqa: F401 - fixture
 from tests.servers.openai_server import OpenAIServer
 
 FAIL_BACKEND = "keyring.backends.fail.Keyring"
@@ -139,7 +138,8 @@ def test_cleartext_allowed_when_asked() -> None:
 def test_unreachable_server_fails_with_the_refused_line() -> None:
     from tests.servers.device_server import closed_port_url
 
-    result = login("--base-url", closed_port_url() + "/v1", "--model", MODEL, "--api-key-stdin", stdin="sk-x-0123456789")
+    url = closed_port_url() + "/v1"
+    result = login("--base-url", url, "--model", MODEL, "--api-key-stdin", stdin="sk-x-0123456789")
     assert result.returncode == 1
     assert_one_line(result.stderr)
     assert "refused" in result.stderr.lower()

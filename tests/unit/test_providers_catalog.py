@@ -63,5 +63,6 @@ def test_provider_terms_view_for_the_screens() -> None:
     names = [p.name for p in PROVIDER_TERMS]
     assert "Custom" not in names and len(names) == len(set(names))
     assert provider_for_base_url("http://127.0.0.1:11434/v1") is LOCAL_SERVER
-    assert provider_for_base_url("https://coding.dashscope.aliyuncs.com/v1").terms_url == preset("dashscope-cn").terms_url
+    coding_plan = provider_for_base_url("https://coding.dashscope.aliyuncs.com/v1")
+    assert coding_plan.terms_url == preset("dashscope-cn").terms_url
     assert provider_for_base_url("https://api.deepseek.com/v1").name == "DeepSeek"

@@ -14,7 +14,6 @@ import pytest
 from qwen_tui.core.providers.catalog import preset
 from qwen_tui.core.providers.verify import ErrorKind, check_chat, check_key, fetch_models
 from tests.servers.device_server import closed_port_url
-from tests.servers.fixtures import openai_server  # noqa: F401 - fixture
 from tests.servers.openai_server import OpenAIServer
 
 MODEL = "qwen3-coder-plus"
@@ -170,7 +169,8 @@ def test_standalone_server_runs_as_a_module(tmp_path: Path) -> None:
                                 "--key", "sk-standalone-0123456789"], cwd=repo, stdout=subprocess.PIPE, text=True)
     try:
         assert process.stdout.readline().strip() == f"listening on http://127.0.0.1:{port}/v1"
-        ok = httpx.get(f"http://127.0.0.1:{port}/v1/models", headers={"Authorization": "Bearer sk-standalone-0123456789"})
+        bearer = {"Authorization": "Bearer sk-standalone-0123456789"}
+        ok = httpx.get(f"http://127.0.0.1:{port}/v1/models", headers=bearer)
         assert ok.status_code == 200
         assert httpx.get(f"http://127.0.0.1:{port}/v1/models").status_code == 401
         recorded = httpx.get(f"http://127.0.0.1:{port}/_control/requests").json()

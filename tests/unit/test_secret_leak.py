@@ -18,7 +18,6 @@ import pytest
 from qwen_tui.core import log, paths
 from qwen_tui.core.providers.profiles import KeyStore, ProfileError, save_profile
 from qwen_tui.core.providers.verify import check_key
-from tests.servers.fixtures import openai_server  # noqa: F401 - fixture
 from tests.servers.openai_server import OpenAIServer
 
 FAIL_BACKEND = "keyring.backends.fail.Keyring"

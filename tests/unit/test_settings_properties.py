@@ -6,7 +6,8 @@ import json
 import tempfile
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from qwen_tui.core.settings import V1_KEYS, SettingsError, parse_settings_bytes, read_settings_file
 from qwen_tui.core.settings_models import QwenSettings

@@ -374,7 +374,7 @@ def test_legacy_fixture_keeps_key_and_base_url_under_security_auth(layer_files: 
 def test_wrong_type_in_typed_view_names_the_layer_without_the_value(layer_files: dict[Scope, Path]) -> None:
     write(layer_files[Scope.USER], {"security": {"auth": {"apiKey": 12345678901234}}})
     with pytest.raises(SettingsError) as caught:
-        load_settings().model
+        _ = load_settings().model
     message = str(caught.value)
     assert str(layer_files[Scope.USER]) in message and "security.auth.apiKey" in message
     assert "12345678901234" not in message

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 from qwen_tui import cli, collector
-from tests.conftest import FIXTURES
 from qwen_tui.core.resolver import KeyringNeeded, resolve
 from qwen_tui.ui.app import resolve_without_keyring
+from tests.conftest import FIXTURES
 
 
 @pytest.fixture

@@ -17,7 +17,6 @@ from pathlib import Path
 import pytest
 
 from tests.servers.collector import Collector
-from tests.servers.fixtures import collector  # noqa: F401  (pytest fixture)
 
 USER = "zorglubette"
 FAKE_KEY = "sk-FAKEKEY-9f8e7d6c5b4a39281706"

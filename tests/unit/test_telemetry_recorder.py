@@ -15,7 +15,6 @@ from qwen_tui.core.telemetry.names import EventName, ScreenName
 from qwen_tui.core.telemetry.outbox import Outbox, outbox_path, read_installation_id
 from qwen_tui.core.telemetry.recorder import FIRST_BACKOFF_S, Recorder, recorded_events
 from tests.servers.collector import Collector
-from tests.servers.fixtures import collector  # noqa: F401  (pytest fixture)
 
 SOURCE = Source(SourceKind.SETTINGS, Path("/x/settings.json"), "privacy.usageStatisticsEnabled", "user")
 OPEN = evaluate(chosen=True, enabled=True, source=SOURCE, method=Value("qwen-oauth"))

@@ -19,9 +19,7 @@ def can_open_browser(env: Mapping[str, str] | None = None, platform: str = sys.p
         return False
     if any(env.get(name) for name in _SSH_VARIABLES):
         return False
-    if platform.startswith("linux") and not any(env.get(name) for name in _DISPLAY_VARIABLES):
-        return False
-    return True
+    return not (platform.startswith("linux") and not any(env.get(name) for name in _DISPLAY_VARIABLES))
 
 
 def open_url(url: str, env: Mapping[str, str] | None = None) -> bool:

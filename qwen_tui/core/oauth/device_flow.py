@@ -145,7 +145,8 @@ class DeviceFlow:
             deadline = self._clock() + expires_in
             yield event
             # aclosing: when our consumer closes us, the inner poller is closed at once too.
-            async with contextlib.aclosing(self._poll(client, device_code, verifier, event.interval, deadline)) as polls:
+            polling = self._poll(client, device_code, verifier, event.interval, deadline)
+            async with contextlib.aclosing(polling) as polls:
                 async for polled in polls:
                     yield polled
 

@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from qwen_tui.core import fileops
 from qwen_tui.core.i18n import t
 from qwen_tui.core.oauth import protocol
-from qwen_tui.core.oauth.credentials import CredentialStore, Credentials, active_store, creds_lock
+from qwen_tui.core.oauth.credentials import Credentials, CredentialStore, active_store, creds_lock
 
 
 class SignedOut(Exception):

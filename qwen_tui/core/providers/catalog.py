@@ -166,7 +166,7 @@ def preset_for_base_url(url: str | None) -> Preset | None:
 
 def _common_prefix(a: str, b: str) -> int:
     count = 0
-    for left, right in zip(a, b):
+    for left, right in zip(a, b, strict=False):
         if left != right:
             break
         count += 1

@@ -95,7 +95,8 @@ async def fetch_models(
     data, latency, status = outcome
     entries = data.get("data") if isinstance(data, dict) else None
     if not isinstance(entries, list):
-        return [], CheckResult(False, ErrorKind.NOT_JSON, t("providers.error.unexpected", url=base_url), latency, status)
+        unexpected = t("providers.error.unexpected", url=base_url)
+        return [], CheckResult(False, ErrorKind.NOT_JSON, unexpected, latency, status)
     ids = sorted({str(item["id"]) for item in entries if isinstance(item, dict) and isinstance(item.get("id"), str)})
     return ids, CheckResult(True, None, t("providers.check.ok_models", count=len(ids), ms=latency), latency, status)
 
@@ -137,7 +138,7 @@ async def _request(
 
 
 def _http_failure(
-    response: "httpx.Response", base_url: str, key: str | None, preset: Preset | None, latency: int,
+    response: httpx.Response, base_url: str, key: str | None, preset: Preset | None, latency: int,
 ) -> CheckResult:
     status = response.status_code
     if status in (401, 403):
@@ -158,7 +159,7 @@ def _http_failure(
     return CheckResult(False, ErrorKind.OTHER, message, latency, status)
 
 
-def _not_found(base_url: str, response: "httpx.Response", key: str | None) -> str:
+def _not_found(base_url: str, response: httpx.Response, key: str | None) -> str:
     from urllib.parse import urlsplit
 
     last = urlsplit(base_url).path.rstrip("/").split("/")[-1]
@@ -170,7 +171,7 @@ def _not_found(base_url: str, response: "httpx.Response", key: str | None) -> st
     return t("providers.error.not_found", url=base_url)
 
 
-def _provider_detail(response: "httpx.Response", key: str | None) -> str | None:
+def _provider_detail(response: httpx.Response, key: str | None) -> str | None:
     """The provider's own `error.message` (OpenAI shape), one line, shortened, key scrubbed."""
     try:
         data = response.json()

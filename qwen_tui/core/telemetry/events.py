@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import time
 from functools import cache
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator
 
@@ -86,7 +86,7 @@ class CommandRun(_Event):
 
 
 Event = Annotated[
-    Union[AppStarted, AuthMethodChosen, SignInFinished, SettingChanged, ScreenViewed, ErrorOccurred, CommandRun],
+    AppStarted | AuthMethodChosen | SignInFinished | SettingChanged | ScreenViewed | ErrorOccurred | CommandRun,
     Field(discriminator="event"),
 ]
 EVENT_MODELS: tuple[type[_Event], ...] = (

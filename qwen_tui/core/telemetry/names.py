@@ -40,7 +40,7 @@ class DurationBucket(StrEnum):
     OVER_5M = "over_5m"
 
     @classmethod
-    def of(cls, seconds: float) -> "DurationBucket":
+    def of(cls, seconds: float) -> DurationBucket:
         if seconds < 10:
             return cls.UNDER_10S
         if seconds < 60:
@@ -96,7 +96,7 @@ class CommandOutcome(StrEnum):
     INTERRUPTED = "interrupted"
 
     @classmethod
-    def of(cls, exit_code: int) -> "CommandOutcome":
+    def of(cls, exit_code: int) -> CommandOutcome:
         if exit_code == 0:
             return cls.OK
         return cls.INTERRUPTED if exit_code == 130 else cls.FAILED
@@ -109,7 +109,7 @@ class OsFamily(StrEnum):
     OTHER = "other"
 
     @classmethod
-    def current(cls) -> "OsFamily":
+    def current(cls) -> OsFamily:
         if sys.platform.startswith("linux"):
             return cls.LINUX
         if sys.platform == "darwin":

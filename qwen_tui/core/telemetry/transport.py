@@ -52,7 +52,7 @@ def _attributes(values: Mapping[str, str | bool | int]) -> list[dict[str, Any]]:
     return [{"key": key, "value": _value(value)} for key, value in values.items()]
 
 
-def otlp_payload(events: Sequence["_Event"], installation_id: str | None) -> dict[str, Any]:
+def otlp_payload(events: Sequence[_Event], installation_id: str | None) -> dict[str, Any]:
     """One OTLP logs request: resourceLogs → scopeLogs → logRecords, one record per event."""
     from qwen_tui.core.telemetry.events import event_fields
 

@@ -19,8 +19,8 @@ from qwen_tui.core.i18n import t
 from qwen_tui.core.methods import METHODS, QWEN_OAUTH_FREE_TIER_END, AuthMethod, MethodInfo
 from qwen_tui.resources import stylesheet
 from qwen_tui.ui.screens.base import QwenScreen
-from qwen_tui.ui.widgets.plain import Plain
 from qwen_tui.ui.widgets.link import Link
+from qwen_tui.ui.widgets.plain import Plain
 from qwen_tui.ui.widgets.usage_notice import UsageNotice
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 
-
 from qwen_tui.core.i18n import t
 from qwen_tui.resources import stylesheet
 from qwen_tui.ui.screens.base import QwenScreen

@@ -18,7 +18,7 @@ from qwen_tui.core.i18n import t
 from qwen_tui.core.methods import QWEN_OAUTH_FREE_TIER_END
 from qwen_tui.resources import stylesheet
 from qwen_tui.ui.screens.base import QwenScreen
-from qwen_tui.ui.widgets.device_flow import DeviceFlowWidget, FlowState, FlowFactory, default_flow
+from qwen_tui.ui.widgets.device_flow import DeviceFlowWidget, FlowFactory, FlowState, default_flow
 from qwen_tui.ui.widgets.plain import Plain
 
 

@@ -19,7 +19,15 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.suggester import SuggestFromList
 from textual.widgets import (
-    Button, Checkbox, Footer, Input, Label, LoadingIndicator, RadioButton, RadioSet, Select,
+    Button,
+    Checkbox,
+    Footer,
+    Input,
+    Label,
+    LoadingIndicator,
+    RadioButton,
+    RadioSet,
+    Select,
 )
 
 from qwen_tui.core.i18n import t

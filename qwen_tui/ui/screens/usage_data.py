@@ -8,7 +8,7 @@ this session are there) and posts the result back.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from textual import work
@@ -45,7 +45,7 @@ class UsageDataLoaded(Message):
 
 
 def _when(minute: int) -> str:
-    return datetime.fromtimestamp(minute * 60, tz=timezone.utc).strftime("%Y-%m-%d %H:%M")
+    return datetime.fromtimestamp(minute * 60, tz=UTC).strftime("%Y-%m-%d %H:%M")
 
 
 def _values(event: RecordedEvent) -> str:

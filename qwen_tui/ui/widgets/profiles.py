@@ -187,7 +187,8 @@ class ProfilesPanel(Vertical):
             if accepted:
                 self._change("deleted", profile.id)
 
-        question = t("profiles.delete.question", name=profile.name, where=profile.key_location or t("profiles.key.missing"))
+        where = profile.key_location or t("profiles.key.missing")
+        question = t("profiles.delete.question", name=profile.name, where=where)
         self.app.push_screen(ConfirmScreen(question, confirm_label=t("profiles.delete.accept"), danger=True), answered)
 
     @on(Button.Pressed, "#profiles-import")

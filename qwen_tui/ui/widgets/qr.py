@@ -31,7 +31,7 @@ def half_block_lines(matrix: Sequence[Sequence[bool]]) -> list[str]:
     for top in range(0, len(matrix), 2):
         upper = matrix[top]
         lower = matrix[top + 1] if top + 1 < len(matrix) else [False] * len(upper)
-        lines.append("".join(_HALF_BLOCKS[(bool(a), bool(b))] for a, b in zip(upper, lower)))
+        lines.append("".join(_HALF_BLOCKS[(bool(a), bool(b))] for a, b in zip(upper, lower, strict=False)))
     return lines
 
 

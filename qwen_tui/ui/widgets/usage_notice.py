@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from qwen_tui.ui.widgets.plain import Plain
 
 from qwen_tui.core.i18n import t
+from qwen_tui.ui.widgets.plain import Plain
 
 COLLECTED = ("privacy.collected.telemetry", "privacy.collected.errors", "privacy.collected.patterns")
 NOT_COLLECTED = ("privacy.not_collected.code", "privacy.not_collected.prompts",
