@@ -14,6 +14,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
@@ -50,6 +51,9 @@ def build_parser() -> argparse.ArgumentParser:
     auth_commands.add_parser("logout", help=t("cli.logout.help"), description=t("cli.logout.help"))
     auth_commands.add_parser("token", help=t("cli.token.help"), description=t("cli.token.help"))
 
+    run = commands.add_parser("run", help=t("run.help"), description=t("run.help"), add_help=False)
+    run.add_argument("args", nargs="*", metavar="[--qwen PATH] [--] ARGS")
+
     for screen in ("settings", "privacy"):
         commands.add_parser(screen, help=t(f"cli.{screen}.help"), description=t(f"cli.{screen}.help"))
     return parser
@@ -65,8 +69,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _main(argv: list[str]) -> int:
     set_language(_language())
-    # No arguments opens the TUI: building the whole parser (translated help included) would only slow its launch.
-    args = build_parser().parse_args(argv) if argv else SimpleNamespace(command=None)
+    if argv[:1] == ["run"]:
+        # On the path of every `qwen` started through qwen-tui: no parser (its arguments are qwen's anyway).
+        args = SimpleNamespace(command="run", qwen_args=argv[1:])
+    else:
+        # No arguments opens the TUI: building the whole parser (translated help included) would slow its launch.
+        args = build_parser().parse_args(argv) if argv else SimpleNamespace(command=None)
     started = time.monotonic()
     try:
         with _sigterm_exits():
@@ -121,6 +129,8 @@ def _stdout_closed() -> int:
 def _dispatch(args: argparse.Namespace) -> int:
     if not _opens_tui(args):
         collector.resume()
+    if args.command == "run":
+        return _run_qwen(args.qwen_args)
     if args.command is None:
         return _run_tui(None)
     if args.command in ("settings", "privacy"):
@@ -134,6 +144,34 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         return usage_stats(args.action, scope=args.scope, as_json=args.json)
     return _auth(args)
+
+
+def _run_qwen(argv: list[str]) -> int:
+    """`qwen-tui run [--qwen PATH] [--] [ARGS…]`: options are read up to `--` or the first argument that is
+    not one of ours; everything from there goes to `qwen` untouched. Only returns when `qwen` did not start."""
+    qwen: str | None = None
+    while argv:
+        head = argv[0]
+        if head in ("-h", "--help"):
+            print(t("run.usage"))
+            return 0
+        if head == "--qwen" or head.startswith("--qwen="):
+            value = head.partition("=")[2] if "=" in head else (argv[1] if len(argv) > 1 else "")
+            if not value:
+                print(t("run.usage_error", problem=t("run.qwen_missing_value")), file=sys.stderr)
+                return 2
+            qwen, argv = value, argv[1 if "=" in head else 2:]
+            continue
+        if head == "--":
+            argv = argv[1:]
+        break
+    from qwen_tui.core.launch import LaunchError, exec_launch, prepare_launch
+
+    try:
+        exec_launch(prepare_launch(argv, qwen=qwen, cwd=Path.cwd(), env=os.environ))
+    except LaunchError as exc:
+        print(exc, file=sys.stderr)
+        return 1
 
 
 def _opens_tui(args: argparse.Namespace) -> bool:

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import json
+import os
+from pathlib import Path
 
 from qwen_tui.core.i18n import t
+from qwen_tui.core.launch import QwenCli, qwen_cli_verdict
 from qwen_tui.core.resolver import Resolution, Source, Value, resolve
 
 
 def status(*, as_json: bool) -> int:
-    resolution = resolve()
+    cwd = Path.cwd()
+    resolution = resolve(cwd, os.environ)
+    verdict = qwen_cli_verdict(resolution, cwd, os.environ)
     if as_json:
-        print(json.dumps(status_document(resolution), indent=2, ensure_ascii=False))
+        print(json.dumps(status_document(resolution, verdict), indent=2, ensure_ascii=False))
     else:
-        print(render_status(resolution))
+        print(render_status(resolution, verdict))
     return 0 if resolution.ok else 1
 
 
@@ -31,7 +36,7 @@ def _field(value: Value) -> dict:
     return {"value": value.value, "source": _source(value.source)}
 
 
-def status_document(resolution: Resolution) -> dict:
+def status_document(resolution: Resolution, verdict: QwenCli | None = None) -> dict:
     """The JSON shape of `status --json` (secrets masked)."""
     credential = resolution.credential
     return {
@@ -50,10 +55,25 @@ def status_document(resolution: Resolution) -> dict:
         "dotenv": str(resolution.dotenv_path) if resolution.dotenv_path else None,
         "shadowedDotenv": [str(path) for path in resolution.shadowed_dotenv],
         "problems": list(resolution.problems),
+        **({"qwenCli": verdict.to_json()} if verdict is not None else {}),
     }
 
 
-def render_status(resolution: Resolution) -> str:
+def render_verdict(verdict: QwenCli) -> list[str]:
+    """The `qwen CLI` row's value, then its reason and fix on their own lines."""
+    if not verdict.found:
+        lines = [t("run.status.not_found")]
+    else:
+        state = "starts" if verdict.direct else "via_run" if verdict.via_run else "blocked"
+        lines = [t(f"run.status.{state}", version=verdict.version or "?", path=verdict.path)]
+    if verdict.reason:
+        lines.append(t("run.status.reason", reason=verdict.reason))
+    if verdict.fix:
+        lines.append(t("run.status.fix", fix=verdict.fix))
+    return lines
+
+
+def render_status(resolution: Resolution, verdict: QwenCli | None = None) -> str:
     credential = resolution.credential
     on_off = t("status.on") if resolution.usage_stats.value else t("status.off")
     if not resolution.usage_stats_chosen:
@@ -76,6 +96,10 @@ def render_status(resolution: Resolution) -> str:
         f"{label:<{label_width}}  {value!s:<{value_width}}  {t('status.from', source=source.describe())}"
         for label, value, source in rows
     ]
+    if verdict is not None:
+        first, *details = render_verdict(verdict)
+        lines.append(f"{t('run.status.label'):<{label_width}}  {first}")
+        lines.extend(details)
     lines.append(f"{t('status.dotenv'):<{label_width}}  {resolution.dotenv_path or t('status.none')}")
     for path in resolution.shadowed_dotenv:
         lines.append(t("status.shadowed", path=path))

@@ -97,3 +97,16 @@ def load_dotenv(cwd: Path, env: Mapping[str, str] | None = None) -> DotenvFile:
         reason = exc.strerror or type(exc).__name__
         return DotenvFile(path=path, error=t("dotenv.unreadable", path=path, reason=reason))
     return DotenvFile(path=path, values=parse_dotenv(text))
+
+
+DOTENV_READ_LIMIT = 1 << 20   # a `.env` is a few lines; never read a huge or endless file whole
+
+
+def read_dotenv_file(path: Path) -> dict[str, str]:
+    """The variables of one `.env` file (not the search); {} when it is missing or unreadable."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(DOTENV_READ_LIMIT)
+    except OSError:
+        return {}
+    return parse_dotenv(data.decode("utf-8", errors="replace"))

@@ -70,6 +70,8 @@ class Credential:
     masked: str | None = None      # e.g. "sk-…cdef"; never the secret itself
     source: Source = NOT_SET
     detail: str | None = None      # e.g. OAuth token expiry (ISO 8601)
+    variable: str | None = None    # the environment variable `qwen` reads it from (an API key's envKey)
+    secret: str | None = field(default=None, repr=False, compare=False)  # the key itself, for `qwen-tui run`
 
 
 @dataclass(frozen=True)
@@ -250,6 +252,7 @@ def _openai(lookup: ConfigLookup) -> tuple[Value, Value, Credential]:
     if not model.value:
         model = Value(OPENAI_DEFAULT_MODEL, Source(SourceKind.DEFAULT))
     provider_base = provider_key = Value(None)
+    variable = "OPENAI_API_KEY"   # where `qwen` looks when the active model has no envKey (or it is unset)
     active = _active_provider(lookup, model.value)
     if active is not None:
         index, entry = active
@@ -258,6 +261,7 @@ def _openai(lookup: ConfigLookup) -> tuple[Value, Value, Credential]:
             provider_base = Value(entry["baseUrl"], _settings_source(layer, f"modelProviders.openai[{index}].baseUrl"))
         if isinstance(entry.get("envKey"), str):
             provider_key = lookup.secret(entry["envKey"])
+            variable = entry["envKey"]   # the name `qwen-tui run` would pass a key under
     base_url = _first(
         provider_base,
         lookup.variable("OPENAI_BASE_URL"),
@@ -270,9 +274,10 @@ def _openai(lookup: ConfigLookup) -> tuple[Value, Value, Credential]:
     if not key.value:
         key = lookup.secret("OPENAI_API_KEY")
     if isinstance(key.value, str) and key.value:
-        credential = Credential(True, mask_secret(key.value), key.source)
+        variable = variable if key is provider_key else "OPENAI_API_KEY"
+        credential = Credential(True, mask_secret(key.value), key.source, variable=variable, secret=key.value)
     else:
-        credential = Credential(False)
+        credential = Credential(False, variable=variable)
     return base_url, model, credential
 
 

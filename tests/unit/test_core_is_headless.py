@@ -43,6 +43,17 @@ def test_status_command_runs_without_textual_or_rich() -> None:
     assert _loaded_ui_modules(code) == []
 
 
+def test_run_command_runs_without_textual_or_rich() -> None:
+    """`qwen-tui run` is on the path of every `qwen` it starts: up to the exec, no UI module is loaded."""
+    code = (
+        "import contextlib, io\n"
+        "from qwen_tui.cli import main\n"
+        "with contextlib.redirect_stderr(io.StringIO()):\n"
+        "    assert main(['run', '--qwen', '/nonexistent/qwen', '--', '-p', 'hi']) == 1\n"
+    )
+    assert _loaded_ui_modules(code) == []
+
+
 def test_probe_detects_a_ui_import() -> None:
     """The check itself can fail: importing the UI app is seen."""
     assert "textual" in _loaded_ui_modules("import qwen_tui.ui.app")

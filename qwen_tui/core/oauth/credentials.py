@@ -42,10 +42,11 @@ class Credentials:
     resource_url: str | None
     expiry_date: int | float  # epoch milliseconds, as Qwen Code writes it
 
-    def needs_refresh(self, now: float | None = None) -> bool:
-        """True from 30 s before the expiry date on (`now` in epoch seconds)."""
+    def needs_refresh(self, now: float | None = None, margin_s: float | None = None) -> bool:
+        """True from 30 s (or `margin_s`) before the expiry date on (`now` in epoch seconds)."""
         now_ms = (time.time() if now is None else now) * 1000
-        return now_ms >= self.expiry_date - EXPIRY_MARGIN_MS
+        margin_ms = EXPIRY_MARGIN_MS if margin_s is None else margin_s * 1000
+        return now_ms >= self.expiry_date - margin_ms
 
     def to_json_text(self) -> str:
         data: dict[str, Any] = {

@@ -28,9 +28,9 @@ class RefreshError(Exception):
 
 
 def get_valid_credentials(
-    env: Mapping[str, str] | None = None, *, clock: Callable[[], float] = time.time
+    env: Mapping[str, str] | None = None, *, clock: Callable[[], float] = time.time, margin_s: float | None = None,
 ) -> Credentials:
-    """Credentials whose access token is valid for at least 30 s more, refreshing them if needed.
+    """Credentials whose access token is valid for at least 30 s (or `margin_s`) more, refreshing them if needed.
 
     Raises SignedOut (nothing stored, unusable, or the refresh token was rejected) or RefreshError.
     Blocking: the lock waits with time.sleep, so async callers use `asyncio.to_thread`.
@@ -40,13 +40,13 @@ def get_valid_credentials(
     if store is None:
         raise SignedOut(t("oauth.signed_out.none"))
     creds = _parse(store, _read(store))
-    if not creds.needs_refresh(clock()):
+    if not creds.needs_refresh(clock(), margin_s):
         return creds
     try:
         with creds_lock(env):
             seen = _read(store)
             creds = _parse(store, seen)
-            if not creds.needs_refresh(clock()):
+            if not creds.needs_refresh(clock(), margin_s):
                 return creds  # another process refreshed while we waited for the lock
             fresh = _refresh(creds, env, clock)
             current = _read(store)

@@ -1,0 +1,236 @@
+"""Starting the real `qwen` with the active configuration, and the verdict "will `qwen` start here?".
+
+`qwen-tui run` works like `aws-vault exec` or `op run`: the key stays where the user keeps it (the keyring,
+the 0600 file, a hidden `.env`) and reaches `qwen` only in its environment, under the variable the installed
+`qwen` reads for the active profile (its `envKey`, else `OPENAI_API_KEY`), and then this process becomes
+`qwen` (`os.execve`: same PID, terminal, signals, exit code). Everything is checked before the exec, so a
+failure is one line and nothing started. The verdict answers the same question for plain `qwen` (`direct`)
+and for `qwen-tui run` (`via_run`); the interop tests run the real `qwen` in each case and compare.
+
+This module is on the path of every `qwen` started through qwen-tui: it imports nothing heavy unless a Qwen
+OAuth token has to be refreshed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import NoReturn
+
+from qwen_tui.core.i18n import t
+from qwen_tui.core.resolver import Resolution, SourceKind, resolve
+
+PACKAGE = "@qwen-code/qwen-code"
+INSTALL_COMMAND = f"npm install -g {PACKAGE}"
+AUTH_COMMAND = "qwen-tui auth"
+RUN_COMMAND = "qwen-tui run"
+QWEN_OAUTH = "qwen-oauth"
+# The first published `qwen` that refuses Qwen OAuth ("free tier was discontinued on 2026-04-15"): found by
+# running `qwen -p` with a valid sign-in against a loopback server on every version npm lists between
+# 0.12.0 (accepts) and 0.24.4 (refuses): 0.15.6 refuses, and no version between 0.12.0 and 0.15.6 exists.
+FIRST_REFUSING_QWEN_OAUTH = (0, 15, 6)
+REFRESH_MARGIN_S = 300.0     # `run` refreshes a Qwen OAuth token that expires within 5 minutes
+_PACKAGE_JSON_LIMIT = 1 << 20
+# Stores `qwen` itself never reads: a key there reaches it only through `qwen-tui run`.
+_QWEN_TUI_ONLY = (SourceKind.KEYRING, SourceKind.SECRET_FILE)
+
+
+class LaunchError(Exception):
+    """`qwen` cannot be started; `str()` is the one line shown to the user."""
+
+
+@dataclass(frozen=True)
+class QwenCli:
+    """Whether the installed `qwen` starts here: plainly (`direct`) and through `qwen-tui run` (`via_run`)."""
+    found: bool
+    path: Path | None
+    version: str | None
+    direct: bool
+    via_run: bool
+    reason: str | None      # one line whenever direct or via_run is False
+    fix: str | None         # the command that makes `direct` true, or `qwen-tui run`
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "found": self.found, "path": str(self.path) if self.path else None, "version": self.version,
+            "direct": self.direct, "viaRun": self.via_run, "reason": self.reason, "fix": self.fix,
+        }
+
+
+@dataclass(frozen=True)
+class Launch:
+    """What `exec_launch` runs. The environment may hold a key: it is never in the repr."""
+    executable: str
+    argv: list[str]
+    env: dict[str, str] = field(repr=False)
+
+
+# --- finding qwen ------------------------------------------------------------------------------------
+
+
+def find_qwen(qwen: str | None, env: Mapping[str, str]) -> Path | None:
+    """`--qwen PATH`, else `$QWEN_TUI_QWEN`, else `qwen` on the PATH of `env`; None when not found."""
+    name = qwen or env.get("QWEN_TUI_QWEN") or "qwen"
+    if os.sep in name:
+        candidate = Path(name).expanduser()
+        return candidate.absolute() if _executable(candidate) else None
+    for folder in env.get("PATH", os.defpath).split(os.pathsep):
+        candidate = Path(folder or ".") / name
+        if _executable(candidate):
+            return candidate.absolute()
+    return None
+
+
+def _executable(path: Path) -> bool:
+    return path.is_file() and os.access(path, os.X_OK)
+
+
+def qwen_version(executable: Path) -> str | None:
+    """The version in the `@qwen-code/qwen-code` package.json beside the script `executable` resolves to
+    (npm links `bin/qwen` to the package's entry script) — read, never by starting node."""
+    try:
+        target = Path(os.path.realpath(executable))
+    except OSError:
+        return None
+    for folder in list(target.parents)[:4]:
+        try:
+            with open(folder / "package.json", "rb") as handle:
+                data = json.loads(handle.read(_PACKAGE_JSON_LIMIT))
+        except (OSError, ValueError, RecursionError):
+            continue
+        if isinstance(data, dict) and data.get("name") == PACKAGE and isinstance(data.get("version"), str):
+            return str(data["version"])[:40]
+    return None
+
+
+def refuses_qwen_oauth(version: str | None) -> bool:
+    """Whether this `qwen` version refuses Qwen OAuth; an unknown version is taken as a current one."""
+    parsed = _version_tuple(version)
+    return parsed is None or parsed >= FIRST_REFUSING_QWEN_OAUTH
+
+
+def _version_tuple(version: str | None) -> tuple[int, int, int] | None:
+    match = re.match(r"(\d+)\.(\d+)\.(\d+)", version or "")
+    if match is None:
+        return None
+    major, minor, patch = (int(part) for part in match.groups())
+    return major, minor, patch
+
+
+# --- the verdict -------------------------------------------------------------------------------------
+
+
+def qwen_cli_verdict(resolution: Resolution, cwd: Path, env: Mapping[str, str], qwen: str | None = None) -> QwenCli:
+    """Would plain `qwen` (and `qwen-tui run`) started in `cwd` with `env` start with `resolution`'s method?"""
+    path = find_qwen(qwen, env)
+    if path is None:
+        return QwenCli(False, None, None, False, False, t("run.reason.not_found"), INSTALL_COMMAND)
+    version = qwen_version(path)
+    direct, via_run, reason, fix = _judge(resolution, version, hidden_dotenv_key(resolution, env))
+    return QwenCli(True, path, version, direct, via_run, reason, fix)
+
+
+def hidden_dotenv_key(resolution: Resolution, env: Mapping[str, str]) -> tuple[Path, str] | None:
+    """The key in `<QWEN_HOME>/.env` (a store qwen-tui writes) when a nearer `.env` hides that file from
+    `qwen`, which loads the first `.env` it finds only: `qwen-tui run` can still pass it on."""
+    from qwen_tui.core import paths
+    from qwen_tui.core.dotenv import read_dotenv_file
+
+    credential = resolution.credential
+    path = paths.qwen_home(env) / ".env"
+    if credential.present or not credential.variable or resolution.dotenv_path in (None, path):
+        return None
+    value = read_dotenv_file(path).get(credential.variable)
+    return (path, value) if value else None
+
+
+def _judge(resolution: Resolution, version: str | None,
+           hidden: tuple[Path, str] | None) -> tuple[bool, bool, str | None, str | None]:
+    """(direct, via_run, reason, fix) for an installed `qwen` of `version`."""
+    method = resolution.auth_type.value
+    credential = resolution.credential
+    if not method:
+        return False, False, t("run.reason.no_method"), AUTH_COMMAND
+    if resolution.enforced_mismatch:
+        reason = t("run.reason.enforced", enforced=resolution.enforced_type.value, selected=method)
+        return False, False, reason, AUTH_COMMAND
+    if method == QWEN_OAUTH and refuses_qwen_oauth(version):
+        return False, False, _refuses_line(version), AUTH_COMMAND
+    if hidden is not None:
+        return False, True, t("run.reason.dotenv_hidden", path=hidden[0], winner=resolution.dotenv_path), RUN_COMMAND
+    if not credential.present:
+        return False, False, t("run.reason.no_credential", method=method), AUTH_COMMAND
+    source = credential.source
+    if method == QWEN_OAUTH and source.kind != SourceKind.OAUTH_CREDS:
+        # Qwen Code reads the sign-in only from oauth_creds.json: no variable can carry it.
+        return False, False, t("run.reason.oauth_in_keyring"), "qwen-tui settings"
+    if source.kind in _QWEN_TUI_ONLY:
+        where = t("run.where.keyring") if source.kind == SourceKind.KEYRING else str(source.path)
+        return False, True, t("run.reason.qwen_tui_only", name=source.key, where=where), RUN_COMMAND
+    return True, True, None, None
+
+
+def _refuses_line(version: str | None) -> str:
+    first = ".".join(str(part) for part in FIRST_REFUSING_QWEN_OAUTH)
+    return t("run.reason.refuses_oauth", version=version or "?", first=first)
+
+
+# --- launching ---------------------------------------------------------------------------------------
+
+
+def prepare_launch(args: Sequence[str], *, qwen: str | None, cwd: Path, env: Mapping[str, str]) -> Launch:
+    """Everything `exec_launch` needs, or LaunchError (one line) when `qwen` would not start."""
+    path = find_qwen(qwen, env)
+    if path is None:
+        raise LaunchError(t("run.error.not_found", command=INSTALL_COMMAND))
+    resolution = resolve(cwd, env)
+    hidden = hidden_dotenv_key(resolution, env)
+    _direct, via_run, reason, fix = _judge(resolution, qwen_version(path), hidden)
+    if not via_run:
+        raise LaunchError(t("run.error.cannot_start", reason=reason, fix=fix))
+    child = dict(env)
+    credential = resolution.credential
+    if resolution.auth_type.value == QWEN_OAUTH:
+        _refresh_qwen_oauth(env)
+    elif hidden is not None and credential.variable:
+        child[credential.variable] = hidden[1]
+    elif credential.variable and credential.secret and credential.source.kind != SourceKind.SETTINGS:
+        # Also for a key `qwen` would find itself (a loaded .env, settings `env`): the same value, one rule.
+        child[credential.variable] = credential.secret
+    return Launch(str(path), [str(path), *args], child)
+
+
+def _refresh_qwen_oauth(env: Mapping[str, str]) -> None:
+    """Refresh the token under Qwen Code's lock when it expires within REFRESH_MARGIN_S, so the `qwen`
+    started next finds a valid one (an old `qwen` would otherwise refresh it without the lock)."""
+    import time
+
+    from qwen_tui.core.oauth.credentials import load_credentials
+
+    creds, _ = load_credentials(env)
+    if creds is None or not creds.needs_refresh(time.time(), margin_s=REFRESH_MARGIN_S):
+        return
+    from qwen_tui.core.oauth.refresh import RefreshError, SignedOut, get_valid_credentials
+
+    try:
+        get_valid_credentials(env, margin_s=REFRESH_MARGIN_S)
+    except SignedOut as exc:
+        raise LaunchError(str(exc)) from None
+    except RefreshError as exc:
+        if creds.needs_refresh(time.time()):   # already expired: `qwen` would fail
+            raise LaunchError(str(exc)) from None
+
+
+def exec_launch(launch: Launch) -> NoReturn:
+    """Become `qwen`: same PID, terminal, signals and exit code. Raises LaunchError if the exec fails."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    try:
+        os.execve(launch.executable, launch.argv, launch.env)
+    except OSError as exc:
+        raise LaunchError(t("run.error.exec", path=launch.executable, reason=exc.strerror or exc)) from None

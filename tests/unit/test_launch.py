@@ -1,0 +1,250 @@
+"""`qwen-tui run` and the `qwen CLI` verdict, with a stand-in `qwen` (a shell script reporting what it got).
+
+What the real `qwen` does with each store is proven in tests/interop/test_run.py; here: finding `qwen`, its
+version read from package.json (node is never started), the exec (same PID, arguments and exit code passed
+through, the key only in the environment), the one-line failures and the 5-minute Qwen OAuth refresh.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from qwen_tui.cli import main
+from qwen_tui.core.launch import (
+    Launch,
+    LaunchError,
+    find_qwen,
+    prepare_launch,
+    qwen_cli_verdict,
+    qwen_version,
+    refuses_qwen_oauth,
+)
+from qwen_tui.core.oauth.credentials import Credentials
+from qwen_tui.core.resolver import resolve
+from tests.servers.device_server import DeviceServer
+
+KEY = "sk-launch-0123456789abcdef"
+ENV_KEY = "QWEN_CUSTOM_API_KEY_OPENAI_HTTP_127_0_0_1_9_V1"
+NO_KEYRING = "keyring.backends.fail.Keyring"
+# Reports what it was started with: its PID, its arguments (one per line), the key variable, its cmdline.
+REPORTER = f"""#!/bin/sh
+out="$QWEN_REPORT"
+echo "pid=$$" > "$out"
+for arg in "$@"; do echo "arg=$arg" >> "$out"; done
+echo "key=${{{ENV_KEY}:-}}" >> "$out"
+tr '\\0' ' ' < /proc/$$/cmdline >> "$out"
+exit 7
+"""
+
+
+def fake_qwen(root: Path, version: str = "0.24.4", script: str = REPORTER) -> Path:
+    """npm's layout: `node_modules/.bin/qwen` links to the package's entry script beside its package.json."""
+    package = root / "node_modules" / "@qwen-code" / "qwen-code"
+    package.mkdir(parents=True)
+    (package / "package.json").write_text(json.dumps({"name": "@qwen-code/qwen-code", "version": version}))
+    entry = package / "cli.js"
+    entry.write_text(script)
+    entry.chmod(0o755)
+    link = root / "node_modules" / ".bin" / "qwen"
+    link.parent.mkdir()
+    link.symlink_to("../@qwen-code/qwen-code/cli.js")
+    return link
+
+
+@pytest.fixture
+def no_keyring(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", NO_KEYRING)
+
+
+def write_profile(qwen_home: Path, *, settings_key: str | None = None) -> None:
+    settings: dict = {
+        "security": {"auth": {"selectedType": "openai"}},
+        "model": {"name": "m1"},
+        "modelProviders": {"openai": [{"id": "m1", "name": "m1", "baseUrl": "http://127.0.0.1:9/v1",
+                                       "envKey": ENV_KEY}]},
+    }
+    if settings_key:
+        settings["env"] = {ENV_KEY: settings_key}
+    qwen_home.mkdir(mode=0o700, exist_ok=True)
+    (qwen_home / "settings.json").write_text(json.dumps(settings))
+
+
+def store_in_file(qwen_home: Path) -> None:
+    qwen_home.mkdir(mode=0o700, exist_ok=True)
+    path = qwen_home / "qwen-tui-secrets.json"
+    path.write_text(json.dumps({ENV_KEY: KEY}))
+    path.chmod(0o600)
+
+
+# --- finding qwen and its version ----------------------------------------------------------------------
+
+def test_find_qwen_order(tmp_path: Path) -> None:
+    on_path = fake_qwen(tmp_path / "a")
+    named = fake_qwen(tmp_path / "b")
+    chosen = fake_qwen(tmp_path / "c")
+    env = {"PATH": f"/nonexistent:{on_path.parent}", "QWEN_TUI_QWEN": str(named)}
+    assert find_qwen(str(chosen), env) == chosen
+    assert find_qwen(None, env) == named
+    assert find_qwen(None, {"PATH": env["PATH"]}) == on_path
+    assert find_qwen(None, {"PATH": "/nonexistent"}) is None
+    assert find_qwen(str(tmp_path / "missing"), env) is None
+
+
+def test_version_is_read_from_package_json_without_node(tmp_path: Path) -> None:
+    link = fake_qwen(tmp_path, version="0.15.6")
+    assert qwen_version(link) == "0.15.6"
+    (tmp_path / "node_modules/@qwen-code/qwen-code/package.json").write_text('{"name": "other", "version": "9.9.9"}')
+    assert qwen_version(link) is None
+
+
+@pytest.mark.parametrize(("version", "refuses"), [
+    ("0.12.0", False), ("0.15.5", False), ("0.15.6", True), ("0.24.4", True), ("1.0.0-nightly.1", True), (None, True),
+])
+def test_which_versions_refuse_qwen_oauth(version: str | None, refuses: bool) -> None:
+    assert refuses_qwen_oauth(version) is refuses
+
+
+# --- the verdict ---------------------------------------------------------------------------------------
+
+def test_status_json_has_the_qwen_cli_object(tmp_path: Path, qwen_home: Path, no_keyring, monkeypatch,
+                                             capsys) -> None:
+    link = fake_qwen(tmp_path)
+    monkeypatch.setenv("QWEN_TUI_QWEN", str(link))
+    write_profile(qwen_home)
+    store_in_file(qwen_home)
+    assert main(["status", "--json"]) == 0
+    verdict = json.loads(capsys.readouterr().out)["qwenCli"]
+    assert verdict["path"] == str(link) and verdict["version"] == "0.24.4" and verdict["found"] is True
+    assert (verdict["direct"], verdict["viaRun"], verdict["fix"]) == (False, True, "qwen-tui run")
+    assert ENV_KEY in verdict["reason"] and "qwen-tui-secrets.json" in verdict["reason"]
+    assert set(verdict) == {"found", "path", "version", "direct", "viaRun", "reason", "fix"}
+    assert main(["status"]) == 0
+    assert "qwen CLI" in capsys.readouterr().out
+
+
+def test_verdict_without_qwen_says_how_to_install(no_keyring) -> None:
+    verdict = qwen_cli_verdict(resolve(), Path.cwd(), {"PATH": "/nonexistent"})
+    assert (verdict.found, verdict.direct, verdict.via_run) == (False, False, False)
+    assert verdict.fix == "npm install -g @qwen-code/qwen-code"
+
+
+def test_verdict_for_qwen_oauth_depends_on_the_version(tmp_path: Path, qwen_home: Path, no_keyring) -> None:
+    qwen_home.mkdir(mode=0o700)
+    (qwen_home / "settings.json").write_text('{"security": {"auth": {"selectedType": "qwen-oauth"}}}')
+    creds = Credentials("at-0123456789abcdef", "rt", "Bearer", "127.0.0.1:9", int((time.time() + 3600) * 1000))
+    (qwen_home / "oauth_creds.json").write_text(creds.to_json_text())
+    old, new = fake_qwen(tmp_path / "old", "0.12.0"), fake_qwen(tmp_path / "new", "0.24.4")
+    env = dict(os.environ)
+    accepted = qwen_cli_verdict(resolve(), Path.cwd(), env, str(old))
+    assert (accepted.direct, accepted.via_run, accepted.reason) == (True, True, None)
+    refused = qwen_cli_verdict(resolve(), Path.cwd(), env, str(new))
+    assert (refused.direct, refused.via_run, refused.fix) == (False, False, "qwen-tui auth")
+    assert "0.24.4" in refused.reason and "0.15.6" in refused.reason
+
+
+# --- run -------------------------------------------------------------------------------------------------
+
+def run_tui(*args: str, env: dict[str, str], cwd: Path) -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, "-m", "qwen_tui", "run", *args], env=env, cwd=cwd, text=True,
+                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def test_run_becomes_qwen_with_the_key_in_its_environment_only(tmp_path: Path, qwen_home: Path, no_keyring,
+                                                             project_dir: Path) -> None:
+    link = fake_qwen(tmp_path)
+    write_profile(qwen_home)
+    store_in_file(qwen_home)
+    report = tmp_path / "report"
+    env = {**os.environ, "QWEN_REPORT": str(report)}
+    process = run_tui("--qwen", str(link), "--", "-p", "two words", "--qwen", "--", env=env, cwd=project_dir)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 7, err          # qwen's exit code
+    lines = report.read_text().splitlines()
+    assert lines[0] == f"pid={process.pid}"      # exec, not a child process
+    assert lines[1:5] == ["arg=-p", "arg=two words", "arg=--qwen", "arg=--"]   # untouched after `--`
+    assert lines[5] == f"key={KEY}"
+    assert KEY not in lines[6]                   # /proc/<pid>/cmdline
+    assert KEY not in out + err
+
+
+def test_arguments_without_a_separator_go_to_qwen_too(tmp_path: Path, qwen_home: Path, no_keyring,
+                                                      project_dir: Path) -> None:
+    link = fake_qwen(tmp_path)
+    write_profile(qwen_home, settings_key=KEY)
+    report = tmp_path / "report"
+    env = {**os.environ, "QWEN_REPORT": str(report), "QWEN_TUI_QWEN": str(link)}
+    process = run_tui("--version", env=env, cwd=project_dir)
+    process.communicate(timeout=60)
+    assert process.returncode == 7
+    assert report.read_text().splitlines()[1:3] == ["arg=--version", f"key={KEY}"]
+
+
+def test_run_fails_in_one_line_when_qwen_is_missing(capsys, monkeypatch) -> None:
+    monkeypatch.setenv("PATH", "/nonexistent")
+    assert main(["run", "--", "-p", "hi"]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "npm install -g @qwen-code/qwen-code" in err
+
+
+def test_run_fails_in_one_line_without_a_credential(tmp_path: Path, qwen_home: Path, no_keyring, capsys) -> None:
+    write_profile(qwen_home)
+    assert main(["run", "--qwen", str(fake_qwen(tmp_path))]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "qwen-tui auth" in err
+
+
+def test_run_usage_error(capsys) -> None:
+    assert main(["run", "--qwen"]) == 2
+    assert "--qwen" in capsys.readouterr().err
+
+
+def test_launch_repr_never_shows_the_environment() -> None:
+    launch = Launch("/bin/qwen", ["/bin/qwen"], {ENV_KEY: KEY})
+    assert KEY not in repr(launch)
+
+
+# --- Qwen OAuth: refreshed under the lock when it expires within 5 minutes ---------------------------
+
+@pytest.mark.parametrize(("expires_in_s", "refreshed"), [(240, True), (600, False)])
+def test_run_refreshes_a_qwen_oauth_token_expiring_within_5_minutes(
+    expires_in_s: int, refreshed: bool, tmp_path: Path, qwen_home: Path, no_keyring, device_server: DeviceServer,
+) -> None:
+    qwen_home.mkdir(mode=0o700)
+    (qwen_home / "settings.json").write_text('{"security": {"auth": {"selectedType": "qwen-oauth"}}}')
+    device_server.seed_refresh_token("rt-old")
+    creds = Credentials("at-old", "rt-old", "Bearer", "127.0.0.1:9", int((time.time() + expires_in_s) * 1000))
+    (qwen_home / "oauth_creds.json").write_text(creds.to_json_text())
+    launch = prepare_launch([], qwen=str(fake_qwen(tmp_path, "0.12.0")), cwd=Path.cwd(), env=dict(os.environ))
+    after = Credentials.from_json_text((qwen_home / "oauth_creds.json").read_text())
+    assert after is not None and (after.access_token != "at-old") is refreshed
+    assert not (qwen_home / "oauth_creds.lock").exists()
+    assert "at-old" not in repr(launch)
+
+
+def test_run_refuses_qwen_oauth_on_a_version_that_removed_it(tmp_path: Path, qwen_home: Path, no_keyring) -> None:
+    qwen_home.mkdir(mode=0o700)
+    (qwen_home / "settings.json").write_text('{"security": {"auth": {"selectedType": "qwen-oauth"}}}')
+    creds = Credentials("at-0123456789abcdef", "rt", "Bearer", "127.0.0.1:9", int((time.time() + 3600) * 1000))
+    (qwen_home / "oauth_creds.json").write_text(creds.to_json_text())
+    with pytest.raises(LaunchError, match="0.15.6"):
+        prepare_launch([], qwen=str(fake_qwen(tmp_path, "0.15.6")), cwd=Path.cwd(), env=dict(os.environ))
+
+
+def test_key_in_a_hidden_qwen_home_dotenv_reaches_qwen_through_run(tmp_path: Path, qwen_home: Path, no_keyring,
+                                                                   project_dir: Path) -> None:
+    write_profile(qwen_home)
+    (qwen_home / ".env").write_text(f"{ENV_KEY}={KEY}\n")
+    (project_dir / ".env").write_text("OTHER=1\n")   # Qwen Code loads this one only
+    link = fake_qwen(tmp_path)
+    verdict = qwen_cli_verdict(resolve(), project_dir, dict(os.environ), str(link))
+    assert (verdict.direct, verdict.via_run, verdict.fix) == (False, True, "qwen-tui run")
+    assert str(qwen_home / ".env") in verdict.reason and str(project_dir / ".env") in verdict.reason
+    launch = prepare_launch(["-p", "hi"], qwen=str(link), cwd=project_dir, env=dict(os.environ))
+    assert launch.env[ENV_KEY] == KEY and launch.argv == [str(link), "-p", "hi"]
