@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from qwen_tui.core import paths
+from qwen_tui.core.fileops import FileOpError, read_regular
 from qwen_tui.core.i18n import t
 
 # The npm package's LINE expression: optional `export`, key, `=` (or `: `), a single/double/backtick
@@ -91,22 +92,18 @@ def load_dotenv(cwd: Path, env: Mapping[str, str] | None = None) -> DotenvFile:
     if path is None:
         return DotenvFile(path=None)
     try:
-        # Node reads the file as UTF-8, replacing invalid bytes.
-        text = path.read_bytes().decode("utf-8", errors="replace")
-    except OSError as exc:
-        reason = exc.strerror or type(exc).__name__
-        return DotenvFile(path=path, error=t("dotenv.unreadable", path=path, reason=reason))
-    return DotenvFile(path=path, values=parse_dotenv(text))
-
-
-DOTENV_READ_LIMIT = 1 << 20   # a `.env` is a few lines; never read a huge or endless file whole
+        raw = read_regular(path)  # bounded: a repo's `.env` may be a FIFO or a link to /dev/zero
+    except FileOpError as exc:
+        return DotenvFile(path=path, error=t("dotenv.unreadable", path=path, reason=exc.reason))
+    # Node reads the file as UTF-8, replacing invalid bytes.
+    return DotenvFile(path=path, values=parse_dotenv((raw or b"").decode("utf-8", errors="replace")))
 
 
 def read_dotenv_file(path: Path) -> dict[str, str]:
-    """The variables of one `.env` file (not the search); {} when it is missing or unreadable."""
+    """The variables of one `.env` file (not the search); {} when it is missing, unreadable, not a regular
+    file (a FIFO would block an open()) or bigger than the cap."""
     try:
-        with open(path, "rb") as handle:
-            data = handle.read(DOTENV_READ_LIMIT)
-    except OSError:
+        data = read_regular(path)
+    except FileOpError:
         return {}
-    return parse_dotenv(data.decode("utf-8", errors="replace"))
+    return parse_dotenv((data or b"").decode("utf-8", errors="replace"))

@@ -64,6 +64,13 @@ def _parse_float(token: str) -> float:
     return value
 
 
+def _parse_int(token: str) -> int:
+    # Node reads an integer beyond the float range as Infinity; Python would stop at 4300 digits with a ValueError.
+    if len(token) > 300 and not math.isfinite(float(token)):
+        raise _NotFinite(token)
+    return int(token)
+
+
 def loads(text: str, empty: Any = None) -> Any:
     """Parse JSON with comments; a text of only whitespace/comments gives `empty`. Raises JsoncError."""
     if text.startswith(_BOM):
@@ -72,7 +79,7 @@ def loads(text: str, empty: Any = None) -> Any:
     if not stripped.strip(" \t\r\n"):
         return empty
     try:
-        return json.loads(stripped, parse_constant=_reject_constant, parse_float=_parse_float)
+        return json.loads(stripped, parse_constant=_reject_constant, parse_float=_parse_float, parse_int=_parse_int)
     except json.JSONDecodeError as exc:
         raise JsoncError(exc.msg, exc.lineno, exc.colno) from None
     except _NotFinite as exc:

@@ -109,12 +109,16 @@ class RedactingFilter(logging.Filter):
 
 
 class _PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
-    """Every file it opens (the first one and those after each rollover) is created 0600."""
+    """Every file it opens (the first one and those after each rollover) is created 0600, never through a
+    symlink; a failed write (a full disk) is dropped silently: stderr belongs to the command or the screen."""
 
     def _open(self):  # type: ignore[no-untyped-def]
-        fd = os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND, PRIVATE_FILE_MODE)
+        fd = os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_NOFOLLOW, PRIVATE_FILE_MODE)
         os.fchmod(fd, PRIVATE_FILE_MODE)
         return os.fdopen(fd, "a", encoding=self.encoding, errors=self.errors)
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        """The stdlib default prints "--- Logging error ---" and a traceback to stderr: say nothing."""
 
 
 def _shared_processors() -> list[Any]:

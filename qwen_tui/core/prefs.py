@@ -50,14 +50,15 @@ def _env(env: Mapping[str, str] | None) -> Mapping[str, str]:
 
 def read_prefs_file(path: Path) -> dict[str, Any]:
     """The raw JSON object in `path` ({} when missing); PrefsError when it is not a JSON object."""
+    from qwen_tui.core.fileops import FileOpError, read_regular
+
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return {}
+        raw = read_regular(path)
+        text = "" if raw is None else raw.decode("utf-8")
     except UnicodeDecodeError:
         raise PrefsError(t("prefs.error.corrupt", path=path, reason=t("prefs.reason.not_utf8"))) from None
-    except OSError as exc:
-        raise PrefsError(t("prefs.error.unreadable", path=path, reason=exc.strerror or exc)) from None
+    except FileOpError as exc:
+        raise PrefsError(t("prefs.error.unreadable", path=path, reason=exc.reason)) from None
     if not text.strip():
         return {}
     try:
@@ -173,5 +174,6 @@ def save_prefs(changes: Mapping[str, Any], env: Mapping[str, str] | None = None)
     data = read_prefs_file(path)
     data.update(changes)
     _validate(data, {}, path)    # validate what will be on disk, without env overrides
-    atomic_write(path, (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+    # tui.json is the user's own file: a dotfiles link is written through.
+    atomic_write(path, (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8"), follow_link=True)
     return path

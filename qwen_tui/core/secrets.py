@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from qwen_tui.core import paths
-from qwen_tui.core.fileops import FileOpError, atomic_write, ensure_private_dir
+from qwen_tui.core.fileops import FileOpError, atomic_write, ensure_private_dir, read_regular
 from qwen_tui.core.i18n import t
 
 SERVICE = "qwen-tui"
@@ -152,13 +152,14 @@ class SecretStore:
     def _read_file(self) -> dict[str, str]:
         path = self.file_path
         try:
-            text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            return {}
+            raw = read_regular(path, follow_link=False)
+            if raw is None:
+                return {}
+            text = raw.decode("utf-8")
         except UnicodeDecodeError:
             raise FileOpError(t("secrets.file_invalid", path=path)) from None
-        except OSError as exc:
-            raise FileOpError(t("secrets.file_unreadable", path=path, reason=exc.strerror or exc)) from None
+        except FileOpError as exc:
+            raise FileOpError(t("secrets.file_unreadable", path=path, reason=exc.reason)) from None
         try:
             data = json.loads(text)
         except (ValueError, RecursionError):

@@ -182,13 +182,13 @@ def _load_layer(scope: Scope, path: Path | None, env: Mapping[str, str]) -> Laye
 
 def read_settings_file(path: Path) -> dict | None:
     """The file's top-level object as written (no v1 mapping, no expansion); None when it does not exist."""
+    from qwen_tui.core.fileops import SETTINGS_LIMIT, FileOpError, read_regular
+
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        raise SettingsError(path, exc.strerror or type(exc).__name__) from None
-    return parse_settings_bytes(raw, path)
+        raw = read_regular(path, SETTINGS_LIMIT)
+    except FileOpError as exc:  # unreadable, not a regular file (a FIFO, /dev/zero), or too big
+        raise SettingsError(path, exc.reason) from None
+    return None if raw is None else parse_settings_bytes(raw, path)
 
 
 def parse_settings_bytes(raw: bytes, path: Path) -> dict:

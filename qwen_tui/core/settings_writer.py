@@ -3,6 +3,10 @@
 Under `<file>.lock` it re-reads the file, refuses (file untouched) when it does not parse, applies the
 changes to the raw content (no `$VAR` expansion written back), copies the old bytes to `<file>.orig`
 and replaces the file atomically (0600). Comments are lost on write, as with Qwen Code's own writer.
+
+The backup and the lock never follow a symlink. The file itself is written through a link only in the
+user layer (a dotfiles repository); a workspace layer comes with whatever repository was cloned, so there a
+link — for the file or for its `.qwen` folder — is refused with one line.
 """
 
 from __future__ import annotations
@@ -37,13 +41,16 @@ DELETE: Any = _Delete()
 Changes = Mapping[str, Any] | Callable[[dict], Mapping[str, Any]]
 
 
-def update_settings(path: Path, changes: Changes) -> None:
-    """Apply `changes` to the settings file at `path`."""
+def update_settings(path: Path, changes: Changes, *, follow_link: bool = False) -> None:
+    """Apply `changes` to the settings file at `path`; `follow_link=False` for a layer the user does not own."""
     path = Path(path)
+    if not follow_link:
+        _refuse_linked_folder(path.parent)
+        fileops.refuse_link(path)
     if not path.parent.exists():
         fileops.ensure_private_dir(path.parent)
     with fileops.LockFile(path.with_name(path.name + ".lock")):
-        old_bytes = _read_bytes(path)
+        old_bytes = _read_bytes(path, follow_link)
         data = {} if old_bytes is None else parse_settings_bytes(old_bytes, path)
         if callable(changes):
             changes = changes(copy.deepcopy(data))
@@ -54,7 +61,12 @@ def update_settings(path: Path, changes: Changes) -> None:
             return  # nothing to change: keep the file (and its comments) as it is, or absent
         if old_bytes is not None:
             fileops.atomic_write(path.with_name(path.name + ".orig"), old_bytes)
-        fileops.atomic_write(path, _dump(new_data))
+        fileops.atomic_write(path, _dump(new_data), follow_link=follow_link)
+
+
+def _refuse_linked_folder(folder: Path) -> None:
+    if folder.is_symlink():
+        raise fileops.FileOpError(t("security.file.symlink", path=folder))
 
 
 def update_layer(
@@ -63,17 +75,12 @@ def update_layer(
     path = layer_path(scope, cwd, env)
     if path is None:
         raise fileops.FileOpError(t("settingsfile.no_workspace_layer"))
-    update_settings(path, changes)
+    update_settings(path, changes, follow_link=scope == Scope.USER)
     return path
 
 
-def _read_bytes(path: Path) -> bytes | None:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        raise fileops.FileOpError(t("settingsfile.cannot_read", path=path, reason=exc.strerror or exc)) from None
+def _read_bytes(path: Path, follow_link: bool) -> bytes | None:
+    return fileops.read_regular(path, fileops.SETTINGS_LIMIT, follow_link=follow_link)
 
 
 def _dump(data: dict) -> bytes:

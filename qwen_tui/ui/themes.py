@@ -50,10 +50,12 @@ def _check_color(path: Path, where: str, value: object) -> str:
 
 def parse_theme(path: Path) -> Theme:
     """Read and validate one theme file; ThemeError with a one-line reason when it is not usable."""
+    from qwen_tui.core.fileops import FileOpError, read_regular
+
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise _fail(path, exc.strerror or str(exc)) from None
+        data = tomllib.loads((read_regular(path) or b"").decode("utf-8"))
+    except FileOpError as exc:
+        raise _fail(path, exc.reason) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise _fail(path, str(exc).splitlines()[0]) from None
     unknown = set(data) - _TOP_KEYS

@@ -252,6 +252,27 @@ async def test_settings_switch_writes_workspace_layer_when_chosen(isolated_home:
     assert not (isolated_home / ".qwen" / "settings.json").exists()
 
 
+async def test_settings_never_preselects_the_workspace_layer(isolated_home: Path, project_dir: Path) -> None:
+    """Issue 11: a cloned repo's `.qwen/settings.json` holding the value must not make it the "Save in" default."""
+    from dataclasses import replace
+
+    from qwen_tui.core.resolver import Source, SourceKind, Value
+
+    workspace = project_dir / ".qwen" / "settings.json"
+    workspace.parent.mkdir()
+    workspace.write_text('{"privacy": {"usageStatisticsEnabled": false}}')
+    source = Source(SourceKind.SETTINGS, workspace, "privacy.usageStatisticsEnabled", "workspace")
+    res = replace(resolution("openai", usage=False, usage_chosen=True), usage_stats=Value(False, source))
+    app = make_app(res, initial="settings")
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        assert app.screen.query_one("#usage-scope", Select).value == "user"
+        await pilot.press("space")
+        await app.workers.wait_for_complete()
+    assert user_settings(isolated_home)["privacy"]["usageStatisticsEnabled"] is True
+    assert workspace.read_text() == '{"privacy": {"usageStatisticsEnabled": false}}'
+
+
 async def test_unparsable_settings_gives_a_notification_and_is_untouched(isolated_home: Path) -> None:
     settings = isolated_home / ".qwen" / "settings.json"
     settings.parent.mkdir()

@@ -218,7 +218,7 @@ def test_a_symlinked_settings_file_is_written_through_the_link(settings_file: Pa
     target.write_text('{"keep": 1}')
     settings_file.parent.mkdir()
     settings_file.symlink_to(target)
-    update_settings(settings_file, {"security.auth.selectedType": "openai"})
+    update_settings(settings_file, {"security.auth.selectedType": "openai"}, follow_link=True)
     assert settings_file.is_symlink() and settings_file.resolve() == target
     assert json.loads(target.read_text()) == {"keep": 1, "security": {"auth": {"selectedType": "openai"}}}
     assert mode(target) == 0o600

@@ -147,15 +147,12 @@ class FileStore:
         self.location: Path = paths.oauth_creds_path(env)
 
     def read_text(self) -> str | None:
+        raw = fileops.read_regular(self.location)
         try:
-            return self.location.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            return None
+            return None if raw is None else raw.decode("utf-8")
         except UnicodeDecodeError:
             reason = t("files.reason.not_utf8")
             raise fileops.FileOpError(t("files.error.read", path=self.location, reason=reason)) from None
-        except OSError as exc:
-            raise fileops.FileOpError(t("files.error.read", path=self.location, reason=exc.strerror or exc)) from None
 
     def write(self, creds: Credentials) -> None:
         fileops.ensure_private_dir(self.location.parent)

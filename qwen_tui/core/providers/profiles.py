@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from qwen_tui.core import paths
-from qwen_tui.core.fileops import FileOpError, atomic_write
+from qwen_tui.core.fileops import SETTINGS_LIMIT, FileOpError, atomic_write, read_regular
 from qwen_tui.core.i18n import t
 from qwen_tui.core.providers.catalog import Preset
 from qwen_tui.core.providers.validate import check_base_url, is_loopback, normalize_key
@@ -371,13 +371,13 @@ def _scrub_backup(path: Path, removed: list[str]) -> None:
     """The writer keeps the previous file as `.orig`: a key moved out of settings must not live on there."""
     backup = path.with_name(path.name + ".orig")
     try:
-        text = backup.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return
+        text = (read_regular(backup, SETTINGS_LIMIT, follow_link=False) or b"").decode("utf-8", errors="replace")
+    except FileOpError:
+        return  # not a backup we wrote (a link, a pipe): nothing of ours to scrub
     if any(secret in text for secret in removed):
         try:
-            atomic_write(backup, path.read_bytes())
-        except OSError:
+            atomic_write(backup, read_regular(path, SETTINGS_LIMIT) or b"")
+        except (OSError, FileOpError):
             backup.unlink(missing_ok=True)
 
 
@@ -453,13 +453,12 @@ def _dotenv_set(path: Path, name: str, value: str | None) -> None:
     from qwen_tui.core.dotenv import parse_dotenv
 
     try:
-        old = path.read_bytes().decode("utf-8")
-    except FileNotFoundError:
-        if value is None:
-            return
-        old = ""
-    except (OSError, UnicodeDecodeError):
+        raw = read_regular(path)
+        old = "" if raw is None else raw.decode("utf-8")
+    except (FileOpError, UnicodeDecodeError):
         raise ProfileError(t("providers.store.dotenv_unsafe", path=path)) from None
+    if raw is None and value is None:
+        return
     assignment = re.compile(rf"^\s*(?:export\s+)?{re.escape(name)}\s*(?:=|:\s)")
     lines: list[str] = []
     placed = False
@@ -485,7 +484,7 @@ def _dotenv_set(path: Path, name: str, value: str | None) -> None:
         raise ProfileError(t("providers.store.dotenv_unsafe", path=path))
     try:
         if new.strip():
-            atomic_write(path, new.encode("utf-8"))
+            atomic_write(path, new.encode("utf-8"), follow_link=True)  # ~/.qwen/.env is the user's own file
         else:
             # An empty .env would still stop Qwen Code's search and hide ~/.env: remove it instead.
             path.unlink()

@@ -20,10 +20,11 @@ from pathlib import Path
 from typing import Any
 
 from qwen_tui.core import paths
-from qwen_tui.core.fileops import FileOpError, atomic_write
+from qwen_tui.core.fileops import FileOpError, atomic_write, read_regular
 from qwen_tui.core.i18n import t
 
 OUTBOX_NAME = "usage-outbox.jsonl"
+_READ_LIMIT = 4 * 1024 * 1024  # far above DEFAULT_LIMIT events; a bigger file is not ours
 INSTALLATION_ID_NAME = "installation_id"
 DEFAULT_LIMIT = 200
 
@@ -55,10 +56,8 @@ class Outbox:
     def read(self) -> list[Entry]:
         """Entries oldest first; lines that are not well-formed entries are skipped (never sent)."""
         try:
-            text = self.path.read_text(encoding="utf-8")
-        except (FileNotFoundError, NotADirectoryError):
-            return []
-        except (OSError, UnicodeDecodeError):
+            text = (read_regular(self.path, _READ_LIMIT, follow_link=False) or b"").decode("utf-8")
+        except (FileOpError, UnicodeDecodeError):
             return []
         entries = []
         for line in text.splitlines():
@@ -103,9 +102,9 @@ class Outbox:
 def read_installation_id(env: Mapping[str, str] | None = None) -> str | None:
     """The id when the file holds a valid uuid, else None."""
     try:
-        text = installation_id_path(env).read_text(encoding="utf-8").strip()
-        return str(uuid.UUID(text))
-    except (OSError, UnicodeDecodeError, ValueError):
+        raw = read_regular(installation_id_path(env), 4096, follow_link=False)
+        return None if raw is None else str(uuid.UUID(raw.decode("utf-8").strip()))
+    except (FileOpError, UnicodeDecodeError, ValueError):
         return None
 
 

@@ -11,7 +11,7 @@ from qwen_tui.core import paths
 from qwen_tui.core.i18n import LANGUAGES, t
 from qwen_tui.core.methods import METHODS
 from qwen_tui.core.provider_terms import PROVIDER_TERMS
-from qwen_tui.core.resolver import Resolution, SourceKind
+from qwen_tui.core.resolver import Resolution
 from qwen_tui.core.telemetry.gate import USAGE_KEY
 from qwen_tui.resources import stylesheet
 from qwen_tui.ui.describe import describe_source, usage_state
@@ -57,11 +57,9 @@ class SettingsScreen(QwenScreen):
         return ["user", "workspace"] if has_workspace else ["user"]
 
     def _current_scope(self) -> str:
-        if self._scope is None:
-            source = self.resolution.usage_stats.source
-            self._scope = source.scope if source.kind == SourceKind.SETTINGS and source.scope in self._scopes() \
-                else "user"
-        return self._scope
+        # Always the user layer until the user picks another: a workspace file comes with whatever repository
+        # was cloned, so writing there must be an explicit choice, even when that file holds the current value.
+        return self._scope or "user"
 
     def _usage_source_text(self, resolution: Resolution) -> str:
         state, where = usage_state(resolution)
