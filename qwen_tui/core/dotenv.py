@@ -74,6 +74,16 @@ def find_dotenv(cwd: Path, env: Mapping[str, str] | None = None) -> Path | None:
     return found[0] if found else None
 
 
+def dotenv_hiding(target: Path, cwd: Path, env: Mapping[str, str] | None = None) -> Path | None:
+    """The `.env` Qwen Code would load from `cwd` instead of `target` (it loads only the first one found),
+    or None when `target` would be the one loaded once it exists."""
+    order = _search_order(cwd, env)
+    if target not in order:
+        return find_dotenv(cwd, env)
+    nearer = order[:order.index(target)]
+    return next((path for path in _existing(cwd, env) if path in nearer), None)
+
+
 def shadowed_dotenv_files(cwd: Path, env: Mapping[str, str] | None = None) -> list[Path]:
     """`.env` files in the search that are NOT loaded because an earlier one won (Qwen Code #3877)."""
     return _existing(cwd, env)[1:]

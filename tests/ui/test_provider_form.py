@@ -1,7 +1,7 @@
 """Pilot tests of the provider form against a real OpenAI-compatible server on 127.0.0.1 and real files.
 
 The app uses the real resolver and writes through the real profiles/settings/secrets code into the isolated
-HOME. No keyring daemon here: PYTHON_KEYRING_BACKEND=fail, so "keyring" falls back to the 0600 file; the
+HOME. No keyring daemon here: PYTHON_KEYRING_BACKEND=fail, so the form preselects Qwen Code's own .env; the
 keyring store itself is tested against a private Secret Service (marked `keyring`).
 """
 
@@ -87,14 +87,17 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-async def test_test_then_save_with_the_file_store(openai_server: OpenAIServer, isolated_home: Path) -> None:
+async def test_test_then_save_without_a_keyring(openai_server: OpenAIServer, isolated_home: Path) -> None:
     app = make_real_app()
     async with app.run_test(size=SIZE) as pilot:
         form = await open_form(pilot)
-        # No keyring: the file store is preselected, with a warning naming the file.
-        assert form.query_one("#store-file", RadioButton).value is True
+        # No keyring: Qwen Code's own .env (which plain qwen reads) is preselected, said in one line naming it.
+        dotenv = isolated_home / ".qwen" / ".env"
+        assert form.query_one("#store-dotenv", RadioButton).value is True
         warning = str(form.query_one("#store-warning").render())
-        assert str(paths.secrets_file_path(app.env)) in warning
+        assert str(dotenv) in warning and "plain qwen reads" in warning
+        assert "plain qwen sees it" in shown(form.query_one("#store-dotenv"))
+        assert "qwen needs qwen-tui run" in shown(form.query_one("#store-keyring"))
         fill(form, openai_server.url, openai_server.key, MODEL)
         await pilot.press("ctrl+t")
         await settle(pilot)
@@ -104,7 +107,7 @@ async def test_test_then_save_with_the_file_store(openai_server: OpenAIServer, i
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
         texts = notifications(app)
-        assert any("plain text" in text for text in texts)                  # the file store's warning
+        assert not any("as you chose" in text for text in texts)            # the user chose nothing
         assert not any(openai_server.key in text for text in texts)
         assert app.resolution.auth_type.value == "openai" and app.resolution.credential.present
         table_text = " ".join(str(cell) for cell in app.screen.query_one("#profiles-table").get_row_at(0))
@@ -116,9 +119,38 @@ async def test_test_then_save_with_the_file_store(openai_server: OpenAIServer, i
     entry = {"id": MODEL, "name": MODEL, "baseUrl": openai_server.url, "envKey": env_key}
     assert entry in data["modelProviders"]["openai"]
     assert "env" not in data or env_key not in data["env"]
+    assert f"{env_key}={openai_server.key}" in dotenv.read_text()
+    assert stat.S_IMODE(dotenv.stat().st_mode) == 0o600
+    assert not paths.secrets_file_path().exists()
+
+
+async def test_the_private_file_chosen_says_as_you_chose(openai_server: OpenAIServer, isolated_home: Path) -> None:
+    app = make_real_app()
+    async with app.run_test(size=SIZE) as pilot:
+        form = await open_form(pilot)
+        fill(form, openai_server.url, openai_server.key, MODEL)
+        form.query_one("#store-file", RadioButton).value = True
+        await pilot.pause()
+        assert "qwen-tui run" in str(form.query_one("#store-help").render())
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        assert any("as you chose" in text for text in notifications(app))
     secrets_file = paths.secrets_file_path()
-    assert json.loads(secrets_file.read_text())[env_key] == openai_server.key
+    assert json.loads(secrets_file.read_text())[env_key_for(openai_server.url, None)] == openai_server.key
     assert stat.S_IMODE(secrets_file.stat().st_mode) == 0o600
+
+
+async def test_a_nearer_env_file_is_named_with_the_way_round_it(isolated_home: Path, project_dir: Path) -> None:
+    nearer = project_dir / ".env"
+    nearer.write_text("UNRELATED=1\n")
+    app = make_real_app()
+    async with app.run_test(size=SIZE) as pilot:
+        form = await open_form(pilot)
+        warning = str(form.query_one("#store-warning").render())
+        assert str(isolated_home / ".qwen" / ".env") in warning
+        assert str(nearer) in warning and "qwen-tui run" in warning
+        assert str(nearer) in str(form.query_one("#store-help").render())
 
 
 @pytest.mark.parametrize("store", ["settings", "dotenv"])
@@ -129,7 +161,7 @@ async def test_save_into_a_file_qwen_can_read(openai_server: OpenAIServer, isola
         fill(form, openai_server.url, openai_server.key, MODEL)
         form.query_one(f"#store-{store}", RadioButton).value = True
         await pilot.pause()
-        assert "qwen CLI" in str(form.query_one("#store-help").render())
+        assert "plain qwen reads it" in str(form.query_one("#store-help").render())
         await pilot.press("ctrl+s")                  # not tested yet: Save tests first, then saves
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from qwen_tui.core.dotenv import (
     DotenvFile,
+    dotenv_hiding,
     find_dotenv,
     load_dotenv,
     parse_dotenv,
@@ -81,6 +82,16 @@ def test_nothing_found(project_dir: Path) -> None:
     loaded = load_dotenv(project_dir)
     assert loaded == DotenvFile(path=None, values={}, error=None)
     assert shadowed_dotenv_files(project_dir) == []
+
+
+def test_what_hides_qwen_homes_env(isolated_home: Path, project_dir: Path, qwen_home: Path) -> None:
+    target = qwen_home / ".env"
+    write(isolated_home / ".env", "WHO=home")      # searched after ~/.qwen/.env: it does not hide it
+    assert dotenv_hiding(target, project_dir) is None
+    project = write(project_dir / ".env", "WHO=project")
+    assert dotenv_hiding(target, project_dir) == project
+    write(target, "WHO=home-qwen")                 # existing or not, the nearer file still wins
+    assert dotenv_hiding(target, project_dir) == project
 
 
 def test_search_order_and_first_file_only(isolated_home: Path, project_dir: Path, qwen_home: Path) -> None:

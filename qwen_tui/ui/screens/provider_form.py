@@ -98,10 +98,12 @@ class EnvironmentImported(Message):
 
 
 class KeyringProbed(Message):
-    def __init__(self, available: bool, file_path: Path) -> None:
+    """Is there a keyring; and the `.env` qwen would read from here instead of Qwen Code's own (None: none)."""
+
+    def __init__(self, available: bool, dotenv_winner: Path | None) -> None:
         super().__init__()
         self.available = available
-        self.file_path = file_path
+        self.dotenv_winner = dotenv_winner
 
 
 # ---- helpers ----------------------------------------------------------------------------------------------
@@ -157,6 +159,7 @@ class ProviderFormScreen(QwenScreen):
         self._cleartext_ok: str | None = None      # the http:// URL the user accepted to send a key to
         self._store_chosen = False                  # the user picked a store: the keyring probe keeps off it
         self._auto_store: str | None = None         # a store selected by the form itself, not the user
+        self._dotenv_winner: Path | None = None     # the .env qwen reads here instead of Qwen Code's own
         self._models: list[str] = []
         self._busy = False
 
@@ -203,8 +206,8 @@ class ProviderFormScreen(QwenScreen):
                 yield Label(t("form.store"), classes="field-label")
                 with RadioSet(id="key-store"):
                     for store in STORES:
-                        yield RadioButton(t(f"form.store.{store}"), value=store == "keyring", id=f"store-{store}")
-                yield Plain(t("form.store.keyring_help"), id="store-help", classes="hint")
+                        yield RadioButton(t(f"run_ui.store.{store}"), value=store == "keyring", id=f"store-{store}")
+                yield Plain(t("run_ui.store.keyring_help"), id="store-help", classes="hint")
                 yield Plain("", id="store-warning", classes="warning")
             with Vertical(classes="field"):
                 yield Checkbox(t("form.chat_check"), id="chat-check", compact=True)
@@ -295,7 +298,23 @@ class ProviderFormScreen(QwenScreen):
         if self._store() != store:
             self._auto_store = store
         self.query_one(f"#store-{store}", RadioButton).value = True
-        self.query_one("#store-help", Plain).update(t(f"form.store.{store}_help"))
+        self._show_store_help()
+
+    def _dotenv_path(self) -> Path:
+        from qwen_tui.core import paths
+
+        return paths.qwen_home(self.app.env) / ".env"  # type: ignore[attr-defined]
+
+    def _show_store_help(self) -> None:
+        """Under the choices: what the chosen store means for plain `qwen` (and which `.env` hides Qwen Code's)."""
+        store = self._store()
+        if store == "dotenv" and self._dotenv_winner is not None:
+            text = t("run_ui.store.dotenv_hidden_help", path=self._dotenv_path(), winner=self._dotenv_winner)
+        elif store == "dotenv":
+            text = t("run_ui.store.dotenv_help", path=self._dotenv_path())
+        else:
+            text = t(f"run_ui.store.{store}_help")
+        self.query_one("#store-help", Plain).update(text)
 
     def _chat(self) -> bool:
         return self.query_one("#chat-check", Checkbox).value
@@ -402,7 +421,7 @@ class ProviderFormScreen(QwenScreen):
             self._auto_store = None
         else:
             self._store_chosen = True
-        self.query_one("#store-help", Plain).update(t(f"form.store.{self._store()}_help"))
+        self._show_store_help()
 
     @on(Select.Changed, "#model-list")
     def model_picked(self, event: Select.Changed) -> None:
@@ -572,11 +591,12 @@ class ProviderFormScreen(QwenScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="provider-keyring")
     def _probe_keyring(self) -> None:
+        from qwen_tui.core.dotenv import dotenv_hiding
         from qwen_tui.core.secrets import SecretStore
 
         app: Any = self.app
-        store = SecretStore(app.env)
-        self.post_message(KeyringProbed(store.keyring_available(), store.file_path))
+        available = SecretStore(app.env).keyring_available()
+        self.post_message(KeyringProbed(available, dotenv_hiding(self._dotenv_path(), app.cwd, app.env)))
 
     # ---- worker results -----------------------------------------------------------------------------------------
 
@@ -657,10 +677,16 @@ class ProviderFormScreen(QwenScreen):
         self._outcome(t("form.env.imported"), "hint")
 
     def on_keyring_probed(self, message: KeyringProbed) -> None:
+        self._dotenv_winner = message.dotenv_winner
+        self._show_store_help()
         if message.available:
             return
+        # No keyring: Qwen Code's own .env (which plain qwen reads) is the default, said in one line.
         warning = self.query_one("#store-warning", Plain)
-        warning.update(t("form.store.no_keyring", path=message.file_path))
+        if message.dotenv_winner is None:
+            warning.update(t("run_ui.store.no_keyring", path=self._dotenv_path()))
+        else:
+            warning.update(t("run_ui.store.no_keyring_hidden", path=self._dotenv_path(), winner=message.dotenv_winner))
         warning.display = True
         if not self._store_chosen:
-            self._select_store("file")
+            self._select_store("dotenv")
