@@ -34,9 +34,16 @@ def usage_stats(action: str, *, scope: str, as_json: bool) -> int:
 
 
 def _check_effective(enabled: bool) -> int:
-    """A higher settings layer may still decide otherwise: say which one, and fail, rather than claim success."""
-    from qwen_tui.core.resolver import resolve
+    """A higher settings layer (or DO_NOT_TRACK) may still decide otherwise: say which, and fail, rather than
+    claim success."""
+    import os
 
+    from qwen_tui.core.resolver import resolve
+    from qwen_tui.core.telemetry.gate import do_not_track
+
+    if enabled and do_not_track(os.environ):
+        print(t("telemetry.cli.do_not_track"), file=sys.stderr)
+        return 1
     effective = resolve().usage_stats
     if effective.value == enabled:
         return 0
@@ -77,6 +84,7 @@ def _status(as_json: bool) -> int:
             "authTypeSource": resolution.auth_type.source.describe(),
             "recording": verdict.open,
             "reason": str(verdict.reason),
+            "rule": str(verdict.rule) if verdict.rule else None,
             "explanation": verdict.describe(),
             "endpointConfigured": endpoint_from() is not None,
             "outbox": str(outbox_path()),

@@ -20,6 +20,7 @@ from qwen_tui.core.i18n import t
 if TYPE_CHECKING:
     from qwen_tui.core.dotenv import DotenvFile
     from qwen_tui.core.settings import Layer, LoadedSettings
+    from qwen_tui.core.telemetry.gate import Consent
 
 T = TypeVar("T")
 
@@ -87,6 +88,7 @@ class Resolution:
     dotenv_path: Path | None
     shadowed_dotenv: tuple[Path, ...] = ()
     problems: tuple[str, ...] = field(default=())   # one-line problems (unparsable layer, enforced mismatch, …)
+    usage_consent: Consent | None = None   # qwen-tui's own consent rule over the layers (telemetry.gate.consent)
 
     @property
     def enforced_mismatch(self) -> bool:
@@ -117,6 +119,7 @@ def resolve(cwd: Path | None = None, env: Mapping[str, str] | None = None, *, ke
     """Resolve the effective auth configuration for a `qwen` started in `cwd` with `env`. With
     `keyring=False`, KeyringNeeded where a value could only come from the keyring."""
     from qwen_tui.core.dotenv import shadowed_dotenv_files
+    from qwen_tui.core.telemetry.gate import consent
 
     env = dict(os.environ if env is None else env)
     cwd = Path.cwd() if cwd is None else cwd
@@ -150,6 +153,7 @@ def resolve(cwd: Path | None = None, env: Mapping[str, str] | None = None, *, ke
         credential=credential,
         usage_stats=usage if usage_chosen else Value(True, Source(SourceKind.DEFAULT)),
         usage_stats_chosen=usage_chosen,
+        usage_consent=consent(settings, env),
         dotenv_path=dotenv.path,
         shadowed_dotenv=tuple(shadowed_dotenv_files(cwd, env)),
         problems=tuple(problems),

@@ -5,6 +5,11 @@ screen, `qwen-tui usage-stats on`, or an explicit `privacy.usageStatisticsEnable
 Qwen Code's default of true when the key is absent is *not* a choice), that choice is on, and the active
 auth method is Qwen OAuth. Closed, nothing is recorded and no connection is opened.
 
+Consent is the user's (`consent()`): a workspace layer comes with whatever repository was cloned, so it can
+turn usage statistics off but never on (its `true` is set aside, and the verdict says so); only the user
+layer and the system files (an administrator's policy) can turn them on; `DO_NOT_TRACK` in the environment
+turns them off whatever the files say.
+
 Light on purpose: json + the settings reader only, so the CLI can ask it after every command for free.
 """
 
@@ -15,9 +20,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from qwen_tui.core.i18n import t
 from qwen_tui.core.resolver import NOT_SET, Resolution, Source, SourceKind, Value
+
+if TYPE_CHECKING:
+    from qwen_tui.core.settings import LoadedSettings
 
 USAGE_KEY = "privacy.usageStatisticsEnabled"
 RECORDING_METHOD = "qwen-oauth"
@@ -29,6 +38,50 @@ class Reason(StrEnum):
     OFF = "off"                      # chosen, off
     NO_METHOD = "no-method"          # chosen, on, but no auth method is active
     OTHER_METHOD = "other-method"    # chosen, on, but the method is OpenAI-compatible (or another)
+    DO_NOT_TRACK = "do-not-track"    # DO_NOT_TRACK is set in the environment
+
+
+class Rule(StrEnum):
+    """A rule that set a value aside, named by the verdict."""
+    WORKSPACE_IGNORED = "workspace-ignored"   # a workspace layer's `true`: only the user can turn them on
+    DO_NOT_TRACK = "do-not-track"
+
+
+@dataclass(frozen=True)
+class Consent:
+    """The user's usage-statistics choice after the consent rules, and where it comes from."""
+    chosen: bool
+    enabled: bool
+    source: Source
+    rule: Rule | None = None
+    ignored: Source | None = None    # the workspace value set aside, for WORKSPACE_IGNORED
+
+
+def do_not_track(env: Mapping[str, str]) -> bool:
+    value = env.get("DO_NOT_TRACK", "").strip().lower()
+    return value not in ("", "0", "false")
+
+
+def consent(settings: LoadedSettings, env: Mapping[str, str]) -> Consent:
+    """The highest layer that sets the key decides, except that a workspace `true` is set aside."""
+    from qwen_tui.core.settings import MISSING, Scope
+
+    if do_not_track(env):
+        return Consent(True, False, Source(SourceKind.ENV, None, "DO_NOT_TRACK"), Rule.DO_NOT_TRACK)
+    ignored: Source | None = None
+    for layer in reversed(settings.layers):
+        value = layer.get(USAGE_KEY)
+        if value is MISSING:
+            continue
+        source = Source(SourceKind.SETTINGS, layer.path, layer.key_as_written(USAGE_KEY), str(layer.scope))
+        if layer.scope == Scope.WORKSPACE and value is not False:
+            ignored = source
+            continue
+        rule = Rule.WORKSPACE_IGNORED if ignored else None
+        if not isinstance(value, bool):
+            return Consent(False, True, Source(SourceKind.DEFAULT), rule, ignored)
+        return Consent(True, value, source, rule, ignored)
+    return Consent(False, True, Source(SourceKind.DEFAULT), Rule.WORKSPACE_IGNORED if ignored else None, ignored)
 
 
 @dataclass(frozen=True)
@@ -40,20 +93,33 @@ class Verdict:
     enabled: bool                    # the effective flag as Qwen Code reads it (True when absent)
     source: Source                   # where the usage-statistics value comes from
     method: Value[str | None]        # the active auth method, with its source
+    ignored: Source | None = None    # a workspace `true` set aside by the consent rule
 
     def describe(self) -> str:
-        """One localised line: the verdict and its reason."""
+        """One localised line: the verdict and its reason (and the workspace value set aside, if any)."""
         where = self.source.describe()
         method = self.method.value or "-"
-        return t(f"telemetry.verdict.{self.reason}", where=where, method=method,
+        line = t(f"telemetry.verdict.{self.reason}", where=where, method=method,
                  method_where=self.method.source.describe())
+        if self.ignored is not None:
+            line += " " + t("telemetry.rule.workspace-ignored", where=self.ignored.describe())
+        return line
+
+    @property
+    def rule(self) -> Rule | None:
+        if self.reason == Reason.DO_NOT_TRACK:
+            return Rule.DO_NOT_TRACK
+        return Rule.WORKSPACE_IGNORED if self.ignored is not None else None
 
 
 
 
-def evaluate(*, chosen: bool, enabled: bool, source: Source, method: Value[str | None]) -> Verdict:
-    """The rule itself, from its four inputs."""
-    if not chosen:
+def evaluate(*, chosen: bool, enabled: bool, source: Source, method: Value[str | None],
+             rule: Rule | None = None, ignored: Source | None = None) -> Verdict:
+    """The rule itself, from its inputs."""
+    if rule == Rule.DO_NOT_TRACK:
+        reason = Reason.DO_NOT_TRACK
+    elif not chosen:
         reason = Reason.NOT_CHOSEN
     elif not enabled:
         reason = Reason.OFF
@@ -63,13 +129,19 @@ def evaluate(*, chosen: bool, enabled: bool, source: Source, method: Value[str |
         reason = Reason.OTHER_METHOD
     else:
         reason = Reason.OPEN
-    return Verdict(reason == Reason.OPEN, reason, chosen, enabled if chosen else True, source, method)
+    return Verdict(reason == Reason.OPEN, reason, chosen, enabled if chosen else True, source, method, ignored)
+
+
+def _evaluate_consent(given: Consent, method: Value[str | None]) -> Verdict:
+    return evaluate(chosen=given.chosen, enabled=given.enabled, source=given.source, method=method,
+                    rule=given.rule, ignored=given.ignored)
 
 
 def decide(resolution: Resolution) -> Verdict:
     """The verdict for a full resolution (the TUI and `usage-stats status`)."""
-    return evaluate(chosen=resolution.usage_stats_chosen, enabled=bool(resolution.usage_stats.value),
-                    source=resolution.usage_stats.source, method=resolution.auth_type)
+    given = resolution.usage_consent or Consent(
+        resolution.usage_stats_chosen, bool(resolution.usage_stats.value), resolution.usage_stats.source)
+    return _evaluate_consent(given, resolution.auth_type)
 
 
 def decide_light(cwd: Path | None = None, env: Mapping[str, str] | None = None) -> Verdict:
@@ -80,15 +152,10 @@ def decide_light(cwd: Path | None = None, env: Mapping[str, str] | None = None) 
     env = dict(os.environ if env is None else env)
     cwd = Path.cwd() if cwd is None else cwd
     settings = load_settings(cwd, env)
-    found = settings.lookup(USAGE_KEY)
-    chosen = found is not None and isinstance(found[0], bool)
-    if not chosen:
-        return evaluate(chosen=False, enabled=True, source=Source(SourceKind.DEFAULT), method=Value(None))
-    value, layer = found  # type: ignore[misc]
-    source = Source(SourceKind.SETTINGS, layer.path, layer.key_as_written(USAGE_KEY), str(layer.scope))
-    if not value:
-        return evaluate(chosen=True, enabled=False, source=source, method=Value(None))
-    return evaluate(chosen=True, enabled=True, source=source, method=_auth_method(settings, cwd, env))
+    given = consent(settings, env)
+    if not (given.chosen and given.enabled):
+        return _evaluate_consent(given, Value(None))
+    return _evaluate_consent(given, _auth_method(settings, cwd, env))
 
 
 def _auth_method(settings, cwd: Path, env: Mapping[str, str]) -> Value[str | None]:
