@@ -50,6 +50,10 @@ def build_parser() -> argparse.ArgumentParser:
     _add_openai_login_options(login)
     auth_commands.add_parser("logout", help=t("cli.logout.help"), description=t("cli.logout.help"))
     auth_commands.add_parser("token", help=t("cli.token.help"), description=t("cli.token.help"))
+    move = auth_commands.add_parser("move-key", help=t("keys.cli.help"), description=t("keys.cli.help"))
+    move.add_argument("--to", choices=("keyring", "settings", "dotenv", "file"), required=True,
+                      help=t("keys.cli.to.help"))
+    move.add_argument("--profile", metavar="ID", help=t("keys.cli.profile.help"))
 
     run = commands.add_parser("run", help=t("run.help"), description=t("run.help"), add_help=False)
     run.add_argument("args", nargs="*", metavar="[--qwen PATH] [--] ARGS")
@@ -187,6 +191,8 @@ def _auth(args: argparse.Namespace) -> int:
         return oauth.token()
     if args.auth_command == "logout":
         return oauth.logout()
+    if args.auth_command == "move-key":
+        return _move_key(args.to, args.profile)
     if args.method == "qwen-oauth":
         return oauth.login(no_browser=args.no_browser)
     from qwen_tui.commands import openai_login
@@ -196,6 +202,18 @@ def _auth(args: argparse.Namespace) -> int:
         api_key_env=args.api_key_env, store=args.store, no_verify=args.no_verify,
         allow_cleartext=args.allow_cleartext,
     )
+
+
+def _move_key(to: str, profile_id: str | None) -> int:
+    from qwen_tui.core.keystores import MoveKeyError, move_key
+    from qwen_tui.core.providers.profiles import KeyStore
+
+    try:
+        print(move_key(KeyStore(to), profile_id=profile_id), file=sys.stderr)
+    except MoveKeyError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    return 0
 
 
 def _add_openai_login_options(login: argparse.ArgumentParser) -> None:

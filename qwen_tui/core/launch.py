@@ -34,6 +34,10 @@ QWEN_OAUTH = "qwen-oauth"
 # running `qwen -p` with a valid sign-in against a loopback server on every version npm lists between
 # 0.12.0 (accepts) and 0.24.4 (refuses): 0.15.6 refuses, and no version between 0.12.0 and 0.15.6 exists.
 FIRST_REFUSING_QWEN_OAUTH = (0, 15, 6)
+# From 0.21.2 on (the next published version after 0.15.10), `qwen` loads the home `.env` files (`<QWEN_HOME>/.env`,
+# `~/.env`) after the project's for the variables still unset (`findEnvFiles`); up to 0.15.10 it loaded only the
+# first `.env` found (`findEnvFile`), so a project `.env` hid `<QWEN_HOME>/.env`. Read in both bundles and run.
+FIRST_LOADING_HOME_DOTENV = (0, 21, 2)
 REFRESH_MARGIN_S = 300.0     # `run` refreshes a Qwen OAuth token that expires within 5 minutes
 _PACKAGE_JSON_LIMIT = 1 << 20
 # Stores `qwen` itself never reads: a key there reaches it only through `qwen-tui run`.
@@ -114,6 +118,12 @@ def refuses_qwen_oauth(version: str | None) -> bool:
     return parsed is None or parsed >= FIRST_REFUSING_QWEN_OAUTH
 
 
+def loads_home_dotenv(version: str | None) -> bool:
+    """Whether this `qwen` reads `<QWEN_HOME>/.env` even when a project `.env` was found first."""
+    parsed = _version_tuple(version)
+    return parsed is None or parsed >= FIRST_LOADING_HOME_DOTENV
+
+
 def _version_tuple(version: str | None) -> tuple[int, int, int] | None:
     match = re.match(r"(\d+)\.(\d+)\.(\d+)", version or "")
     if match is None:
@@ -136,8 +146,8 @@ def qwen_cli_verdict(resolution: Resolution, cwd: Path, env: Mapping[str, str], 
 
 
 def hidden_dotenv_key(resolution: Resolution, env: Mapping[str, str]) -> tuple[Path, str] | None:
-    """The key in `<QWEN_HOME>/.env` (a store qwen-tui writes) when a nearer `.env` hides that file from
-    `qwen`, which loads the first `.env` it finds only: `qwen-tui run` can still pass it on."""
+    """The key in `<QWEN_HOME>/.env` (a store qwen-tui writes) when the `.env` search stops at a nearer file:
+    `qwen` up to 0.15.10 never reads it then (`qwen-tui run` passes it on); later versions still do."""
     from qwen_tui.core import paths
     from qwen_tui.core.dotenv import read_dotenv_file
 
@@ -161,6 +171,8 @@ def _judge(resolution: Resolution, version: str | None,
         return False, False, reason, AUTH_COMMAND
     if method == QWEN_OAUTH and refuses_qwen_oauth(version):
         return False, False, _refuses_line(version), AUTH_COMMAND
+    if hidden is not None and loads_home_dotenv(version):
+        return True, True, None, None
     if hidden is not None:
         return False, True, t("run.reason.dotenv_hidden", path=hidden[0], winner=resolution.dotenv_path), RUN_COMMAND
     if not credential.present:

@@ -143,6 +143,7 @@ def resolve(cwd: Path | None = None, env: Mapping[str, str] | None = None, *, ke
             problems.append(t("resolver.unsupported_type", type=auth_type.value))
     if auth_type.value == "openai" and not credential.present:
         problems.append(t("resolver.missing_api_key"))
+    problems += _plaintext_keys(settings)
     usage = lookup.setting("privacy.usageStatisticsEnabled")
     usage_chosen = isinstance(usage.value, bool)
     resolution = Resolution(
@@ -230,6 +231,29 @@ class ConfigLookup:
             return Value(None)
         kind = SourceKind.KEYRING if stored.location == SecretLocation.KEYRING else SourceKind.SECRET_FILE
         return Value(stored.value, Source(kind, stored.path, name))
+
+
+def _plaintext_keys(settings: LoadedSettings) -> list[str]:
+    """A problem line per API key kept in plain text in a settings `env` block (what Qwen Code's `/auth`
+    writes, Qwen Code #4016): `qwen-tui auth move-key --to keyring` takes it out."""
+    names: set[str] = set()
+    for layer in settings.layers:
+        providers = layer.get("modelProviders")
+        lists = [v for v in providers.values() if isinstance(v, list)] if isinstance(providers, dict) else []
+        names.update(e["envKey"] for entries in lists for e in entries
+                     if isinstance(e, dict) and isinstance(e.get("envKey"), str))
+    found = []
+    for layer in settings.layers:
+        block = layer.get("env")
+        for name, value in block.items() if isinstance(block, dict) else ():
+            if (name in names or name.endswith("_API_KEY")) and isinstance(value, str) and value:
+                found.append((name, value, layer.path))
+    if not found:
+        return []
+    from qwen_tui.core.providers.profiles import KEYLESS_PLACEHOLDER  # a local server's stand-in, not a key
+
+    return [t("keys.problem.plaintext", name=name, path=path) for name, value, path in found
+            if value != KEYLESS_PLACEHOLDER]
 
 
 def _settings_source(layer: Layer, key: str, kind: SourceKind = SourceKind.SETTINGS) -> Source:

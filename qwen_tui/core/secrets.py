@@ -233,6 +233,47 @@ class SecretStore:
                 pass
 
 
+    # --- one store at a time (moving a key between stores: core/keystores.py) ----------------------
+
+    def keyring_get(self, name: str) -> str | None:
+        """The keyring's value only; None without a working keyring."""
+        if not self.keyring_available():
+            return None
+        try:
+            value = self._keyring(lambda backend: backend.get_password(SERVICE, name))
+        except _KeyringFailed:
+            return None
+        return value if isinstance(value, str) else None
+
+    def keyring_set(self, name: str, value: str) -> bool:
+        """Store in the keyring only; False when it does not work."""
+        if not self.keyring_available():
+            return False
+        try:
+            self._keyring(lambda backend: backend.set_password(SERVICE, name, value))
+        except _KeyringFailed:
+            return False
+        return True
+
+    def keyring_delete(self, name: str) -> None:
+        if self.keyring_available():
+            try:
+                self._keyring(lambda backend: _delete_quietly(backend, name))
+            except _KeyringFailed:
+                pass
+
+    def file_get(self, name: str) -> str | None:
+        return self._read_file().get(name)
+
+    def file_set(self, name: str, value: str) -> None:
+        data = self._read_file()
+        data[name] = value
+        self._write_file(data)
+
+    def file_delete(self, name: str) -> None:
+        self._forget_in_file(name)
+
+
 def _delete_quietly(backend: Any, name: str) -> None:
     from keyring.errors import PasswordDeleteError
 

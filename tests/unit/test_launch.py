@@ -237,14 +237,18 @@ def test_run_refuses_qwen_oauth_on_a_version_that_removed_it(tmp_path: Path, qwe
         prepare_launch([], qwen=str(fake_qwen(tmp_path, "0.15.6")), cwd=Path.cwd(), env=dict(os.environ))
 
 
-def test_key_in_a_hidden_qwen_home_dotenv_reaches_qwen_through_run(tmp_path: Path, qwen_home: Path, no_keyring,
-                                                                   project_dir: Path) -> None:
+@pytest.mark.parametrize(("version", "direct"), [("0.15.10", False), ("0.21.2", True), ("0.24.4", True)])
+def test_key_in_qwen_home_dotenv_behind_a_project_dotenv(version: str, direct: bool, tmp_path: Path,
+                                                         qwen_home: Path, no_keyring, project_dir: Path) -> None:
+    """Up to 0.15.10 `qwen` reads only the first `.env` found; later versions also read the home ones."""
     write_profile(qwen_home)
     (qwen_home / ".env").write_text(f"{ENV_KEY}={KEY}\n")
-    (project_dir / ".env").write_text("OTHER=1\n")   # Qwen Code loads this one only
-    link = fake_qwen(tmp_path)
+    (project_dir / ".env").write_text("OTHER=1\n")   # found first from the project
+    link = fake_qwen(tmp_path, version)
     verdict = qwen_cli_verdict(resolve(), project_dir, dict(os.environ), str(link))
-    assert (verdict.direct, verdict.via_run, verdict.fix) == (False, True, "qwen-tui run")
-    assert str(qwen_home / ".env") in verdict.reason and str(project_dir / ".env") in verdict.reason
+    assert (verdict.direct, verdict.via_run) == (direct, True)
+    if not direct:
+        assert verdict.fix == "qwen-tui run"
+        assert str(qwen_home / ".env") in verdict.reason and str(project_dir / ".env") in verdict.reason
     launch = prepare_launch(["-p", "hi"], qwen=str(link), cwd=project_dir, env=dict(os.environ))
     assert launch.env[ENV_KEY] == KEY and launch.argv == [str(link), "-p", "hi"]

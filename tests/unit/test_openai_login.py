@@ -68,9 +68,11 @@ def test_key_from_a_named_variable_and_default_store_without_keyring(openai_serv
     result = login("--base-url", openai_server.url, "--model", MODEL, "--api-key-env", "MY_KEY",
                    MY_KEY=openai_server.key)
     assert result.returncode == 0, result.stderr
-    secrets = json.loads(paths.secrets_file_path().read_text())
-    assert list(secrets.values()) == [openai_server.key]
-    assert "plain text" in result.stderr and "0600" in result.stderr  # the file-store warning
+    # No keyring: Qwen Code's own <QWEN_HOME>/.env (which plain `qwen` reads), said in one line naming it.
+    dotenv = paths.qwen_home() / ".env"
+    assert dotenv.read_text().strip().endswith("=" + openai_server.key)
+    assert not paths.secrets_file_path().exists()
+    assert f"No keyring works here, so the key is in {dotenv} (0600), which qwen reads." in result.stderr
 
 
 def test_keyless_local_server_needs_no_key() -> None:

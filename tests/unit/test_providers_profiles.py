@@ -146,13 +146,23 @@ def test_file_store_is_explicit_and_warns(no_keyring: None) -> None:
     assert resolve().credential.source.kind == SourceKind.SECRET_FILE
 
 
-def test_keyring_default_without_backend_is_the_0600_file_with_a_warning(no_keyring: None) -> None:
+def test_keyring_default_without_backend_is_qwen_codes_own_dotenv(no_keyring: None) -> None:
+    """Issue 10: without a keyring the key goes where plain `qwen` finds it, `<QWEN_HOME>/.env` (0600), not
+    into a file only qwen-tui reads; one line says so and names the file."""
     result = save_profile(base_url=URL, model="m", key=KEY)
-    assert secrets_file() == {CUSTOM_ENV_KEY: KEY}
-    assert mode(paths.secrets_file_path()) == 0o600
-    assert mode(paths.qwen_home()) == 0o700
-    assert result.warning and "0600" in result.warning
+    dotenv = paths.qwen_home() / ".env"
+    assert dotenv.read_text() == f"{CUSTOM_ENV_KEY}={KEY}\n"
+    assert mode(dotenv) == 0o600 and mode(paths.qwen_home()) == 0o700
+    assert not paths.secrets_file_path().exists()
+    assert result.warning and str(dotenv) in result.warning and "No keyring" in result.warning
     assert KEY not in json.dumps(user_settings())
+    assert resolve().credential.source.kind == SourceKind.DOTENV
+
+
+def test_keyring_default_without_backend_names_the_dotenv_that_hides_it(no_keyring: None, project_dir: Path) -> None:
+    (project_dir / ".env").write_text("OTHER=1\n")
+    result = save_profile(base_url=URL, model="m", key=KEY, cwd=project_dir)
+    assert result.warning and str(project_dir / ".env") in result.warning
 
 
 def test_saving_to_a_new_store_removes_the_other_copies(no_keyring: None) -> None:

@@ -45,7 +45,7 @@ def chosen_file(store: KeyStore) -> Path | None:
         KeyStore.SETTINGS: paths.user_settings_path(),
         KeyStore.DOTENV: paths.qwen_home() / ".env",
         KeyStore.FILE: paths.secrets_file_path(),
-        KeyStore.KEYRING: paths.secrets_file_path(),  # no keyring backend here: the explicit file
+        KeyStore.KEYRING: paths.qwen_home() / ".env",  # no keyring backend here: Qwen Code's own .env
     }[store]
 
 

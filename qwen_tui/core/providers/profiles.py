@@ -2,9 +2,9 @@
 
 A profile is one `modelProviders.openai[]` entry `{id, name, baseUrl, envKey}` of the user settings (id =
 the model, as Qwen Code keys them); the active one is also `security.auth.selectedType = "openai"`,
-`model.name` and `security.auth.baseUrl`. Its key lives in exactly one store the user chose: the OS
-keyring (default; the explicit 0600 file when there is none), the user settings' `env.<envKey>`, or
-`<QWEN_HOME>/.env` (both 0600) — copies of that envKey in the other stores are removed on save.
+`model.name` and `security.auth.baseUrl`. Its key lives in exactly one store (core/keystores.py): the OS
+keyring (default; without one `<QWEN_HOME>/.env`, which `qwen` reads), qwen-tui's 0600 file, the user
+settings' `env.<envKey>` or `<QWEN_HOME>/.env` (both 0600) — copies in the other stores are removed on save.
 Settings go through `settings_writer.update_layer`; raw layer content is edited, so `$VAR`s stay unexpanded,
 and the provider list is rebuilt from the file as read under the writer's lock (another writer's entry stays).
 """
@@ -36,7 +36,7 @@ _NO_KEYRING = "keyring.backends.fail.Keyring"  # keyring's own "no backend": for
 
 
 class KeyStore(StrEnum):
-    KEYRING = "keyring"      # the OS keyring (or, without one, the explicit 0600 file with a warning)
+    KEYRING = "keyring"      # the OS keyring (without one: DOTENV, which `qwen` reads, with a note)
     SETTINGS = "settings"    # user settings.json env.<envKey> (0600), readable by `qwen`
     DOTENV = "dotenv"        # <QWEN_HOME>/.env (0600), readable by `qwen`
     FILE = "file"            # qwen-tui's explicit 0600 secrets file
@@ -165,6 +165,7 @@ def save_profile(
     """Save (upsert by model id) and activate a profile; its key, when given, into `store` only.
 
     `key=None` keeps whatever key is already stored under the envKey. Raises ProfileError (one line)."""
+    from qwen_tui.core.keystores import default_store
     from qwen_tui.core.resolver import ConfigLookup
     from qwen_tui.core.secrets import SecretStore
     from qwen_tui.core.settings_writer import DELETE
@@ -183,9 +184,10 @@ def save_profile(
     _raw_entries(_user_layer(env), env)   # refuse an unusable file before any key is stored
 
     secrets = SecretStore(env)
-    location = warning = None
+    location = warning = fallback = None
     key_change: dict[str, Any] = {}
     if key is not None:
+        store, fallback = default_store(store, secrets, env)   # no keyring: <QWEN_HOME>/.env, which qwen reads
         if store == KeyStore.SETTINGS:
             key_change[f"env.{env_key}"] = key
             location = Source(SourceKind.SETTINGS_ENV, paths.user_settings_path(env), f"env.{env_key}", "user")
@@ -211,7 +213,8 @@ def save_profile(
 
     _update_user_layer(changes, env)
     if key is not None:
-        warning = _join(warning, _forget_elsewhere(store, secrets, env_key, env), _shadowed_by(env_key, key, cwd, env))
+        warning = _join(fallback, warning, _forget_elsewhere(store, secrets, env_key, env),
+                        _shadowed_by(env_key, key, cwd, env))
     where = location.describe() if location else None
     profile = Profile(model, model, url, env_key, True, where)
     return SaveResult(profile, where, warning)
