@@ -40,6 +40,7 @@ FIRST_REFUSING_QWEN_OAUTH = (0, 15, 6)
 FIRST_LOADING_HOME_DOTENV = (0, 21, 2)
 REFRESH_MARGIN_S = 300.0     # `run` refreshes a Qwen OAuth token that expires within 5 minutes
 _PACKAGE_JSON_LIMIT = 1 << 20
+_VERSION_TEXT = re.compile(r"[0-9A-Za-z.+-]{1,40}")
 # Stores `qwen` itself never reads: a key there reaches it only through `qwen-tui run`.
 _QWEN_TUI_ONLY = (SourceKind.KEYRING, SourceKind.SECRET_FILE)
 
@@ -107,8 +108,10 @@ def qwen_version(executable: Path) -> str | None:
                 data = json.loads(handle.read(_PACKAGE_JSON_LIMIT))
         except (OSError, ValueError, RecursionError):
             continue
-        if isinstance(data, dict) and data.get("name") == PACKAGE and isinstance(data.get("version"), str):
-            return str(data["version"])[:40]
+        if isinstance(data, dict) and data.get("name") == PACKAGE:
+            version = data.get("version")
+            # Shown on screen: only what a version can look like, never other text from the file.
+            return version if isinstance(version, str) and _VERSION_TEXT.fullmatch(version) else None
     return None
 
 

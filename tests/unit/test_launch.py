@@ -100,7 +100,10 @@ def test_find_qwen_order(tmp_path: Path) -> None:
 def test_version_is_read_from_package_json_without_node(tmp_path: Path) -> None:
     link = fake_qwen(tmp_path, version="0.15.6")
     assert qwen_version(link) == "0.15.6"
-    (tmp_path / "node_modules/@qwen-code/qwen-code/package.json").write_text('{"name": "other", "version": "9.9.9"}')
+    package_json = tmp_path / "node_modules/@qwen-code/qwen-code/package.json"
+    package_json.write_text('{"name": "@qwen-code/qwen-code", "version": "1.0\\u001b[2J"}')
+    assert qwen_version(link) is None             # outside text: never shown unless it looks like a version
+    package_json.write_text('{"name": "other", "version": "9.9.9"}')
     assert qwen_version(link) is None
 
 
