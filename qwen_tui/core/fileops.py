@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import os
 import stat
-import tempfile
 import time
-import uuid
 from pathlib import Path
 
 from qwen_tui.core.i18n import t
@@ -112,6 +110,8 @@ def atomic_write(path: Path, data: bytes, mode: int = PRIVATE_FILE_MODE, *, foll
         refuse_link(path)
     if not path.parent.exists():
         ensure_private_dir(path.parent)
+    import tempfile  # here, not at the top: `qwen-tui run` (on every `qwen` start) writes no file
+
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:
@@ -145,6 +145,8 @@ class LockFile:
     MAX_DELAY_S = 2.0
 
     def __init__(self, path: Path) -> None:
+        import uuid
+
         self.path = path
         self.token = str(uuid.uuid4())
         self.held = False

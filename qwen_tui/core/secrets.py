@@ -210,11 +210,7 @@ class SecretStore:
 
     def delete(self, name: str) -> None:
         """Remove `name` from the keyring and from the file (missing is fine)."""
-        if self.keyring_available():
-            try:
-                self._keyring(lambda backend: _delete_quietly(backend, name))
-            except _KeyringFailed:
-                pass
+        self.keyring_delete(name)
         self._forget_in_file(name)
 
     def _forget_in_file(self, name: str) -> None:

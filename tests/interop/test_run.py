@@ -14,6 +14,7 @@ import os
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -77,6 +78,26 @@ def _answered(result: subprocess.CompletedProcess[str], server: OpenAIServer, be
     return result.returncode == 0 and "pong" in result.stdout and with_key
 
 
+@dataclass(frozen=True)
+class Tried:
+    """Plain `qwen -p` and `qwen-tui run -- -p`, one after the other, and whether each got the answer."""
+    direct: bool
+    via_run: bool
+    plain: subprocess.CompletedProcess[str]
+    through_run: subprocess.CompletedProcess[str]
+    cmdlines: list[str]
+
+    def __str__(self) -> str:
+        return f"plain: {describe(self.plain)}\nrun: {describe(self.through_run)}"
+
+
+def _try_both(qwen: QwenCode, server: OpenAIServer, plain_env: dict, env: dict, cwd: Path) -> Tried:
+    plain = run_qwen(qwen, plain_env, cwd)
+    calls = len(server.requests_to("/chat/completions"))
+    through_run, cmdlines = _run_through_qwen_tui(env, cwd, "-p", PROMPT)
+    return Tried(_answered(plain, server, 0), _answered(through_run, server, calls), plain, through_run, cmdlines)
+
+
 def _run_through_qwen_tui(env: dict[str, str], cwd: Path, *args: str) -> tuple[subprocess.CompletedProcess[str],
                                                                               list[str]]:
     """`qwen-tui run -- ARGS` in its own process group; also returns the command lines seen under its PID
@@ -133,22 +154,18 @@ def test_verdict_and_run_match_the_real_qwen_for_each_key_store(
         plain_env, env = _environments(qwen_current, isolated_home, guard, extra)
         _configure(store, server, env, project_dir, qwen_home)
         verdict = _verdict(env, project_dir)
+        tried = _try_both(qwen_current, server, plain_env, env, project_dir)
 
-        plain = run_qwen(qwen_current, plain_env, project_dir)
-        direct = _answered(plain, server, 0)
-        calls = len(server.requests_to("/chat/completions"))
-        through_run, cmdlines = _run_through_qwen_tui(env, project_dir, "-p", PROMPT)
-        via_run = _answered(through_run, server, calls)
-
-    assert (direct, via_run) == EXPECTED[store], f"plain: {describe(plain)}\nrun: {describe(through_run)}"
+    assert (tried.direct, tried.via_run) == EXPECTED[store], tried
     assert (verdict["direct"], verdict["viaRun"]) == EXPECTED[store], verdict
     assert verdict["found"] is True and verdict["version"] == qwen_current.version
     assert verdict["path"] == str(qwen_current.executable)
+    direct = tried.direct
     assert (verdict["reason"] is None) == direct and (verdict["fix"] == "qwen-tui run") == (not direct), verdict
     assert guard.refused == [], guard.refused
     # The exec kept the PID: its command line became qwen's, and no command line ever held the key.
-    assert any("qwen-code" in line for line in cmdlines), cmdlines
-    assert not any(KEY in line for line in cmdlines)
+    assert any("qwen-code" in line for line in tried.cmdlines), tried.cmdlines
+    assert not any(KEY in line for line in tried.cmdlines)
     if store == "keyring":
         assert "keyring" in verdict["reason"]
         holding = [p for p in isolated_home.rglob("*") if p.is_file() and KEY.encode() in p.read_bytes()]
@@ -165,12 +182,8 @@ def test_project_dotenv_hides_qwen_home_dotenv_from_qwen_01510_but_not_from_run(
         plain_env, env = _environments(old_qwen, isolated_home, guard, dict(NO_KEYRING))
         _configure("dotenv-shadowed", server, env, project_dir, qwen_home)
         verdict = _verdict(env, project_dir)
-        plain = run_qwen(old_qwen, plain_env, project_dir)
-        direct = _answered(plain, server, 0)
-        calls = len(server.requests_to("/chat/completions"))
-        through_run, _ = _run_through_qwen_tui(env, project_dir, "-p", PROMPT)
-        via_run = _answered(through_run, server, calls)
-    assert (direct, via_run) == (False, True), f"plain: {describe(plain)}\nrun: {describe(through_run)}"
+        tried = _try_both(old_qwen, server, plain_env, env, project_dir)
+    assert (tried.direct, tried.via_run) == (False, True), tried
     assert (verdict["direct"], verdict["viaRun"], verdict["fix"]) == (False, True, "qwen-tui run"), verdict
     assert str(project_dir / ".env") in verdict["reason"] and str(qwen_home / ".env") in verdict["reason"]
 

@@ -255,3 +255,22 @@ def test_key_in_qwen_home_dotenv_behind_a_project_dotenv(version: str, direct: b
         assert str(qwen_home / ".env") in verdict.reason and str(project_dir / ".env") in verdict.reason
     launch = prepare_launch(["-p", "hi"], qwen=str(link), cwd=project_dir, env=dict(os.environ))
     assert launch.env[ENV_KEY] == KEY and launch.argv == [str(link), "-p", "hi"]
+
+
+def test_the_run_path_loads_nothing_heavy(tmp_path: Path, qwen_home: Path, no_keyring, project_dir: Path) -> None:
+    """`qwen-tui run` is on the path of every `qwen` start: up to the exec, none of the heavy or write-only
+    modules are imported (no httpx/pydantic unless a Qwen OAuth token is refreshed)."""
+    write_profile(qwen_home, settings_key=KEY)
+    heavy = ("textual", "rich", "httpx", "pydantic", "keyring", "authlib", "structlog", "tempfile", "uuid")
+    probe = (
+        "import json, os, sys\n"
+        "from pathlib import Path\n"
+        "import qwen_tui.cli as cli\n"
+        "cli.set_language(cli._language())\n"
+        "from qwen_tui.core.launch import prepare_launch\n"
+        f"prepare_launch([], qwen={str(fake_qwen(tmp_path))!r}, cwd=Path.cwd(), env=os.environ)\n"
+        f"print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in {heavy!r})))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=project_dir,
+                            timeout=60, check=True)
+    assert json.loads(result.stdout) == []
