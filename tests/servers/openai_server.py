@@ -5,7 +5,8 @@ chunks `data: {...chat.completion.chunk...}` ending with `data: [DONE]`, which t
 and OpenRouter's `GET {prefix}/key`. Every request is recorded with its headers (Authorization included,
 for interop tests) and JSON body. Anything outside the prefix is a 404, like a base URL missing `/v1`.
 
-Faults (`mode`): "normal", "429", "500", "slow" (sleeps `slow_seconds`, longer than the client's
+Faults (`mode`): "normal", "403" (a key the server knows but refuses, as DashScope does for another region's
+key or OpenAI for an unsupported country), "429", "500", "slow" (sleeps `slow_seconds`, longer than the client's
 timeout), "malformed" (200 with a body that is not JSON). A wrong key is a 401; `key=None` makes the
 server keyless. `tls=True` serves HTTPS with a certificate from a `trustme` CA written to `ca_path`
 (point SSL_CERT_FILE at it to trust it).
@@ -30,7 +31,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-MODES = ("normal", "429", "500", "slow", "malformed")
+MODES = ("normal", "403", "429", "500", "slow", "malformed")
 DEFAULT_MODELS = ("qwen3-coder-plus", "qwen3-coder-flash")
 
 
@@ -151,6 +152,8 @@ class OpenAIServer:
         if self.key is not None and headers.get("authorization") != f"Bearer {self.key}":
             # Like OpenAI, never echo the key that was sent.
             return 401, _error("Incorrect API key provided.", "invalid_api_key")
+        if self.mode == "403":
+            return 403, _error("You are not allowed to access this resource.", "access_denied")
         if self.mode == "429":
             return 429, _error("Rate limit reached.", "rate_limit_exceeded")
         if self.mode == "500":

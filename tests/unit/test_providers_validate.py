@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import string
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -65,6 +66,24 @@ def test_loopback_and_cleartext() -> None:
         assert check_base_url(url).cleartext_remote is False
     assert check_base_url("http://192.168.1.10:8000/v1").cleartext_remote
     assert not is_loopback("https://api.openai.com/v1") and not is_loopback("http://[::1")
+
+
+@pytest.mark.parametrize("url", [
+    "http://evillocalhost.example/v1",      # "localhost" inside another name
+    "http://localhost.evil.example/v1",     # "localhost" as the first label of another domain
+    "http://evil.example/localhost/v1",     # in the path
+    "http://localhost@evil.example/v1",     # as a user name: the host is evil.example
+    "http://evil.example/v1?host=127.0.0.1",
+    "http://127.0.0.1.evil.example/v1",     # a loopback address as labels of a name
+    "http://evil-localhost/v1",
+    "http://128.0.0.1/v1",                  # just outside 127.0.0.0/8
+    "http://0.0.0.0:8080/v1",
+    "http://[::2]/v1",
+])
+def test_names_that_only_look_loopback_are_remote(url: str) -> None:
+    assert not is_loopback(url)
+    check = check_base_url(url)
+    assert check.cleartext_remote or check.error is not None  # flagged as clear text, or refused (user, query)
 
 
 def test_invalid_url_message_never_echoes_userinfo() -> None:

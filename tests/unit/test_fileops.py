@@ -1,0 +1,223 @@
+"""The lock file and the atomic write every writer uses, pinned down on their own (issue 15).
+
+Expectations are Qwen Code's protocol as written in shared/reference/qwen-code.md, never read back from
+`LockFile`'s own constants: stale after 10 s, 20 attempts, backoff 100 ms x 1.5 up to 2 s.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import signal
+import stat
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from qwen_tui.core import fileops
+from qwen_tui.core.fileops import FileOpError, LockFile, atomic_write
+from qwen_tui.core.oauth.credentials import Credentials, save_credentials
+from qwen_tui.core.settings_writer import update_settings
+
+OTHER = "9b2f1c7e-another-process"
+
+
+def age(path: Path, seconds: float) -> None:
+    """Make `path` look last written `seconds` ago (Qwen Code judges a lock's age by its mtime)."""
+    then = time.time() - seconds
+    os.utime(path, (then, then))
+
+
+class QuickLock(LockFile):
+    """Three quick attempts: enough to see whether a lock is waited for or taken, without waiting 27 s."""
+
+    ATTEMPTS = 3
+    FIRST_DELAY_S = 0.01
+
+
+# --- release ---------------------------------------------------------------------------------------------------
+
+
+def test_the_lock_holds_our_token_privately(tmp_path: Path) -> None:
+    lock = LockFile(tmp_path / "oauth_creds.lock")
+    with lock:
+        assert lock.path.read_text() == lock.token
+        assert stat.S_IMODE(lock.path.stat().st_mode) == 0o600
+        assert LockFile(lock.path).token != lock.token  # a random id per holder
+    assert not lock.path.exists()
+
+
+def test_release_never_removes_a_lock_another_process_now_holds(tmp_path: Path) -> None:
+    # Our lock was judged stale (or deleted by an old Qwen Code) and another process took the lock meanwhile.
+    path = tmp_path / "oauth_creds.lock"
+    with LockFile(path):
+        path.write_text(OTHER)
+    assert path.read_text() == OTHER
+
+
+def test_release_twice_or_without_holding_leaves_the_others_lock(tmp_path: Path) -> None:
+    path = tmp_path / "oauth_creds.lock"
+    lock = LockFile(path)
+    lock.acquire()
+    lock.release()
+    assert not path.exists()
+    path.write_text(lock.token)  # even a file with our token (our id reused by nobody else) is not ours now
+    lock.release()
+    assert path.read_text() == lock.token
+    never_held = QuickLock(path)
+    with pytest.raises(FileOpError):
+        never_held.acquire()
+    never_held.release()
+    assert path.exists()
+
+
+def test_release_of_a_lock_already_removed_is_quiet(tmp_path: Path) -> None:
+    path = tmp_path / "oauth_creds.lock"
+    with LockFile(path):
+        path.unlink()
+    assert not path.exists()
+
+
+# --- waiting ---------------------------------------------------------------------------------------------------
+
+
+def test_a_live_lock_nine_seconds_old_is_waited_for_not_taken(tmp_path: Path) -> None:
+    path = tmp_path / "oauth_creds.lock"
+    path.write_text(OTHER)
+    age(path, 9.0)
+    with pytest.raises(FileOpError) as caught:
+        QuickLock(path).acquire()
+    assert path.read_text() == OTHER
+    assert str(path) in str(caught.value) and "\n" not in str(caught.value)
+
+
+def test_a_lock_over_ten_seconds_old_is_stale_and_taken(tmp_path: Path) -> None:
+    path = tmp_path / "oauth_creds.lock"
+    path.write_text(OTHER)
+    age(path, 10.5)
+    lock = QuickLock(path)
+    with lock:
+        assert path.read_text() == lock.token
+    assert not path.exists()
+
+
+def test_a_busy_lock_is_tried_twenty_times_with_qwen_codes_backoff(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The real wait is ~27 s: the sleeps are recorded instead of slept (the lock stays fresh meanwhile).
+    slept: list[float] = []
+    monkeypatch.setattr(fileops.time, "sleep", slept.append)
+    path = tmp_path / "oauth_creds.lock"
+    path.write_text(OTHER)
+    with pytest.raises(FileOpError):
+        LockFile(path).acquire()
+    assert slept == pytest.approx(
+        [0.1, 0.15, 0.225, 0.3375, 0.50625, 0.759375, 1.1390625, 1.70859375] + [2.0] * 11
+    )
+    assert path.read_text() == OTHER
+
+
+def test_a_lock_released_during_the_wait_is_taken(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "oauth_creds.lock"
+    path.write_text(OTHER)
+    attempts: list[float] = []
+
+    def other_process_releases_on_the_third_wait(delay: float) -> None:
+        attempts.append(delay)
+        if len(attempts) == 3:
+            path.unlink()
+
+    monkeypatch.setattr(fileops.time, "sleep", other_process_releases_on_the_third_wait)
+    lock = LockFile(path)
+    with lock:
+        assert path.read_text() == lock.token
+    assert len(attempts) == 3
+
+
+# --- atomic writes ---------------------------------------------------------------------------------------------
+
+
+@contextmanager
+def file_size_limit(limit: int) -> Iterator[None]:
+    """A real write failure: the kernel refuses (EFBIG) to grow any file past `limit` bytes."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    previous = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # the default action kills the process
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limit, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+        signal.signal(signal.SIGXFSZ, previous)
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    """An empty folder of its own (tmp_path also holds the isolated HOME)."""
+    path = tmp_path / "files"
+    path.mkdir()
+    return path
+
+
+def assert_only(folder: Path, *names: str) -> None:
+    assert sorted(p.name for p in folder.iterdir()) == sorted(names)  # no temporary file left behind
+
+
+def test_a_failed_write_leaves_the_old_file_whole(folder: Path) -> None:
+    target = folder / "settings.json"
+    target.write_bytes(b'{"old": true}')
+    with file_size_limit(64), pytest.raises(FileOpError) as caught:
+        atomic_write(target, b'{"new": "' + b"x" * 200 + b'"}')
+    assert target.read_bytes() == b'{"old": true}'
+    assert str(target) in str(caught.value) and "\n" not in str(caught.value)
+    assert_only(folder, "settings.json")
+
+
+def test_a_write_replaces_the_file_instead_of_rewriting_it_in_place(folder: Path) -> None:
+    # A reader that opened the old file (here: a second name of the same inode) keeps the old bytes whole.
+    target = folder / "settings.json"
+    target.write_bytes(b'{"old": true}')
+    os.link(target, folder / "reader")
+    atomic_write(target, b'{"new": true}')
+    assert (folder / "reader").read_bytes() == b'{"old": true}'
+    assert target.read_bytes() == b'{"new": true}'
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+
+
+def test_a_failed_settings_update_leaves_settings_json_whole(folder: Path) -> None:
+    settings = folder / "settings.json"
+    old = b'{\n  "model": {"name": "kept"}\n}\n'
+    settings.write_bytes(old)
+    with file_size_limit(len(old) + 8), pytest.raises(FileOpError):
+        update_settings(settings, {"security.auth.apiKey": "sk-" + "k" * 100})
+    assert settings.read_bytes() == old
+    assert_only(folder, "settings.json", "settings.json.orig")  # the copy of the old file, and no lock
+
+
+def test_settings_update_replaces_the_file(folder: Path) -> None:
+    settings = folder / "settings.json"
+    settings.write_bytes(b'{"a": 1}')
+    os.link(settings, folder / "reader")
+    update_settings(settings, {"a": 2})
+    assert (folder / "reader").read_bytes() == b'{"a": 1}'
+    assert b'"a": 2' in settings.read_bytes()
+
+
+def test_a_failed_credentials_save_leaves_the_old_credentials_whole(qwen_home: Path) -> None:
+    env = {"HOME": str(qwen_home.parent), "QWEN_HOME": str(qwen_home),
+           "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
+    old = Credentials("at-old", "rt-old", "Bearer", None, 1_795_826_716_921)
+    save_credentials(old, "file", env)
+    path = qwen_home / "oauth_creds.json"
+    before = path.read_bytes()
+    os.link(path, qwen_home.parent / "reader")
+    new = Credentials("at-" + "n" * 300, "rt-new", "Bearer", None, 1_795_826_716_921)
+    with file_size_limit(len(before) + 8), pytest.raises(FileOpError):
+        save_credentials(new, "file", env)
+    assert path.read_bytes() == before
+    assert_only(qwen_home, "oauth_creds.json")  # no temporary file, no lock left
+    save_credentials(new, "file", env)
+    assert (qwen_home.parent / "reader").read_bytes() == before  # replaced, not rewritten in place
+    assert Credentials.from_json_text(path.read_text()) == new

@@ -1,0 +1,150 @@
+"""The resolver's orders and the masking of secrets, with every expected winner written down here.
+
+The orders are Qwen Code's (shared/reference/qwen-code.md, "OpenAI-compatible auth and environment"): the
+`modelProviders` entry, then the environment (a loaded `.env` never overrides it), then settings, then defaults.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from qwen_tui.core.resolver import SourceKind, mask_secret, resolve
+
+KEY = "sk-resolver-test-00001111"
+
+
+@pytest.fixture
+def user_settings(qwen_home: Path) -> Path:
+    qwen_home.mkdir()
+    return qwen_home / "settings.json"
+
+
+def write_json(path: Path, data: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data))
+
+
+def test_the_environment_beats_a_dotenv_value_of_the_same_name_in_var_expansion(
+    user_settings: Path, project_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_json(user_settings, {"security": {"auth": {
+        "selectedType": "openai", "apiKey": "$SHARED_KEY", "baseUrl": "${SHARED_URL}/v1"}}})
+    (project_dir / ".env").write_text("SHARED_KEY=sk-from-dotenv-aaaa1111\nSHARED_URL=http://127.0.0.1:1\n")
+    monkeypatch.setenv("SHARED_KEY", "sk-from-environment-bbbb2222")
+    monkeypatch.setenv("SHARED_URL", "http://127.0.0.1:2")
+    resolution = resolve()
+    assert resolution.base_url.value == "http://127.0.0.1:2/v1"
+    assert resolution.credential.masked == "sk-…2222"
+    monkeypatch.delenv("SHARED_KEY")  # only in .env now: the .env value fills the gap
+    assert resolve().credential.masked == "sk-…1111"
+
+
+def test_a_dotenv_value_never_reaches_a_name_it_does_not_define(
+    user_settings: Path, project_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_json(user_settings, {"security": {"auth": {"selectedType": "openai", "apiKey": KEY,
+                                                     "baseUrl": "http://127.0.0.1:3/$UNSET_PART"}}})
+    (project_dir / ".env").write_text("OTHER=x\n")
+    assert resolve().base_url.value == "http://127.0.0.1:3/$UNSET_PART"  # left as written, like Qwen Code
+
+
+# --- the base URL: provider entry > environment > .env > settings env block > security.auth > model > default ---
+
+PROVIDER_URL = "http://127.0.0.1:11/v1"
+ENV_URL = "http://127.0.0.1:12/v1"
+DOTENV_URL = "http://127.0.0.1:13/v1"
+SETTINGS_ENV_URL = "http://127.0.0.1:14/v1"
+AUTH_URL = "http://127.0.0.1:15/v1"
+MODEL_URL = "http://127.0.0.1:16/v1"
+
+
+def settings_with(*sources: str) -> dict:
+    auth: dict = {"selectedType": "openai", "apiKey": KEY}
+    data: dict = {"security": {"auth": auth}, "model": {"name": "m1"}}
+    if "provider" in sources:
+        data["modelProviders"] = {"openai": [{"id": "m1", "baseUrl": PROVIDER_URL}]}
+    if "settings-env" in sources:
+        data["env"] = {"OPENAI_BASE_URL": SETTINGS_ENV_URL}
+    if "security.auth" in sources:
+        auth["baseUrl"] = AUTH_URL
+    if "model" in sources:
+        data["model"]["baseUrl"] = MODEL_URL
+    return data
+
+
+ALL = ("provider", "environment", "dotenv", "settings-env", "security.auth", "model")
+
+
+@pytest.mark.parametrize(("present", "winner", "kind", "key"), [
+    (ALL, PROVIDER_URL, SourceKind.SETTINGS, "modelProviders.openai[0].baseUrl"),
+    (ALL[1:], ENV_URL, SourceKind.ENV, "OPENAI_BASE_URL"),
+    (ALL[2:], DOTENV_URL, SourceKind.DOTENV, "OPENAI_BASE_URL"),
+    (ALL[3:], SETTINGS_ENV_URL, SourceKind.SETTINGS_ENV, "env.OPENAI_BASE_URL"),
+    (ALL[4:], AUTH_URL, SourceKind.SETTINGS, "security.auth.baseUrl"),
+    (ALL[5:], MODEL_URL, SourceKind.SETTINGS, "model.baseUrl"),
+    ((), "https://api.openai.com/v1", SourceKind.DEFAULT, None),
+], ids=["provider", "environment", "dotenv", "settings-env", "security.auth", "model.baseUrl", "default"])
+def test_base_url_order(
+    user_settings: Path, project_dir: Path, monkeypatch: pytest.MonkeyPatch,
+    present: tuple[str, ...], winner: str, kind: SourceKind, key: str | None,
+) -> None:
+    write_json(user_settings, settings_with(*present))
+    if "environment" in present:
+        monkeypatch.setenv("OPENAI_BASE_URL", ENV_URL)
+    if "dotenv" in present:
+        (project_dir / ".env").write_text(f"OPENAI_BASE_URL={DOTENV_URL}\n")
+    base_url = resolve().base_url
+    assert (base_url.value, base_url.source.kind, base_url.source.key) == (winner, kind, key)
+
+
+def test_openai_base_url_beats_security_auth_base_url(user_settings: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_json(user_settings, settings_with("security.auth"))
+    monkeypatch.setenv("OPENAI_BASE_URL", ENV_URL)
+    assert resolve().base_url.value == ENV_URL
+
+
+def test_a_workspace_value_beats_the_user_value_and_the_system_value_beats_both(
+    user_settings: Path, project_dir: Path, isolated_home: Path
+) -> None:
+    write_json(user_settings, {"security": {"auth": {"selectedType": "openai", "apiKey": KEY}},
+                               "model": {"name": "from-user"}})
+    write_json(project_dir / ".qwen" / "settings.json", {"model": {"name": "from-workspace"}})
+    assert resolve().model.value == "from-workspace"
+    write_json(isolated_home.parent / "etc" / "settings.json", {"model": {"name": "from-system"}})
+    model = resolve().model
+    assert (model.value, model.source.scope) == ("from-system", "system")
+
+
+# --- masking ---------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("secret", "masked"), [
+    ("", "………"),
+    ("sk-short", "………"),
+    ("sk-12345678", "………"),               # 11 characters: the last 4 would be more than a third
+    ("sk-123456789", "sk-…6789"),           # 12: the last 4 are a third
+    ("abcdefghijkl", "…ijkl"),              # no `xx-` prefix: nothing before the ellipsis
+    ("ms-0123456789abcdef", "ms-…cdef"),    # ModelScope's prefix is kept like OpenAI's
+    ("AIzaSyD-0123456789abcdef", "…cdef"),  # a dash, but not third: no prefix
+    ("sk_0123456789abcdef", "…cdef"),       # an underscore is not the prefix separator
+    ("é--0123456789abcdef", "…cdef"),       # a prefix must be plain ASCII
+    ("ab-", "………"),
+])
+def test_masking(secret: str, masked: str) -> None:
+    assert mask_secret(secret) == masked
+
+
+@settings(deadline=None)
+@given(st.text(min_size=0, max_size=80))
+def test_a_mask_never_shows_more_than_a_third_of_the_secret_beyond_its_prefix(secret: str) -> None:
+    masked = mask_secret(secret)
+    prefix, _, tail = masked.partition("…")
+    assert prefix in ("", secret[:3]) and (not prefix or prefix.endswith("-"))
+    tail = tail.lstrip("…")
+    assert len(tail) * 3 <= len(secret)
+    assert secret.endswith(tail)
