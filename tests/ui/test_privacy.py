@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from textual.containers import VerticalScroll
@@ -12,9 +11,10 @@ from ui_helpers import make_app, resolution, settled
 from qwen_tui.core.i18n import catalog, set_language
 from qwen_tui.ui.screens.privacy import PrivacyScreen
 from qwen_tui.ui.widgets.link import Link
+from tests.conftest import FIXTURES
 
 SIZE = (80, 24)
-SHARED_NOTICE = Path("/work/shared/seed/tos-privacy.fr.md")
+NOTICE = FIXTURES / "privacy-notice" / "tos-privacy.fr.md"  # Qwen Code's notice, copied into the suite
 SECTIONS = ["methods-overview", "qwen-oauth-terms", "openai-terms", "usage-statistics", "training",
             "usage-setting", "switch-methods", "qwen-tui-records"]
 
@@ -82,13 +82,12 @@ async def test_scrolls_to_what_qwen_tui_records_at_80x24() -> None:
 
 
 def _plain_notice() -> str:
-    text = SHARED_NOTICE.read_text(encoding="utf-8")
+    text = NOTICE.read_text(encoding="utf-8")
     text = re.sub(r"\[([^\]]+)\]\([^)]+\)", r"\1", text)     # links → their text
     text = text.replace("**", "").replace("`", "")
     return re.sub(r"\s+", " ", text)
 
 
-@pytest.mark.skipif(not SHARED_NOTICE.exists(), reason="the notice is read from the shared seed folder")
 def test_french_reuses_the_notice_sentences() -> None:
     notice = _plain_notice()
     fr = catalog("fr")

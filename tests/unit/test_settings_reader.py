@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -12,7 +15,6 @@ import pytest
 from qwen_tui.core import i18n
 from qwen_tui.core.settings import (
     MISSING,
-    PRECEDENCE,
     Scope,
     SettingsError,
     expand_env_vars,
@@ -187,22 +189,38 @@ def test_layers_expand_with_the_given_environment(layer_files: dict[Scope, Path]
 
 
 def test_layer_paths_follow_the_environment(layer_files: dict[Scope, Path], project_dir: Path) -> None:
-    for scope in PRECEDENCE:
-        assert layer_path(scope, project_dir) == layer_files[scope]
+    for scope, path in layer_files.items():
+        assert layer_path(scope, project_dir) == path
     qwen_home = project_dir.parent / "elsewhere"
     env = {**os.environ, "QWEN_HOME": str(qwen_home)}
     assert layer_path(Scope.USER, project_dir, env) == qwen_home / "settings.json"
 
 
-@pytest.mark.parametrize("winner", list(PRECEDENCE))
-def test_each_layer_beats_the_ones_below_it(layer_files: dict[Scope, Path], winner: Scope) -> None:
-    for scope in PRECEDENCE[: PRECEDENCE.index(winner) + 1]:
+# Qwen Code's order, later wins: system defaults < user < workspace < system (shared/reference/qwen-code.md).
+SD, USER, WS, SYS = Scope.SYSTEM_DEFAULTS, Scope.USER, Scope.WORKSPACE, Scope.SYSTEM
+
+
+@pytest.mark.parametrize(("present", "winner"), [
+    ((SD,), SD),
+    ((SD, USER), USER),
+    ((USER, WS), WS),
+    ((SD, WS), WS),
+    ((WS, SYS), SYS),
+    ((USER, SYS), SYS),
+    ((SD, SYS), SYS),
+    ((SD, USER, WS), WS),
+    ((SD, USER, WS, SYS), SYS),
+])
+def test_each_layer_beats_the_ones_below_it(
+    layer_files: dict[Scope, Path], present: tuple[Scope, ...], winner: Scope
+) -> None:
+    for scope in present:
         write(layer_files[scope], {"model": {"name": f"from-{scope}"}, f"only-{scope}": True})
     settings = load_settings()
     assert settings.merged["model"]["name"] == f"from-{winner}"
     value, layer = settings.lookup("model.name")
     assert (value, layer.scope, layer.path) == (f"from-{winner}", winner, layer_files[winner])
-    for scope in PRECEDENCE[: PRECEDENCE.index(winner) + 1]:
+    for scope in present:
         assert settings.merged[f"only-{scope}"] is True
 
 
@@ -224,7 +242,7 @@ def test_workspace_layer_is_skipped_when_cwd_is_home(
     settings = load_settings()
     workspace = settings.layer(Scope.WORKSPACE)
     assert workspace.path is None and not workspace.exists and workspace.data == {}
-    assert [layer.scope for layer in settings.layers] == list(PRECEDENCE)
+    assert [layer.scope for layer in settings.layers] == [SD, USER, WS, SYS]
     # The user file is read once, as the user layer only.
     assert settings.lookup("model.name")[1].scope == Scope.USER
     assert load_settings(cwd=layer_files[Scope.WORKSPACE].parent.parent).layer(Scope.WORKSPACE).path is not None
@@ -248,16 +266,60 @@ def test_broken_layer_is_reported_and_the_others_still_load(layer_files: dict[Sc
     assert settings.merged == {"model": {"name": "workspace"}, "general": {"enableAutoUpdate": False}}
 
 
-@pytest.mark.skipif(sys.platform == "win32" or os.geteuid() == 0, reason="needs POSIX permissions, non-root")
 def test_unreadable_layer_is_a_one_line_error(layer_files: dict[Scope, Path]) -> None:
-    path = write(layer_files[Scope.USER], {"model": {"name": "secret-ish"}})
-    path.chmod(0o000)
-    try:
-        settings = load_settings()
-    finally:
+    if os.geteuid() == 0:  # root reads any file, and CI runs as root: read as `nobody` instead
+        path, result = _unreadable_layer_read_by_nobody()
+    else:
+        path = write(layer_files[Scope.USER], {"model": {"name": "secret-ish"}})
+        path.chmod(0o000)
+        before = load_settings()
         path.chmod(0o600)
-    (error,) = settings.errors
-    assert error.path == path and "Permission denied" in str(error) and "\n" not in str(error)
+        after = load_settings()
+        result = {"errors": [str(e) for e in before.errors], "paths": [str(e.path) for e in before.errors],
+                  "after": [str(e) for e in after.errors], "model": after.merged.get("model")}
+    [error] = result["errors"]
+    assert result["paths"] == [str(path)]
+    assert "Permission denied" in error and "\n" not in error
+    assert result["after"] == [] and result["model"] == {"name": "secret-ish"}  # the same file, once readable
+
+
+# Imports as root (wherever the checkout is), then drops to `nobody` before reading the layers.
+_AS_NOBODY = """
+import json, os, sys
+from qwen_tui.core.i18n import t
+from qwen_tui.core.settings import load_settings
+t("settingsfile.error", path="", reason="")  # the catalog is read while still allowed to
+os.setgroups([])
+os.setgid(65534)
+os.setuid(65534)
+before = load_settings()
+os.chmod(sys.argv[1], 0o600)  # nobody owns the file: once readable, the same layer loads
+after = load_settings()
+print(json.dumps({"errors": [str(e) for e in before.errors], "paths": [str(e.path) for e in before.errors],
+                  "after": [str(e) for e in after.errors], "model": after.merged.get("model")}))
+"""
+
+
+def _unreadable_layer_read_by_nobody() -> tuple[Path, dict]:
+    # pytest's tmp_path sits in a 0700 folder of root's: `nobody` needs a path it may walk, up to the file.
+    base = Path(tempfile.mkdtemp(prefix="qwen-tui-perm-", dir="/tmp"))
+    try:
+        qwen_home, project = base / "home" / ".qwen", base / "project"
+        for folder in (base, base / "home", qwen_home, project):
+            folder.mkdir(exist_ok=True)
+            folder.chmod(0o711)
+        path = write(qwen_home / "settings.json", {"model": {"name": "secret-ish"}})
+        os.chown(path, 65534, 65534)
+        path.chmod(0o000)
+        env = {**os.environ, "HOME": str(base / "home"), "QWEN_HOME": str(qwen_home),
+               "QWEN_CODE_SYSTEM_SETTINGS_PATH": str(base / "system.json"),
+               "QWEN_CODE_SYSTEM_DEFAULTS_PATH": str(base / "defaults.json")}
+        child = subprocess.run([sys.executable, "-c", _AS_NOBODY, str(path)], cwd=project, env=env,
+                               capture_output=True, text=True, timeout=60)
+        assert child.returncode == 0, child.stderr
+        return path, json.loads(child.stdout)
+    finally:
+        shutil.rmtree(base)
 
 
 def test_a_directory_where_the_file_should_be_is_an_error(layer_files: dict[Scope, Path]) -> None:
@@ -381,8 +443,6 @@ def test_wrong_type_in_typed_view_names_the_layer_without_the_value(layer_files:
 
 
 def test_settings_module_does_not_import_pydantic() -> None:
-    import subprocess
-
     code = "import sys, qwen_tui.core.settings as s; s.load_settings(); print('pydantic' in sys.modules)"
     repo = str(Path(__file__).resolve().parents[2])
     env = {**os.environ, "PYTHONPATH": repo}
