@@ -39,6 +39,7 @@ def login(no_browser: bool = False, env: Mapping[str, str] | None = None, store:
 async def _login(no_browser: bool, env: Mapping[str, str], store: str) -> int:
     from qwen_tui.core.oauth import device_flow as flow
     from qwen_tui.core.oauth.browser import open_url
+    from qwen_tui.core.urls import browser_safe
 
     async for event in flow.DeviceFlow(env).run():
         if isinstance(event, flow.DeviceCodeIssued):
@@ -47,6 +48,8 @@ async def _login(no_browser: bool, env: Mapping[str, str], store: str) -> int:
             _say(t("oauth.login.code", code=event.user_code))  # RFC 8628 §3.3.1: always show the code
             if not no_browser and open_url(url, env):
                 _say(t("oauth.login.browser_opened"))
+            elif not no_browser and not browser_safe(url):
+                _say(t("security.url.not_opened"))
             minutes = max(1, round((event.expires_at - _now()) / 60))
             _say(t("oauth.login.waiting", minutes=minutes))
         elif isinstance(event, flow.SlowedDown):

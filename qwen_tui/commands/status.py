@@ -36,6 +36,13 @@ def _field(value: Value) -> dict:
     return {"value": value.value, "source": _source(value.source)}
 
 
+def _shown_url(url: str | None) -> str | None:
+    """A base URL read from a file may carry `user:password@`: never shown."""
+    from qwen_tui.core.urls import mask_url
+
+    return mask_url(url) if url else url
+
+
 def status_document(resolution: Resolution, verdict: QwenCli | None = None) -> dict:
     """The JSON shape of `status --json` (secrets masked)."""
     credential = resolution.credential
@@ -43,7 +50,7 @@ def status_document(resolution: Resolution, verdict: QwenCli | None = None) -> d
         "ok": resolution.ok,
         "authType": _field(resolution.auth_type),
         "enforcedType": _field(resolution.enforced_type),
-        "baseUrl": _field(resolution.base_url),
+        "baseUrl": {**_field(resolution.base_url), "value": _shown_url(resolution.base_url.value)},
         "model": _field(resolution.model),
         "credential": {
             "present": credential.present,
@@ -83,7 +90,7 @@ def render_status(resolution: Resolution, verdict: QwenCli | None = None) -> str
         credential_text = t("status.expires", masked=credential_text, expiry=credential.detail)
     rows = [
         (t("status.auth_type"), resolution.auth_type.value or t("status.none"), resolution.auth_type.source),
-        (t("status.base_url"), resolution.base_url.value or "-", resolution.base_url.source),
+        (t("status.base_url"), _shown_url(resolution.base_url.value) or "-", resolution.base_url.source),
         (t("status.model"), resolution.model.value or "-", resolution.model.source),
         (t("status.credential"), credential_text, credential.source),
         (t("status.usage_stats"), on_off, resolution.usage_stats.source),

@@ -196,16 +196,28 @@ async def test_refused_connection_fails_with_the_url(monkeypatch: pytest.MonkeyP
     assert isinstance(result, flow.Failed) and url in result.reason
 
 
-async def test_proxy_settings_from_the_environment_are_honoured(
-    device_server: DeviceServer, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # trust_env must stay on: with HTTP_PROXY pointing at a dead port, the request goes there and fails.
-    monkeypatch.setenv("HTTP_PROXY", closed_port_url())
+async def test_proxy_settings_from_the_environment_are_honoured(monkeypatch: pytest.MonkeyPatch) -> None:
+    # trust_env must stay on: with HTTPS_PROXY pointing at a dead port, a remote request goes there and fails.
+    monkeypatch.setenv("QWEN_OAUTH_BASE_URL", "https://chat.qwen.example")
+    monkeypatch.setenv("HTTPS_PROXY", closed_port_url())
     monkeypatch.delenv("NO_PROXY", raising=False)
     monkeypatch.delenv("no_proxy", raising=False)
     [result] = await run(DeviceFlow())
     assert isinstance(result, flow.Failed)
-    assert device_server.requests == []
+
+
+async def test_a_loopback_server_is_reached_without_the_proxy(
+    device_server: DeviceServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 11: a proxy must not receive what is meant for this machine (it would travel in clear to it)."""
+    monkeypatch.setenv("HTTP_PROXY", closed_port_url())
+    monkeypatch.setenv("ALL_PROXY", closed_port_url())
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    stream = DeviceFlow().run()
+    assert isinstance(await anext(stream), flow.DeviceCodeIssued)
+    await stream.aclose()
+    assert len(device_server.device_requests()) == 1
 
 
 async def test_timeouts_back_off_exponentially_then_recover(device_server: DeviceServer) -> None:

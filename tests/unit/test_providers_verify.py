@@ -85,15 +85,25 @@ async def test_unknown_host_is_a_dns_error() -> None:
     assert result.kind == ErrorKind.DNS and "api.no-such-provider.invalid" in result.message
 
 
-async def test_closed_proxy_is_a_proxy_error(openai_server: OpenAIServer, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_closed_proxy_is_a_proxy_error(monkeypatch: pytest.MonkeyPatch) -> None:
     proxy = closed_port_url()
     monkeypatch.setenv("HTTPS_PROXY", proxy)
     monkeypatch.setenv("HTTP_PROXY", proxy)
-    result = await check_key(openai_server.url, openai_server.key, None)
+    result = await check_key("https://api.provider.example/v1", "sk-test-key-0123456789", None)
     assert result.kind == ErrorKind.PROXY
-    assert openai_server.requests == []  # the target was never reached
-    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
-    assert (await check_key(openai_server.url, openai_server.key, None)).ok
+
+
+async def test_a_loopback_server_is_reached_without_the_proxy(
+    openai_server: OpenAIServer, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Issue 11: with HTTP_PROXY set, a key meant for a local server must not travel in clear to the proxy."""
+    proxy = closed_port_url()
+    monkeypatch.setenv("HTTPS_PROXY", proxy)
+    monkeypatch.setenv("HTTP_PROXY", proxy)
+    monkeypatch.setenv("ALL_PROXY", proxy)
+    result = await check_key(openai_server.url, openai_server.key, None)
+    assert result.ok, result.message
+    assert len(openai_server.requests) == 1
 
 
 async def test_tls_untrusted_then_trusted_through_ssl_cert_file(monkeypatch: pytest.MonkeyPatch) -> None:

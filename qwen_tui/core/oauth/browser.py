@@ -23,8 +23,11 @@ def can_open_browser(env: Mapping[str, str] | None = None, platform: str = sys.p
 
 
 def open_url(url: str, env: Mapping[str, str] | None = None) -> bool:
-    """Open `url` in the user's browser when allowed; True if a browser accepted it."""
-    if not can_open_browser(env):
+    """Open `url` in the user's browser when allowed; True if a browser accepted it. Only https (or http to
+    this machine) is ever handed over: a server's `verification_uri_complete` may be `file:///…`."""
+    from qwen_tui.core.urls import browser_safe
+
+    if not browser_safe(url) or not can_open_browser(env):
         return False
     import webbrowser
 

@@ -27,6 +27,29 @@ KEYRING_NAME = "qwen-oauth-creds"
 INVALID_SUFFIX = ".invalid"
 # Expiry dates a datetime can hold (0001-01-02 .. 9999-12-31 UTC, in ms); beyond them the file is not credible.
 _EXPIRY_RANGE_MS = (-62_135_510_400_000, 253_402_214_400_000)
+# A token lifetime a server may give: a second to a year (Qwen's is an hour).
+MAX_EXPIRES_IN_S = 366 * 24 * 3600
+_MAX_TOKEN_CHARS = 16_384
+
+
+class TokenResponseError(ValueError):
+    """A token answer that cannot be stored: `str()` is one user-facing line."""
+
+
+def token_text_ok(value: str) -> bool:
+    """Tokens travel in HTTP headers and a JSON file: printable ASCII only, and of a sane length."""
+    return value.isascii() and value.isprintable() and len(value) <= _MAX_TOKEN_CHARS
+
+
+def valid_lifetime(value: object, maximum: float = MAX_EXPIRES_IN_S) -> float | None:
+    """`value` as seconds when it is a finite number from 1 s to `maximum` (NaN and Infinity excluded)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:  # an integer too big for a float
+        return None
+    return number if 1 <= number <= maximum else None
 
 
 class StoreKind(StrEnum):
@@ -72,7 +95,7 @@ class Credentials:
             return None
         strings = [data.get(k) for k in ("access_token", "refresh_token", "token_type")]
         expiry = data.get("expiry_date")
-        if not all(isinstance(s, str) for s in strings):
+        if not all(isinstance(s, str) and token_text_ok(s) for s in strings):
             return None
         if isinstance(expiry, bool) or not isinstance(expiry, (int, float)):
             return None
@@ -87,7 +110,9 @@ class Credentials:
     ) -> Credentials | None:
         """Credentials from a token endpoint answer; None when it carries no access token.
 
-        A refresh that returns no refresh token or no resource_url keeps the previous ones.
+        A refresh that returns no refresh token or no resource_url keeps the previous ones; an `expires_in` that
+        is not a lifetime (absent, NaN, Infinity, 1e300, ≤ 0) counts as an hour, the usual one. TokenResponseError
+        when a token is not printable ASCII.
         """
         access = payload.get("access_token")
         if not isinstance(access, str) or not access:
@@ -99,9 +124,10 @@ class Credentials:
         if not isinstance(resource, str) or not resource:
             resource = previous.resource_url if previous else None
         token_type = payload.get("token_type")
-        expires_in = payload.get("expires_in")
-        if isinstance(expires_in, bool) or not isinstance(expires_in, (int, float)):
-            expires_in = 3600  # the server always sends it; an hour is the usual lifetime if not
+        texts = [access, refresh, resource or "", token_type if isinstance(token_type, str) else ""]
+        if not all(token_text_ok(text) for text in texts):
+            raise TokenResponseError(t("security.oauth.bad_token"))
+        expires_in = valid_lifetime(payload.get("expires_in")) or 3600.0
         return cls(
             access_token=access,
             refresh_token=refresh,

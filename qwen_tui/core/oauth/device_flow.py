@@ -5,10 +5,14 @@
 CLI prints the events, a Textual widget can post them as messages. Cancelling the consuming task (or
 closing the generator) stops it at once; no request is sent after that.
 
-Polling follows RFC 8628 §3.5: at least `interval` seconds (5 when the server gives none) between the
+Polling follows RFC 8628 §3.5: at least `interval` seconds (5 when the server gives none, never under 1) between the
 end of one poll and the next; `slow_down` (HTTP 400, or 429 as Qwen sends it) adds 5 s to this and every
 later wait; `authorization_pending` continues; any other error stops at once; the flow ends by itself at
 `expires_in`; timeouts and connection errors back off exponentially, still bounded by `expires_in`.
+
+The server is not trusted: every request has one deadline and a byte cap (`bounded_http`), an `http` base URL
+to another machine is refused before anything is sent, an `expires_in` that is not a sane lifetime counts as
+absent, and the device code and tokens must be printable ASCII (else a one-line `Failed`).
 """
 
 from __future__ import annotations
@@ -27,9 +31,13 @@ from typing import Any
 
 from qwen_tui.core.i18n import t
 from qwen_tui.core.oauth import protocol
-from qwen_tui.core.oauth.credentials import Credentials
+from qwen_tui.core.oauth.credentials import Credentials, TokenResponseError, token_text_ok, valid_lifetime
+from qwen_tui.core.urls import cleartext_remote, mask_url
 
 DEFAULT_INTERVAL_S = 5.0  # RFC 8628 §3.2
+MIN_INTERVAL_S = 1.0      # a server's `interval: 1e-9` must not make us poll 20 times a second
+DEFAULT_EXPIRES_IN_S = 600.0
+MAX_DEVICE_EXPIRES_IN_S = 24 * 3600.0
 SLOW_DOWN_STEP_S = 5.0  # RFC 8628 §3.5
 MAX_NETWORK_BACKOFF_S = 60.0
 REQUEST_TIMEOUT_S = 30.0
@@ -132,11 +140,14 @@ class DeviceFlow:
         self._sleep = sleep
 
     async def run(self) -> AsyncIterator[Event]:
-        import httpx
+        from qwen_tui.core.bounded_http import client_for
 
+        if cleartext_remote(self.base_url):
+            yield Failed(t("security.url.cleartext", url=mask_url(self.base_url)))
+            return
         verifier = new_code_verifier()
-        # trust_env stays on (httpx's default): HTTPS_PROXY, NO_PROXY and SSL_CERT_FILE apply.
-        async with httpx.AsyncClient(timeout=self.request_timeout, headers=protocol.JSON_HEADERS) as client:
+        # trust_env stays on: HTTPS_PROXY, NO_PROXY and SSL_CERT_FILE apply (loopback skips the proxy).
+        async with client_for(self.base_url, timeout=self.request_timeout, headers=protocol.JSON_HEADERS) as client:
             issued = await self._request_device_code(client, verifier)
             if not isinstance(issued, tuple):
                 yield issued
@@ -150,6 +161,12 @@ class DeviceFlow:
                 async for polled in polls:
                     yield polled
 
+    async def _post(self, client: Any, path: str, form: dict[str, str], **extra: Any) -> Any:
+        from qwen_tui.core.bounded_http import fetch
+
+        return await fetch("POST", self.base_url + path, deadline=self.request_timeout, client=client, data=form,
+                           **extra)
+
     async def _request_device_code(self, client: Any, verifier: str) -> tuple[str, float, DeviceCodeIssued] | Result:
         import httpx
 
@@ -160,9 +177,8 @@ class DeviceFlow:
             "code_challenge_method": "S256",
         }
         try:
-            response = await client.post(
-                self.base_url + protocol.DEVICE_CODE_PATH, data=form, headers={"x-request-id": str(uuid.uuid4())}
-            )
+            response = await self._post(client, protocol.DEVICE_CODE_PATH, form,
+                                        headers={"x-request-id": str(uuid.uuid4())})
         except httpx.TimeoutException:
             return Failed(t("oauth.error.timeout", url=self.base_url))
         except httpx.HTTPError as exc:
@@ -181,9 +197,12 @@ class DeviceFlow:
         if not all(isinstance(value, str) and value for value in fields):
             return Failed(t("oauth.error.incomplete_device_answer"))
         device_code, user_code, uri = fields
+        if not token_text_ok(device_code):
+            return Failed(t("security.oauth.bad_token"))
         complete = body.get("verification_uri_complete")
-        expires_in = _positive_number(body.get("expires_in"), 600.0)
-        interval = _positive_number(body.get("interval"), self.default_interval)
+        # NaN, Infinity, 1e300 count as absent: a wait that long would never end.
+        expires_in = valid_lifetime(body.get("expires_in"), MAX_DEVICE_EXPIRES_IN_S) or DEFAULT_EXPIRES_IN_S
+        interval = max(MIN_INTERVAL_S, _positive_number(body.get("interval"), self.default_interval))
         event = DeviceCodeIssued(
             user_code=user_code,
             verification_uri=uri,
@@ -218,7 +237,7 @@ class DeviceFlow:
             attempt += 1
             yield Polling(attempt)
             try:
-                response = await client.post(self.base_url + protocol.TOKEN_PATH, data=form)
+                response = await self._post(client, protocol.TOKEN_PATH, form)
             except httpx.HTTPError as exc:
                 if not isinstance(exc, (httpx.TimeoutException, httpx.TransportError)):
                     yield Failed(t("oauth.error.network", url=self.base_url, reason=_exception_reason(exc)))
@@ -231,7 +250,11 @@ class DeviceFlow:
             network_delay = 0.0
             body = protocol.parse_json_object(response.text)
             if response.status_code == 200 and body is not None:
-                creds = Credentials.from_token_response(body, self._wall_clock())
+                try:
+                    creds = Credentials.from_token_response(body, self._wall_clock())
+                except TokenResponseError as exc:
+                    yield Failed(str(exc))
+                    return
                 yield Success(creds) if creds else Failed(t("oauth.error.no_access_token"))
                 return
             error = protocol.oauth_error(response.status_code, response.text)

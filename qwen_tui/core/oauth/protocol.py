@@ -15,8 +15,9 @@ DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
 REFRESH_GRANT = "refresh_token"
 # Sent with every request: Qwen answers JSON only when asked to.
 JSON_HEADERS = {"Accept": "application/json"}
-# The refresh holds the creds lock, which others treat as stale after 10 s: finish well before.
-REFRESH_TIMEOUT_S = 8.0
+# The refresh holds the creds lock, which others treat as stale after 10 s: one deadline for the whole
+# request (not httpx's per-read timeout, which a trickling server never trips), well before that.
+REFRESH_TIMEOUT_S = 6.0
 
 
 def base_url(env: Mapping[str, str]) -> str:
@@ -37,7 +38,7 @@ def parse_json_object(text: str) -> dict[str, Any] | None:
 
     try:
         value = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: a server's 100k-deep nesting
         return None
     return value if isinstance(value, dict) else None
 

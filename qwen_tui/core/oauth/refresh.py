@@ -16,7 +16,13 @@ from collections.abc import Callable, Mapping
 from qwen_tui.core import fileops
 from qwen_tui.core.i18n import t
 from qwen_tui.core.oauth import protocol
-from qwen_tui.core.oauth.credentials import Credentials, CredentialStore, active_store, creds_lock
+from qwen_tui.core.oauth.credentials import (
+    Credentials,
+    CredentialStore,
+    TokenResponseError,
+    active_store,
+    creds_lock,
+)
 
 
 class SignedOut(Exception):
@@ -84,17 +90,24 @@ def _parse(store: CredentialStore, text: str | None) -> Credentials:
 
 
 def _refresh(creds: Credentials, env: Mapping[str, str], clock: Callable[[], float]) -> Credentials | None:
-    """The refresh-token grant. None when the server rejects the refresh token (HTTP 400/401)."""
+    """The refresh-token grant. None when the server rejects the refresh token (HTTP 400/401).
+
+    The refresh token never goes over `http` to another machine, and the whole request has one deadline that
+    ends well before the creds lock we hold goes stale for other processes."""
     import httpx
+
+    from qwen_tui.core.bounded_http import fetch_blocking
+    from qwen_tui.core.urls import cleartext_remote, mask_url
 
     if not creds.refresh_token:
         return None
+    if cleartext_remote(protocol.base_url(env)):
+        raise RefreshError(t("security.url.cleartext", url=mask_url(protocol.base_url(env))))
     url = protocol.base_url(env) + protocol.TOKEN_PATH
     form = {"grant_type": protocol.REFRESH_GRANT, "refresh_token": creds.refresh_token, "client_id": protocol.CLIENT_ID}
     try:
-        # trust_env stays on: HTTPS_PROXY and SSL_CERT_FILE apply.
-        with httpx.Client(timeout=protocol.REFRESH_TIMEOUT_S, headers=protocol.JSON_HEADERS) as client:
-            response = client.post(url, data=form)
+        response = fetch_blocking("POST", url, deadline=protocol.REFRESH_TIMEOUT_S, data=form,
+                                  headers=protocol.JSON_HEADERS)
     except httpx.TimeoutException:
         raise RefreshError(t("oauth.error.timeout", url=protocol.base_url(env))) from None
     except httpx.HTTPError as exc:
@@ -105,7 +118,10 @@ def _refresh(creds: Credentials, env: Mapping[str, str], clock: Callable[[], flo
     if response.status_code != 200:
         raise RefreshError(t("oauth.error.http_status", status=response.status_code))
     body = protocol.parse_json_object(response.text)
-    fresh = Credentials.from_token_response(body, clock(), previous=creds) if body is not None else None
+    try:
+        fresh = Credentials.from_token_response(body, clock(), previous=creds) if body is not None else None
+    except TokenResponseError as exc:
+        raise RefreshError(str(exc)) from None
     if fresh is None:
         raise RefreshError(t("oauth.error.no_access_token"))
     return fresh

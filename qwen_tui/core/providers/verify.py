@@ -18,9 +18,10 @@ from typing import TYPE_CHECKING, Any
 
 from qwen_tui.core.i18n import t
 from qwen_tui.core.providers.catalog import KeyCheck, Preset
+from qwen_tui.core.urls import is_loopback_url
 
 if TYPE_CHECKING:
-    import httpx
+    from qwen_tui.core.bounded_http import BoundedResponse
 
 DEFAULT_TIMEOUT = 10.0
 _QUOTE_LIMIT = 160  # characters of a provider's own error text worth showing
@@ -111,6 +112,8 @@ async def _request(
     """(parsed JSON, latency ms, status) for a 2xx JSON answer, else the failure as a CheckResult."""
     import httpx
 
+    from qwen_tui.core.bounded_http import BodyTooLarge, fetch
+
     if key is not None and not (key.isascii() and key.isprintable()):
         return CheckResult(False, ErrorKind.OTHER, t("providers.error.key_characters"), None, None)
     url = base_url.rstrip("/") + path
@@ -119,10 +122,13 @@ async def _request(
         headers["Authorization"] = f"Bearer {key}"
     started = time.monotonic()
     try:
-        async with httpx.AsyncClient(timeout=timeout, trust_env=True, follow_redirects=False) as client:
-            response = await client.request(method, url, headers=headers, json=body)
+        # One deadline for the whole request and a byte cap on the answer (bounded_http): a server trickling
+        # one byte a second cannot stretch the check; loopback servers are reached without any proxy.
+        response = await fetch(method, url, deadline=timeout, headers=headers, json=body)
     except httpx.TimeoutException:
         return CheckResult(False, ErrorKind.TIMEOUT, t("providers.error.timeout", seconds=f"{timeout:g}"), None, None)
+    except BodyTooLarge as exc:
+        return CheckResult(False, ErrorKind.OTHER, t("security.http.failed", url=base_url, reason=exc), None, None)
     except (httpx.TransportError, ssl.SSLError, OSError) as exc:
         kind = _transport_kind(exc, url)
         return CheckResult(False, kind, t(f"providers.error.{kind}", url=base_url, host=_host(url)), None, None)
@@ -138,7 +144,7 @@ async def _request(
 
 
 def _http_failure(
-    response: httpx.Response, base_url: str, key: str | None, preset: Preset | None, latency: int,
+    response: BoundedResponse, base_url: str, key: str | None, preset: Preset | None, latency: int,
 ) -> CheckResult:
     status = response.status_code
     if status in (401, 403):
@@ -159,7 +165,7 @@ def _http_failure(
     return CheckResult(False, ErrorKind.OTHER, message, latency, status)
 
 
-def _not_found(base_url: str, response: httpx.Response, key: str | None) -> str:
+def _not_found(base_url: str, response: BoundedResponse, key: str | None) -> str:
     from urllib.parse import urlsplit
 
     last = urlsplit(base_url).path.rstrip("/").split("/")[-1]
@@ -171,7 +177,7 @@ def _not_found(base_url: str, response: httpx.Response, key: str | None) -> str:
     return t("providers.error.not_found", url=base_url)
 
 
-def _provider_detail(response: httpx.Response, key: str | None) -> str | None:
+def _provider_detail(response: BoundedResponse, key: str | None) -> str | None:
     """The provider's own `error.message` (OpenAI shape), one line, shortened, key scrubbed."""
     try:
         data = response.json()
@@ -224,6 +230,8 @@ def _proxy_for(url: str) -> str | None:
     from urllib.parse import urlsplit
 
     parts = urlsplit(url)
+    if is_loopback_url(url):
+        return None  # bounded_http sends loopback requests straight, whatever the environment says
     proxies = urllib.request.getproxies_environment()
     proxy = proxies.get(parts.scheme) or proxies.get("all")
     if not proxy:

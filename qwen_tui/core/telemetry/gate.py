@@ -158,7 +158,7 @@ def decide_light(cwd: Path | None = None, env: Mapping[str, str] | None = None) 
     return _evaluate_consent(given, _auth_method(settings, cwd, env))
 
 
-def _auth_method(settings, cwd: Path, env: Mapping[str, str]) -> Value[str | None]:
+def _auth_method(settings: LoadedSettings, cwd: Path, env: Mapping[str, str]) -> Value[str | None]:
     # The resolver's own lookup (settings, then QWEN_OAUTH / OPENAI_* in env, .env, settings.env), so the
     # gate and `qwen-tui status` can never disagree about the method.
     from qwen_tui.core.dotenv import load_dotenv

@@ -84,10 +84,13 @@ class SendResult(StrEnum):
 
 
 def post_batch(endpoint: str, payload: dict[str, Any], timeout: float) -> SendResult:
+    """One POST with one deadline for the whole exchange; the answer's body is capped (it is never used)."""
     import httpx
 
+    from qwen_tui.core.bounded_http import fetch_blocking
+
     try:
-        response = httpx.post(endpoint, json=payload, timeout=timeout, follow_redirects=False)
+        response = fetch_blocking("POST", endpoint, deadline=timeout, max_bytes=64 * 1024, json=payload)
     except httpx.HTTPError:
         return SendResult.RETRY
     if 200 <= response.status_code < 300:

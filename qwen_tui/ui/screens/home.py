@@ -12,6 +12,7 @@ from textual.widgets import Button, Footer
 
 from qwen_tui.core.i18n import t
 from qwen_tui.core.resolver import Resolution
+from qwen_tui.core.urls import mask_url
 from qwen_tui.resources import stylesheet
 from qwen_tui.ui.describe import describe_source, usage_state
 from qwen_tui.ui.screens.base import QwenScreen
@@ -65,7 +66,8 @@ class HomeScreen(QwenScreen):
                                  describe_source(res.enforced_type.source), id="row-enforced")
             qwen_oauth = res.auth_type.value == "qwen-oauth"
             yield SourcedRow(t("signin.home.api_base") if qwen_oauth else t("home.base_url"),
-                             res.base_url.value or none, describe_source(res.base_url.source), id="row-base-url")
+                             mask_url(res.base_url.value or "") or none, describe_source(res.base_url.source),
+                             id="row-base-url")
             if qwen_oauth and res.credential.present and res.credential.detail:
                 yield SourcedRow(t("signin.home.token_expiry"), res.credential.detail,
                                  describe_source(res.credential.source), id="row-token-expiry")
