@@ -39,7 +39,7 @@ def _check_effective(enabled: bool) -> int:
     import os
 
     from qwen_tui.core.resolver import resolve
-    from qwen_tui.core.telemetry.gate import do_not_track
+    from qwen_tui.core.telemetry.consent import do_not_track
 
     if enabled and do_not_track(os.environ):
         print(t("telemetry.cli.do_not_track"), file=sys.stderr)

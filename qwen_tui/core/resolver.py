@@ -20,7 +20,7 @@ from qwen_tui.core.i18n import t
 if TYPE_CHECKING:
     from qwen_tui.core.dotenv import DotenvFile
     from qwen_tui.core.settings import Layer, LoadedSettings
-    from qwen_tui.core.telemetry.gate import Consent
+    from qwen_tui.core.telemetry.consent import Consent
 
 T = TypeVar("T")
 
@@ -119,7 +119,7 @@ def resolve(cwd: Path | None = None, env: Mapping[str, str] | None = None, *, ke
     """Resolve the effective auth configuration for a `qwen` started in `cwd` with `env`. With
     `keyring=False`, KeyringNeeded where a value could only come from the keyring."""
     from qwen_tui.core.dotenv import shadowed_dotenv_files
-    from qwen_tui.core.telemetry.gate import consent
+    from qwen_tui.core.telemetry.consent import consent
 
     env = dict(os.environ if env is None else env)
     cwd = Path.cwd() if cwd is None else cwd
