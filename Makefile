@@ -23,8 +23,12 @@ system-deps:
 check: $(STAMP)
 	$(VENV)/bin/ruff check .
 
+# The suite runs in PYTEST_WORKERS processes (pytest-xdist): most tests wait on servers, terminals and
+# subprocesses, so more workers than CPUs pays off; work-stealing evens out the few slow tests.
+PYTEST_WORKERS ?= 4
+
 test: $(STAMP) system-deps check
-	$(VENV)/bin/python -m pytest
+	$(VENV)/bin/python -m pytest -n $(PYTEST_WORKERS) --dist worksteal --durations=15
 
 test-unit: $(STAMP)
 	$(VENV)/bin/python -m pytest tests/unit

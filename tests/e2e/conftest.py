@@ -13,23 +13,44 @@ from pathlib import Path
 
 import pytest
 
+from tests.shared import file_lock, run_folder
+
 REPO = Path(__file__).resolve().parents[2]
+# Building the wheel and installing it with its dependencies into a fresh venv takes a minute or two on a loaded
+# 2-CPU machine, and an xdist worker may wait that long for another one to finish it: the tests that use it get
+# this budget instead of the suite's 120 s.
+INSTALL_TIMEOUT_S = 600
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "installed_venv" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.timeout(INSTALL_TIMEOUT_S))
 
 
 @pytest.fixture(scope="session")
 def installed_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A fresh venv with only the built wheel (and its dependencies) installed; returns its bin dir."""
-    work = tmp_path_factory.mktemp("wheel")
+    """A fresh venv with only the built wheel (and its dependencies) installed; returns its bin dir.
+    Built once per run: the xdist workers wait on one lock and share the result."""
+    work = run_folder(tmp_path_factory) / "installed-app"
+    venv = work / "venv"
+    with file_lock(work.with_name("installed-app.lock")):
+        if not (work / "done").exists():
+            shutil.rmtree(work, ignore_errors=True)   # a half-built one from a worker that failed
+            _build_and_install(work, venv)
+            (work / "done").touch()
+    return venv / "bin"
+
+
+def _build_and_install(work: Path, venv: Path) -> None:
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(work / "dist"), str(REPO)],
         check=True,
     )
     wheels = list((work / "dist").glob("qwen_tui-*.whl"))
     assert len(wheels) == 1, wheels
-    venv = work / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", str(wheels[0])], check=True)
-    return venv / "bin"
 
 
 class Tmux:

@@ -27,6 +27,7 @@ from pathlib import Path
 import pytest
 
 from tests.interop.guard_proxy import GuardProxy
+from tests.shared import file_lock
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CURRENT = "0.24.4"  # reads QWEN_HOME; refuses Qwen OAuth (free tier discontinued)
@@ -80,9 +81,17 @@ def _executable(prefix: Path) -> Path:
 
 
 def install_qwen_code(version: str) -> QwenCode:
-    """The pinned version from the cache, installed with npm first if missing."""
+    """The pinned version from the cache, installed with npm first if missing. The lock makes the xdist
+    workers (or two runs) that need it at once wait for one install instead of racing npm on its cache."""
     target = cache_root() / version
     if _executable(target).exists():
+        return QwenCode(version, _executable(target))
+    with file_lock(cache_root() / f"{version}.lock"):
+        return _install_qwen_code(version, target)
+
+
+def _install_qwen_code(version: str, target: Path) -> QwenCode:
+    if _executable(target).exists():   # another worker installed it while this one waited
         return QwenCode(version, _executable(target))
     npm = shutil.which("npm")
     if npm is None or shutil.which("node") is None:
