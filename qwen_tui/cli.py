@@ -268,7 +268,17 @@ def _run_tui(initial: str | None) -> int:
         return 1
     from qwen_tui.ui.app import run_app
 
-    return run_app(initial)
+    result = run_app(initial)
+    if isinstance(result, int):
+        return result
+    # "Start qwen": the app prepared the launch as `qwen-tui run` does; become qwen now the terminal is restored.
+    from qwen_tui.core.launch import LaunchError, exec_launch
+
+    try:
+        exec_launch(result)
+    except LaunchError as exc:
+        print(exc, file=sys.stderr)
+        return 1
 
 
 def _language() -> str:

@@ -36,7 +36,9 @@ from qwen_tui.ui.screens.loading import LoadingScreen
 from qwen_tui.ui.themes import BUNDLED_THEME_NAMES, bundled_themes, user_themes
 
 if TYPE_CHECKING:
+    from qwen_tui.core.launch import Launch
     from qwen_tui.core.telemetry.recorder import Recorder
+    from qwen_tui.ui.widgets.qwen_verdict import Verdict
 
 Resolver = Callable[[Path, Mapping[str, str]], Resolution]
 INITIAL_SCREENS = (None, "auth", "settings", "privacy", "status")
@@ -87,7 +89,8 @@ class QwenTuiApp(App, inherit_bindings=False):
     ]
 
     def __init__(self, initial: str | None = None, *, cwd: Path | None = None,
-                 env: Mapping[str, str] | None = None, resolver: Resolver | None = None) -> None:
+                 env: Mapping[str, str] | None = None, resolver: Resolver | None = None,
+                 verdict: Verdict | None = None) -> None:
         if initial not in INITIAL_SCREENS:
             raise ValueError(f"unknown initial screen {initial!r}")
         self.initial = initial
@@ -98,6 +101,12 @@ class QwenTuiApp(App, inherit_bindings=False):
         self._quick_resolver: Callable[[Path, Mapping[str, str]], Resolution | None] | None = (
             resolve_without_keyring if resolver is None else None)
         self.resolution: Resolution | None = None
+        # "Will qwen start here?" (home's QwenVerdict): how it is computed (tests give their own), the last one
+        # with the resolution it was computed for, why Start qwen last failed, and the outcome that offers it.
+        self.qwen_verdict = verdict
+        self.qwen_verdict_for: tuple[Resolution, Any] | None = None
+        self.qwen_start_failure: str | None = None
+        self.start_offer: str | None = None
         # Usage statistics (see core/telemetry and `usage`): the recorder is made on first use; its gate is set
         # from the first resolution, and its worker started, once the first screen is drawn (screen_shown).
         self._usage: Recorder | None = None
@@ -394,11 +403,41 @@ class QwenTuiApp(App, inherit_bindings=False):
         self.refresh_resolution()
 
     def qwen_oauth_signed_in(self) -> None:
-        """The sign-in screen saw it saved: resolve again, then show home (Qwen OAuth active, expiry, API base)."""
+        """The sign-in screen saw it saved: resolve again, then show home (Qwen OAuth active, expiry, API base)
+        with the offer to start qwen (or why it would not start)."""
         self.qwen_signed_out = None
+        self.start_offer = "signed_in"
         self.notify(t("signin.done"))
         self._home_after_resolve = True
         self.refresh_resolution()
+
+    # ---- Start qwen ------------------------------------------------------------------------------------------
+
+    def action_start_qwen(self) -> None:
+        """Leave the app and start `qwen` exactly as `qwen-tui run` would: prepared here (in a thread), so a
+        `qwen` that cannot start says why on screen; cli.py execs the Launch once the terminal is restored."""
+        self._prepare_qwen()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="start-qwen", description="prepare qwen")
+    def _prepare_qwen(self) -> None:
+        from qwen_tui.core.launch import LaunchError, prepare_launch
+
+        try:
+            launch = prepare_launch([], qwen=None, cwd=self.cwd, env=self.env)
+        except LaunchError as exc:
+            self.call_from_thread(self._qwen_start_failed, str(exc))
+        except Exception as exc:  # noqa: BLE001 - one line on screen, the app keeps running
+            self.call_from_thread(self._qwen_start_failed, t("run_ui.start_crashed", kind=type(exc).__name__))
+        else:
+            self.call_from_thread(self.exit, launch)
+
+    def _qwen_start_failed(self, reason: str) -> None:
+        self.qwen_start_failure = reason
+        verdicts = self.screen.query("#qwen-verdict")
+        for widget in verdicts:
+            widget.refresh(recompose=True)
+        if not verdicts:
+            self.notify(reason, severity="error", timeout=10)
 
     def mark_signed_out(self, reason: str) -> None:
         """The stored sign-in was rejected or is unusable: home says so and offers to sign in again."""
@@ -616,9 +655,10 @@ def _can_open_browser(env: Mapping[str, str]) -> bool:
 OUTPUT_SWITCH_INTERVAL_S = 0.001
 
 
-def run_app(initial: str | None = None) -> int:
-    """Run the TUI until the user quits; the process exit code."""
+def run_app(initial: str | None = None) -> int | Launch:
+    """Run the TUI until the user quits: the process exit code, or the `qwen` launch "Start qwen" prepared
+    (cli.py execs it, the terminal restored)."""
     sys.setswitchinterval(OUTPUT_SWITCH_INTERVAL_S)
     app = QwenTuiApp(initial)
-    app.run()
-    return app.return_code or 0
+    launch = app.run()
+    return launch if launch is not None else app.return_code or 0

@@ -14,6 +14,7 @@ class Command:
 
 
 COMMANDS: tuple[Command, ...] = (
+    Command("run", "start_qwen", "run_ui.command.title", "run_ui.command.help"),
     Command("auth", "auth", "app.command.auth", "app.command.auth_help"),
     Command("settings", "settings", "app.command.settings", "app.command.settings_help"),
     Command("privacy", "privacy", "app.command.privacy", "app.command.privacy_help"),

@@ -7,9 +7,9 @@ After each step the screen and the files under HOME are checked. Two environment
 - desktop: a display, a (fake, recording) browser on PATH: the sign-in URL is opened in it;
 - ssh: NO_BROWSER, SSH_* set, no display, no clipboard tool on PATH: nothing is opened, the URL is shown.
 
-Neither has a keyring (PYTHON_KEYRING_BACKEND=fail): the key goes to qwen-tui's 0600 file. Starting a real
-Secret Service per journey would double the time of a test whose subject is the terminal, not the keyring
-(tests/keyring_service.py covers that).
+Neither has a keyring (PYTHON_KEYRING_BACKEND=fail): the key goes to Qwen Code's own ~/.qwen/.env (0600).
+Starting a real Secret Service per journey would double the time of a test whose subject is the terminal, not
+the keyring (tests/keyring_service.py covers that).
 """
 
 from __future__ import annotations
@@ -83,7 +83,7 @@ def test_journey(installed_venv: Path, tmux, isolated_home: Path, tmp_path: Path
                  place: Place, oauth_server: DeviceServerProcess, provider_server: OpenAIServerProcess) -> None:
     qwen = isolated_home / ".qwen"
     settings_file, creds_file = qwen / "settings.json", qwen / "oauth_creds.json"
-    secrets_file = qwen / "qwen-tui-secrets.json"
+    dotenv_file = qwen / ".env"
     outbox, installation_id = qwen / "usage-outbox.jsonl", qwen / "installation_id"
     fake_bin, browser_marker = tmp_path / "fake-bin", tmp_path / "browser-called"
     install_fake_browsers(fake_bin, browser_marker)
@@ -124,14 +124,14 @@ def test_journey(installed_venv: Path, tmux, isolated_home: Path, tmp_path: Path
     open_command(session, "auth")
     session.wait_for("Qwen OAuth", "OpenAI-compatible", "qwen.ai/termsservice")
     home = add_openai_provider(session, provider_server.url, KEY, MODEL)
-    home = session.wait_for("Credential", f"{KEY[:3]}…{KEY[-4:]}", "from secrets file")   # masked
+    home = session.wait_for("Credential", f"{KEY[:3]}…{KEY[-4:]}", "from .env")   # masked
     settings = read_json(settings_file)
     assert settings["security"]["auth"]["selectedType"] == "openai"
     assert settings["model"]["name"] == MODEL
     [profile] = settings["modelProviders"]["openai"]
     assert profile["id"] == MODEL and profile["baseUrl"] == provider_server.url and profile["envKey"]
-    assert read_json(secrets_file)[profile["envKey"]] == KEY and mode(secrets_file) == 0o600
-    assert files_containing(isolated_home, KEY) == [secrets_file]
+    assert f'{profile["envKey"]}={KEY}' in dotenv_file.read_text() and mode(dotenv_file) == 0o600
+    assert files_containing(isolated_home, KEY) == [dotenv_file]
     assert creds_file.exists()                  # switching method keeps the Qwen OAuth sign-in
 
     # 4. Settings → usage statistics off: written to the user settings, local usage data deleted.
@@ -162,7 +162,7 @@ def test_journey(installed_venv: Path, tmux, isolated_home: Path, tmp_path: Path
     session.send("q")
     assert session.wait_exit(), (session.exit_status(), session.output_after_exit())
     assert "Traceback" not in session.output_after_exit()
-    assert files_containing(isolated_home, KEY) == [secrets_file]
+    assert files_containing(isolated_home, KEY) == [dotenv_file]
     assert files_containing(isolated_home.parent / "project", KEY) == []
     assert session.screens and not [screen for screen in session.screens if KEY in screen]
     assert not [screen for screen in session.screens if creds["access_token"] in screen]

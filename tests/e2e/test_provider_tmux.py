@@ -1,7 +1,8 @@
 """The installed app in a real terminal: `qwen-tui auth` → 2 → the provider form → Test → Save → home.
 
 The OpenAI-compatible test server runs as its own process on 127.0.0.1; there is no keyring
-(PYTHON_KEYRING_BACKEND=fail), so the form preselects qwen-tui's 0600 file and says so.
+(PYTHON_KEYRING_BACKEND=fail), so the form preselects Qwen Code's own ~/.qwen/.env (which plain qwen reads) and
+says so.
 """
 
 from __future__ import annotations
@@ -32,12 +33,12 @@ def test_add_a_custom_provider_in_tmux(installed_venv: Path, tmux, server_url: s
                    PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring")
     session.wait_for("OpenAI-compatible")
     open_openai_form(session)
-    session.wait_for("OpenAI-compatible provider", "Base URL", "No keyring is available here")
+    session.wait_for("OpenAI-compatible provider", "Base URL", "No keyring here")
     # Custom preset, URL, key (checked masked on screen), model; Test ("the key was accepted"); Save.
     fill_provider_form(session, server_url, KEY, MODEL)
-    screen = session.wait_for("Effective configuration", "Saved providers", "●", "plain text")
+    screen = session.wait_for("Effective configuration", "Saved providers", "●")
     assert KEY not in screen
-    assert "qwen-tui-secrets.json" in screen    # where the key is
+    assert "from .env" in screen                # where the key is
     session.send("q")
     assert session.wait_exit(), session.screen()
 
@@ -45,6 +46,7 @@ def test_add_a_custom_provider_in_tmux(installed_venv: Path, tmux, server_url: s
     assert settings["security"]["auth"]["selectedType"] == "openai"
     assert settings["model"]["name"] == MODEL
     assert settings["modelProviders"]["openai"][0]["baseUrl"] == server_url
-    secrets_file = isolated_home / ".qwen" / "qwen-tui-secrets.json"
-    assert KEY in secrets_file.read_text()
-    assert stat.S_IMODE(secrets_file.stat().st_mode) == 0o600
+    dotenv = isolated_home / ".qwen" / ".env"
+    assert f"={KEY}" in dotenv.read_text()
+    assert stat.S_IMODE(dotenv.stat().st_mode) == 0o600
+    assert not (isolated_home / ".qwen" / "qwen-tui-secrets.json").exists()

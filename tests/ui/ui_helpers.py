@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from qwen_tui.core.launch import QwenCli
 from qwen_tui.core.resolver import Credential, Resolution, Source, SourceKind, Value
 from qwen_tui.ui.app import QwenTuiApp
 
@@ -40,11 +41,29 @@ def resolution(auth: str | None = None, *, usage: bool = True, usage_chosen: boo
     )
 
 
+QWEN = Path("/usr/local/bin/qwen")
+
+
+def verdict(res: Resolution) -> QwenCli:
+    """What `qwen_cli_verdict` says for `resolution()`'s cases with qwen 0.24.4 installed (fixed path)."""
+    if res.auth_type.value == "openai":   # the key is in the keyring
+        return QwenCli(True, QWEN, "0.24.4", False, True,
+                       "The key openai-api-key is only in the OS keyring, which plain qwen does not read.",
+                       "qwen-tui run")
+    if res.auth_type.value == "qwen-oauth":
+        return QwenCli(True, QWEN, "0.24.4", False, False,
+                       "qwen 0.24.4 refuses Qwen OAuth (every version from 0.15.6 on: the free tier ended on "
+                       "2026-04-15); switch to an API-key provider.", "qwen-tui auth")
+    return QwenCli(True, QWEN, "0.24.4", False, False, "No sign-in method is configured.", "qwen-tui auth")
+
+
 def make_app(res: Resolution | None = None, initial: str | None = None, **env_extra: str) -> QwenTuiApp:
-    """The app with a fixed resolution and the test's isolated environment (see tests/conftest.py)."""
+    """The app with a fixed resolution and its verdict (`verdict`), and the test's isolated environment
+    (see tests/conftest.py)."""
     fixed = res or resolution()
     env = {**os.environ, **env_extra}
-    return QwenTuiApp(initial, cwd=Path.cwd(), env=env, resolver=lambda cwd, env: fixed)
+    return QwenTuiApp(initial, cwd=Path.cwd(), env=env, resolver=lambda cwd, env: fixed,
+                      verdict=lambda res, cwd, env: verdict(res))
 
 
 async def settled(pilot, read, *, still_for: int = 5, timeout: float = 3.0):

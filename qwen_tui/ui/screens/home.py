@@ -17,12 +17,14 @@ from qwen_tui.resources import stylesheet
 from qwen_tui.ui.describe import describe_source, usage_state
 from qwen_tui.ui.screens.base import QwenScreen
 from qwen_tui.ui.widgets.plain import Plain
+from qwen_tui.ui.widgets.qwen_verdict import QwenVerdict
 from qwen_tui.ui.widgets.sourced_row import SourcedRow
 
 
 class HomeScreen(QwenScreen):
     CSS_PATH = stylesheet("home")
     BINDINGS = [
+        Binding("g", "app.start_qwen", "run_ui.binding.start", id="home.start_qwen"),
         Binding("a", "app.auth", "app.binding.auth", id="home.auth"),
         Binding("s", "app.settings", "app.binding.settings", id="home.settings"),
         Binding("p", "app.privacy", "app.binding.privacy", id="home.privacy"),
@@ -45,6 +47,7 @@ class HomeScreen(QwenScreen):
         res = self.resolution
         yield Plain(t("home.title"), id="home-title", classes="title")
         with VerticalScroll(id="home-body"):
+            yield QwenVerdict()
             if res.problems or res.enforced_mismatch:
                 with Vertical(id="problems"):
                     yield Plain(t("home.problems"), classes="subtitle")
@@ -103,6 +106,7 @@ class HomeScreen(QwenScreen):
     def after_first_frame(self) -> None:
         # The configuration is the first frame; the saved profiles and the action buttons (the footer's
         # keys, for the mouse) follow a frame later.
+        self.query_one(QwenVerdict).check()
         self.query_one("#home-body").mount(_profiles_panel())
         self.mount(self._actions(), before=self.query_one(Footer))
 

@@ -644,6 +644,7 @@ class ProviderFormScreen(QwenScreen):
         self.notify(t("form.saved", name=result.profile.name, where=where))
         if result.warning:
             self.notify(result.warning, severity="warning", timeout=15)
+        self.app.start_offer = "saved"  # type: ignore[attr-defined]  # home offers to start qwen
         self.app.action_status()  # type: ignore[attr-defined]  # (the save worker refreshed the resolution)
 
     def on_environment_found(self, message: EnvironmentFound) -> None:

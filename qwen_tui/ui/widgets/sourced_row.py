@@ -40,5 +40,6 @@ class SourcedRow(Static):
         grid.add_column(ratio=1)
         value_style = style("sourced-row--error" if self.error else "sourced-row--value")
         grid.add_row(Text(self.label, style("sourced-row--label")), Text(self.value, value_style))
-        grid.add_row("", Text(self.source, style("sourced-row--source")))
+        if self.source:   # a row without a source is one line
+            grid.add_row("", Text(self.source, style("sourced-row--source")))
         return grid
