@@ -252,6 +252,16 @@ async def test_settings_switch_writes_workspace_layer_when_chosen(isolated_home:
     assert not (isolated_home / ".qwen" / "settings.json").exists()
 
 
+async def test_home_masks_a_password_in_the_base_url() -> None:
+    """Issue 11: a base URL read from a file may carry `user:password@`; the home screen never shows it."""
+    app = make_app(resolution("openai", base_url="https://me:s3cretpw@api.example/v1"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        screen = app.export_screenshot()
+    assert "s3cretpw" not in screen and "https://***@api.example/v1" in screen
+
+
 async def test_settings_never_preselects_the_workspace_layer(isolated_home: Path, project_dir: Path) -> None:
     """Issue 11: a cloned repo's `.qwen/settings.json` holding the value must not make it the "Save in" default."""
     from dataclasses import replace

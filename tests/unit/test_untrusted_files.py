@@ -255,3 +255,35 @@ def test_read_regular_refuses_a_link_when_asked_not_to_follow(tmp_path: Path) ->
     assert fileops.read_regular(tmp_path / "link") == b"x"
     with pytest.raises(FileOpError, match="symbolic link"):
         fileops.read_regular(tmp_path / "link", follow_link=False)
+
+
+# ---- the issue's reproductions, from the command line -------------------------------------------------------
+
+@pytest.mark.timeout(60)
+def test_a_cloned_repo_cannot_overwrite_bashrc_through_its_backup_link(isolated_home: Path, project_dir: Path) -> None:
+    """Issue 11: the repo ships `.qwen/settings.json` and `.qwen/settings.json.orig -> ../../.bashrc`."""
+    bashrc = isolated_home / ".bashrc"
+    bashrc.write_text("export PATH=/usr/bin  # the user's own\n")
+    (project_dir / ".qwen").mkdir()
+    repo_settings = '// touch /tmp/pwned\n{"privacy": {"usageStatisticsEnabled": true}}\n'
+    (project_dir / ".qwen" / "settings.json").write_text(repo_settings)
+    os.symlink(os.path.relpath(bashrc, project_dir / ".qwen"), project_dir / ".qwen" / "settings.json.orig")
+    result = subprocess.run([sys.executable, "-m", "qwen_tui", "usage-stats", "off", "--scope", "workspace"],
+                            capture_output=True, text=True, timeout=50)
+    assert result.returncode == 1 and len(result.stderr.strip().splitlines()) == 1
+    assert "settings.json.orig" in result.stderr and "symbolic link" in result.stderr
+    assert bashrc.read_text() == "export PATH=/usr/bin  # the user's own\n"
+    assert (project_dir / ".qwen" / "settings.json").read_text() == repo_settings
+
+
+@pytest.mark.timeout(60)
+def test_a_lone_surrogate_in_stored_tokens_is_one_line(qwen_home: Path) -> None:
+    qwen_home.mkdir()
+    (qwen_home / "oauth_creds.json").write_text(
+        '{"access_token": "abc\\ud800", "refresh_token": "r", "token_type": "Bearer", "expiry_date": 4000000000000}')
+    (qwen_home / "settings.json").write_text('{"security": {"auth": {"selectedType": "qwen-oauth"}}}')
+    for args in (["status"], ["status", "--json"], ["auth", "token"]):
+        result = subprocess.run([sys.executable, "-m", "qwen_tui", *args], capture_output=True, text=True, timeout=50)
+        output = result.stdout + result.stderr
+        assert "Traceback" not in output and "unexpected" not in output.lower(), args
+        assert "\\ud800" not in output and "\ud800" not in output
