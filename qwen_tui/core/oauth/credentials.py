@@ -41,15 +41,16 @@ def token_text_ok(value: str) -> bool:
     return value.isascii() and value.isprintable() and len(value) <= _MAX_TOKEN_CHARS
 
 
-def valid_lifetime(value: object, maximum: float = MAX_EXPIRES_IN_S) -> float | None:
-    """`value` as seconds when it is a finite number from 1 s to `maximum` (NaN and Infinity excluded)."""
+def seconds_in(value: object, low: float, high: float) -> float | None:
+    """`value` (a server's JSON number) as seconds when it is a number from `low` to `high`; None otherwise,
+    NaN and Infinity included (every comparison with NaN is false)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
     try:
         number = float(value)
     except OverflowError:  # an integer too big for a float
         return None
-    return number if 1 <= number <= maximum else None
+    return number if low <= number <= high else None
 
 
 class StoreKind(StrEnum):
@@ -127,7 +128,7 @@ class Credentials:
         texts = [access, refresh, resource or "", token_type if isinstance(token_type, str) else ""]
         if not all(token_text_ok(text) for text in texts):
             raise TokenResponseError(t("security.oauth.bad_token"))
-        expires_in = valid_lifetime(payload.get("expires_in")) or 3600.0
+        expires_in = seconds_in(payload.get("expires_in"), 1, MAX_EXPIRES_IN_S) or 3600.0
         return cls(
             access_token=access,
             refresh_token=refresh,

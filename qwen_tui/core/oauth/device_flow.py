@@ -23,6 +23,7 @@ import contextlib
 import math
 import os
 import secrets
+import sys
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
@@ -31,7 +32,7 @@ from typing import Any
 
 from qwen_tui.core.i18n import t
 from qwen_tui.core.oauth import protocol
-from qwen_tui.core.oauth.credentials import Credentials, TokenResponseError, token_text_ok, valid_lifetime
+from qwen_tui.core.oauth.credentials import Credentials, TokenResponseError, seconds_in, token_text_ok
 from qwen_tui.core.urls import cleartext_remote, mask_url
 
 DEFAULT_INTERVAL_S = 5.0  # RFC 8628 §3.2
@@ -201,8 +202,10 @@ class DeviceFlow:
             return Failed(t("security.oauth.bad_token"))
         complete = body.get("verification_uri_complete")
         # NaN, Infinity, 1e300 count as absent: a wait that long would never end.
-        expires_in = valid_lifetime(body.get("expires_in"), MAX_DEVICE_EXPIRES_IN_S) or DEFAULT_EXPIRES_IN_S
-        interval = max(MIN_INTERVAL_S, _positive_number(body.get("interval"), self.default_interval))
+        expires_in = seconds_in(body.get("expires_in"), 1, MAX_DEVICE_EXPIRES_IN_S) or DEFAULT_EXPIRES_IN_S
+        # Absent or not a finite positive number (NaN, Infinity): the default; else never under a second.
+        given = seconds_in(body.get("interval"), math.ulp(0.0), sys.float_info.max)
+        interval = max(MIN_INTERVAL_S, given) if given is not None else self.default_interval
         event = DeviceCodeIssued(
             user_code=user_code,
             verification_uri=uri,
@@ -279,17 +282,6 @@ class DeviceFlow:
             else:
                 yield Refused(error.error, error.description)
                 return
-
-
-def _positive_number(value: object, default: float) -> float:
-    """`value` as a float when it is a finite number > 0, else `default` (NaN and Infinity included)."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return default
-    try:
-        number = float(value)
-    except OverflowError:  # an integer too big for a float
-        return default
-    return number if math.isfinite(number) and number > 0 else default
 
 
 def _exception_reason(exc: Exception) -> str:
