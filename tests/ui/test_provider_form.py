@@ -23,6 +23,7 @@ from qwen_tui.ui.app import QwenTuiApp
 from qwen_tui.ui.screens.confirm import ConfirmScreen
 from qwen_tui.ui.screens.home import HomeScreen
 from qwen_tui.ui.screens.provider_form import ProviderFormScreen
+from tests.interop.conftest import CURRENT, install_qwen_code
 from tests.servers.openai_server import OpenAIServer
 
 SIZE = (80, 24)
@@ -141,16 +142,21 @@ async def test_the_private_file_chosen_says_as_you_chose(openai_server: OpenAISe
     assert stat.S_IMODE(secrets_file.stat().st_mode) == 0o600
 
 
-async def test_a_nearer_env_file_is_named_with_the_way_round_it(isolated_home: Path, project_dir: Path) -> None:
+@pytest.mark.parametrize(("version", "hidden"), [("0.15.10", True), (CURRENT, False)])
+async def test_a_nearer_env_file_is_named_where_the_installed_qwen_stops_at_it(
+        isolated_home: Path, project_dir: Path, version: str, hidden: bool) -> None:
+    """qwen up to 0.15.10 loads only the first .env it finds; later versions also load ~/.qwen/.env after it
+    (found by run-core with the real versions: core.launch.loads_home_dotenv)."""
     nearer = project_dir / ".env"
     nearer.write_text("UNRELATED=1\n")
-    app = make_real_app()
+    app = make_real_app(QWEN_TUI_QWEN=str(install_qwen_code(version).executable))
     async with app.run_test(size=SIZE) as pilot:
         form = await open_form(pilot)
         warning = str(form.query_one("#store-warning").render())
         assert str(isolated_home / ".qwen" / ".env") in warning
-        assert str(nearer) in warning and "qwen-tui run" in warning
-        assert str(nearer) in str(form.query_one("#store-help").render())
+        assert (str(nearer) in warning and "qwen-tui run" in warning) is hidden
+        assert ("plain qwen reads" in warning) is not hidden
+        assert (str(nearer) in str(form.query_one("#store-help").render())) is hidden
 
 
 @pytest.mark.parametrize("store", ["settings", "dotenv"])
