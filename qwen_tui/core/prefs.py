@@ -63,7 +63,7 @@ def read_prefs_file(path: Path) -> dict[str, Any]:
         return {}
     try:
         data = json.loads(text)
-    except json.JSONDecodeError as exc:
+    except ValueError as exc:  # JSONDecodeError, or an integer past Python's 4300-digit limit
         raise PrefsError(t("prefs.error.corrupt", path=path, reason=str(exc).splitlines()[0])) from None
     except RecursionError:
         raise PrefsError(t("prefs.error.corrupt", path=path, reason=t("prefs.reason.too_deep"))) from None

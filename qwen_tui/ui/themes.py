@@ -56,7 +56,7 @@ def parse_theme(path: Path) -> Theme:
         data = tomllib.loads((read_regular(path) or b"").decode("utf-8"))
     except FileOpError as exc:
         raise _fail(path, exc.reason) from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+    except ValueError as exc:  # TOMLDecodeError, UnicodeDecodeError, an integer past Python's digit limit
         raise _fail(path, str(exc).splitlines()[0]) from None
     unknown = set(data) - _TOP_KEYS
     if unknown:

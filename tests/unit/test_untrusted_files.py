@@ -287,3 +287,33 @@ def test_a_lone_surrogate_in_stored_tokens_is_one_line(qwen_home: Path) -> None:
         output = result.stdout + result.stderr
         assert "Traceback" not in output and "unexpected" not in output.lower(), args
         assert "\\ud800" not in output and "\ud800" not in output
+
+
+HUGE_NUMBER = "9" * 5000   # past Python's 4300-digit int limit: json/tomllib raise a bare ValueError
+
+
+@pytest.mark.timeout(60)
+def test_a_5000_digit_number_in_tui_json_is_one_line(qwen_home: Path) -> None:
+    qwen_home.mkdir()
+    (qwen_home / "tui.json").write_text('{"theme": "x", "n": ' + HUGE_NUMBER + "}")
+    for args in (["status"], ["auth", "token"], ["usage-stats", "status"]):
+        result = subprocess.run([sys.executable, "-m", "qwen_tui", *args], capture_output=True, text=True, timeout=50)
+        assert "unexpected" not in (result.stdout + result.stderr).lower(), args
+
+
+def test_an_outbox_line_with_a_5000_digit_number_is_skipped(qwen_home: Path) -> None:
+    from qwen_tui.core.telemetry.outbox import Outbox
+
+    qwen_home.mkdir()
+    path = qwen_home / "usage-outbox.jsonl"
+    path.write_text('{"seq": ' + HUGE_NUMBER + ', "sent": false, "event": {}}\n{"seq": 2, "sent": false, "event": {}}\n')
+    assert [entry.seq for entry in Outbox(path).read()] == [2]
+
+
+def test_a_theme_with_a_5000_digit_number_is_a_theme_error(tmp_path: Path) -> None:
+    from qwen_tui.ui.themes import ThemeError, parse_theme
+
+    path = tmp_path / "mine.toml"
+    path.write_text(f"name = \"mine\"\nsize = {HUGE_NUMBER}\n")
+    with pytest.raises(ThemeError):
+        parse_theme(path)
