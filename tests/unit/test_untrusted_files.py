@@ -306,7 +306,8 @@ def test_an_outbox_line_with_a_5000_digit_number_is_skipped(qwen_home: Path) -> 
 
     qwen_home.mkdir()
     path = qwen_home / "usage-outbox.jsonl"
-    path.write_text('{"seq": ' + HUGE_NUMBER + ', "sent": false, "event": {}}\n{"seq": 2, "sent": false, "event": {}}\n')
+    path.write_text('{"seq": ' + HUGE_NUMBER + ', "sent": false, "event": {}}\n'
+                    '{"seq": 2, "sent": false, "event": {}}\n')
     assert [entry.seq for entry in Outbox(path).read()] == [2]
 
 
