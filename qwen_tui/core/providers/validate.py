@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from qwen_tui.core.i18n import t
-from qwen_tui.core.providers.catalog import is_loopback_host
+from qwen_tui.core.urls import cleartext_remote, mask_url
+from qwen_tui.core.urls import is_loopback_url as is_loopback  # noqa: F401 - the providers' name for it
 
 
 @dataclass(frozen=True)
@@ -21,8 +22,6 @@ class UrlCheck:
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
 _SPACE = re.compile(r"\s")
 _EDGES = re.compile(rf"^[\s{_INVISIBLE}]+|[\s{_INVISIBLE}]+$")
-# `user:password@` in a URL's authority (which ends at the first / ? or #).
-_USERINFO = re.compile(r"(?<=//)[^/?#]*@")
 
 
 def check_base_url(text: str) -> UrlCheck:
@@ -31,9 +30,7 @@ def check_base_url(text: str) -> UrlCheck:
     if error is not None:
         return UrlCheck(None, error, False)
     url = url.rstrip("/")
-    parts = urlsplit(url)
-    cleartext = parts.scheme.lower() == "http" and not is_loopback_host(parts.hostname or "")
-    return UrlCheck(url, None, cleartext)
+    return UrlCheck(url, None, cleartext_remote(url))
 
 
 def _url_error(url: str) -> str | None:
@@ -46,7 +43,7 @@ def _url_error(url: str) -> str | None:
         parts.port  # noqa: B018 - raises ValueError for a port out of range or not a number
     except ValueError:
         # Never echo `user:password@`: a key pasted into the URL would reach the screen and the logs.
-        return t("providers.url.invalid", url=_USERINFO.sub("", url, count=1))
+        return t("providers.url.invalid", url=mask_url(url))
     if parts.scheme.lower() not in ("http", "https"):
         return t("providers.url.scheme")
     if not parts.hostname:
@@ -62,11 +59,3 @@ def _url_error(url: str) -> str | None:
 def normalize_key(text: str) -> str:
     """The key without what a paste brings: surrounding whitespace, newlines, invisible characters."""
     return "".join(char for char in text if char not in _INVISIBLE and char not in "\r\n").strip()
-
-
-def is_loopback(url: str) -> bool:
-    try:
-        host = urlsplit(url.strip()).hostname
-    except ValueError:
-        return False
-    return bool(host) and is_loopback_host(host)
