@@ -170,7 +170,7 @@ async def test_a_new_resolution_gets_a_new_verdict() -> None:
     assert seen == ["openai", "qwen-oauth"]
 
 
-async def test_start_qwen_is_in_the_command_line_and_footer_first() -> None:
+async def test_start_qwen_is_first_in_the_footer() -> None:
     app = make_app(resolution("openai"))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -228,3 +228,14 @@ async def test_a_finished_sign_in_offers_start_qwen_where_qwen_accepts_it(versio
         assert bool(app.screen.query("#start-qwen")) is offered
         if not offered:
             assert f"qwen {CURRENT} refuses Qwen OAuth" in text(app, "#verdict-direct")
+
+
+async def test_slash_run_is_start_qwen(isolated_home: Path) -> None:
+    write_provider({ENV_KEY: KEY})
+    app = real_app(isolated_home / "no-such" / "qwen")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", "r", "u", "n", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        assert "not installed" in text(app, "#verdict-start-failed")
