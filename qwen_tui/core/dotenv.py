@@ -85,8 +85,10 @@ def dotenv_hiding(target: Path, cwd: Path, env: Mapping[str, str] | None = None)
 
 
 def shadowed_dotenv_files(cwd: Path, env: Mapping[str, str] | None = None) -> list[Path]:
-    """`.env` files in the search that are NOT loaded because an earlier one won (Qwen Code #3877)."""
-    return _existing(cwd, env)[1:]
+    """`.env` files in the search that are NOT loaded because an earlier one won (Qwen Code #3877). The home
+    ones are not among them: `qwen` 0.24.4 loads them after the project's for unset variables."""
+    home = home_dotenv_paths(env)
+    return [path for path in _existing(cwd, env)[1:] if path not in home]
 
 
 @dataclass(frozen=True)
@@ -107,6 +109,13 @@ def load_dotenv(cwd: Path, env: Mapping[str, str] | None = None) -> DotenvFile:
         return DotenvFile(path=path, error=t("dotenv.unreadable", path=path, reason=exc.reason))
     # Node reads the file as UTF-8, replacing invalid bytes.
     return DotenvFile(path=path, values=parse_dotenv((raw or b"").decode("utf-8", errors="replace")))
+
+
+def home_dotenv_paths(env: Mapping[str, str] | None = None) -> list[Path]:
+    """The home `.env` files `qwen` from 0.21.2 on also loads after the project's (its `findEnvFiles`, for the
+    variables still unset): `<QWEN_HOME>/.env`, `~/.qwen/.env` when QWEN_HOME points elsewhere, `~/.env`."""
+    home = paths.home_dir(env)
+    return list(dict.fromkeys([paths.qwen_home(env) / ".env", home / ".qwen" / ".env", home / ".env"]))
 
 
 def read_dotenv_file(path: Path) -> dict[str, str]:

@@ -191,6 +191,7 @@ def move_key(to: KeyStore, *, profile_id: str | None = None, cwd: Path | None = 
 def _reach(store: KeyStore, cwd: Path, env: Mapping[str, str]) -> str:
     """Whether plain `qwen` started in `cwd` now sees the key, or it needs `qwen-tui run`."""
     from qwen_tui.core.dotenv import find_dotenv
+    from qwen_tui.core.launch import installed_qwen_skips_home_dotenv
     from qwen_tui.core.providers.profiles import KeyStore
 
     if store in (KeyStore.KEYRING, KeyStore.FILE):
@@ -198,7 +199,7 @@ def _reach(store: KeyStore, cwd: Path, env: Mapping[str, str]) -> str:
     if store == KeyStore.DOTENV:
         path = paths.qwen_home(env) / ".env"
         loaded = find_dotenv(cwd, env)
-        if loaded is not None and loaded != path:
+        if loaded is not None and loaded != path and installed_qwen_skips_home_dotenv(env):
             return t("keys.reach.hidden", path=path, winner=loaded)
     return t("keys.reach.direct")
 

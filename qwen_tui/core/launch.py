@@ -127,6 +127,12 @@ def loads_home_dotenv(version: str | None) -> bool:
     return parsed is None or parsed >= FIRST_LOADING_HOME_DOTENV
 
 
+def installed_qwen_skips_home_dotenv(env: Mapping[str, str]) -> bool:
+    """Whether the `qwen` found with `env` is one that a project `.env` hides `<QWEN_HOME>/.env` from."""
+    path = find_qwen(None, env)
+    return path is not None and not loads_home_dotenv(qwen_version(path))
+
+
 def _version_tuple(version: str | None) -> tuple[int, int, int] | None:
     match = re.match(r"(\d+)\.(\d+)\.(\d+)", version or "")
     if match is None:
@@ -144,26 +150,11 @@ def qwen_cli_verdict(resolution: Resolution, cwd: Path, env: Mapping[str, str], 
     if path is None:
         return QwenCli(False, None, None, False, False, t("run.reason.not_found"), INSTALL_COMMAND)
     version = qwen_version(path)
-    direct, via_run, reason, fix = _judge(resolution, version, hidden_dotenv_key(resolution, env))
+    direct, via_run, reason, fix = _judge(resolution, version)
     return QwenCli(True, path, version, direct, via_run, reason, fix)
 
 
-def hidden_dotenv_key(resolution: Resolution, env: Mapping[str, str]) -> tuple[Path, str] | None:
-    """The key in `<QWEN_HOME>/.env` (a store qwen-tui writes) when the `.env` search stops at a nearer file:
-    `qwen` up to 0.15.10 never reads it then (`qwen-tui run` passes it on); later versions still do."""
-    from qwen_tui.core import paths
-    from qwen_tui.core.dotenv import read_dotenv_file
-
-    credential = resolution.credential
-    path = paths.qwen_home(env) / ".env"
-    if credential.present or not credential.variable or resolution.dotenv_path in (None, path):
-        return None
-    value = read_dotenv_file(path).get(credential.variable)
-    return (path, value) if value else None
-
-
-def _judge(resolution: Resolution, version: str | None,
-           hidden: tuple[Path, str] | None) -> tuple[bool, bool, str | None, str | None]:
+def _judge(resolution: Resolution, version: str | None) -> tuple[bool, bool, str | None, str | None]:
     """(direct, via_run, reason, fix) for an installed `qwen` of `version`."""
     method = resolution.auth_type.value
     credential = resolution.credential
@@ -174,10 +165,6 @@ def _judge(resolution: Resolution, version: str | None,
         return False, False, reason, AUTH_COMMAND
     if method == QWEN_OAUTH and refuses_qwen_oauth(version):
         return False, False, _refuses_line(version), AUTH_COMMAND
-    if hidden is not None and loads_home_dotenv(version):
-        return True, True, None, None
-    if hidden is not None:
-        return False, True, t("run.reason.dotenv_hidden", path=hidden[0], winner=resolution.dotenv_path), RUN_COMMAND
     if not credential.present:
         return False, False, t("run.reason.no_credential", method=method), AUTH_COMMAND
     source = credential.source
@@ -187,6 +174,9 @@ def _judge(resolution: Resolution, version: str | None,
     if source.kind in _QWEN_TUI_ONLY:
         where = t("run.where.keyring") if source.kind == SourceKind.KEYRING else str(source.path)
         return False, True, t("run.reason.qwen_tui_only", name=source.key, where=where), RUN_COMMAND
+    hidden = source.kind == SourceKind.DOTENV and source.path != resolution.dotenv_path
+    if hidden and not loads_home_dotenv(version):   # a home .env behind the project's, for qwen ≤ 0.15.10
+        return False, True, t("run.reason.dotenv_hidden", path=source.path, winner=resolution.dotenv_path), RUN_COMMAND
     return True, True, None, None
 
 
@@ -204,18 +194,15 @@ def prepare_launch(args: Sequence[str], *, qwen: str | None, cwd: Path, env: Map
     if path is None:
         raise LaunchError(t("run.error.not_found", command=INSTALL_COMMAND))
     resolution = resolve(cwd, env)
-    hidden = hidden_dotenv_key(resolution, env)
-    _direct, via_run, reason, fix = _judge(resolution, qwen_version(path), hidden)
+    _direct, via_run, reason, fix = _judge(resolution, qwen_version(path))
     if not via_run:
         raise LaunchError(t("run.error.cannot_start", reason=reason, fix=fix))
     child = dict(env)
     credential = resolution.credential
     if resolution.auth_type.value == QWEN_OAUTH:
         _refresh_qwen_oauth(env)
-    elif hidden is not None and credential.variable:
-        child[credential.variable] = hidden[1]
     elif credential.variable and credential.secret and credential.source.kind != SourceKind.SETTINGS:
-        # Also for a key `qwen` would find itself (a loaded .env, settings `env`): the same value, one rule.
+        # Also for a key `qwen` may find itself (a .env, settings `env`): the same value, one rule for all.
         child[credential.variable] = credential.secret
     return Launch(str(path), [str(path), *args], child)
 

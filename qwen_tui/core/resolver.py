@@ -176,6 +176,7 @@ class ConfigLookup:
         self.dotenv = dotenv
         self.env = env
         self.keyring = keyring   # False: KeyringNeeded rather than asking it
+        self._home: list[tuple[Path, dict[str, str]]] | None = None
 
     @classmethod
     def load(cls, cwd: Path, env: Mapping[str, str], *, keyring: bool = True) -> ConfigLookup:
@@ -195,11 +196,15 @@ class ConfigLookup:
         return Value(value, _settings_source(layer, layer.key_as_written(dotted)))
 
     def variable(self, name: str) -> Value[str | None]:
-        """The environment, then the loaded `.env` (never overriding it), then the layers' `env` blocks."""
+        """The environment, then the loaded `.env` and the home ones (never overriding it), then the layers'
+        `env` blocks."""
         if self.env.get(name):
             return Value(self.env[name], Source(SourceKind.ENV, key=name))
         if self.dotenv.values.get(name):
             return Value(self.dotenv.values[name], Source(SourceKind.DOTENV, self.dotenv.path, name))
+        for path, values in self._home_dotenvs():
+            if values.get(name):
+                return Value(values[name], Source(SourceKind.DOTENV, path, name))
         found = self.settings.lookup(f"env.{name}")
         if found is not None and isinstance(found[0], str) and found[0]:
             return Value(found[0], _settings_source(found[1], f"env.{name}", SourceKind.SETTINGS_ENV))
@@ -231,6 +236,17 @@ class ConfigLookup:
             return Value(None)
         kind = SourceKind.KEYRING if stored.location == SecretLocation.KEYRING else SourceKind.SECRET_FILE
         return Value(stored.value, Source(kind, stored.path, name))
+
+
+    def _home_dotenvs(self) -> list[tuple[Path, dict[str, str]]]:
+        """The home `.env` files after the one the search stopped at (a project's): `qwen` 0.24.4 loads them
+        too, for the variables still unset (checked with the real one; up to 0.15.10 it did not: core/launch.py)."""
+        if self._home is None:
+            from qwen_tui.core.dotenv import home_dotenv_paths, read_dotenv_file
+
+            self._home = [(path, read_dotenv_file(path)) for path in home_dotenv_paths(self.env)
+                          if path != self.dotenv.path]
+        return self._home
 
 
 def _plaintext_keys(settings: LoadedSettings) -> list[str]:

@@ -178,13 +178,9 @@ class SecretStore:
 
     def get(self, name: str) -> SecretLookup:
         """The keyring (if available) first, then the file."""
-        if self.keyring_available():
-            try:
-                value = self._keyring(lambda backend: backend.get_password(SERVICE, name))
-            except _KeyringFailed:
-                value = None
-            if value is not None:
-                return SecretLookup(value, SecretLocation.KEYRING, None)
+        value = self.keyring_get(name)
+        if value is not None:
+            return SecretLookup(value, SecretLocation.KEYRING, None)
         value = self._read_file().get(name)
         if value is not None:
             return SecretLookup(value, SecretLocation.FILE, self.file_path)
@@ -232,14 +228,27 @@ class SecretStore:
     # --- one store at a time (moving a key between stores: core/keystores.py) ----------------------
 
     def keyring_get(self, name: str) -> str | None:
-        """The keyring's value only; None without a working keyring."""
-        if not self.keyring_available():
+        """The keyring's value only; None without a working keyring. A read needs no write round trip (the
+        probe): before any probe the backend is loaded and asked in one bounded call (`qwen-tui run` reads
+        a key on every `qwen` start)."""
+        if self._available is False:
             return None
         try:
-            value = self._keyring(lambda backend: backend.get_password(SERVICE, name))
+            if self._available:
+                value = self._keyring(lambda backend: backend.get_password(SERVICE, name))
+            else:
+                value = self._run(lambda: self._load_and_get(name))
         except _KeyringFailed:
+            if self._available is None:
+                self._available = False
             return None
         return value if isinstance(value, str) else None
+
+    def _load_and_get(self, name: str) -> str | None:
+        backend = self._load_backend()
+        if backend is None:
+            raise _KeyringFailed   # no backend: the same as a failing one
+        return backend.get_password(SERVICE, name)  # type: ignore[no-any-return]
 
     def keyring_set(self, name: str, value: str) -> bool:
         """Store in the keyring only; False when it does not work."""

@@ -66,9 +66,12 @@ def _environments(qwen: QwenCode, home: Path, guard: GuardProxy, extra: dict[str
 
 
 def _verdict(env: dict[str, str], cwd: Path) -> dict:
+    """`status --json`'s qwenCli object; in every case here the credential row must name the key qwen-tui found."""
     status = run_qwen_tui("status", "--json", env=env, cwd=cwd)
     assert KEY not in status.stdout + status.stderr
-    return json.loads(status.stdout)["qwenCli"]
+    document = json.loads(status.stdout)
+    assert document["credential"]["present"] is True, document["credential"]
+    return document["qwenCli"]
 
 
 def _answered(result: subprocess.CompletedProcess[str], server: OpenAIServer, before: int) -> bool:

@@ -117,10 +117,17 @@ def test_dotenv_store_appends_to_a_file_without_final_newline(no_keyring: None, 
     assert dotenv.read_text() == f"FOO=bar\n{CUSTOM_ENV_KEY}={KEY}\n"
 
 
-def test_dotenv_store_warns_when_another_env_file_hides_it(no_keyring: None, project_dir: Path) -> None:
+@pytest.mark.parametrize(("version", "hidden"), [("0.15.10", True), ("0.24.4", False)])
+def test_dotenv_store_warns_when_another_env_file_hides_it(
+    version: str, hidden: bool, no_keyring: None, project_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Only for a `qwen` that reads the first `.env` alone (up to 0.15.10; 0.24.4 also reads ~/.qwen/.env)."""
+    from tests.unit.test_launch import fake_qwen
+
+    monkeypatch.setenv("QWEN_TUI_QWEN", str(fake_qwen(tmp_path, version)))
     (project_dir / ".env").write_text("OTHER=1\n")
     result = save_profile(base_url=URL, model="m", key=KEY, store=KeyStore.DOTENV, cwd=project_dir)
-    assert result.warning and str(project_dir / ".env") in result.warning
+    assert bool(result.warning and str(project_dir / ".env") in result.warning) is hidden
     assert (project_dir / ".env").read_text() == "OTHER=1\n"  # the user's own file is not touched
 
 
@@ -159,10 +166,18 @@ def test_keyring_default_without_backend_is_qwen_codes_own_dotenv(no_keyring: No
     assert resolve().credential.source.kind == SourceKind.DOTENV
 
 
-def test_keyring_default_without_backend_names_the_dotenv_that_hides_it(no_keyring: None, project_dir: Path) -> None:
+@pytest.mark.parametrize(("version", "hidden"), [("0.15.10", True), ("0.24.4", False)])
+def test_keyring_default_without_backend_names_the_dotenv_that_hides_it(
+    version: str, hidden: bool, no_keyring: None, project_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A project `.env` hides `<QWEN_HOME>/.env` from `qwen` up to 0.15.10 only (0.24.4 reads both)."""
+    from tests.unit.test_launch import fake_qwen
+
+    monkeypatch.setenv("QWEN_TUI_QWEN", str(fake_qwen(tmp_path, version)))
     (project_dir / ".env").write_text("OTHER=1\n")
     result = save_profile(base_url=URL, model="m", key=KEY, cwd=project_dir)
-    assert result.warning and str(project_dir / ".env") in result.warning
+    assert result.warning and str(paths.qwen_home() / ".env") in result.warning
+    assert (str(project_dir / ".env") in result.warning) is hidden
 
 
 def test_saving_to_a_new_store_removes_the_other_copies(no_keyring: None) -> None:
@@ -258,11 +273,11 @@ def test_environment_values_report_sources_and_shadowed_files(
     monkeypatch.setenv("OPENAI_BASE_URL", "https://env.example/v1")
     values = environment_values(project_dir)
     assert values.dotenv_path == project_dir / ".env"
-    assert values.shadowed == (qwen_home / ".env",)
+    assert values.shadowed == ()   # qwen 0.24.4 reads ~/.qwen/.env after the project's, for unset variables
     assert values.base_url.value == "https://env.example/v1" and values.base_url.source.kind == SourceKind.ENV
     assert values.key.source.kind == SourceKind.DOTENV and values.key.source.path == project_dir / ".env"
     assert KEY not in values.key.value and values.key.value.endswith("cdef")
-    assert values.model is None  # the shadowed file is not loaded
+    assert values.model.value == "hidden" and values.model.source.path == qwen_home / ".env"
 
 
 # --- the real Secret Service ----------------------------------------------------------------------

@@ -69,14 +69,17 @@ def test_key_in_qwen_home_dotenv(qwen_home: Path, capsys) -> None:
     assert doc["usageStatistics"]["value"] is False and doc["usageStatistics"]["chosen"] is True
 
 
-def test_project_dotenv_hides_qwen_home_dotenv(qwen_home: Path, project_dir: Path, capsys) -> None:
+def test_key_in_qwen_home_dotenv_behind_a_project_dotenv(qwen_home: Path, project_dir: Path, capsys) -> None:
+    """qwen 0.24.4 loads the project `.env`, then `~/.qwen/.env` for what is still unset: the key is found
+    (checked with the real qwen in tests/interop/test_run.py; up to 0.15.10 the project file hid it)."""
     _install(INTEROP / "v0244-dotenv.settings.json", qwen_home / "settings.json")
-    hidden = _install(INTEROP / "v0244-dotenv.env", qwen_home / ".env")
+    home_dotenv = _install(INTEROP / "v0244-dotenv.env", qwen_home / ".env")
     (project_dir / ".env").write_text("OTHER=1\n")
     code, doc = _status_json(capsys)
-    assert code == 1, "the key lives in the hidden file, so Qwen Code would not see it"
-    assert doc["dotenv"] == str(project_dir / ".env")
-    assert str(hidden) in doc["shadowedDotenv"]
+    assert code == 0
+    assert doc["dotenv"] == str(project_dir / ".env") and doc["shadowedDotenv"] == []
+    assert doc["credential"]["source"]["kind"] == "dotenv"
+    assert doc["credential"]["source"]["path"] == str(home_dotenv)
 
 
 def test_environment_beats_dotenv_and_legacy_settings(qwen_home: Path, monkeypatch, capsys) -> None:

@@ -431,11 +431,13 @@ def _shadowed_by(env_key: str, key: str, cwd: Path | None, env: Mapping[str, str
 
 
 def _dotenv_hidden(path: Path, cwd: Path | None, env: Mapping[str, str]) -> str | None:
-    """A warning when, from `cwd`, Qwen Code would load another .env instead (it loads only the first)."""
+    """A warning when, from `cwd`, the installed `qwen` would load another .env instead (up to 0.15.10 it
+    loads only the first; 0.24.4 also reads the home ones after it: core/launch.py)."""
     from qwen_tui.core.dotenv import find_dotenv
+    from qwen_tui.core.launch import installed_qwen_skips_home_dotenv
 
     loaded = find_dotenv(Path.cwd() if cwd is None else cwd, env)
-    if loaded is not None and loaded != path:
+    if loaded is not None and loaded != path and installed_qwen_skips_home_dotenv(env):
         return t("providers.store.dotenv_hidden", path=path, winner=loaded)
     return None
 
