@@ -592,14 +592,13 @@ class ProviderFormScreen(QwenScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="provider-keyring")
     def _probe_keyring(self) -> None:
         from qwen_tui.core.dotenv import dotenv_hiding
-        from qwen_tui.core.launch import find_qwen, loads_home_dotenv, qwen_version
+        from qwen_tui.core.launch import installed_qwen_skips_home_dotenv
         from qwen_tui.core.secrets import SecretStore
 
         app: Any = self.app
         available = SecretStore(app.env).keyring_available()
         # A nearer .env hides Qwen Code's own only from the installed qwen versions that load the first .env alone.
-        qwen = find_qwen(None, app.env)
-        hidden = not loads_home_dotenv(qwen_version(qwen) if qwen else None)
+        hidden = installed_qwen_skips_home_dotenv(app.env)
         self.post_message(KeyringProbed(available, dotenv_hiding(self._dotenv_path(), app.cwd, app.env) if hidden
                                         else None))
 
