@@ -10,8 +10,9 @@ Imported only where a request is made (httpx is heavy).
 
 from __future__ import annotations
 
-import asyncio
 import json
+import threading
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,12 +47,36 @@ class BoundedResponse:
             raise ValueError("JSON nested too deeply") from None
 
 
-def client_for(url: str, **options: Any) -> httpx.AsyncClient:
-    """An AsyncClient for requests to `url`'s host: trust_env on (HTTPS_PROXY, NO_PROXY, SSL_CERT_FILE apply),
-    except that a loopback host never goes through a proxy. No redirects unless asked."""
+def _options(url: str, options: dict[str, Any]) -> dict[str, Any]:
+    """trust_env on (HTTPS_PROXY, NO_PROXY, SSL_CERT_FILE apply), except that a loopback host is mounted past any
+    proxy; no redirects unless asked."""
     pattern = proxy_pattern(url)
-    options.setdefault("follow_redirects", False)
-    return httpx.AsyncClient(trust_env=True, mounts={pattern: None} if pattern else None, **options)
+    return {"trust_env": True, "follow_redirects": False, "mounts": {pattern: None} if pattern else None, **options}
+
+
+def client_for(url: str, **options: Any) -> httpx.AsyncClient:
+    """An AsyncClient for requests to `url`'s host (see `_options`)."""
+    return httpx.AsyncClient(**_options(url, options))
+
+
+class _Body:
+    """The answer's bytes, refused past `max_bytes` (a declared Content-Length over it: before reading)."""
+
+    def __init__(self, response: httpx.Response, max_bytes: int) -> None:
+        declared = response.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > max_bytes:
+            raise BodyTooLarge(_too_large(max_bytes))
+        self.response = response
+        self.max_bytes = max_bytes
+        self.data = bytearray()
+
+    def add(self, chunk: bytes) -> None:
+        self.data += chunk
+        if len(self.data) > self.max_bytes:
+            raise BodyTooLarge(_too_large(self.max_bytes))
+
+    def done(self) -> BoundedResponse:
+        return BoundedResponse(self.response.status_code, self.response.headers, bytes(self.data))
 
 
 async def fetch(
@@ -61,6 +86,8 @@ async def fetch(
     """Send one request and read its whole answer within `deadline` seconds and `max_bytes` bytes.
 
     `client`: one made by `client_for` (kept across requests, as the device flow does); default a new one."""
+    import asyncio  # here, not at the top: fetch_blocking (the CLI's exit flush) needs no event loop
+
     try:
         async with asyncio.timeout(deadline):
             if client is not None:
@@ -74,15 +101,10 @@ async def fetch(
 async def _read(client: httpx.AsyncClient, method: str, url: str, max_bytes: int,
                 request: dict[str, Any]) -> BoundedResponse:
     async with client.stream(method, url, **request) as response:
-        declared = response.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > max_bytes:
-            raise BodyTooLarge(_too_large(max_bytes))
-        body = bytearray()
+        body = _Body(response, max_bytes)
         async for chunk in response.aiter_bytes():
-            body += chunk
-            if len(body) > max_bytes:
-                raise BodyTooLarge(_too_large(max_bytes))
-        return BoundedResponse(response.status_code, response.headers, bytes(body))
+            body.add(chunk)
+        return body.done()
 
 
 def _too_large(max_bytes: int) -> str:
@@ -91,6 +113,30 @@ def _too_large(max_bytes: int) -> str:
 
 def fetch_blocking(method: str, url: str, *, deadline: float, max_bytes: int = MAX_BODY_BYTES,
                    **request: Any) -> BoundedResponse:
-    """`fetch` for blocking code (the refresh under the creds lock, the statistics worker thread). Runs its
-    own event loop, so call it from a thread without one (the CLI, or a worker thread)."""
-    return asyncio.run(fetch(method, url, deadline=deadline, max_bytes=max_bytes, **request))
+    """`fetch` for blocking code (the refresh under the creds lock, the statistics flush at exit), without an
+    event loop (whose async stack costs a fresh process a few hundred ms): the request runs in a daemon thread
+    that stops reading at the deadline; one still stuck in the headers then is left behind, never waited for."""
+    stop_at = time.monotonic() + deadline
+    outcome: list[BoundedResponse | Exception] = []
+
+    def run() -> None:
+        try:
+            with httpx.Client(**_options(url, {"timeout": deadline})) as client, \
+                    client.stream(method, url, **request) as response:
+                body = _Body(response, max_bytes)
+                for chunk in response.iter_bytes():
+                    if time.monotonic() > stop_at:
+                        return
+                    body.add(chunk)
+                outcome.append(body.done())
+        except Exception as exc:  # noqa: BLE001 - handed to the caller's thread as is
+            outcome.append(exc)
+
+    worker = threading.Thread(target=run, name="bounded-http", daemon=True)
+    worker.start()
+    worker.join(deadline)
+    if not outcome:
+        raise httpx.TimeoutException(t("security.http.deadline", seconds=f"{deadline:g}"))
+    if isinstance(outcome[0], Exception):
+        raise outcome[0]
+    return outcome[0]
