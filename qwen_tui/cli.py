@@ -30,27 +30,29 @@ TUI_SCREENS = ("auth", "settings", "privacy")
 def build_parser() -> argparse.ArgumentParser:
     import argparse  # not on the TUI's launch path: `qwen-tui` alone never builds a parser
 
-    parser = argparse.ArgumentParser(prog="qwen-tui", description=t("cli.description"))
+    parser = argparse.ArgumentParser(prog="qwen-tui", description=t("cli.description"), epilog=_examples("app"),
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"qwen-tui {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    status = commands.add_parser("status", help=t("cli.status.help"), description=t("cli.status.help"))
+    status = _command(commands, "status", "status")
     status.add_argument("--json", action="store_true", help=t("cli.json.help"))
 
-    usage = commands.add_parser("usage-stats", help=t("cli.usage.help"), description=t("cli.usage.help"))
-    usage.add_argument("action", choices=("on", "off", "status"))
+    usage = _command(commands, "usage-stats", "usage")
+    usage.add_argument("action", choices=("on", "off", "status"), nargs="?", default="status",
+                       help=t("cli.usage.action.help"))
     usage.add_argument("--scope", choices=("user", "workspace"), default="user", help=t("cli.scope.help"))
     usage.add_argument("--json", action="store_true", help=t("cli.json.help"))
 
-    auth = commands.add_parser("auth", help=t("cli.auth.help"), description=t("cli.auth.help"))
+    auth = _command(commands, "auth", "auth")
     auth_commands = auth.add_subparsers(dest="auth_command", metavar="SUBCOMMAND")
-    login = auth_commands.add_parser("login", help=t("cli.login.help"), description=t("cli.login.help"))
-    login.add_argument("--method", choices=("qwen-oauth", "openai"), required=True)
+    login = _command(auth_commands, "login", "login")
+    login.add_argument("--method", choices=("qwen-oauth", "openai"), required=True, help=t("cli.method.help"))
     login.add_argument("--no-browser", action="store_true", help=t("cli.no_browser.help"))
     _add_openai_login_options(login)
-    auth_commands.add_parser("logout", help=t("cli.logout.help"), description=t("cli.logout.help"))
-    auth_commands.add_parser("token", help=t("cli.token.help"), description=t("cli.token.help"))
-    move = auth_commands.add_parser("move-key", help=t("keys.cli.help"), description=t("keys.cli.help"))
+    _command(auth_commands, "logout", "logout")
+    _command(auth_commands, "token", "token")
+    move = _command(auth_commands, "move-key", "move_key", help_key="keys.cli.help")
     move.add_argument("--to", choices=("keyring", "settings", "dotenv", "file"), required=True,
                       help=t("keys.cli.to.help"))
     move.add_argument("--profile", metavar="ID", help=t("keys.cli.profile.help"))
@@ -59,8 +61,49 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("args", nargs="*", metavar="[--qwen PATH] [--] ARGS")
 
     for screen in ("settings", "privacy"):
-        commands.add_parser(screen, help=t(f"cli.{screen}.help"), description=t(f"cli.{screen}.help"))
+        _command(commands, screen, screen)
     return parser
+
+
+# Each command's examples: (command line, message key of what it does). Shown at the end of its --help.
+EXAMPLES = {
+    "app": [("qwen-tui", "cli.example.app"), ("qwen-tui status", "cli.example.status"),
+            ("qwen-tui usage-stats", "cli.example.usage_status")],
+    "status": [("qwen-tui status", "cli.example.status"), ("qwen-tui status --json", "cli.example.status_json")],
+    "usage": [("qwen-tui usage-stats", "cli.example.usage_status"),
+              ("qwen-tui usage-stats off", "cli.example.usage_off"),
+              ("qwen-tui usage-stats on --scope workspace", "cli.example.usage_workspace")],
+    "auth": [("qwen-tui auth", "cli.example.auth"),
+             ("qwen-tui auth login --method qwen-oauth --no-browser", "cli.example.login_oauth")],
+    "login": [("qwen-tui auth login --method qwen-oauth --no-browser", "cli.example.login_oauth"),
+              ("qwen-tui auth login --method openai --base-url https://api.openai.com/v1 \\\n"
+               "      --model gpt-4.1 --api-key-env OPENAI_API_KEY", "cli.example.login_openai"),
+              ("pass show openrouter | qwen-tui auth login --method openai \\\n"
+               "      --preset openrouter --model qwen/qwen3-coder --api-key-stdin", "cli.example.login_stdin")],
+    "logout": [("qwen-tui auth logout", "cli.example.logout")],
+    "move_key": [("qwen-tui auth move-key --to dotenv", "cli.example.move_key"),
+                 ("qwen-tui auth move-key --to keyring --profile qwen3-coder-plus", "cli.example.move_key_profile")],
+    "token": [('curl -H "Authorization: Bearer $(qwen-tui auth token)" …', "cli.example.token")],
+    "settings": [("qwen-tui settings", "cli.example.settings")],
+    "privacy": [("qwen-tui privacy", "cli.example.privacy")],
+}
+
+
+def _examples(key: str) -> str:
+    lines = [t("cli.examples.title")]
+    for command, what in EXAMPLES[key]:
+        lines += [f"  # {t(what)}", f"  $ {command}"]
+    return "\n".join(lines)
+
+
+def _command(commands: argparse._SubParsersAction, name: str, key: str,
+             help_key: str | None = None) -> argparse.ArgumentParser:
+    """A subcommand with its one-line help as description and its examples after the options."""
+    import argparse
+
+    help_text = t(help_key or f"cli.{key}.help")
+    return commands.add_parser(name, help=help_text, description=help_text, epilog=_examples(key),
+                               formatter_class=argparse.RawDescriptionHelpFormatter)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import textwrap
 from pathlib import Path
 
 from qwen_tui.core.i18n import t
 from qwen_tui.core.launch import QwenCli, qwen_cli_verdict
-from qwen_tui.core.resolver import Resolution, Source, Value, resolve
+from qwen_tui.core.resolver import Resolution, Source, SourceKind, Value, resolve
+from qwen_tui.core.usage_story import usage_story
 
 
 def status(*, as_json: bool) -> int:
@@ -80,39 +83,70 @@ def render_verdict(verdict: QwenCli) -> list[str]:
     return lines
 
 
-def render_status(resolution: Resolution, verdict: QwenCli | None = None) -> str:
+def status_rows(resolution: Resolution, verdict: QwenCli | None = None) -> list[tuple[str, str, str | None]]:
+    """(label, value, where it comes from) per field, with the app's labels; no source when nothing sets it."""
     credential = resolution.credential
-    on_off = t("status.on") if resolution.usage_stats.value else t("status.off")
-    if not resolution.usage_stats_chosen:
-        on_off = t("status.usage_default", state=on_off)
-    credential_text = credential.masked if credential.present else t("status.missing")
+    credential_text = credential.masked if credential.present else t("home.credential.missing")
     if credential.detail:
         credential_text = t("status.expires", masked=credential_text, expiry=credential.detail)
+    qwen_oauth = resolution.auth_type.value == "qwen-oauth"
     rows = [
-        (t("status.auth_type"), resolution.auth_type.value or t("status.none"), resolution.auth_type.source),
-        (t("status.base_url"), _shown_url(resolution.base_url.value) or "-", resolution.base_url.source),
-        (t("status.model"), resolution.model.value or "-", resolution.model.source),
-        (t("status.credential"), credential_text, credential.source),
-        (t("status.usage_stats"), on_off, resolution.usage_stats.source),
+        _row(t("home.auth_type"), resolution.auth_type),
+        _row(t("signin.home.api_base") if qwen_oauth else t("home.base_url"),
+             Value(_shown_url(resolution.base_url.value), resolution.base_url.source)),
+        _row(t("home.model"), resolution.model),
+        (t("home.credential"), credential_text, _where(credential.source)),
     ]
     if resolution.enforced_type.value:
-        rows.insert(1, (t("status.enforced"), resolution.enforced_type.value, resolution.enforced_type.source))
-    label_width = max(len(label) for label, _, _ in rows)
-    value_width = max(len(str(value)) for _, value, _ in rows)
-    lines = [
-        f"{label:<{label_width}}  {value!s:<{value_width}}  {t('status.from', source=source.describe())}"
-        for label, value, source in rows
-    ]
+        rows.insert(1, _row(t("home.enforced_type"), resolution.enforced_type))
+    qwen_cli, qwen_tui, saved_in = usage_story(resolution)
+    rows.append((t("home.usage_stats"), f"{qwen_cli}\n{qwen_tui}", saved_in))
     if verdict is not None:
-        first, *details = render_verdict(verdict)
-        lines.append(f"{t('run.status.label'):<{label_width}}  {first}")
-        lines.extend(details)
-    lines.append(f"{t('status.dotenv'):<{label_width}}  {resolution.dotenv_path or t('status.none')}")
-    for path in resolution.shadowed_dotenv:
-        lines.append(t("status.shadowed", path=path))
+        rows.append((t("run.status.label"), "\n".join(render_verdict(verdict)), None))
+    rows.append((t("home.dotenv"), str(resolution.dotenv_path or t("home.dotenv.none")), None))
+    return rows
+
+
+def _row(label: str, value: Value) -> tuple[str, str, str | None]:
+    if value.value in (None, ""):
+        return label, t("home.value.none"), None
+    return label, str(value.value), _where(value.source)
+
+
+def _where(source: Source) -> str | None:
+    return None if source.kind == SourceKind.NONE else t("status.from", source=source.describe())
+
+
+def render_status(resolution: Resolution, verdict: QwenCli | None = None, width: int | None = None) -> str:
+    """Field by field at any width: the label, its value, and the source on its own line under the value;
+    below 60 columns the label on a line of its own too. Long lines wrap between words only, so a path, URL
+    or key name is never cut."""
+    width = width or shutil.get_terminal_size((80, 24)).columns
+    rows = status_rows(resolution, verdict)
+    label_width = max(len(label) for label, _, _ in rows)
+    narrow = width < NARROW
+    indent = 2 if narrow else label_width + 2
+    lines: list[str] = []
+    for label, value, where in rows:
+        texts = value.splitlines() + ([where] if where else [])
+        if narrow:
+            lines.append(label)
+        for number, text in enumerate(texts):
+            prefix = f"{label:<{label_width}}  " if number == 0 and not narrow else " " * indent
+            lines.extend(_wrap(text, width, prefix, " " * indent))
+    lines.extend(t("status.shadowed", path=path) for path in resolution.shadowed_dotenv)
     if resolution.problems:
         lines.append(t("status.problems"))
-        lines.extend(f"  - {problem}" for problem in resolution.problems)
+        for problem in resolution.problems:
+            lines.extend(_wrap(problem, width, "  - ", "    "))
     if not resolution.auth_type.value:
         lines.append(t("status.no_method"))
     return "\n".join(lines)
+
+
+NARROW = 60
+
+
+def _wrap(text: str, width: int, first: str, rest: str) -> list[str]:
+    return textwrap.wrap(text, width, initial_indent=first, subsequent_indent=rest, break_long_words=False,
+                         break_on_hyphens=False) or [first.rstrip()]

@@ -1,8 +1,9 @@
 """`qwen-tui usage-stats on|off|status [--scope user|workspace] [--json]`.
 
 on/off write Qwen Code's `privacy.usageStatisticsEnabled` (the user's explicit choice) to one layer; off also
-deletes what qwen-tui kept locally (unsent events, the installation id). status prints the gate's verdict:
-chosen or not, in which layer, the active method, and whether events are recorded — with the reason.
+deletes what qwen-tui kept locally (unsent events, the installation id). status (also the command alone) tells
+the usage-statistics story (core/usage_story): what the qwen CLI does, what qwen-tui records and why, and
+where the choice is saved.
 """
 
 from __future__ import annotations
@@ -92,5 +93,7 @@ def _status(as_json: bool) -> int:
         }
         print(json.dumps(document, indent=2, ensure_ascii=False))
         return 0
-    print(verdict.describe())
+    from qwen_tui.core.usage_story import usage_story
+
+    print("\n".join(usage_story(resolution)))
     return 0

@@ -1,5 +1,5 @@
-"""Texts several screens show the same way: where a value comes from, the usage-statistics state, a path
-under HOME, and the OPENAI_* values Qwen Code would also see."""
+"""Texts several screens show the same way: where a value comes from, a path under HOME, and the OPENAI_*
+values Qwen Code would also see."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from qwen_tui.core import paths
 from qwen_tui.core.i18n import t
-from qwen_tui.core.resolver import Resolution, Source, SourceKind
+from qwen_tui.core.resolver import Source, SourceKind
 
 if TYPE_CHECKING:
     from qwen_tui.core.providers.profiles import EnvironmentValues
@@ -18,14 +18,6 @@ if TYPE_CHECKING:
 
 def describe_source(source: Source) -> str:
     return t("home.source.none") if source.kind == SourceKind.NONE else t("home.source.from", where=source.describe())
-
-
-def usage_state(resolution: Resolution) -> tuple[str, str]:
-    """Usage statistics as shown to the user: (on / off, where that comes from or "not chosen yet")."""
-    state = t("home.on") if resolution.usage_stats.value else t("home.off")
-    where = describe_source(resolution.usage_stats.source) if resolution.usage_stats_chosen \
-        else t("home.usage.not_chosen")
-    return state, where
 
 
 def tilde(location: object, env: Mapping[str, str]) -> str:

@@ -136,9 +136,9 @@ def test_journey(installed_venv: Path, tmux, isolated_home: Path, tmp_path: Path
 
     # 4. Settings → usage statistics off: written to the user settings, local usage data deleted.
     session.send("s")
-    session.wait_for("Settings", "Usage statistics", "Currently on")
+    session.wait_for("Settings", "Usage statistics", "The qwen CLI sends usage statistics: the saved choice is on.")
     session.send("space")                       # the switch has the focus
-    session.wait_for("Currently off")
+    session.wait_for("The qwen CLI sends no usage statistics: the saved choice is off.")
     wait_until(lambda: read_json(settings_file)["privacy"]["usageStatisticsEnabled"] is False,
                "usage statistics are off in settings.json")
     wait_until(lambda: not outbox.exists() and not installation_id.exists(), "the local usage data is deleted")
@@ -153,7 +153,7 @@ def test_journey(installed_venv: Path, tmux, isolated_home: Path, tmp_path: Path
     session.send("p")
     session.wait_for("Privacy", "Current authentication method: OpenAI-compatible")
     session.send("End")
-    session.wait_for("What qwen-tui itself records", "Not recording: usage statistics are off")
+    session.wait_for("What qwen-tui itself records", "qwen-tui records nothing: the saved choice is off")
     session.send("Escape")
     session.wait_for("Effective configuration")
     assert {path: path.read_bytes() for path in qwen.rglob("*") if path.is_file()} == before

@@ -75,7 +75,7 @@ async def test_scrolls_to_what_qwen_tui_records_at_80x24() -> None:
         await pilot.pause()
         state = app.screen.query_one("#records-state")
         assert 0 <= state.region.y < SIZE[1]              # scrolled into view
-        assert "Not recording" in str(state.content) and "openai" in str(state.content)
+        assert "qwen-tui records nothing" in str(state.content) and "openai" in str(state.content)
         await pilot.press("u")
         await pilot.pause()
         assert app.screen.name == "usage_data"

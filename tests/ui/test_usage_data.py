@@ -80,7 +80,7 @@ async def test_nothing_recorded_before_the_choice_or_with_openai(collector: Coll
             await settle(pilot)
             assert isinstance(app.screen, UsageDataScreen)
             assert str(app.screen.query_one("#usage-count").content) == "No event has been recorded."
-            assert "Not recording" in str(app.screen.query_one("#usage-verdict").content)
+            assert "qwen-tui records nothing" in str(app.screen.query_one("#usage-verdict").content)
     assert collector.count == 0
     assert not outbox_path().exists() and not (qwen_home / "installation_id").exists()
 

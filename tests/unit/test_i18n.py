@@ -57,6 +57,6 @@ def test_language_from_the_environment(env: dict[str, str], expected: str) -> No
 def test_a_preference_beats_the_environment_and_french_text_is_used() -> None:
     assert i18n.choose_language("zh", {"LANG": "fr_FR.UTF-8"}) == "zh"
     i18n.set_language("fr")
-    assert i18n.t("status.auth_type") == "Méthode d'authentification"
+    assert i18n.t("home.auth_type") == "Authentification"
     i18n.set_language("xx")
     assert i18n.current_language() == "en"

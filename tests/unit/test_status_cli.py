@@ -206,7 +206,7 @@ def test_language_preference_applies_to_the_cli(qwen_home: Path, capsys) -> None
     qwen_home.mkdir()
     (qwen_home / "tui.json").write_text('{"language": "fr"}')
     main(["status"])
-    assert "Méthode d'authentification" in capsys.readouterr().out
+    assert "Statistiques d'utilisation" in capsys.readouterr().out
 
 
 def test_broken_prefs_file_falls_back_to_the_environment_language(qwen_home: Path, monkeypatch, capsys) -> None:

@@ -12,6 +12,7 @@ import pytest
 from qwen_tui.core.i18n import set_language
 from qwen_tui.core.resolver import resolve
 from qwen_tui.core.telemetry.gate import Reason, decide, decide_light
+from qwen_tui.core.usage_story import usage_story
 
 
 def _settings(qwen_home: Path, data: dict) -> None:
@@ -53,7 +54,31 @@ def test_workspace_layer_choice_is_reported_with_its_layer(qwen_home: Path, proj
     monkeypatch.setenv("QWEN_OAUTH", "1")
     verdict = decide_light()
     assert verdict.reason == Reason.OFF and verdict.source.scope == "workspace"
-    assert str(project_dir / ".qwen" / "settings.json") in verdict.describe()
+    qwen_cli, qwen_tui, saved_in = usage_story(resolve())
+    assert str(project_dir / ".qwen" / "settings.json") in saved_in
+    assert qwen_cli == "The qwen CLI sends no usage statistics: the saved choice is off."
+    assert qwen_tui == verdict.describe()
+    assert qwen_tui.startswith("qwen-tui records nothing: usage statistics are off in workspace settings")
+
+
+@pytest.mark.parametrize(("data", "qwen_cli", "qwen_tui"), [
+    ({}, "The qwen CLI sends usage statistics: no choice is saved, and on is its default.",
+     "qwen-tui records nothing until a choice is saved."),
+    ({"privacy": {"usageStatisticsEnabled": True}, "security": {"auth": {"selectedType": "qwen-oauth"}}},
+     "The qwen CLI sends usage statistics: the saved choice is on.",
+     "qwen-tui records its own usage events: usage statistics are on in user settings"),
+    ({"privacy": {"usageStatisticsEnabled": True}, "security": {"auth": {"selectedType": "openai"}}},
+     "The qwen CLI sends usage statistics: the saved choice is on.",
+     "qwen-tui records nothing while the active method is openai"),
+])
+def test_the_usage_story_names_each_subject(qwen_home: Path, data: dict, qwen_cli: str, qwen_tui: str) -> None:
+    """Issue 14 point 5: what the qwen CLI does with the saved value (with none: on, its default) and what
+    qwen-tui records (nothing until a choice is saved) are two sentences, each naming its subject."""
+    _settings(qwen_home, data)
+    story = usage_story(resolve())
+    assert story[0] == qwen_cli
+    assert story[1].startswith(qwen_tui)
+    assert (story[2] == "No choice saved in any settings file.") == (not data)
 
 
 @pytest.mark.parametrize("language", ["en", "fr", "zh"])

@@ -45,7 +45,7 @@ def test_the_issue_reproduction_a_cloned_repo_cannot_opt_the_user_in(
     _write(project_dir / ".qwen" / "settings.json", ON_WITH_OAUTH)
     status = _run(project_dir, "usage-stats", "status")
     assert status.returncode == 0
-    assert status.stdout.startswith("Not recording: usage statistics are off (user settings")
+    assert "qwen-tui records nothing: usage statistics are off in user settings" in status.stdout
     assert "workspace value on" in status.stdout and "ignored" in status.stdout
     document = json.loads(_run(project_dir, "usage-stats", "status", "--json").stdout)
     assert document["recording"] is False and document["rule"] == "workspace-ignored"

@@ -1,7 +1,8 @@
 """The auth chooser: Qwen OAuth or an OpenAI-compatible API, whose terms apply, and the usage-statistics choice.
 
 `1` / `2` choose at once; arrows + Enter also work. The usage-statistics switch is opt-in: it shows the value a
-settings layer chose explicitly, otherwise off, and the choice is written when the user continues.
+settings layer chose explicitly, otherwise off, and the choice is written when the user continues. Under it,
+what continuing will save (following the switch), and what the qwen CLI and qwen-tui do now (core/usage_story).
 """
 
 from __future__ import annotations
@@ -10,17 +11,19 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Footer, Label, OptionList, Switch
+from textual.widgets import Footer, OptionList, Switch
 from textual.widgets.option_list import Option
 
 from qwen_tui.core.i18n import t
 from qwen_tui.core.methods import METHODS, QWEN_OAUTH_FREE_TIER_END, AuthMethod, MethodInfo
+from qwen_tui.core.usage_story import usage_story
 from qwen_tui.resources import stylesheet
 from qwen_tui.ui.screens.base import QwenScreen
 from qwen_tui.ui.widgets.link import Link
 from qwen_tui.ui.widgets.plain import Plain
+from qwen_tui.ui.widgets.state import StateSwitch
 from qwen_tui.ui.widgets.usage_notice import UsageNotice
 
 
@@ -96,11 +99,16 @@ class ChooserScreen(QwenScreen):
 
     def _usage_section(self) -> Vertical:
         return Vertical(
-            Horizontal(UsageSwitch(value=self._usage_value(), id="usage-switch"),
-                       Label(t("chooser.usage.label"), id="usage-label"), id="usage-row"),
-            Plain(t("chooser.usage.optin"), classes="note"),
+            StateSwitch(UsageSwitch(value=self._usage_value(), id="usage-switch"), t("chooser.usage.label"),
+                        id="usage-row"),
+            Plain(self._will_save(), id="usage-will-save", classes="note"),
+            Plain(t("chooser.usage.now", story=" ".join(usage_story(self.resolution)[:2])), id="usage-now",
+                  classes="note"),
             id="usage", classes="section",
         )
+
+    def _will_save(self) -> str:
+        return t("chooser.usage.will_save.on" if self._usage_value() else "chooser.usage.will_save.off")
 
     def _terms_section(self) -> Vertical:
         rows: list = [Plain(t("chooser.terms.title"), classes="subtitle")]
@@ -130,6 +138,7 @@ class ChooserScreen(QwenScreen):
 
     def on_switch_changed(self, event: Switch.Changed) -> None:
         self._usage_choice = event.value
+        self.query_one("#usage-will-save", Plain).update(self._will_save())
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

@@ -13,8 +13,9 @@ from textual.widgets import Button, Footer
 from qwen_tui.core.i18n import t
 from qwen_tui.core.resolver import Resolution
 from qwen_tui.core.urls import mask_url
+from qwen_tui.core.usage_story import usage_story
 from qwen_tui.resources import stylesheet
-from qwen_tui.ui.describe import describe_source, usage_state
+from qwen_tui.ui.describe import describe_source
 from qwen_tui.ui.screens.base import QwenScreen
 from qwen_tui.ui.widgets.plain import Plain
 from qwen_tui.ui.widgets.qwen_verdict import QwenVerdict
@@ -82,8 +83,8 @@ class HomeScreen(QwenScreen):
                 cred_text += f"  ({cred.detail})"
             yield SourcedRow(t("home.credential"), cred_text, describe_source(cred.source), id="row-credential",
                              error=not cred.present)
-            stats, stats_source = usage_state(res)
-            yield SourcedRow(t("home.usage_stats"), stats, stats_source, id="row-usage")
+            qwen_cli, qwen_tui, saved_in = usage_story(res)
+            yield SourcedRow(t("home.usage_stats"), f"{qwen_cli}\n{qwen_tui}", saved_in, id="row-usage")
             dotenv = str(res.dotenv_path) if res.dotenv_path else t("home.dotenv.none")
             yield SourcedRow(t("home.dotenv"), dotenv, t("home.dotenv.rule"), id="row-dotenv")
             if res.shadowed_dotenv:

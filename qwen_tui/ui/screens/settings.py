@@ -13,10 +13,12 @@ from qwen_tui.core.methods import METHODS
 from qwen_tui.core.provider_terms import PROVIDER_TERMS
 from qwen_tui.core.resolver import Resolution
 from qwen_tui.core.telemetry.gate import USAGE_KEY
+from qwen_tui.core.usage_story import usage_story
 from qwen_tui.resources import stylesheet
-from qwen_tui.ui.describe import describe_source, usage_state
+from qwen_tui.ui.describe import describe_source
 from qwen_tui.ui.screens.base import QwenScreen
 from qwen_tui.ui.widgets.plain import Plain
+from qwen_tui.ui.widgets.state import StateSwitch
 
 SYSTEM_LANGUAGE = "system"
 
@@ -62,8 +64,7 @@ class SettingsScreen(QwenScreen):
         return self._scope or "user"
 
     def _usage_source_text(self, resolution: Resolution) -> str:
-        state, where = usage_state(resolution)
-        return t("settings.usage.current", state=state, where=where)
+        return "\n".join(usage_story(resolution))
 
     def compose(self) -> ComposeResult:
         app = self.app
@@ -71,14 +72,18 @@ class SettingsScreen(QwenScreen):
         with VerticalScroll(id="settings-body"):
             with Vertical(classes="section", id="usage-section"):
                 yield Plain(t("settings.usage.title"), classes="subtitle")
-                with Horizontal(classes="field"):
-                    yield Switch(value=bool(self.resolution.usage_stats.value), id="usage-switch")
-                    yield Label(t("chooser.usage.label"), classes="switch-label")
+                yield StateSwitch(Switch(value=bool(self.resolution.usage_stats.value), id="usage-switch"),
+                                  t("chooser.usage.label"), id="usage-row")
                 with Horizontal(classes="field"):
                     yield Label(t("settings.usage.scope"), classes="field-label")
                     yield Select([(t(f"settings.scope.{scope}"), scope) for scope in self._scopes()],
                                  value=self._current_scope(), allow_blank=False, id="usage-scope", compact=True)
                 yield Plain(self._usage_source_text(self.resolution), id="usage-source", classes="source")
+                with Horizontal(id="usage-save-offer") as offer:
+                    offer.display = not self.resolution.usage_stats_chosen
+                    yield Label(t("settings.usage.save_prompt"), classes="offer-text")
+                    yield Button(t("settings.usage.save_on"), id="save-usage-on", compact=True)
+                    yield Button(t("settings.usage.save_off"), id="save-usage-off", compact=True)
                 yield Button(t("usage_data.open"), id="open-usage-data", compact=True)
             with Vertical(classes="section", id="appearance-section"):
                 yield Plain(t("settings.appearance.title"), classes="subtitle")
@@ -108,10 +113,23 @@ class SettingsScreen(QwenScreen):
     # ---- usage statistics ---------------------------------------------------------------------------------
 
     def on_switch_changed(self, event: Switch.Changed) -> None:
-        self._pending = event.value
-        self.app.write_setting(self._current_scope(), {USAGE_KEY: event.value}, "usage_stats")  # type: ignore[attr-defined]
+        self._save_usage_choice(event.value)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        """The offer shown while no choice is saved: the switch already shows the qwen CLI's default (on),
+        so saving that default needs a button of its own."""
+        if event.button.id in ("save-usage-on", "save-usage-off"):
+            event.stop()
+            value = event.button.id == "save-usage-on"
+            with self.prevent(Switch.Changed):
+                self.query_one("#usage-switch", Switch).value = value
+            self._save_usage_choice(value)
+
+    def _save_usage_choice(self, value: bool) -> None:
+        self._pending = value
+        self.app.write_setting(self._current_scope(), {USAGE_KEY: value}, "usage_stats")  # type: ignore[attr-defined]
         # The live recorder follows at once (off: stops and deletes unsent events), not after the write.
-        self.app.apply_usage_choice(event.value, scope=self._current_scope())  # type: ignore[attr-defined]
+        self.app.apply_usage_choice(value, scope=self._current_scope())  # type: ignore[attr-defined]
 
     def setting_write_failed(self, what: str) -> None:
         """The write did not happen: the next resolution shows what is on disk, no "overridden" warning."""
@@ -122,6 +140,10 @@ class SettingsScreen(QwenScreen):
         if not self.is_mounted:   # pushed but not composed yet: it composes from the new resolution anyway
             return
         self.query_one("#usage-source", Plain).update(self._usage_source_text(resolution))
+        offer = self.query_one("#usage-save-offer")
+        if offer.display and resolution.usage_stats_chosen and self.focused in offer.query(Button):
+            self.query_one("#usage-switch", Switch).focus()   # the focused button is going away
+        offer.display = not resolution.usage_stats_chosen
         switch = self.query_one("#usage-switch", Switch)
         if self._pending is not None and resolution.usage_stats.value != self._pending:
             # Written, but a higher layer (workspace or system) still decides the effective value.
