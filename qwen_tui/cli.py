@@ -68,7 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
 # Each command's examples: (command line, message key of what it does). Shown at the end of its --help.
 EXAMPLES = {
     "app": [("qwen-tui", "cli.example.app"), ("qwen-tui status", "cli.example.status"),
-            ("qwen-tui usage-stats", "cli.example.usage_status")],
+            ("qwen-tui usage-stats", "cli.example.usage_status"), ("qwen-tui run", "cli.example.run")],
     "status": [("qwen-tui status", "cli.example.status"), ("qwen-tui status --json", "cli.example.status_json")],
     "usage": [("qwen-tui usage-stats", "cli.example.usage_status"),
               ("qwen-tui usage-stats off", "cli.example.usage_off"),

@@ -95,7 +95,8 @@ class ChooserScreen(QwenScreen):
         return [self._usage_section(), self._terms_section(), UsageNotice(id="usage-notice", classes="section")]
 
     def after_first_frame(self) -> None:
-        self.query_one("#chooser-details").mount_all(self._details())
+        # Once this frame is out (call_later): the usage story asks the usage gate (launch budget).
+        self.call_later(lambda: self.query_one("#chooser-details").mount_all(self._details()))
 
     def _usage_section(self) -> Vertical:
         return Vertical(

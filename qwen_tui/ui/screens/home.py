@@ -83,8 +83,8 @@ class HomeScreen(QwenScreen):
                 cred_text += f"  ({cred.detail})"
             yield SourcedRow(t("home.credential"), cred_text, describe_source(cred.source), id="row-credential",
                              error=not cred.present)
-            qwen_cli, qwen_tui, saved_in = usage_story(res)
-            yield SourcedRow(t("home.usage_stats"), f"{qwen_cli}\n{qwen_tui}", saved_in, id="row-usage")
+            if self.drawn:   # else once the first frame is out (after_first_frame): it asks the usage gate
+                yield self._usage_row()
             dotenv = str(res.dotenv_path) if res.dotenv_path else t("home.dotenv.none")
             yield SourcedRow(t("home.dotenv"), dotenv, t("home.dotenv.rule"), id="row-dotenv")
             if res.shadowed_dotenv:
@@ -104,10 +104,16 @@ class HomeScreen(QwenScreen):
             id="actions",
         )
 
+    def _usage_row(self) -> SourcedRow:
+        qwen_cli, qwen_tui, saved_in = usage_story(self.resolution)
+        return SourcedRow(t("home.usage_stats"), f"{qwen_cli}\n{qwen_tui}", saved_in, id="row-usage")
+
     def after_first_frame(self) -> None:
         # The configuration is the first frame; the saved profiles and the action buttons (the footer's
         # keys, for the mouse) follow a frame later.
         self.query_one(QwenVerdict).check()
+        # Later than the rest: the story asks the usage gate, which the first frame goes without (launch budget).
+        self.call_later(lambda: self.query_one("#home-body").mount(self._usage_row(), before="#row-dotenv"))
         self.query_one("#home-body").mount(_profiles_panel())
         self.mount(self._actions(), before=self.query_one(Footer))
 
