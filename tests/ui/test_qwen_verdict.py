@@ -239,3 +239,18 @@ async def test_slash_run_is_start_qwen(isolated_home: Path) -> None:
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
         assert "not installed" in text(app, "#verdict-start-failed")
+
+
+# ---- snapshots of home with each kind of verdict (80×24; ui_helpers.verdict gives the verdict) ---------------
+
+async def _settled_verdict(pilot) -> None:
+    await settle(pilot)
+    await pilot.wait_for_animation()
+
+
+@pytest.mark.parametrize(("auth", "lang"), [("openai", "fr"), ("qwen-oauth", "en"), (None, "en")],
+                         ids=["run-only-fr", "refused", "no-method"])
+def test_home_verdict_snapshot(snap_compare, auth: str | None, lang: str) -> None:
+    res = resolution(auth)
+    app = make_app(res, "status", LC_ALL=f"{lang}_FR.UTF-8" if lang == "fr" else "C.UTF-8")
+    assert snap_compare(app, terminal_size=SIZE, run_before=_settled_verdict)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from qwen_tui.core.i18n import t
 from qwen_tui.core.launch import QwenCli
 from qwen_tui.core.resolver import Credential, Resolution, Source, SourceKind, Value
 from qwen_tui.ui.app import QwenTuiApp
@@ -45,16 +46,15 @@ QWEN = Path("/usr/local/bin/qwen")
 
 
 def verdict(res: Resolution) -> QwenCli:
-    """What `qwen_cli_verdict` says for `resolution()`'s cases with qwen 0.24.4 installed (fixed path)."""
+    """What `qwen_cli_verdict` says for `resolution()`'s cases with qwen 0.24.4 installed (fixed path), in the
+    current language as core.launch words it."""
     if res.auth_type.value == "openai":   # the key is in the keyring
-        return QwenCli(True, QWEN, "0.24.4", False, True,
-                       "The key openai-api-key is only in the OS keyring, which plain qwen does not read.",
-                       "qwen-tui run")
+        reason = t("run.reason.qwen_tui_only", name="openai-api-key", where=t("run.where.keyring"))
+        return QwenCli(True, QWEN, "0.24.4", False, True, reason, "qwen-tui run")
     if res.auth_type.value == "qwen-oauth":
-        return QwenCli(True, QWEN, "0.24.4", False, False,
-                       "qwen 0.24.4 refuses Qwen OAuth (every version from 0.15.6 on: the free tier ended on "
-                       "2026-04-15); switch to an API-key provider.", "qwen-tui auth")
-    return QwenCli(True, QWEN, "0.24.4", False, False, "No sign-in method is configured.", "qwen-tui auth")
+        reason = t("run.reason.refuses_oauth", version="0.24.4", first="0.15.6")
+        return QwenCli(True, QWEN, "0.24.4", False, False, reason, "qwen-tui auth")
+    return QwenCli(True, QWEN, "0.24.4", False, False, t("run.reason.no_method"), "qwen-tui auth")
 
 
 def make_app(res: Resolution | None = None, initial: str | None = None, **env_extra: str) -> QwenTuiApp:
