@@ -47,7 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
     auth = _command(commands, "auth", "auth")
     auth_commands = auth.add_subparsers(dest="auth_command", metavar="SUBCOMMAND")
     login = _command(auth_commands, "login", "login")
-    login.add_argument("--method", choices=("qwen-oauth", "openai"), required=True, help=t("cli.method.help"))
+    login.add_argument("--method", choices=("qwen-oauth", "openai", "anthropic", "gemini"), required=True,
+                       help=t("cli.method.help"))
     login.add_argument("--no-browser", action="store_true", help=t("cli.no_browser.help"))
     _add_openai_login_options(login)
     _command(auth_commands, "logout", "logout")
@@ -59,6 +60,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser("run", help=t("run.help"), description=t("run.help"), add_help=False)
     run.add_argument("args", nargs="*", metavar="[--qwen PATH] [--] ARGS")
+
+    providers = _command(commands, "providers", "providers", help_key="setup.cli.providers.help")
+    providers.add_argument("--json", action="store_true", help=t("cli.json.help"))
 
     for screen in ("settings", "privacy"):
         _command(commands, screen, screen)
@@ -79,7 +83,13 @@ EXAMPLES = {
               ("qwen-tui auth login --method openai --base-url https://api.openai.com/v1 \\\n"
                "      --model gpt-4.1 --api-key-env OPENAI_API_KEY", "cli.example.login_openai"),
               ("pass show openrouter | qwen-tui auth login --method openai \\\n"
-               "      --preset openrouter --model qwen/qwen3-coder --api-key-stdin", "cli.example.login_stdin")],
+               "      --preset openrouter --model qwen/qwen3-coder --api-key-stdin", "cli.example.login_stdin"),
+              ("qwen-tui auth login --method openai --preset coding-plan --region alibabacloud",
+               "setup.example.login_region"),
+              ("qwen-tui auth login --method anthropic --base-url https://api.anthropic.com \\\n"
+               "      --model claude-sonnet-4-5 --api-key-env ANTHROPIC_API_KEY", "setup.example.login_anthropic")],
+    "providers": [("qwen-tui providers", "setup.example.providers"),
+                  ("qwen-tui providers --json", "setup.example.providers_json")],
     "logout": [("qwen-tui auth logout", "cli.example.logout")],
     "move_key": [("qwen-tui auth move-key --to dotenv", "cli.example.move_key"),
                  ("qwen-tui auth move-key --to keyring --profile qwen3-coder-plus", "cli.example.move_key_profile")],
@@ -186,6 +196,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from qwen_tui.commands.status import status
 
         return status(as_json=args.json)
+    if args.command == "providers":
+        from qwen_tui.commands.providers import providers
+
+        return providers(as_json=args.json)
     if args.command == "usage-stats":
         from qwen_tui.commands.usage_stats import usage_stats
 
@@ -241,9 +255,9 @@ def _auth(args: argparse.Namespace) -> int:
     from qwen_tui.commands import openai_login
 
     return openai_login.login(
-        base_url=args.base_url, model=args.model, preset_id=args.preset, api_key_stdin=args.api_key_stdin,
-        api_key_env=args.api_key_env, store=args.store, no_verify=args.no_verify,
-        allow_cleartext=args.allow_cleartext,
+        base_url=args.base_url, model=args.model, preset_id=args.preset, region=args.region, method=args.method,
+        api_key_stdin=args.api_key_stdin, api_key_env=args.api_key_env, store=args.store, no_verify=args.no_verify,
+        allow_cleartext=args.allow_cleartext, chat_check=args.chat_check,
     )
 
 
@@ -260,13 +274,15 @@ def _move_key(to: str, profile_id: str | None) -> int:
 
 
 def _add_openai_login_options(login: argparse.ArgumentParser) -> None:
-    """`--method openai` options; the preset names come from the (light) catalogue."""
+    """API-key method options; the preset ids come from the (light) catalogue (`qwen-tui providers` lists them)."""
     from qwen_tui.core.providers.catalog import PRESETS
 
     login.add_argument("--base-url", metavar="URL", help=t("providers.cli.base_url.help"))
     login.add_argument("--model", metavar="M", help=t("providers.cli.model.help"))
-    login.add_argument("--preset", metavar="NAME",
+    login.add_argument("--preset", metavar="ID",
                        help=t("providers.cli.preset.help", names=", ".join(p.id for p in PRESETS)))
+    login.add_argument("--region", metavar="REGION_ID", help=t("setup.cli.region.help"))
+    login.add_argument("--chat-check", action="store_true", help=t("setup.cli.chat_check.help"))
     key = login.add_mutually_exclusive_group()
     key.add_argument("--api-key-stdin", action="store_true", help=t("providers.cli.key_stdin.help"))
     key.add_argument("--api-key-env", metavar="VAR", help=t("providers.cli.key_env.help"))
@@ -283,7 +299,8 @@ def _usage_command(args: argparse.Namespace) -> str | None:
     if args.command == "usage-stats":
         return f"usage_stats_{args.action}"
     if args.command == "auth" and args.auth_command == "login":
-        return f"auth_login_{args.method.replace('-', '_')}"
+        # The closed schema knows two methods: every API-key protocol counts as the API-key one.
+        return "auth_login_qwen_oauth" if args.method == "qwen-oauth" else "auth_login_openai"
     if args.command == "auth" and args.auth_command in ("logout", "token"):
         return f"auth_{args.auth_command}"
     return None
@@ -299,7 +316,8 @@ def _record_usage(args: argparse.Namespace, exit_code: int, duration_s: float) -
         from qwen_tui.core.telemetry.names import Command, Method
         from qwen_tui.core.telemetry.oneshot import record_command_run
 
-        sign_in = Method(args.method) if args.command == "auth" and args.auth_command == "login" else None
+        login = args.command == "auth" and args.auth_command == "login"
+        sign_in = Method("qwen-oauth" if args.method == "qwen-oauth" else "openai") if login else None
         record_command_run(Command(name), exit_code, sign_in=sign_in, duration_s=duration_s)
     except Exception as exc:  # noqa: BLE001 - statistics must never change a command's outcome
         _log_exception(exc)

@@ -1,8 +1,9 @@
-"""`qwen-tui auth login --method openai …`: check a provider's URL and key, then save the profile.
+"""`qwen-tui auth login --method openai|anthropic|gemini …`: check a provider's URL and key, then save it.
 
-Plain text on stderr, no TTY needed. Exit 0 saved, 1 verification or saving failed (nothing saved when
-verification fails), 2 usage error (missing or invalid arguments). The key is read from stdin or a named
-variable — never from the command line, where other users could see it in the process list.
+Plain text on stderr. Exit 0 saved, 1 verification or saving failed (nothing saved when verification fails),
+2 usage error (missing or invalid arguments). The key is read from stdin, a named variable or, on a terminal,
+a hidden prompt — never from the command line, where other users could see it in the process list. The rules
+are the provider form's: both use `core.providers.setup.ProviderDraft`.
 """
 
 from __future__ import annotations
@@ -11,118 +12,144 @@ import asyncio
 import os
 import sys
 from collections.abc import Mapping
-from typing import TextIO
+from dataclasses import replace
+from typing import TYPE_CHECKING, TextIO
 
 from qwen_tui.core.i18n import t
-from qwen_tui.core.providers.catalog import PRESETS, Preset, preset, preset_for_base_url
+from qwen_tui.core.providers.catalog import LEGACY_IDS, PRESETS, Endpoint, Protocol, endpoint, preset
+
+if TYPE_CHECKING:
+    from qwen_tui.core.providers.setup import ProviderDraft
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
-
-
-def preset_ids() -> list[str]:
-    return [item.id for item in PRESETS]
 
 
 def _say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
+class _Usage(Exception):
+    """A usage error: its text is the one line to print (exit 2)."""
+
+
+def _chosen(preset_id: str | None, region: str | None, method: str) -> Endpoint | None:
+    """The endpoint named by `--preset ID [--region R]` (legacy ids too); for anthropic/gemini their preset."""
+    if not preset_id:
+        if region:
+            raise _Usage(t("setup.cli.region_without_preset"))
+        return endpoint(method) if method in (Protocol.ANTHROPIC, Protocol.GEMINI) else None
+    try:
+        item = preset(preset_id) if ":" not in preset_id and preset_id not in LEGACY_IDS else None
+        if item is not None and len(item.regions) > 1 and region is None:
+            regions = ", ".join(r.id for r in item.regions)
+            raise _Usage(t("setup.cli.region_needed", preset=item.id, regions=regions))
+        return endpoint(f"{preset_id}:{region}" if region else preset_id)
+    except KeyError:
+        raise _Usage(t("providers.login.unknown_preset", name=preset_id if not region else f"{preset_id} --region "
+                       f"{region}", names=", ".join(p.id for p in PRESETS))) from None
+
+
 def login(
-    *, base_url: str | None, model: str | None, preset_id: str | None = None, api_key_stdin: bool = False,
-    api_key_env: str | None = None, store: str = "keyring", no_verify: bool = False, allow_cleartext: bool = False,
+    *, base_url: str | None, model: str | None, preset_id: str | None = None, region: str | None = None,
+    method: str = "openai", api_key_stdin: bool = False, api_key_env: str | None = None, store: str = "keyring",
+    no_verify: bool = False, allow_cleartext: bool = False, chat_check: bool = False,
     env: Mapping[str, str] | None = None, stdin: TextIO | None = None,
 ) -> int:
-    from qwen_tui.core.providers.validate import check_base_url, normalize_key
+    from qwen_tui.core.providers.setup import Field, ProviderDraft
 
     env = os.environ if env is None else env
-    chosen: Preset | None = None
-    if preset_id:
-        try:
-            chosen = preset(preset_id)
-        except KeyError:
-            _say(t("providers.login.unknown_preset", name=preset_id, names=", ".join(preset_ids())))
-            return EXIT_USAGE
-    text = base_url or (chosen.base_url if chosen else None)
-    if not text:
-        _say(t("providers.login.no_base_url"))
+    try:
+        chosen = _chosen(preset_id, region, method)
+        text = base_url or (chosen.base_url if chosen else None)
+        if not text:
+            raise _Usage(t("providers.login.no_base_url"))
+        key, reshaped = _read_key(api_key_stdin, api_key_env, env, stdin)
+        draft = ProviderDraft(text, (model or "").strip() or (chosen.preset.model_hint or "" if chosen else ""),
+                              key, chosen, Protocol(method), chat_check, allow_cleartext).resolved()
+        if key is None and _asks(draft, env):
+            key, reshaped = _prompt_key()
+            draft = replace(draft, key=key)
+        problems = draft.problems(env=env)
+        if problems and problems[0].field == Field.KEY and key is None:
+            raise _Usage(t("setup.cli.no_key"))
+        if problems and problems[0].field == Field.MODEL:
+            hint = draft.preset.model_hint if draft.preset else None
+            raise _Usage(t("providers.login.no_model_hint", hint=hint) if hint else t("providers.login.no_model"))
+        if problems:
+            raise _Usage(t("providers.login.failed", reason=problems[0].message))
+    except _Usage as usage:
+        _say(str(usage))
         return EXIT_USAGE
-    checked = check_base_url(text)
-    if checked.url is None:
-        _say(t("providers.login.bad_url", reason=checked.error))
-        return EXIT_USAGE
-    url = checked.url
-    if checked.cleartext_remote and not allow_cleartext:
-        _say(t("providers.login.cleartext", url=url))
-        return EXIT_USAGE
-    if chosen is None or chosen.id == "custom":
-        chosen = preset_for_base_url(url) or chosen
-    if not model or not model.strip():
-        hint = chosen.model_hint if chosen else None
-        _say(t("providers.login.no_model_hint", hint=hint) if hint else t("providers.login.no_model"))
-        return EXIT_USAGE
-    model = model.strip()
-
-    key: str | None = None
-    if api_key_stdin:
-        key = normalize_key((stdin or sys.stdin).read())
-        if not key:
-            _say(t("providers.login.empty_stdin"))
-            return EXIT_USAGE
-    elif api_key_env:
-        key = normalize_key(env.get(api_key_env, ""))
-        if not key:
-            _say(t("providers.login.env_missing", name=api_key_env))
-            return EXIT_USAGE
-    from qwen_tui.core.providers.profiles import env_key_for, is_keyless
-
-    keyless = is_keyless(url, chosen)
-
-    env_key = env_key_for(url, chosen)
-    verify_key = key
-    if key is None and not keyless:
-        # A key already exported under the profile's variable is fine: it stays where it is.
-        verify_key = normalize_key(env.get(env_key, "")) or None
-        if verify_key is None:
-            _say(t("providers.login.no_key"))
-            return EXIT_USAGE
-
+    verify_key = key or (None if draft.keyless else draft.existing_key(env=env))
     try:
         if no_verify:
             _say(t("providers.login.not_verified"))
         else:
-            result = asyncio.run(_verify(url, verify_key, chosen, model))
-            if not result.ok:
-                _say(t("providers.login.verify_failed", message=result.message))
-                return EXIT_FAILED
-            _say(result.message)
-        return _save(url, model, key, store, chosen, env_key, env)
+            results = asyncio.run(draft.verify(verify_key))
+            for result in results:
+                if not result.ok:
+                    detail = result.message + (" " + t("setup.key_reshaped") if reshaped and result.status in (
+                        401, 403) else "")
+                    _say(t("providers.login.verify_failed", message=detail))
+                    return EXIT_FAILED
+                _say(result.message)
+        return _save(draft, key, store, env)
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
 
 
-async def _verify(url: str, key: str | None, chosen: Preset | None, model: str):  # -> CheckResult
-    from qwen_tui.core.providers.verify import check_key
+def _read_key(stdin_flag: bool, env_name: str | None, env: Mapping[str, str],
+              stdin: TextIO | None) -> tuple[str | None, bool]:
+    """(the normalised key or None, whether normalising changed more than its edges)."""
+    from qwen_tui.core.providers.validate import normalize_key_checked
 
-    return await check_key(url, key, chosen, model=model)
+    if stdin_flag:
+        key, reshaped = normalize_key_checked((stdin or sys.stdin).read())
+        if not key:
+            raise _Usage(t("providers.login.empty_stdin"))
+        return key, reshaped
+    if env_name:
+        key, reshaped = normalize_key_checked(env.get(env_name, ""))
+        if not key:
+            raise _Usage(t("providers.login.env_missing", name=env_name))
+        return key, reshaped
+    return None, False
 
 
-def _save(url: str, model: str, key: str | None, store: str, chosen: Preset | None, env_key: str,
-          env: Mapping[str, str]) -> int:
-    from qwen_tui.core.providers.profiles import KeyStore, ProfileError, is_keyless, save_profile
+def _asks(draft: ProviderDraft, env: Mapping[str, str]) -> bool:
+    """A key is needed and none is set: ask on a terminal (hidden input), else it is a usage error."""
+    needs = not draft.keyless and draft.url is not None
+    return needs and sys.stdin.isatty() and draft.existing_key(env=env) is None
+
+
+def _prompt_key() -> tuple[str | None, bool]:
+    import getpass
+
+    from qwen_tui.core.providers.validate import normalize_key_checked
 
     try:
-        saved = save_profile(base_url=url, model=model, key=key, store=KeyStore(store), preset=chosen, env=env)
+        typed = getpass.getpass(t("setup.cli.prompt"), stream=sys.stderr)
+    except EOFError:
+        return None, False
+    key, reshaped = normalize_key_checked(typed)
+    return key or None, reshaped
+
+
+def _save(draft: ProviderDraft, key: str | None, store: str, env: Mapping[str, str]) -> int:
+    from qwen_tui.core.providers.profiles import KeyStore, ProfileError
+
+    try:
+        saved = draft.save(key, KeyStore(store), env=env)
     except ProfileError as exc:
         _say(t("providers.login.failed", reason=exc))
         return EXIT_FAILED
-    _say(t("providers.login.saved", model=model, url=url))
+    _say(t("providers.login.saved", model=saved.profile.id, url=saved.profile.base_url))
     if saved.key_location:
         _say(t("providers.login.key_stored", location=saved.key_location))
-    elif key is None and not is_keyless(url, chosen):
-        _say(t("providers.login.key_unchanged", name=env_key))
+    elif key is None and not draft.keyless:
+        _say(t("providers.login.key_unchanged", name=saved.profile.env_key))
     else:
         _say(t("providers.login.key_none"))
     if saved.warning:
         _say(saved.warning)
     return EXIT_OK
-

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from textual.widgets import DataTable, Input
 
-from qwen_tui.core.providers.profiles import KeyStore, env_key_for, save_profile
+from qwen_tui.core.providers.install import env_key_for
+from qwen_tui.core.providers.profiles import KeyStore, save_profile
 from qwen_tui.ui.app import QwenTuiApp
 from qwen_tui.ui.screens.confirm import ConfirmScreen
 from qwen_tui.ui.screens.home import HomeScreen
@@ -54,8 +55,9 @@ async def test_profiles_are_listed_with_the_active_one_marked(isolated_home: Pat
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
         listed = rows(app)
-        assert [row[1] for row in listed] == ["model-one", "model-two"]
-        assert [row[0] for row in listed] == ["", "●"]                 # the last saved is active
+        # Qwen Code 0.24 puts the last install first; it is the active one.
+        assert [row[1] for row in listed] == ["model-two", "model-one"]
+        assert [row[0] for row in listed] == ["●", ""]
         assert all("settings.json" in row[3] for row in listed)        # where each key is
 
 
@@ -66,14 +68,14 @@ async def test_enter_switches_the_active_profile(isolated_home: Path) -> None:
         await settle(pilot)
         table = app.screen.query_one("#profiles-table", DataTable)
         table.focus()
-        assert table.cursor_row == 1                                   # the cursor starts on the active one
-        await pilot.press("up", "enter")
+        assert table.cursor_row == 0                                   # the cursor starts on the active one
+        await pilot.press("down", "enter")
         await settle(pilot)
-        assert [row[0] for row in rows(app)] == ["●", ""]
+        assert [row[0] for row in rows(app)] == ["", "●"]
         assert app.resolution.model.value == "model-one"
         assert app.resolution.base_url.value == FIRST[0]
     data = user_settings(isolated_home)
-    assert data["model"]["name"] == "model-one" and data["security"]["auth"]["baseUrl"] == FIRST[0]
+    assert data["model"] == {"name": "model-one", "baseUrl": FIRST[0]}
 
 
 async def test_delete_asks_first_and_removes_the_key_too(isolated_home: Path) -> None:
@@ -83,7 +85,7 @@ async def test_delete_asks_first_and_removes_the_key_too(isolated_home: Path) ->
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         app.screen.query_one("#profiles-table", DataTable).focus()
-        await pilot.press("up", "d")
+        await pilot.press("down", "d")
         await settle(pilot)
         assert isinstance(app.screen, ConfirmScreen)
         assert "model-one" in app.screen.question

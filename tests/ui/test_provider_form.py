@@ -18,7 +18,7 @@ from textual import events
 from textual.widgets import Input, RadioButton, Select
 
 from qwen_tui.core import paths
-from qwen_tui.core.providers.profiles import env_key_for
+from qwen_tui.core.providers.install import env_key_for
 from qwen_tui.ui.app import QwenTuiApp
 from qwen_tui.ui.screens.confirm import ConfirmScreen
 from qwen_tui.ui.screens.home import HomeScreen
@@ -117,7 +117,7 @@ async def test_test_then_save_without_a_keyring(openai_server: OpenAIServer, iso
     env_key = env_key_for(openai_server.url, None)
     assert data["security"]["auth"]["selectedType"] == "openai"
     assert data["model"]["name"] == MODEL
-    entry = {"id": MODEL, "name": MODEL, "baseUrl": openai_server.url, "envKey": env_key}
+    entry = {"id": MODEL, "name": MODEL, "baseUrl": openai_server.url, "envKey": env_key, "wireApi": "chat-completions"}
     assert entry in data["modelProviders"]["openai"]
     assert "env" not in data or env_key not in data["env"]
     assert f"{env_key}={openai_server.key}" in dotenv.read_text()
@@ -297,7 +297,7 @@ async def test_save_without_verifying_needs_a_confirmation(isolated_home: Path) 
         await pilot.press("y")
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
-    assert user_settings(isolated_home)["security"]["auth"]["baseUrl"] == url
+    assert user_settings(isolated_home)["model"]["baseUrl"] == url
 
 
 async def test_cleartext_http_to_another_host_asks_first(openai_server: OpenAIServer) -> None:
@@ -395,12 +395,12 @@ async def test_a_preset_fills_the_url_model_and_links() -> None:
         form = await open_form(pilot)
         form.query_one("#preset", Select).value = "deepseek"
         await settle(pilot)
-        assert form.query_one("#base-url", Input).value == "https://api.deepseek.com/v1"
-        assert form.query_one("#model", Input).value == "deepseek-chat"
+        assert form.query_one("#base-url", Input).value == "https://api.deepseek.com"
+        assert form.query_one("#model", Input).value == "deepseek-v4-pro"
         assert "DEEPSEEK_API_KEY" in str(form.query_one("#key-hint").render())
         links = [link.url for link in form.query("#preset-info Link")]
-        assert "https://api-docs.deepseek.com/" in links and len(links) == 3
-        form.query_one("#preset", Select).value = "zai"       # terms not verified: says "unknown"
+        assert "https://api-docs.deepseek.com/zh-cn/" in links and len(links) == 3
+        form.query_one("#preset", Select).value = "grok"       # terms not verified: says "unknown"
         await settle(pilot)
         texts = " ".join(str(w.render()) for w in form.query("#preset-info Static"))
         assert "Terms: unknown" in texts and "Privacy policy: unknown" in texts
@@ -411,7 +411,7 @@ async def test_type_to_search_picks_a_preset() -> None:
     async with app.run_test(size=SIZE) as pilot:
         form = await open_form(pilot)
         assert app.focused is form.query_one("#preset", Select)
-        await pilot.press("enter", "g", "r", "o", "enter")
+        await pilot.press("enter", "g", "r", "o", "q", "enter")
         await settle(pilot)
         assert form.query_one("#preset", Select).value == "groq"
         assert form.query_one("#base-url", Input).value == "https://api.groq.com/openai/v1"
@@ -527,7 +527,7 @@ async def test_leaving_the_form_while_it_saves_still_refreshes_the_app(isolated_
                 break
             await pilot.pause(0.05)
         assert app.resolution.auth_type.value == "openai" and app.resolution.base_url.value == url
-    assert user_settings(isolated_home)["security"]["auth"]["baseUrl"] == url
+    assert user_settings(isolated_home)["model"]["baseUrl"] == url
 
 
 async def test_a_new_outcome_is_scrolled_fully_into_view(isolated_home: Path) -> None:

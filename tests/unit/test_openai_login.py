@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
@@ -41,12 +42,15 @@ def test_login_with_pasted_key_saves_and_reports_where(openai_server: OpenAIServ
                    "--store", "settings", stdin=openai_server.key + "\r\n")
     assert result.returncode == 0, result.stderr
     assert result.stdout == ""
-    env_key = "QWEN_CUSTOM_API_KEY_OPENAI_HTTP_127_0_0_1_" + f"{openai_server.port}_V1"
+    # Qwen Code 0.24's generated variable: URL segment + first 12 hex digits of sha256("openai\0" + URL).
+    suffix = hashlib.sha256(f"openai\0{openai_server.url}".encode()).hexdigest()[:12].upper()
+    env_key = f"QWEN_CUSTOM_API_KEY_OPENAI_HTTP_127_0_0_1_{openai_server.port}_V1_{suffix}"
     data = settings()
     assert data["env"] == {env_key: openai_server.key}  # the pasted newline is gone
-    assert data["security"]["auth"] == {"selectedType": "openai", "baseUrl": openai_server.url}
+    assert data["security"]["auth"] == {"selectedType": "openai"}
+    assert data["model"] == {"name": MODEL, "baseUrl": openai_server.url}
     assert data["modelProviders"]["openai"] == [
-        {"id": MODEL, "name": MODEL, "baseUrl": openai_server.url, "envKey": env_key}]
+        {"id": MODEL, "name": MODEL, "baseUrl": openai_server.url, "envKey": env_key, "wireApi": "chat-completions"}]
     assert str(paths.user_settings_path()) in result.stderr
     assert openai_server.key not in result.stderr
     [check] = openai_server.requests_to("/models")
@@ -84,9 +88,11 @@ def test_keyless_local_server_needs_no_key() -> None:
     assert settings()["model"]["name"] == MODEL
 
 
-def test_chat_preset_is_verified_with_a_one_token_completion(openai_server: OpenAIServer) -> None:
-    result = login("--preset", "coding-plan-intl", "--base-url", openai_server.url, "--model", MODEL,
-                   "--api-key-stdin", "--store", "dotenv", stdin=openai_server.key)
+def test_chat_preset_is_verified_with_a_one_token_completion() -> None:
+    coding_plan_key = "sk-sp-0123456789abcdef"   # Coding Plan keys start with sk-sp- (Qwen Code's rule)
+    with OpenAIServer(key=coding_plan_key) as openai_server:
+        result = login("--preset", "coding-plan-intl", "--base-url", openai_server.url, "--model", MODEL,
+                       "--api-key-stdin", "--store", "dotenv", stdin=openai_server.key)
     assert result.returncode == 0, result.stderr
     [chat] = openai_server.requests_to("/chat/completions")
     assert chat.body["max_tokens"] == 1
@@ -99,7 +105,7 @@ def test_chat_preset_is_verified_with_a_one_token_completion(openai_server: Open
     (("--model", MODEL, "--api-key-stdin"), "--base-url"),
     (("--base-url", "api.example.com/v1", "--model", MODEL, "--api-key-stdin"), "https://"),
     (("--base-url", "https://api.example.com/v1", "--api-key-stdin"), "--model"),
-    (("--preset", "nope", "--model", MODEL), "openai, dashscope-cn"),
+    (("--preset", "nope", "--model", MODEL), "coding-plan, token-plan, alibabaStandard"),
     (("--base-url", "http://192.0.2.1/v1", "--model", MODEL, "--api-key-stdin"), "--allow-cleartext"),
     (("--base-url", "https://api.example.com/v1", "--model", MODEL), "--api-key-stdin"),
     (("--base-url", "https://api.example.com/v1", "--model", MODEL, "--api-key-env", "UNSET_VAR"), "UNSET_VAR"),
@@ -128,7 +134,7 @@ def test_no_verify_saves_even_when_unreachable() -> None:
                    "--api-key-stdin", "--no-verify", "--store", "file", stdin="sk-unverified-0123456789")
     assert result.returncode == 0, result.stderr
     assert "--no-verify" in result.stderr
-    assert settings()["security"]["auth"]["baseUrl"] == "https://api.no-such-provider.invalid/v1"
+    assert settings()["model"]["baseUrl"] == "https://api.no-such-provider.invalid/v1"
 
 
 def test_cleartext_allowed_when_asked() -> None:

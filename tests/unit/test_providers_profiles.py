@@ -16,12 +16,12 @@ import pytest
 
 from qwen_tui.core import paths
 from qwen_tui.core.providers.catalog import preset
+from qwen_tui.core.providers.install import env_key_for
 from qwen_tui.core.providers.profiles import (
     KeyStore,
     ProfileError,
     activate_profile,
     delete_profile,
-    env_key_for,
     environment_values,
     list_profiles,
     save_profile,
@@ -34,7 +34,8 @@ FAIL_BACKEND = "keyring.backends.fail.Keyring"
 SECRET_SERVICE_BACKEND = "keyring.backends.SecretService.Keyring"
 KEY = "sk-test-profile-0123456789abcdef"
 URL = "http://127.0.0.1:8000/v1"
-CUSTOM_ENV_KEY = "QWEN_CUSTOM_API_KEY_OPENAI_HTTP_127_0_0_1_8000_V1"
+# Qwen Code 0.24's generated name: the first 12 hex digits of sha256("openai\0" + URL), computed with sha256sum.
+CUSTOM_ENV_KEY = "QWEN_CUSTOM_API_KEY_OPENAI_HTTP_127_0_0_1_8000_V1_7A6284FE97EF"
 
 
 @pytest.fixture
@@ -55,9 +56,10 @@ def secrets_file() -> dict:
 
 
 def test_custom_env_key_is_qwen_codes_name() -> None:
-    # The name Qwen Code 0.15.10 wrote for the same URL (fixture).
-    fixture = json.loads((FIXTURES / "qwen-code-0.15.10/settings_after_custom_provider.json").read_text())
-    assert env_key_for(URL, None) == fixture["modelProviders"]["openai"][0]["envKey"] == CUSTOM_ENV_KEY
+    # The name Qwen Code 0.24.4 wrote for its captured custom provider (fixture), and for ours.
+    fixture = json.loads((FIXTURES / "qwen-code-0.24.4-auth/c-custom/settings.json").read_text())
+    assert env_key_for("http://127.0.0.1:9/v1/", None) == fixture["modelProviders"]["openai"][0]["envKey"]
+    assert env_key_for(URL, None) == CUSTOM_ENV_KEY
     assert env_key_for("https://api.deepseek.com/v1", preset("deepseek")) == "DEEPSEEK_API_KEY"
 
 
@@ -65,10 +67,11 @@ def test_settings_store_writes_qwen_codes_exact_shape(no_keyring: None) -> None:
     result = save_profile(base_url=URL + "/", model="mock-model", key=KEY + "\n", store=KeyStore.SETTINGS)
     path = paths.user_settings_path()
     assert user_settings() == {
-        "security": {"auth": {"selectedType": "openai", "baseUrl": URL}},
-        "model": {"name": "mock-model"},
+        "security": {"auth": {"selectedType": "openai"}},
+        "model": {"name": "mock-model", "baseUrl": URL},
         "modelProviders": {"openai": [
-            {"id": "mock-model", "name": "mock-model", "baseUrl": URL, "envKey": CUSTOM_ENV_KEY},
+            {"id": "mock-model", "name": "mock-model", "baseUrl": URL, "envKey": CUSTOM_ENV_KEY,
+             "wireApi": "chat-completions"},
         ]},
         "env": {CUSTOM_ENV_KEY: KEY},
     }
@@ -82,18 +85,18 @@ def test_settings_store_writes_qwen_codes_exact_shape(no_keyring: None) -> None:
     assert resolution.base_url.value == URL and resolution.model.value == "mock-model"
 
 
-def test_second_model_is_appended_and_same_id_upserted(no_keyring: None) -> None:
+def test_second_model_is_prepended_and_same_identity_replaced(no_keyring: None) -> None:
+    """Qwen Code 0.24 merges custom models by id + base URL and puts the new install first."""
     save_profile(base_url=URL, model="mock-model", key=KEY, store=KeyStore.SETTINGS)
     save_profile(base_url=URL, model="mock-model-2", key=KEY, store=KeyStore.SETTINGS)
-    # The result matches what Qwen Code itself wrote for two models on one provider.
-    fixture = json.loads((FIXTURES / "qwen-code-0.15.10/settings_after_custom_provider.json").read_text())
+    save_profile(base_url=URL, model="mock-model", key=KEY, store=KeyStore.SETTINGS)
     data = user_settings()
-    assert data["modelProviders"] == fixture["modelProviders"]
+    assert [e["id"] for e in data["modelProviders"]["openai"]] == ["mock-model", "mock-model-2"]
     assert data["env"] == {CUSTOM_ENV_KEY: KEY}
     save_profile(base_url="http://127.0.0.1:9000/v1", model="mock-model", key=None, store=KeyStore.SETTINGS)
     entries = user_settings()["modelProviders"]["openai"]
-    assert [e["id"] for e in entries] == ["mock-model", "mock-model-2"]
-    assert entries[0]["baseUrl"] == "http://127.0.0.1:9000/v1"
+    assert [(e["id"], e["baseUrl"]) for e in entries] == [
+        ("mock-model", "http://127.0.0.1:9000/v1"), ("mock-model", URL), ("mock-model-2", URL)]
 
 
 def test_dotenv_store_updates_one_variable_and_keeps_the_rest(no_keyring: None, qwen_home: Path) -> None:
@@ -201,7 +204,8 @@ def test_stale_api_key_of_another_provider_is_removed(no_keyring: None, qwen_hom
     }))
     save_profile(base_url=URL, model="m", key=KEY, store=KeyStore.SETTINGS)
     data = user_settings()
-    assert data["security"]["auth"] == {"selectedType": "openai", "baseUrl": URL}
+    assert data["security"]["auth"] == {"selectedType": "openai"}
+    assert data["model"]["baseUrl"] == URL
     assert data["$version"] == 4 and data["privacy"] == {"usageStatisticsEnabled": False}
 
 
@@ -230,30 +234,35 @@ def test_invalid_input_and_unparsable_settings_are_refused(no_keyring: None, qwe
 
 def test_list_activate_delete(no_keyring: None) -> None:
     save_profile(base_url=URL, model="a", key=KEY, store=KeyStore.FILE)
-    save_profile(base_url="https://api.deepseek.com/v1", model="deepseek-chat", key="sk-deep-0123456789abcd",
+    # A Qwen Code preset is installed with its built-in models (DeepSeek: two), the chosen one active.
+    save_profile(base_url="https://api.deepseek.com", model="deepseek-v4-flash", key="sk-deep-0123456789abcd",
                  store=KeyStore.SETTINGS, preset=preset("deepseek"))
     profiles = {p.id: p for p in list_profiles()}
-    assert set(profiles) == {"a", "deepseek-chat"}
-    assert profiles["deepseek-chat"].active and not profiles["a"].active
-    assert profiles["deepseek-chat"].env_key == "DEEPSEEK_API_KEY"
-    assert str(paths.user_settings_path()) in (profiles["deepseek-chat"].key_location or "")
+    assert set(profiles) == {"a", "deepseek-v4-pro", "deepseek-v4-flash"}
+    assert profiles["deepseek-v4-flash"].active and not profiles["a"].active
+    assert profiles["deepseek-v4-flash"].name == "[DeepSeek] deepseek-v4-flash"
+    assert profiles["deepseek-v4-flash"].env_key == "DEEPSEEK_API_KEY"
+    assert str(paths.user_settings_path()) in (profiles["deepseek-v4-flash"].key_location or "")
     assert str(paths.secrets_file_path()) in (profiles["a"].key_location or "")
 
     active = activate_profile("a")
     assert active.active and active.base_url == URL
-    assert user_settings()["model"]["name"] == "a"
-    assert user_settings()["security"]["auth"]["baseUrl"] == URL
+    assert user_settings()["model"] == {"name": "a", "baseUrl": URL}
+    assert activate_profile("deepseek-v4-pro").active
+    assert user_settings()["model"] == {"name": "deepseek-v4-pro", "baseUrl": ""}   # as `/auth` leaves a preset
     with pytest.raises(ProfileError):
         activate_profile("missing")
 
     delete_profile("a")
-    assert [p.id for p in list_profiles()] == ["deepseek-chat"]
+    assert [p.id for p in list_profiles()] == ["deepseek-v4-pro", "deepseek-v4-flash"]
     assert not paths.secrets_file_path().exists()  # its secret went with it
+    delete_profile("deepseek-v4-pro")
     assert "name" not in user_settings().get("model", {})
-    delete_profile("deepseek-chat")
+    assert user_settings()["env"] == {"DEEPSEEK_API_KEY": "sk-deep-0123456789abcd"}  # still used by the other
+    delete_profile("deepseek-v4-flash")
     assert "env" not in user_settings() and "modelProviders" not in user_settings()
     with pytest.raises(ProfileError):
-        delete_profile("deepseek-chat")
+        delete_profile("deepseek-v4-flash")
 
 
 def test_delete_keeps_a_secret_another_profile_shares(no_keyring: None) -> None:
@@ -299,7 +308,7 @@ def secret_tool_lookup(name: str, bus_env: dict[str, str]) -> str:
 
 @pytest.mark.keyring
 def test_keyring_store_goes_to_the_secret_service(real_keyring: dict[str, str]) -> None:
-    env_key = "QWEN_CUSTOM_API_KEY_OPENAI_HTTP_127_0_0_1_8123_V1"
+    env_key = "QWEN_CUSTOM_API_KEY_OPENAI_HTTP_127_0_0_1_8123_V1_0A98981EC7EC"   # sha256sum, see CUSTOM_ENV_KEY
     url = "http://127.0.0.1:8123/v1"
     save_profile(base_url=url, model="k", key=KEY, store=KeyStore.SETTINGS)  # an older plain copy …
     result = save_profile(base_url=url, model="k", key=KEY)                   # … moved to the keyring
@@ -376,7 +385,7 @@ def test_a_save_keeps_a_provider_another_writer_added_meanwhile(no_keyring: None
 
     monkeypatch.setattr(profiles, "_write_secret", slow_store)
     save_profile(base_url=URL, model="b", key=KEY, store=KeyStore.FILE)
-    assert [e["id"] for e in user_settings()["modelProviders"]["openai"]] == ["a", "theirs", "b"]
+    assert [e["id"] for e in user_settings()["modelProviders"]["openai"]] == ["b", "a", "theirs"]
 
 
 def test_activate_and_delete_keep_a_provider_another_writer_added_meanwhile(no_keyring: None, monkeypatch) -> None:

@@ -26,7 +26,7 @@ async def test_good_key_is_accepted_and_sent_as_bearer(openai_server: OpenAIServ
     assert request.headers["authorization"] == f"Bearer {openai_server.key}"
 
 
-@pytest.mark.parametrize("preset_id", [None, "dashscope-intl"])
+@pytest.mark.parametrize("preset_id", [None, "alibabaStandard"])
 async def test_wrong_key_is_rejected_with_region_hint_for_model_studio(
     openai_server: OpenAIServer, preset_id: str | None
 ) -> None:
@@ -131,7 +131,7 @@ async def test_openrouter_check_uses_the_key_endpoint(openai_server: OpenAIServe
 
 
 async def test_chat_check_for_chat_presets(openai_server: OpenAIServer) -> None:
-    coding = preset("coding-plan-intl")
+    coding = preset("coding-plan")
     needs = await check_key(openai_server.url, openai_server.key, coding)
     assert not needs.ok and openai_server.requests == []
     result = await check_key(openai_server.url, openai_server.key, coding, model=MODEL)

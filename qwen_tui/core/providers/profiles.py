@@ -22,13 +22,14 @@ from typing import Any
 from qwen_tui.core import paths
 from qwen_tui.core.fileops import SETTINGS_LIMIT, FileOpError, atomic_write, read_regular
 from qwen_tui.core.i18n import t
-from qwen_tui.core.providers.catalog import Preset
+from qwen_tui.core.providers.catalog import Endpoint, Preset, Protocol
 from qwen_tui.core.providers.validate import check_base_url, is_loopback, normalize_key
 from qwen_tui.core.resolver import Source, SourceKind, Value, mask_secret
 
 SELECTED_TYPE = "security.auth.selectedType"
 API_KEY = "security.auth.apiKey"
 AUTH_BASE_URL = "security.auth.baseUrl"
+MODEL_BASE_URL = "model.baseUrl"
 MODEL_NAME = "model.name"
 PROVIDERS = "modelProviders.openai"
 OPENAI = "openai"
@@ -77,11 +78,6 @@ class EnvironmentValues:
 KEYLESS_PLACEHOLDER = "not-needed"
 
 
-def env_key_for(base_url: str, preset: Preset | None) -> str:
-    """The preset's key variable; for custom URLs Qwen Code's `QWEN_CUSTOM_API_KEY_OPENAI_<URL>` form."""
-    if preset is not None and preset.key_env:
-        return preset.key_env
-    return "QWEN_CUSTOM_API_KEY_OPENAI_" + re.sub(r"[^A-Z0-9]+", "_", base_url.upper()).strip("_")
 
 
 # --- reading -----------------------------------------------------------------------------------------
@@ -161,11 +157,16 @@ def environment_values(cwd: Path | None = None, env: Mapping[str, str] | None = 
 def save_profile(
     *, base_url: str, model: str, key: str | None, store: KeyStore = KeyStore.KEYRING,
     preset: Preset | None = None, cwd: Path | None = None, env: Mapping[str, str] | None = None,
+    endpoint: Endpoint | None = None, models: list[str] | None = None, protocol: Protocol | None = None,
 ) -> SaveResult:
-    """Save (upsert by model id) and activate a profile; its key, when given, into `store` only.
+    """Install a provider as Qwen Code's `/auth` does and make `model` the active one; its key, when given,
+    into `store` only.
 
-    `key=None` keeps whatever key is already stored under the envKey. Raises ProfileError (one line)."""
+    A Qwen Code preset is installed with its built-in models (`models` replaces them: a fetched list), a
+    custom provider with `models` or `[model]`. `key=None` keeps whatever key is already stored under the
+    envKey. Raises ProfileError (one line)."""
     from qwen_tui.core.keystores import default_store
+    from qwen_tui.core.providers.install import builtin_models, merge_entries, plan_install
     from qwen_tui.core.resolver import ConfigLookup
     from qwen_tui.core.secrets import SecretStore
     from qwen_tui.core.settings_writer import DELETE
@@ -180,8 +181,15 @@ def save_profile(
         raise ProfileError(t("providers.profile.no_model"))
     key = normalize_key(key) if key is not None else None
     key = key or None
-    env_key = env_key_for(url, preset)
-    _raw_entries(_user_layer(env), env)   # refuse an unusable file before any key is stored
+    endpoint = endpoint or _endpoint_of(preset, url)
+    chosen = endpoint.preset if endpoint is not None else None
+    wanted_models = list(models) if models else (builtin_models(chosen) if chosen and chosen.qwen_code else [])
+    if model not in wanted_models:
+        wanted_models.insert(0, model)
+    plan = plan_install(endpoint, url, wanted_models, model, protocol)
+    env_key = plan.env_key
+    bucket = f"modelProviders.{plan.protocol}"
+    _raw_entries(_user_layer(env), env, plan.protocol)   # refuse an unusable file before any key is stored
 
     secrets = SecretStore(env)
     location = warning = fallback = None
@@ -194,21 +202,18 @@ def save_profile(
         else:
             key_change[f"env.{env_key}"] = DELETE  # one copy only
             location, warning = _write_secret(store, secrets, env_key, key, env, cwd)
-    elif is_keyless(url, preset) and ConfigLookup.load(cwd or Path.cwd(), env).secret(env_key).value is None:
+    elif is_keyless(url, chosen) and ConfigLookup.load(cwd or Path.cwd(), env).secret(env_key).value is None:
         key_change[f"env.{env_key}"] = KEYLESS_PLACEHOLDER
 
     def changes(raw: dict) -> dict[str, Any]:
-        entries = [dict(item) if isinstance(item, dict) else item for item in _raw_entries(raw, env)]
-        entry = {"id": model, "name": model, "baseUrl": url, "envKey": env_key}
-        for index, item in enumerate(entries):
-            if isinstance(item, dict) and item.get("id") == model:
-                entries[index] = {**item, **entry}  # keep description, generationConfig, …
-                break
-        else:
-            entries.append(entry)
-        wanted = {SELECTED_TYPE: OPENAI, MODEL_NAME: model, AUTH_BASE_URL: url, PROVIDERS: entries, **key_change}
+        entries = merge_entries(_raw_entries(raw, env, plan.protocol), plan)
+        wanted = {**key_change, bucket: entries, SELECTED_TYPE: str(plan.protocol), MODEL_NAME: plan.model_name,
+                  MODEL_BASE_URL: plan.model_base_url}
+        if plan.metadata is not None:
+            wanted[f"providerMetadata.{plan.metadata[0]}"] = plan.metadata[1]
         if _api_key_is_stale(raw, url, key):
             wanted[API_KEY] = DELETE
+            wanted[AUTH_BASE_URL] = DELETE   # the URL that key was saved for goes with it
         return wanted
 
     _update_user_layer(changes, env)
@@ -216,8 +221,22 @@ def save_profile(
         warning = _join(fallback, warning, _forget_elsewhere(store, secrets, env_key, env),
                         _shadowed_by(env_key, key, cwd, env))
     where = location.describe() if location else None
-    profile = Profile(model, model, url, env_key, True, where)
+    entry = next(e for e in plan.entries if e["id"] == plan.model_name)
+    profile = Profile(plan.model_name, str(entry["name"]), url, env_key, True, where)
     return SaveResult(profile, where, warning)
+
+
+def _endpoint_of(preset: Preset | None, url: str) -> Endpoint | None:
+    """The endpoint a save is for: the preset's region serving `url`, else what `url` identifies."""
+    from qwen_tui.core.providers.catalog import endpoint_for_base_url
+
+    found = endpoint_for_base_url(url)
+    if preset is None or preset.id == "custom":
+        return found if found is not None and not found.preset.local else None
+    if found is not None and found.preset is preset:
+        return found
+    # The preset at another URL (a proxy): its first region's names, the URL as given.
+    return Endpoint(preset, preset.regions[0] if preset.regions else None)
 
 
 def is_keyless(url: str | None, preset: Preset | None) -> bool:
@@ -229,6 +248,7 @@ def is_keyless(url: str | None, preset: Preset | None) -> bool:
 
 def activate_profile(profile_id: str, cwd: Path | None = None, env: Mapping[str, str] | None = None) -> Profile:
     """Make a saved profile the active one (selectedType, model.name, baseUrl), dropping a stale apiKey."""
+    from qwen_tui.core.providers.install import installed_preset
     from qwen_tui.core.settings import load_settings
     from qwen_tui.core.settings_writer import DELETE
 
@@ -239,10 +259,13 @@ def activate_profile(profile_id: str, cwd: Path | None = None, env: Mapping[str,
     if entry is None:
         raise ProfileError(t("providers.profile.unknown", id=profile_id))
     base_url = entry.get("baseUrl") if isinstance(entry.get("baseUrl"), str) else None
+    metadata = load_settings(cwd, env).lookup("providerMetadata")
+    # As `/auth` leaves it: "" for a preset's model (its entry has the URL), the URL for a custom one.
+    model_base = "" if installed_preset(entry, metadata[0] if metadata else None) else base_url
 
     def changes(raw: dict) -> dict[str, Any]:
         wanted: dict[str, Any] = {SELECTED_TYPE: OPENAI, MODEL_NAME: profile_id,
-                                  AUTH_BASE_URL: base_url if base_url else DELETE}
+                                  MODEL_BASE_URL: model_base if model_base is not None else DELETE}
         if _api_key_is_stale(raw, base_url, None):
             wanted[API_KEY] = DELETE
         return wanted
@@ -271,8 +294,9 @@ def delete_profile(profile_id: str, cwd: Path | None = None, env: Mapping[str, s
         nested, _ = migrate_v1(raw)   # a v1 flat `model` names the model too
         if get_dotted(nested, MODEL_NAME) == profile_id:
             wanted[MODEL_NAME] = DELETE
-            if get_dotted(nested, AUTH_BASE_URL) == removed[0].get("baseUrl"):
-                wanted[AUTH_BASE_URL] = DELETE
+            for dotted in (AUTH_BASE_URL, MODEL_BASE_URL):
+                if get_dotted(nested, dotted) in (removed[0].get("baseUrl"), ""):
+                    wanted[dotted] = DELETE
         env_key = removed[0].get("envKey") if isinstance(removed[0].get("envKey"), str) else None
         shared = env_key is not None and any(
             isinstance(e, dict) and e.get("envKey") == env_key for e in remaining + others
@@ -301,9 +325,9 @@ def _user_layer(env: Mapping[str, str]) -> dict:
         raise ProfileError(str(exc)) from None
 
 
-def _raw_entries(raw: dict, env: Mapping[str, str]) -> list:
+def _raw_entries(raw: dict, env: Mapping[str, str], bucket: str = OPENAI) -> list:
     providers = raw.get("modelProviders")
-    entries = providers.get(OPENAI) if isinstance(providers, dict) else None
+    entries = providers.get(bucket) if isinstance(providers, dict) else None
     if entries is None:
         return []
     if not isinstance(entries, list):

@@ -57,5 +57,14 @@ def _url_error(url: str) -> str | None:
 
 
 def normalize_key(text: str) -> str:
-    """The key without what a paste brings: surrounding whitespace, newlines, invisible characters."""
-    return "".join(char for char in text if char not in _INVISIBLE and char not in "\r\n").strip()
+    """The key without what a paste brings: every whitespace character (a multi-line paste is joined, inner
+    spaces and tabs go) and invisible characters. The one rule for the form and the CLI (see the key help)."""
+    return normalize_key_checked(text)[0]
+
+
+def normalize_key_checked(text: str) -> tuple[str, bool]:
+    """(the normalised key, whether anything was removed from inside it, not only from its edges):
+    a key that then fails gets a message about its shape, not "copy the whole key"."""
+    key = "".join(char for char in text if char not in _INVISIBLE and not char.isspace())
+    return key, key != _EDGES.sub("", text)
+

@@ -50,26 +50,49 @@ class CheckResult:
     status: int | None
 
 
+# The header each dialect carries the key in (OpenAI: Authorization: Bearer).
+ANTHROPIC_VERSION = "2023-06-01"
+
+
 async def check_key(
     base_url: str, key: str | None, preset: Preset | None, *, model: str | None = None,
-    timeout: float = DEFAULT_TIMEOUT,
+    timeout: float = DEFAULT_TIMEOUT, protocol: str = "openai",
 ) -> CheckResult:
-    """The preset's key check (GET /models for custom / unknown providers).
+    """The preset's key check (for custom providers: GET /models in the `protocol`'s dialect).
 
     A CHAT preset's key can only be checked with a model: pass `model` and this is `check_chat`;
     without it the result says a model is needed (ok=False, kind=OTHER)."""
-    check = preset.key_check if preset else KeyCheck.MODELS
+    check = preset.key_check if preset else _CUSTOM_CHECKS.get(protocol, KeyCheck.MODELS)
     if check == KeyCheck.CHAT:
         if not model:
             return CheckResult(False, ErrorKind.OTHER, t("providers.check.needs_model"), None, None)
         return await check_chat(base_url, key, model, timeout=timeout, preset=preset)
-    path = "/key" if check == KeyCheck.OPENROUTER_KEY else "/models"
-    outcome = await _request("GET", base_url, path, key, None, timeout, preset)
+    path, headers = _key_request(check, base_url, key)
+    outcome = await _request("GET", base_url, path, key, None, timeout, preset, headers)
     if isinstance(outcome, CheckResult):
         return outcome
     _, latency, status = outcome
     message = t("providers.check.ok_key" if key else "providers.check.ok_keyless", ms=latency)
     return CheckResult(True, None, message, latency, status)
+
+
+_CUSTOM_CHECKS = {"anthropic": KeyCheck.ANTHROPIC, "gemini": KeyCheck.GEMINI}
+
+
+def _key_request(check: KeyCheck, base_url: str, key: str | None) -> tuple[str, dict[str, str] | None]:
+    """(path, key headers) of a key check; None headers: OpenAI's Authorization: Bearer."""
+    if check == KeyCheck.OPENROUTER_KEY:
+        return "/key", None
+    if check == KeyCheck.ANTHROPIC:
+        return "/models", {"x-api-key": key or "", "anthropic-version": ANTHROPIC_VERSION}
+    if check == KeyCheck.GEMINI:
+        from urllib.parse import urlsplit
+
+        # Google's base URL has no version; a URL that names one (…/v1beta) is used as given.
+        last = urlsplit(base_url).path.rstrip("/").split("/")[-1]
+        path = "/models" if re.fullmatch(r"v\d+(?:alpha|beta)?", last) else "/v1beta/models"
+        return path, {"x-goog-api-key": key or ""}
+    return "/models", None
 
 
 async def check_chat(
@@ -107,7 +130,7 @@ async def fetch_models(
 
 async def _request(
     method: str, base_url: str, path: str, key: str | None, body: dict | None, timeout: float,
-    preset: Preset | None,
+    preset: Preset | None, key_headers: dict[str, str] | None = None,
 ) -> tuple[Any, int, int] | CheckResult:
     """(parsed JSON, latency ms, status) for a 2xx JSON answer, else the failure as a CheckResult."""
     import httpx
@@ -118,7 +141,9 @@ async def _request(
         return CheckResult(False, ErrorKind.OTHER, t("providers.error.key_characters"), None, None)
     url = base_url.rstrip("/") + path
     headers = {"Accept": "application/json"}
-    if key:
+    if key_headers is not None:
+        headers.update({name: value for name, value in key_headers.items() if value})
+    elif key:
         headers["Authorization"] = f"Bearer {key}"
     started = time.monotonic()
     try:
@@ -147,7 +172,7 @@ def _http_failure(
     response: BoundedResponse, base_url: str, key: str | None, preset: Preset | None, latency: int,
 ) -> CheckResult:
     status = response.status_code
-    if status in (401, 403):
+    if status in (401, 403) or (status == 400 and _gemini_key_invalid(response)):
         message = t("providers.error.key_rejected", status=status)
         if preset is not None and preset.dashscope:
             message = t("providers.error.key_rejected_dashscope", status=status)
@@ -163,6 +188,18 @@ def _http_failure(
         "providers.error.http", status=status
     )
     return CheckResult(False, ErrorKind.OTHER, message, latency, status)
+
+
+def _gemini_key_invalid(response: BoundedResponse) -> bool:
+    """Google answers a bad key with 400 and reason API_KEY_INVALID, not 401."""
+    try:
+        data = response.json()
+    except (ValueError, UnicodeDecodeError):
+        return False
+    error = data.get("error") if isinstance(data, dict) else None
+    details = error.get("details") if isinstance(error, dict) else None
+    return isinstance(details, list) and any(
+        isinstance(item, dict) and item.get("reason") == "API_KEY_INVALID" for item in details)
 
 
 def _not_found(base_url: str, response: BoundedResponse, key: str | None) -> str:

@@ -31,7 +31,8 @@ from textual.widgets import (
 )
 
 from qwen_tui.core.i18n import t
-from qwen_tui.core.providers.catalog import PRESETS, Preset, preset, preset_for_base_url
+from qwen_tui.core.providers.catalog import Endpoint, Preset, endpoint, endpoint_for_base_url, endpoints
+from qwen_tui.core.providers.setup import ProviderDraft
 from qwen_tui.core.providers.validate import UrlCheck, check_base_url, normalize_key
 from qwen_tui.resources import stylesheet
 from qwen_tui.ui.describe import environment_lines
@@ -45,6 +46,7 @@ if TYPE_CHECKING:
     from qwen_tui.core.providers.verify import CheckResult
 
 CUSTOM = "custom"
+_FIELD_IDS = {"url": "base-url", "key": "api-key", "model": "model"}
 STORES = ("keyring", "settings", "dotenv", "file")   # KeyStore values, in the order shown
 
 
@@ -109,7 +111,12 @@ class KeyringProbed(Message):
 # ---- helpers ----------------------------------------------------------------------------------------------
 
 def _preset_options() -> list[tuple[str, str]]:
-    return [(item.name, item.id) for item in PRESETS]
+    return [(item.name, item.key) for item in endpoints()]
+
+
+def _endpoint_key(url: str | None) -> str:
+    found = endpoint_for_base_url(url) if url else None
+    return found.key if found is not None else CUSTOM
 
 
 def _mark(result: CheckResult) -> str:
@@ -151,8 +158,7 @@ class ProviderFormScreen(QwenScreen):
         self.profile = profile
         self.import_on_load = import_env
         url = profile.base_url if profile else ""
-        found = preset_for_base_url(url) if url else None
-        self.preset_id = found.id if found in PRESETS else CUSTOM
+        self.preset_id = _endpoint_key(url)   # an endpoint key: `id` or `id:region`
         self._initial_url = url
         self._initial_model = profile.id if profile else ""   # Qwen Code keys a profile by its model id
         self._verified: str | None = None          # fingerprint of the form state the checks passed for
@@ -167,7 +173,11 @@ class ProviderFormScreen(QwenScreen):
 
     @property
     def preset(self) -> Preset:
-        return preset(self.preset_id)
+        return endpoint(self.preset_id).preset
+
+    @property
+    def choice(self) -> Endpoint:
+        return endpoint(self.preset_id)
 
     def compose(self) -> ComposeResult:
         title = t("form.title.edit", name=self.profile.name) if self.profile else t("form.title")
@@ -222,11 +232,11 @@ class ProviderFormScreen(QwenScreen):
 
     def _preset_info(self) -> list[Any]:
         """Whose terms apply to this preset: links (openable / copyable), "unknown", or "runs locally"."""
-        item = self.preset
+        item = self.choice
         widgets: list[Any] = [Plain(t("form.terms.title"), classes="subtitle")]
         if item.local:
             widgets.append(Plain(t("form.terms.local"), classes="note"))
-        elif item.id == CUSTOM:
+        elif item.preset.id == CUSTOM:
             widgets.append(Plain(t("form.terms.custom"), classes="note"))
         else:
             for kind, url in (("terms", item.terms_url), ("privacy", item.privacy_url)):
@@ -237,12 +247,6 @@ class ProviderFormScreen(QwenScreen):
         if item.docs_url:
             widgets.append(Link(t("form.terms.docs"), item.docs_url, classes="preset-link"))
         return widgets
-
-    def _key_required(self) -> bool:
-        from qwen_tui.core.providers.profiles import is_keyless
-
-        url = check_base_url(self.query_one("#base-url", Input).value).url if self.is_mounted else None
-        return not is_keyless(url, self.preset)
 
     def _key_placeholder(self) -> str:
         if self.profile is not None:
@@ -339,15 +343,19 @@ class ProviderFormScreen(QwenScreen):
             self._outcome(checked.error or "", "error")
             self.query_one("#base-url", Input).focus()
             return None
-        if self._key_required() and self._key() is None and self.profile is None:
-            self._outcome(t("form.error.key_required"), "error")
-            self.query_one("#api-key", Input).focus()
-            return None
-        if need_model and not self._model():
-            self._outcome(t("form.error.model_required"), "error")
-            self.query_one("#model", Input).focus()
+        # The rules `auth login` applies too (setup.ProviderDraft); an edited profile keeps its stored key.
+        problems = self._draft().problems(need_model=need_model, known_key=self.profile is not None)
+        if problems:
+            self._outcome(problems[0].message, "error")
+            self.query_one(f"#{_FIELD_IDS[problems[0].field]}", Input).focus()
             return None
         return checked.url
+
+    def _draft(self) -> ProviderDraft:
+        """The form as a setup draft (cleartext consent is asked separately, before anything is sent)."""
+        return ProviderDraft(self.query_one("#base-url", Input).value, self._model(), self._key(),
+                             self.choice if self.preset.id != CUSTOM else None, chat_check=self._chat(),
+                             allow_cleartext=True).resolved()
 
     def _with_cleartext_consent(self, url: str, then: Any) -> None:
         """Run `then()` at once, or after the user accepts sending a key over plain http:// to another host."""
@@ -379,8 +387,8 @@ class ProviderFormScreen(QwenScreen):
         old_hint = self.preset.model_hint
         self.preset_id = new
         item = self.preset
-        if item.base_url:
-            self.query_one("#base-url", Input).value = item.base_url
+        if self.choice.base_url:
+            self.query_one("#base-url", Input).value = self.choice.base_url
         model = self.query_one("#model", Input)
         model.placeholder = item.model_hint or t("form.model.placeholder")
         if item.model_hint and model.value.strip() in ("", old_hint):
@@ -480,7 +488,7 @@ class ProviderFormScreen(QwenScreen):
         def run() -> None:
             self._set_busy(True)
             self._outcome(t("form.testing"))
-            self._run_checks(url, self._key(), self._model() or None, self._chat(), fingerprint, then_save)
+            self._run_checks(self._draft(), self._key(), fingerprint, then_save)
 
         self._with_cleartext_consent(url, run)
 
@@ -501,7 +509,7 @@ class ProviderFormScreen(QwenScreen):
     def _start_save(self, url: str) -> None:
         self._set_busy(True)
         self._outcome(t("form.saving"))
-        self._save(url, self._model(), self._key(), self._store())
+        self._save(self._draft(), self._key(), self._store())
 
     def action_import_env(self) -> None:
         self._import_environment()
@@ -519,21 +527,13 @@ class ProviderFormScreen(QwenScreen):
 
     # ---- workers ------------------------------------------------------------------------------------------------
 
-    def _preset_for_checks(self) -> Preset | None:
-        return None if self.preset_id == CUSTOM else self.preset
-
     # Each worker that receives the key names itself: Textual's default description is repr(args).
     @work(exclusive=True, exit_on_error=False, group="provider-check", description="provider checks")
-    async def _run_checks(self, url: str, key: str | None, model: str | None, chat: bool, fingerprint: str,
-                          then_save: bool) -> None:
-        from qwen_tui.core.providers.verify import CheckResult, ErrorKind, check_chat, check_key
+    async def _run_checks(self, draft: ProviderDraft, key: str | None, fingerprint: str, then_save: bool) -> None:
+        from qwen_tui.core.providers.verify import CheckResult, ErrorKind
 
-        item = self._preset_for_checks()
         try:
-            results = [await check_key(url, key, item, model=model, timeout=self.check_timeout)]
-            already_chat = item is not None and item.key_check == "chat"
-            if results[0].ok and chat and model and not already_chat:
-                results.append(await check_chat(url, key, model, preset=item, timeout=self.check_timeout))
+            results = await draft.verify(key, timeout=self.check_timeout)
         except Exception as exc:  # noqa: BLE001 - a bug in a check must show as a failed check, not a crash
             results = [CheckResult(False, ErrorKind.OTHER, t("form.error.check_crashed", kind=type(exc).__name__),
                                    None, None)]
@@ -551,14 +551,13 @@ class ProviderFormScreen(QwenScreen):
         self.post_message(ModelsFetched(models, result))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="provider-save", description="save profile")
-    def _save(self, url: str, model: str, key: str | None, store: str) -> None:
+    def _save(self, draft: ProviderDraft, key: str | None, store: str) -> None:
         from qwen_tui.core.fileops import FileOpError
-        from qwen_tui.core.providers.profiles import KeyStore, ProfileError, save_profile
+        from qwen_tui.core.providers.profiles import KeyStore, ProfileError
 
         app: Any = self.app
         try:
-            result = save_profile(base_url=url, model=model, key=key, store=KeyStore(store),
-                                  preset=self._preset_for_checks(), cwd=app.cwd, env=app.env)
+            result = draft.save(key, KeyStore(store), cwd=app.cwd, env=app.env)
         except (ProfileError, FileOpError) as exc:
             self.post_message(ProfileSaved(None, str(exc)))
         else:
@@ -667,8 +666,7 @@ class ProviderFormScreen(QwenScreen):
 
     async def on_environment_imported(self, message: EnvironmentImported) -> None:
         if message.base_url:
-            found = preset_for_base_url(message.base_url)
-            target = found.id if found in PRESETS else CUSTOM
+            target = _endpoint_key(message.base_url)
             await self._apply_preset(target)
             self.query_one("#preset", Select).value = target
             self.query_one("#base-url", Input).value = message.base_url

@@ -1,0 +1,81 @@
+"""Providers saved exactly as the real Qwen Code 0.24.4 `/auth` saved them.
+
+Each case starts from the `settings.json` the real `qwen` had before its `/auth` dialog ran, saves the same
+provider with `qwen-tui auth login … --store settings` (a real subprocess), and compares the whole file with
+the one `/auth` wrote (shared/reference/fixtures/qwen-code-0.24.4-auth/*/settings.json captured from qwen).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from qwen_tui.core import paths
+from tests.conftest import FIXTURES
+
+CAPTURES = FIXTURES / "qwen-code-0.24.4-auth"
+
+CASES = {
+    # capture: (arguments, key) — the choices made in the captured dialog
+    "a-coding-plan": (["--preset", "coding-plan", "--region", "alibabacloud"], "sk-sp-test0123456789abcdef"),
+    "b-deepseek": (["--preset", "deepseek"], "sk-test-0123456789abcdef"),
+    "c-custom": (["--base-url", "http://127.0.0.1:9/v1", "--model", "my-model"], "sk-custom-0123456789"),
+    "d-openrouter-mode600": (["--preset", "openrouter"], "sk-test-0123456789abcdef"),
+}
+
+
+def login(*args: str, stdin: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
+    return subprocess.run([sys.executable, "-m", "qwen_tui.cli", "auth", "login", "--method", "openai", *args],
+                          input=stdin, env=env, capture_output=True, text=True, timeout=60)
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_save_writes_what_qwen_auth_wrote(case: str) -> None:
+    arguments, key = CASES[case]
+    path = paths.user_settings_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(CAPTURES / case / "settings.before-auth.json", path)
+    result = login(*arguments, "--api-key-stdin", "--store", "settings", "--no-verify", stdin=key + "\n")
+    assert result.returncode == 0, result.stderr
+    expected = json.loads((CAPTURES / case / "settings.json").read_text())
+    assert json.loads(path.read_text()) == expected
+
+
+def test_version_is_the_sha256_of_the_entries_json() -> None:
+    """Computed here from the capture itself, independently of qwen-tui's code."""
+    captured = json.loads((CAPTURES / "a-coding-plan/settings.json").read_text())
+    text = json.dumps(captured["modelProviders"]["openai"], separators=(",", ":"), ensure_ascii=False)
+    assert hashlib.sha256(text.encode()).hexdigest() == captured["providerMetadata"]["coding-plan"]["version"]
+
+
+def test_reinstall_replaces_the_presets_entries_and_keeps_others() -> None:
+    """`/auth`'s "prepend and remove owned": a second install of a preset replaces its entries only."""
+    custom = ["--base-url", "http://127.0.0.1:9/v1", "--model", "my-model"]
+    saved = login(*custom, "--api-key-stdin", "--store", "settings", "--no-verify", stdin="sk-c-0123456789")
+    assert saved.returncode == 0, saved.stderr
+    for region in ("aliyun", "alibabacloud"):
+        result = login("--preset", "coding-plan", "--region", region, "--api-key-stdin", "--store", "settings",
+                       "--no-verify", stdin="sk-sp-0123456789abcdef")
+        assert result.returncode == 0, result.stderr
+    entries = json.loads(paths.user_settings_path().read_text())["modelProviders"]["openai"]
+    assert len(entries) == 11   # the 10 built-ins once (the second region replaced the first), then the custom one
+    assert {e["baseUrl"] for e in entries[:10]} == {"https://coding-intl.dashscope.aliyuncs.com/v1"}
+    assert entries[10]["id"] == "my-model"
+
+
+@pytest.mark.parametrize(("args", "needle"), [
+    (["--preset", "coding-plan"], "--region"),
+    (["--preset", "coding-plan", "--region", "mars"], "coding-plan"),
+    (["--region", "aliyun", "--base-url", "https://x.example/v1", "--model", "m"], "--preset"),
+])
+def test_region_usage_errors(args: list[str], needle: str) -> None:
+    result = login(*args, "--api-key-stdin", "--no-verify", stdin="sk-sp-0123456789abcdef")
+    assert result.returncode == 2 and needle in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
