@@ -173,3 +173,47 @@ def test_keyring_stored_key_resolves_in_status(openai_server: OpenAIServer, secr
         if env_key:
             subprocess.run(["secret-tool", "clear", "service", "qwen-tui", "username", env_key],
                            env={**os.environ, **secret_service}, timeout=30)
+
+
+def test_a_two_line_paste_is_joined_into_the_key(openai_server: OpenAIServer) -> None:
+    half = len(openai_server.key) // 2
+    pasted = openai_server.key[:half] + "\n" + openai_server.key[half:] + "\n"
+    result = login("--base-url", openai_server.url, "--model", MODEL, "--api-key-stdin", "--store", "settings",
+                   stdin=pasted)
+    assert result.returncode == 0, result.stderr
+    assert openai_server.key in settings()["env"].values()
+
+
+def test_a_key_rejected_after_reshaping_gets_a_message_about_its_shape(openai_server: OpenAIServer) -> None:
+    result = login("--base-url", openai_server.url, "--model", MODEL, "--api-key-stdin",
+                   stdin="sk-two keys-0123456789\n")
+    assert result.returncode == 1
+    assert_one_line(result.stderr)
+    assert "spaces or line breaks inside" in result.stderr
+
+
+def test_coding_plan_key_rule_is_checked_before_the_network() -> None:
+    result = login("--preset", "coding-plan", "--region", "alibabacloud", "--api-key-stdin",
+                   stdin="sk-0123456789abcdef\n")
+    assert result.returncode == 2
+    assert_one_line(result.stderr)
+    assert 'Coding Plan API keys start with "sk-sp-"' in result.stderr and "Standard API Key" in result.stderr
+
+
+def test_a_coding_plan_key_in_a_standard_endpoint_names_the_right_preset() -> None:
+    result = login("--preset", "alibabaStandard", "--region", "sg-singapore", "--api-key-stdin",
+                   stdin="sk-sp-0123456789abcdef\n")
+    assert result.returncode == 2 and "Coding Plan" in result.stderr
+
+
+def test_a_rejected_regional_key_names_the_other_regions(openai_server: OpenAIServer) -> None:
+    result = login("--preset", "alibabaStandard", "--region", "us-virginia", "--base-url", openai_server.url,
+                   "--api-key-stdin", stdin="sk-wrong-0123456789\n")
+    assert result.returncode == 1
+    assert "China (Beijing), Singapore, China (Hong Kong)" in result.stderr
+
+
+def test_no_key_and_no_terminal_is_a_usage_error_naming_stdin() -> None:
+    result = login("--base-url", "https://api.example.com/v1", "--model", MODEL)
+    assert result.returncode == 2 and "--api-key-stdin" in result.stderr
+    assert_one_line(result.stderr)

@@ -92,3 +92,12 @@ def test_invalid_url_message_never_echoes_userinfo() -> None:
         assert check.url is None and check.error
         assert "SECRET123" not in check.error and "me:" not in check.error
     assert "api.x.com:99999" in check_base_url("https://me:sk-live-SECRET123@api.x.com:99999/v1").error
+
+
+@given(keys, keys, st.sampled_from([" ", "\t", "\n", "\r\n", " \n  "]))
+def test_whitespace_inside_a_pasted_key_is_removed_and_reported(left: str, right: str, gap: str) -> None:
+    """Issue 14.2: the help says spaces and line breaks from a paste are removed — inside the key too."""
+    from qwen_tui.core.providers.validate import normalize_key_checked
+
+    assert normalize_key_checked(left + gap + right) == (left + right, True)
+    assert normalize_key_checked(" " + left + right + "\n") == (left + right, False)   # edges only: not reshaped
