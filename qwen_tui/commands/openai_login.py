@@ -37,7 +37,7 @@ def _chosen(preset_id: str | None, region: str | None, method: str) -> Endpoint 
     if not preset_id:
         if region:
             raise _Usage(t("setup.cli.region_without_preset"))
-        return endpoint(method) if method in (Protocol.ANTHROPIC, Protocol.GEMINI) else None
+        return None   # a custom provider of `method` (or the preset its URL names)
     try:
         item = preset(preset_id) if ":" not in preset_id and preset_id not in LEGACY_IDS else None
         if item is not None and len(item.regions) > 1 and region is None:
@@ -60,7 +60,8 @@ def login(
     env = os.environ if env is None else env
     try:
         chosen = _chosen(preset_id, region, method)
-        text = base_url or (chosen.base_url if chosen else None)
+        protocol_preset = endpoint(method) if method in (Protocol.ANTHROPIC, Protocol.GEMINI) else None
+        text = base_url or (chosen or protocol_preset or Endpoint(preset("custom"), None)).base_url
         if not text:
             raise _Usage(t("providers.login.no_base_url"))
         key, reshaped = _read_key(api_key_stdin, api_key_env, env, stdin)

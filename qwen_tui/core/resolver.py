@@ -135,14 +135,18 @@ def resolve(cwd: Path | None = None, env: Mapping[str, str] | None = None, *, ke
         base_url, model, credential = _qwen_oauth(lookup, env)
     elif auth_type.value == "openai":
         base_url, model, credential = _openai(lookup)
+    elif auth_type.value in _OTHER_PROTOCOLS:
+        base_url, model, credential = _other_protocol(lookup, auth_type.value)
     else:
-        # No method, or one qwen-tui does not configure (anthropic, gemini, vertex-ai): report no credential
-        # rather than guess, and never probe the keyring for one.
+        # No method, or one qwen-tui does not configure (vertex-ai): report no credential rather than guess,
+        # and never probe the keyring for one.
         base_url, model, credential = Value(None), Value(None), Credential(False)
         if auth_type.value is not None:
             problems.append(t("resolver.unsupported_type", type=auth_type.value))
     if auth_type.value == "openai" and not credential.present:
         problems.append(t("resolver.missing_api_key"))
+    elif auth_type.value in _OTHER_PROTOCOLS and not credential.present:
+        problems.append(t("setup.missing_key", protocol=auth_type.value, name=_OTHER_PROTOCOLS[auth_type.value][0]))
     problems += _plaintext_keys(settings)
     usage = lookup.setting("privacy.usageStatisticsEnabled")
     usage_chosen = isinstance(usage.value, bool)
@@ -280,9 +284,10 @@ def _first(*values: Value) -> Value:
     return next((value for value in values if value.value), Value(None))
 
 
-def _active_provider(lookup: ConfigLookup, model: str | None) -> tuple[int, dict] | None:
-    """The `modelProviders.openai` entry whose id is the selected model, as Qwen Code picks it."""
-    entries = lookup.settings.lookup("modelProviders.openai")
+def _active_provider(lookup: ConfigLookup, model: str | None,
+                     bucket: str = "openai") -> tuple[int, dict] | None:
+    """The `modelProviders.<bucket>` entry whose id is the selected model, as Qwen Code picks it."""
+    entries = lookup.settings.lookup(f"modelProviders.{bucket}")
     if not model or entries is None or not isinstance(entries[0], list):
         return None
     for index, entry in enumerate(entries[0]):
@@ -322,6 +327,37 @@ def _openai(lookup: ConfigLookup) -> tuple[Value, Value, Credential]:
         credential = Credential(True, mask_secret(key.value), key.source, variable=variable, secret=key.value)
     else:
         credential = Credential(False, variable=variable)
+    return base_url, model, credential
+
+
+# Qwen Code's validateAuthMethod (chunk-WH7PDTZL.js 813-885): the key of the selected model's provider entry,
+# else the protocol's own variable; Anthropic also takes ANTHROPIC_BASE_URL; Gemini's default is Google's API.
+_OTHER_PROTOCOLS = {
+    "anthropic": ("ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL", "https://api.anthropic.com"),
+    "gemini": ("GEMINI_API_KEY", None, "https://generativelanguage.googleapis.com"),
+}
+
+
+def _other_protocol(lookup: ConfigLookup, protocol: str) -> tuple[Value, Value, Credential]:
+    key_name, base_name, default_base = _OTHER_PROTOCOLS[protocol]
+    model = _first(lookup.setting("model.name"))
+    base_url = key = Value(None)
+    active = _active_provider(lookup, model.value, protocol)
+    if active is not None:
+        index, entry = active
+        layer = lookup.settings.lookup(f"modelProviders.{protocol}")[1]
+        if isinstance(entry.get("baseUrl"), str):
+            base_url = Value(entry["baseUrl"], _settings_source(layer, f"modelProviders.{protocol}[{index}].baseUrl"))
+        if isinstance(entry.get("envKey"), str):
+            key = lookup.secret(entry["envKey"])
+    if not base_url.value:
+        base_url = _first(lookup.variable(base_name) if base_name else Value(None), lookup.setting("model.baseUrl"))
+    if not base_url.value:
+        base_url = Value(default_base, Source(SourceKind.DEFAULT))
+    if not key.value:
+        key = lookup.secret(key_name)
+    credential = Credential(True, mask_secret(key.value), key.source) if isinstance(key.value, str) and key.value \
+        else Credential(False)
     return base_url, model, credential
 
 

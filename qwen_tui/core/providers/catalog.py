@@ -242,9 +242,10 @@ PRESETS: tuple[Preset, ...] = (
            _one("https://api.together.xyz/v1"), "Qwen/Qwen3-Coder-480B-A35B-Instruct-FP8", "https://docs.together.ai/",
            "https://www.together.ai/terms-of-service", "https://www.together.ai/privacy"),
     # Anthropic's commercial terms and privacy policy: its own anthropic.com/legal pages ("commercial-terms",
-    # "privacy"). Base URL: Qwen Code's default for the protocol (DEFAULT_BASE_URLS, chunk-VOHPPFJI.js 1833).
+    # "privacy"). Base URL: the Anthropic SDK's own default, which qwen 0.24.4 uses as given and appends
+    # /v1/messages to (anthropicContentGenerator-JOZNOMSX.js 4147, 5399; seen in tests/interop).
     Preset("anthropic", "Anthropic", Group.THIRD_PARTY, "ANTHROPIC_API_KEY", KeyCheck.ANTHROPIC,
-           _one("https://api.anthropic.com/v1"), "claude-sonnet-4-5", "https://docs.anthropic.com/",
+           _one("https://api.anthropic.com"), "claude-sonnet-4-5", "https://docs.anthropic.com/",
            "https://www.anthropic.com/legal/commercial-terms", "https://www.anthropic.com/legal/privacy",
            protocol=Protocol.ANTHROPIC),
     # Terms: Google's "Gemini API Additional Terms of Service", https://ai.google.dev/terms. The privacy policy

@@ -67,7 +67,10 @@ class ProviderDraft:
         if url is None or (self.endpoint is not None and self.endpoint.preset.id != "custom"):
             return self
         found = endpoint_for_base_url(url)
-        return replace(self, endpoint=found) if found is not None else self
+        # Only a preset of the same protocol: MiniMax's host also serves an Anthropic-style path.
+        if found is None or (found.preset.protocol != self.protocol and not found.preset.local):
+            return self
+        return replace(self, endpoint=found)
 
     @property
     def preset(self) -> Preset | None:

@@ -83,15 +83,17 @@ def _key_request(check: KeyCheck, base_url: str, key: str | None) -> tuple[str, 
     """(path, key headers) of a key check; None headers: OpenAI's Authorization: Bearer."""
     if check == KeyCheck.OPENROUTER_KEY:
         return "/key", None
-    if check == KeyCheck.ANTHROPIC:
-        return "/models", {"x-api-key": key or "", "anthropic-version": ANTHROPIC_VERSION}
-    if check == KeyCheck.GEMINI:
+    if check in (KeyCheck.ANTHROPIC, KeyCheck.GEMINI):
         from urllib.parse import urlsplit
 
-        # Google's base URL has no version; a URL that names one (…/v1beta) is used as given.
+        # Both SDKs take the host without a version and add it (Anthropic /v1, Gemini /v1beta); a URL that
+        # already names one (…/v1, …/v1beta) is used as given.
         last = urlsplit(base_url).path.rstrip("/").split("/")[-1]
-        path = "/models" if re.fullmatch(r"v\d+(?:alpha|beta)?", last) else "/v1beta/models"
-        return path, {"x-goog-api-key": key or ""}
+        versioned = re.fullmatch(r"v\d+(?:alpha|beta)?", last) is not None
+        if check == KeyCheck.ANTHROPIC:
+            return ("/models" if versioned else "/v1/models"), {"x-api-key": key or "",
+                                                                 "anthropic-version": ANTHROPIC_VERSION}
+        return ("/models" if versioned else "/v1beta/models"), {"x-goog-api-key": key or ""}
     return "/models", None
 
 

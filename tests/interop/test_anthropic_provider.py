@@ -1,0 +1,60 @@
+"""Issue 13.4: an Anthropic-protocol provider saved by qwen-tui is used by the real `qwen` 0.24.4.
+
+`qwen-tui auth login --method anthropic --store settings` against a loopback server speaking the Messages API
+(with SSE); then `qwen -p` must call that server's /v1/messages with the saved key in `x-api-key`, and print
+the streamed answer.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.interop.conftest import (
+    NPM_INSTALL_TIMEOUT_S,
+    QUIET_SETTINGS,
+    QwenCode,
+    describe,
+    qwen_env,
+    run_qwen,
+    run_qwen_tui,
+    tui_env,
+    write_settings,
+)
+from tests.interop.guard_proxy import GuardProxy
+from tests.servers.dialect_servers import AnthropicServer
+
+pytestmark = [pytest.mark.interop, pytest.mark.timeout(NPM_INSTALL_TIMEOUT_S + 300)]
+
+KEY = "sk-ant-interop-0123456789abcdef"
+MODEL = "claude-test-1"
+
+
+def test_anthropic_provider_saved_by_qwen_tui_is_used_by_qwen(
+    qwen_current: QwenCode, guard: GuardProxy, isolated_home: Path, project_dir: Path,
+) -> None:
+    qwen_home = isolated_home / ".qwen"
+    qwen_home.mkdir(exist_ok=True)
+    write_settings(qwen_home / "settings.json", QUIET_SETTINGS)
+    with AnthropicServer(key=KEY, models=(MODEL,)) as server:
+        login = run_qwen_tui(
+            "auth", "login", "--method", "anthropic", "--base-url", server.url, "--model", MODEL,
+            "--api-key-stdin", "--store", "settings", env=tui_env(), cwd=project_dir, stdin=KEY + "\n",
+        )
+        assert login.returncode == 0, describe(login)
+        assert server.requests_to("/messages") == []   # only the login's key check so far
+
+        result = run_qwen(qwen_current, qwen_env(isolated_home, guard), project_dir)
+
+        assert result.returncode == 0, describe(result)
+        assert "pong" in result.stdout, describe(result)
+        messages = server.requests_to("/messages")
+    assert messages, f"no Messages API request reached the server\n{describe(result)}"
+    # To a host other than Anthropic's, qwen 0.24.4 sends the key as a bearer token (its "proxy identity").
+    assert all(request.headers.get("authorization") == f"Bearer {KEY}" for request in messages)
+    assert messages[0].body["model"] == MODEL and messages[0].body.get("stream") is True
+    assert guard.refused == [], f"qwen tried to leave the machine: {guard.refused}"
+    settings = json.loads((qwen_home / "settings.json").read_text())
+    assert settings["security"]["auth"]["selectedType"] == "anthropic"
