@@ -37,7 +37,7 @@ async def test_wrong_key_is_rejected_with_region_hint_for_model_studio(
     assert ("region" in result.message) == (preset_id is not None)
 
 
-@pytest.mark.parametrize("preset_id", [None, "dashscope-intl"])
+@pytest.mark.parametrize("preset_id", [None, "alibabaStandard"])
 async def test_a_403_is_a_rejected_key_too(openai_server: OpenAIServer, preset_id: str | None) -> None:
     openai_server.mode = "403"
     result = await check_key(openai_server.url, openai_server.key, preset(preset_id) if preset_id else None)

@@ -231,12 +231,25 @@ def test_settings_variables_expand_from_the_loaded_dotenv(qwen_home: Path, proje
 
 def test_a_method_qwen_tui_does_not_configure_is_reported_not_guessed(qwen_home: Path, monkeypatch, capsys) -> None:
     qwen_home.mkdir()
-    (qwen_home / "settings.json").write_text('{"security": {"auth": {"selectedType": "gemini"}}}')
-    monkeypatch.setenv("OPENAI_API_KEY", "sk-not-for-gemini-12345678")
+    (qwen_home / "settings.json").write_text('{"security": {"auth": {"selectedType": "vertex-ai"}}}')
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-not-for-vertex-12345678")
     code, doc = _status_json(capsys)
     assert code == 1
     assert doc["credential"]["present"] is False
-    assert any('"gemini"' in problem for problem in doc["problems"])
+    assert any('"vertex-ai"' in problem for problem in doc["problems"])
+
+
+def test_gemini_takes_its_own_key_not_openais(qwen_home: Path, monkeypatch, capsys) -> None:
+    """Qwen Code's validateAuthMethod: gemini needs GEMINI_API_KEY (or its model entry's key)."""
+    qwen_home.mkdir()
+    (qwen_home / "settings.json").write_text('{"security": {"auth": {"selectedType": "gemini"}}}')
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-not-for-gemini-12345678")
+    code, doc = _status_json(capsys)
+    assert code == 1 and doc["credential"]["present"] is False
+    assert any("GEMINI_API_KEY" in problem for problem in doc["problems"])
+    monkeypatch.setenv("GEMINI_API_KEY", "AIza-for-gemini-12345678")
+    code, doc = _status_json(capsys)
+    assert code == 0 and doc["credential"]["present"] is True
 
 
 def test_a_resolved_value_never_shows_a_secret_in_its_repr(monkeypatch) -> None:
