@@ -573,11 +573,16 @@ class QwenTuiApp(App, inherit_bindings=False):
 
     def apply_usage_choice(self, enabled: bool, *, scope: str = "user") -> None:
         """The user's usage-statistics choice (chooser or settings), applied to the live recorder at once;
-        off also deletes the unsent events and the installation id (in a worker: disk I/O)."""
+        off also deletes the unsent events and the installation id (in a worker: disk I/O). On is applied at
+        once only where the consent rule lets it count (the user layer, no DO_NOT_TRACK); otherwise the
+        resolution that follows the write decides."""
         from qwen_tui.core import paths as qwen_paths
+        from qwen_tui.core.telemetry.consent import do_not_track
         from qwen_tui.core.telemetry.gate import USAGE_KEY, evaluate
 
         assert self.resolution is not None
+        if enabled and (scope != "user" or do_not_track(self.env)):
+            return
         path = qwen_paths.user_settings_path(self.env) if scope == "user" \
             else qwen_paths.workspace_settings_path(self.cwd, self.env)
         source = Source(SourceKind.SETTINGS, path, USAGE_KEY, scope)

@@ -262,6 +262,21 @@ async def test_home_masks_a_password_in_the_base_url() -> None:
     assert "s3cretpw" not in screen and "https://***@api.example/v1" in screen
 
 
+async def test_turning_statistics_on_never_opens_the_gate_against_the_consent_rule() -> None:
+    """DO_NOT_TRACK, or `on` written to the workspace layer: the live recorder stays closed (issue 11)."""
+    for scope, extra in (("user", {"DO_NOT_TRACK": "1"}), ("workspace", {})):
+        app = make_app(resolution("qwen-oauth", usage=False, usage_chosen=True), **extra)
+        async with app.run_test(size=SIZE) as pilot:
+            await started(pilot)
+            app.apply_usage_choice(True, scope=scope)
+            assert not app.usage.verdict.open, scope
+    app = make_app(resolution("qwen-oauth", usage=False, usage_chosen=True))
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        app.apply_usage_choice(True, scope="user")
+        assert app.usage.verdict.open   # the user's own choice still counts at once
+
+
 async def test_settings_never_preselects_the_workspace_layer(isolated_home: Path, project_dir: Path) -> None:
     """Issue 11: a cloned repo's `.qwen/settings.json` holding the value must not make it the "Save in" default."""
     from dataclasses import replace
