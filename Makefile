@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed
 
-.PHONY: run check test test-unit test-ui test-e2e test-interop system-deps bench clean
+.PHONY: run check test test-unit test-ui test-e2e test-interop system-deps bench mutants clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,5 +45,13 @@ test-interop: $(STAMP)
 bench: $(STAMP) system-deps
 	$(VENV)/bin/python bench/run.py
 
+# Mutation testing of the security-critical core ([tool.mutmut] in pyproject.toml): long, never part of `make test`.
+# Niced, two workers; `MODULE=dotenv` (a module under qwen_tui/core) runs one module. Results stay in mutants/.
+MODULE ?=
+mutants: $(STAMP)
+	$(VENV)/bin/python -m pip install --quiet -e '.[test,mutants]'
+	nice -n 15 $(VENV)/bin/mutmut run --max-children 2 $(if $(MODULE),"qwen_tui.core.$(MODULE).*")
+	$(VENV)/bin/python tests/mutation_scores.py
+
 clean:
-	rm -rf $(VENV) dist build .pytest_cache .cache
+	rm -rf $(VENV) dist build .pytest_cache .cache mutants

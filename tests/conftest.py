@@ -19,6 +19,9 @@ _SCRUBBED = (
     "QWEN_TUI_USAGE_ENDPOINT", "QWEN_TUI_LANGUAGE", "QWEN_TUI_THEME",
     "LC_ALL", "LC_MESSAGES", "LANG", "NO_COLOR", "NO_BROWSER", "BROWSER",
     "HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy",
+    # `make mutants`: mutmut keeps the active mutant in-process too; child processes (started in a temporary
+    # cwd, where mutmut finds no configuration) run the code unmutated instead of failing.
+    "MUTANT_UNDER_TEST",
 )
 
 
