@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from qwen_tui.core import fileops
-from qwen_tui.core.fileops import FileOpError, LockFile, atomic_write
+from qwen_tui.core.fileops import FileOpError, LockFile, atomic_write, read_regular
 from qwen_tui.core.oauth.credentials import Credentials, save_credentials
 from qwen_tui.core.settings_writer import update_settings
 
@@ -171,7 +171,8 @@ def test_a_failed_write_leaves_the_old_file_whole(folder: Path) -> None:
     with file_size_limit(64), pytest.raises(FileOpError) as caught:
         atomic_write(target, b'{"new": "' + b"x" * 200 + b'"}')
     assert target.read_bytes() == b'{"old": true}'
-    assert str(target) in str(caught.value) and "\n" not in str(caught.value)
+    assert str(caught.value) == (f"Cannot write {target} (File too large); "
+                                 "check the folder's permissions and free disk space.")
     assert_only(folder, "settings.json")
 
 
@@ -221,3 +222,62 @@ def test_a_failed_credentials_save_leaves_the_old_credentials_whole(qwen_home: P
     save_credentials(new, "file", env)
     assert (qwen_home.parent / "reader").read_bytes() == before  # replaced, not rewritten in place
     assert Credentials.from_json_text(path.read_text()) == new
+
+
+def test_the_temporary_file_is_a_hidden_sibling_of_the_target(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Where the temporary file lives shows only at the rename: watch it (and still rename) there.
+    renames: list[tuple[str, str]] = []
+    real_replace = os.replace
+
+    def watched(source: str, target: str) -> None:
+        renames.append((str(source), str(target)))
+        real_replace(source, target)
+
+    monkeypatch.setattr(fileops.os, "replace", watched)
+    atomic_write(folder / "settings.json", b"{}")
+    [(source, target)] = renames
+    assert Path(source).parent == folder and target == str(folder / "settings.json")
+    assert Path(source).name.startswith(".settings.json.") and source.endswith(".tmp")
+
+
+def test_a_write_creates_a_missing_folder_private_and_leaves_an_existing_one_alone(folder: Path) -> None:
+    atomic_write(folder / "new" / "settings.json", b"{}")
+    assert stat.S_IMODE((folder / "new").stat().st_mode) == 0o700
+    shared = folder / "shared"
+    shared.mkdir(mode=0o755)
+    shared.chmod(0o755)
+    atomic_write(shared / "settings.json", b"{}")
+    assert stat.S_IMODE(shared.stat().st_mode) == 0o755
+
+
+# --- bounded reads: the one-line errors ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("limit", "size"), [(1024 * 1024, "1 MiB"), (4 * 1024 * 1024, "4 MiB"), (2048, "2 KiB"),
+                                             (1024 * 1024 - 1024, "1023 KiB")])
+def test_a_file_over_the_limit_is_refused_naming_the_limit(folder: Path, limit: int, size: str) -> None:
+    big = folder / "settings.json"
+    with big.open("wb") as handle:
+        handle.truncate(limit + 1)  # sparse: one byte too many
+    with pytest.raises(FileOpError) as caught:
+        read_regular(big, limit)
+    assert caught.value.reason == f"larger than {size}"
+    assert str(caught.value) == (f"Cannot read {big} (larger than {size}); "
+                                 "check the file, or move it away and try again.")
+    with big.open("wb") as handle:
+        handle.truncate(limit)
+    assert read_regular(big, limit) == bytes(limit)
+
+
+def test_a_pipe_is_refused_with_its_reason(folder: Path) -> None:
+    fifo = folder / "settings.json"
+    os.mkfifo(fifo)
+    with pytest.raises(FileOpError) as caught:
+        read_regular(fifo)
+    assert caught.value.reason == "not a regular file: a folder, device or pipe"
+    assert str(fifo) in str(caught.value)
+
+
+def test_an_error_without_a_short_reason_uses_its_message() -> None:
+    assert FileOpError("the whole line").reason == "the whole line"
+    assert FileOpError("the whole line", "short").reason == "short"
