@@ -13,14 +13,13 @@ import json
 import re
 import subprocess
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.e2e.journey import Session, files_containing, fill_provider_form, open_openai_form, openai_server
-from tests.interop.conftest import CURRENT, QUIET_SETTINGS, QwenCode, install_qwen_code
-from tests.interop.guard_proxy import GuardProxy
+from tests.interop.conftest import CURRENT, QUIET_SETTINGS, install_qwen_code
+from tests.interop.guard_proxy import guard_proxy
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.timeout(600)]
 
@@ -28,20 +27,6 @@ KEY = "sk-start-qwen-e2e-7c1d9a3f5b2e4068"
 MODEL = "qwen3-coder-plus"
 # qwen's answer line ("◆ pong"): a mark, then the loopback server's reply alone (not the prompt "> say pong").
 ANSWER = re.compile(r"^\s*\S+\s+pong\s*$", re.MULTILINE)
-
-
-@pytest.fixture(scope="module")
-def qwen() -> QwenCode:
-    return install_qwen_code(CURRENT)
-
-
-@pytest.fixture
-def guard() -> Iterator[GuardProxy]:
-    proxy = GuardProxy().start()
-    try:
-        yield proxy
-    finally:
-        proxy.stop()
 
 
 def pane_pid(session: Session) -> int:
@@ -61,14 +46,14 @@ def wait_for_answer(session: Session, timeout: float = 150.0) -> str:
     raise AssertionError(f"qwen did not answer within {timeout}s:\n{screen}")
 
 
-def test_start_qwen_after_saving_a_provider(installed_venv: Path, tmux, isolated_home: Path, qwen: QwenCode,
-                                            guard: GuardProxy) -> None:
+def test_start_qwen_after_saving_a_provider(installed_venv: Path, tmux, isolated_home: Path) -> None:
+    qwen = install_qwen_code(CURRENT)
     qwen_home = isolated_home / ".qwen"
     qwen_home.mkdir(mode=0o700)
     # qwen's own switches to stay quiet (no update check, no statistics): nothing configured yet otherwise.
     (qwen_home / "settings.json").write_text(json.dumps(QUIET_SETTINGS))
-    proxies = {name: guard.url for name in ("HTTPS_PROXY", "HTTP_PROXY", "https_proxy", "http_proxy")}
-    with openai_server(KEY) as server:
+    with openai_server(KEY) as server, guard_proxy() as guard:
+        proxies = {name: guard.url for name in ("HTTPS_PROXY", "HTTP_PROXY", "https_proxy", "http_proxy")}
         session = Session(tmux([str(installed_venv / "qwen-tui")], 80, 24,
                                PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring",
                                QWEN_TUI_QWEN=str(qwen.executable), NO_PROXY="127.0.0.1,localhost",

@@ -108,6 +108,10 @@ async def test_qwen_not_installed_says_why_and_stays(isolated_home: Path) -> Non
         assert app.is_running and isinstance(app.screen, HomeScreen)
         failure = text(app, "#verdict-start-failed")
         assert "not installed" in failure and "\n" not in failure
+        await pilot.press("r")                # read again: the line was about the configuration read before
+        await settle(pilot)
+        await settle(pilot)
+        assert not app.screen.query("#verdict-start-failed")
 
 
 async def test_qwen_oauth_refused_by_0_24_4_offers_the_sign_in_chooser(qwen: QwenCode) -> None:

@@ -111,6 +111,8 @@ class QwenVerdict(Vertical):
     @on(Ready)
     def _ready(self, message: Ready) -> None:
         app: Any = self.app
+        if app.qwen_verdict_for is None or app.qwen_verdict_for[0] is not message.resolution:
+            app.qwen_start_failure = None    # said of an earlier configuration: this verdict replaces it
         app.qwen_verdict_for = (message.resolution, message.verdict)   # kept for home's next recompose
         if message.resolution is app.resolution:
             self._take(message.verdict)
