@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NoReturn
 
+from qwen_tui.core.fileops import FileOpError, read_regular
 from qwen_tui.core.i18n import t
 from qwen_tui.core.resolver import Resolution, SourceKind, resolve
 
@@ -104,9 +105,9 @@ def qwen_version(executable: Path) -> str | None:
         return None
     for folder in list(target.parents)[:4]:
         try:
-            with open(folder / "package.json", "rb") as handle:
-                data = json.loads(handle.read(_PACKAGE_JSON_LIMIT))
-        except (OSError, ValueError, RecursionError):
+            # read_regular: a `package.json` FIFO (a qwen found through a project's node_modules) must not block.
+            data = json.loads(read_regular(folder / "package.json", _PACKAGE_JSON_LIMIT) or b"null")
+        except (FileOpError, ValueError, RecursionError):
             continue
         if isinstance(data, dict) and data.get("name") == PACKAGE:
             version = data.get("version")

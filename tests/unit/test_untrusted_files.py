@@ -318,3 +318,17 @@ def test_a_theme_with_a_5000_digit_number_is_a_theme_error(tmp_path: Path) -> No
     path.write_text(f"name = \"mine\"\nsize = {HUGE_NUMBER}\n")
     with pytest.raises(ThemeError):
         parse_theme(path)
+
+
+@pytest.mark.timeout(20)
+def test_a_package_json_fifo_beside_a_found_qwen_does_not_block(tmp_path: Path) -> None:
+    """A `qwen` found through a project's node_modules/.bin: its package.json may be a FIFO nobody writes to."""
+    from qwen_tui.core.launch import qwen_version
+
+    package = tmp_path / "node_modules" / "@qwen-code" / "qwen-code"
+    (package / "dist").mkdir(parents=True)
+    executable = package / "dist" / "cli.js"
+    executable.write_text("#!/usr/bin/env node\n")
+    executable.chmod(0o755)
+    os.mkfifo(package / "package.json")
+    assert qwen_version(executable) is None
