@@ -30,8 +30,10 @@ TUI_SCREENS = ("auth", "settings", "privacy")
 def build_parser() -> argparse.ArgumentParser:
     import argparse  # not on the TUI's launch path: `qwen-tui` alone never builds a parser
 
-    parser = argparse.ArgumentParser(prog="qwen-tui", description=t("cli.description"), epilog=_examples("app"),
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    from qwen_tui.commands.output import CleanArgumentParser
+
+    parser = CleanArgumentParser(prog="qwen-tui", description=t("cli.description"), epilog=_examples("app"),
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"qwen-tui {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -227,11 +229,12 @@ def _run_qwen(argv: list[str]) -> int:
             argv = argv[1:]
         break
     from qwen_tui.core.launch import LaunchError, exec_launch, prepare_launch
+    from qwen_tui.core.sanitize import clean
 
     try:
         exec_launch(prepare_launch(argv, qwen=qwen, cwd=Path.cwd(), env=os.environ))
     except LaunchError as exc:
-        print(exc, file=sys.stderr)
+        print(clean(exc, limit=1000), file=sys.stderr)   # the reason may quote a workspace's values
         return 1
 
 
@@ -262,13 +265,14 @@ def _auth(args: argparse.Namespace) -> int:
 
 
 def _move_key(to: str, profile_id: str | None) -> int:
+    from qwen_tui.commands.output import say  # the lines name profiles from settings files
     from qwen_tui.core.keystores import MoveKeyError, move_key
     from qwen_tui.core.providers.profiles import KeyStore
 
     try:
-        print(move_key(KeyStore(to), profile_id=profile_id), file=sys.stderr)
+        say(move_key(KeyStore(to), profile_id=profile_id))
     except MoveKeyError as exc:
-        print(exc, file=sys.stderr)
+        say(exc)
         return 1
     return 0
 
@@ -334,11 +338,12 @@ def _run_tui(initial: str | None) -> int:
         return result
     # "Start qwen": the app prepared the launch as `qwen-tui run` does; become qwen now the terminal is restored.
     from qwen_tui.core.launch import LaunchError, exec_launch
+    from qwen_tui.core.sanitize import clean
 
     try:
         exec_launch(result)
     except LaunchError as exc:
-        print(exc, file=sys.stderr)
+        print(clean(exc, limit=1000), file=sys.stderr)   # the reason may quote a workspace's values
         return 1
 
 

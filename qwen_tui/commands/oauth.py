@@ -8,19 +8,15 @@ from __future__ import annotations
 
 import asyncio
 import os
-import sys
 from collections.abc import Mapping
 
+from qwen_tui.commands.output import say
 from qwen_tui.core.fileops import FileOpError
 from qwen_tui.core.i18n import t
 from qwen_tui.core.oauth.credentials import preferred_store
 from qwen_tui.core.oauth.signin import QWEN_OAUTH, SELECTED_TYPE_KEY
 
 EXIT_INTERRUPTED = 130
-
-
-def _say(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
 
 
 def login(no_browser: bool = False, env: Mapping[str, str] | None = None, store: str | None = None) -> int:
@@ -44,31 +40,31 @@ async def _login(no_browser: bool, env: Mapping[str, str], store: str) -> int:
     async for event in flow.DeviceFlow(env).run():
         if isinstance(event, flow.DeviceCodeIssued):
             url = event.verification_uri_complete or event.verification_uri
-            _say(t("oauth.login.visit", url=url))
-            _say(t("oauth.login.code", code=event.user_code))  # RFC 8628 §3.3.1: always show the code
+            say(t("oauth.login.visit", url=url))
+            say(t("oauth.login.code", code=event.user_code))  # RFC 8628 §3.3.1: always show the code
             if not no_browser and open_url(url, env):
-                _say(t("oauth.login.browser_opened"))
+                say(t("oauth.login.browser_opened"))
             elif not no_browser and not browser_safe(url):
-                _say(t("security.url.not_opened"))
+                say(t("security.url.not_opened"))
             minutes = max(1, round((event.expires_at - _now()) / 60))
-            _say(t("oauth.login.waiting", minutes=minutes))
+            say(t("oauth.login.waiting", minutes=minutes))
         elif isinstance(event, flow.SlowedDown):
-            _say(t("oauth.login.slowed_down", seconds=_seconds(event.new_interval)))
+            say(t("oauth.login.slowed_down", seconds=_seconds(event.new_interval)))
         elif isinstance(event, flow.NetworkRetry):
-            _say(t("oauth.login.network_retry", reason=event.reason, seconds=_seconds(event.delay)))
+            say(t("oauth.login.network_retry", reason=event.reason, seconds=_seconds(event.delay)))
         elif isinstance(event, flow.Success):
             return _signed_in(event.credentials, env, store)
         elif isinstance(event, flow.Denied):
-            _say(t("oauth.login.denied"))
+            say(t("oauth.login.denied"))
             return 1
         elif isinstance(event, flow.Expired):
-            _say(t("oauth.login.expired"))
+            say(t("oauth.login.expired"))
             return 1
         elif isinstance(event, flow.Refused):
-            _say(t("oauth.login.refused", description=event.error_description or event.error))
+            say(t("oauth.login.refused", description=event.error_description or event.error))
             return 1
         elif isinstance(event, flow.Failed):
-            _say(t("oauth.login.failed", reason=event.reason))
+            say(t("oauth.login.failed", reason=event.reason))
             return 1
     return 1
 
@@ -79,11 +75,11 @@ def _signed_in(creds: object, env: Mapping[str, str], store: str) -> int:
     try:
         result = finish_sign_in(creds, env, store)  # type: ignore[arg-type]
     except SignInError as exc:
-        _say(str(exc))
+        say(str(exc))
         return 1
     if result.warning:
-        _say(result.warning)
-    _say(t("oauth.login.success", location=result.location))
+        say(result.warning)
+    say(t("oauth.login.success", location=result.location))
     return 0
 
 
@@ -94,10 +90,10 @@ def token(env: Mapping[str, str] | None = None) -> int:
     try:
         creds = get_valid_credentials(env)
     except SignedOut as exc:
-        _say(str(exc))
+        say(str(exc))
         return 1
     except RefreshError as exc:
-        _say(t("oauth.token.refresh_failed", reason=exc))
+        say(t("oauth.token.refresh_failed", reason=exc))
         return 1
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
@@ -120,11 +116,11 @@ def logout(env: Mapping[str, str] | None = None) -> int:
         if user.get(SELECTED_TYPE_KEY) == QWEN_OAUTH:
             update_layer(Scope.USER, {SELECTED_TYPE_KEY: DELETE}, env=env)
     except (SettingsError, FileOpError) as exc:
-        _say(t("oauth.logout.failed", reason=exc))
+        say(t("oauth.logout.failed", reason=exc))
         return 1
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
-    _say(t("oauth.logout.done") if removed else t("oauth.logout.none"))
+    say(t("oauth.logout.done") if removed else t("oauth.logout.none"))
     return 0
 
 

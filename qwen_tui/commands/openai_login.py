@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, TextIO
 
+from qwen_tui.commands.output import say
 from qwen_tui.core.i18n import t
 from qwen_tui.core.providers.catalog import LEGACY_IDS, PRESETS, Endpoint, Protocol, endpoint, preset
 
@@ -22,10 +23,6 @@ if TYPE_CHECKING:
     from qwen_tui.core.providers.setup import ProviderDraft
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
-
-
-def _say(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
 
 
 class _Usage(Exception):
@@ -79,21 +76,21 @@ def login(
         if problems:
             raise _Usage(t("providers.login.failed", reason=problems[0].message))
     except _Usage as usage:
-        _say(str(usage))
+        say(str(usage))
         return EXIT_USAGE
     verify_key = key or (None if draft.keyless else draft.existing_key(env=env))
     try:
         if no_verify:
-            _say(t("providers.login.not_verified"))
+            say(t("providers.login.not_verified"))
         else:
             results = asyncio.run(draft.verify(verify_key))
             for result in results:
                 if not result.ok:
                     detail = result.message + (" " + t("setup.key_reshaped") if reshaped and result.status in (
                         401, 403) else "")
-                    _say(t("providers.login.verify_failed", message=detail))
+                    say(t("providers.login.verify_failed", message=detail))
                     return EXIT_FAILED
-                _say(result.message)
+                say(result.message)
         return _save(draft, key, store, env)
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
@@ -142,15 +139,15 @@ def _save(draft: ProviderDraft, key: str | None, store: str, env: Mapping[str, s
     try:
         saved = draft.save(key, KeyStore(store), env=env)
     except ProfileError as exc:
-        _say(t("providers.login.failed", reason=exc))
+        say(t("providers.login.failed", reason=exc))
         return EXIT_FAILED
-    _say(t("providers.login.saved", model=saved.profile.id, url=saved.profile.base_url))
+    say(t("providers.login.saved", model=saved.profile.id, url=saved.profile.base_url))
     if saved.key_location:
-        _say(t("providers.login.key_stored", location=saved.key_location))
+        say(t("providers.login.key_stored", location=saved.key_location))
     elif key is None and not draft.keyless:
-        _say(t("providers.login.key_unchanged", name=saved.profile.env_key))
+        say(t("providers.login.key_unchanged", name=saved.profile.env_key))
     else:
-        _say(t("providers.login.key_none"))
+        say(t("providers.login.key_none"))
     if saved.warning:
-        _say(saved.warning)
+        say(saved.warning)
     return EXIT_OK

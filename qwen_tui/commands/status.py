@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import textwrap
@@ -11,6 +10,7 @@ from pathlib import Path
 from qwen_tui.core.i18n import t
 from qwen_tui.core.launch import QwenCli, qwen_cli_verdict
 from qwen_tui.core.resolver import Resolution, Source, SourceKind, Value, resolve
+from qwen_tui.core.sanitize import clean, safe_json
 from qwen_tui.core.usage_story import usage_story
 
 
@@ -19,7 +19,7 @@ def status(*, as_json: bool) -> int:
     resolution = resolve(cwd, os.environ)
     verdict = qwen_cli_verdict(resolution, cwd, os.environ)
     if as_json:
-        print(json.dumps(status_document(resolution, verdict), indent=2, ensure_ascii=False))
+        print(safe_json(status_document(resolution, verdict)))
     else:
         print(render_status(resolution, verdict))
     return 0 if resolution.ok else 1
@@ -84,7 +84,8 @@ def render_verdict(verdict: QwenCli) -> list[str]:
 
 
 def status_rows(resolution: Resolution, verdict: QwenCli | None = None) -> list[tuple[str, str, str | None]]:
-    """(label, value, where it comes from) per field, with the app's labels; no source when nothing sets it."""
+    """(label, value, where it comes from) per field, with the app's labels; no source when nothing sets it.
+    Values and paths may come from a cloned repository's files: each is sanitised (one line) as it is placed."""
     credential = resolution.credential
     credential_text = credential.masked if credential.present else t("home.credential.missing")
     if credential.detail:
@@ -95,22 +96,24 @@ def status_rows(resolution: Resolution, verdict: QwenCli | None = None) -> list[
         _row(t("signin.home.api_base") if qwen_oauth else t("home.base_url"),
              Value(_shown_url(resolution.base_url.value), resolution.base_url.source)),
         _row(t("home.model"), resolution.model),
-        (t("home.credential"), credential_text, _where(credential.source)),
+        (t("home.credential"), clean(credential_text), _where(credential.source)),
     ]
     if resolution.enforced_type.value:
         rows.insert(1, _row(t("home.enforced_type"), resolution.enforced_type))
     qwen_cli, qwen_tui, saved_in = usage_story(resolution)
-    rows.append((t("home.usage_stats"), f"{qwen_cli}\n{qwen_tui}", saved_in))
+    rows.append((t("home.usage_stats"), f"{clean(qwen_cli, limit=1000)}\n{clean(qwen_tui, limit=1000)}",
+                 clean(saved_in, limit=1000) if saved_in else saved_in))
     if verdict is not None:
-        rows.append((t("run.status.label"), "\n".join(render_verdict(verdict)), None))
-    rows.append((t("home.dotenv"), str(resolution.dotenv_path or t("home.dotenv.none")), None))
+        rows.append((t("run.status.label"), "\n".join(clean(line, limit=1000) for line in render_verdict(verdict)),
+                     None))
+    rows.append((t("home.dotenv"), clean(resolution.dotenv_path or t("home.dotenv.none")), None))
     return rows
 
 
 def _row(label: str, value: Value) -> tuple[str, str, str | None]:
     if value.value in (None, ""):
         return label, t("home.value.none"), None
-    return label, str(value.value), _where(value.source)
+    return label, clean(value.value), _where(value.source)
 
 
 def _where(source: Source) -> str | None:
@@ -134,11 +137,11 @@ def render_status(resolution: Resolution, verdict: QwenCli | None = None, width:
         for number, text in enumerate(texts):
             prefix = f"{label:<{label_width}}  " if number == 0 and not narrow else " " * indent
             lines.extend(_wrap(text, width, prefix, " " * indent))
-    lines.extend(t("status.shadowed", path=path) for path in resolution.shadowed_dotenv)
+    lines.extend(t("status.shadowed", path=clean(path)) for path in resolution.shadowed_dotenv)
     if resolution.problems:
         lines.append(t("status.problems"))
         for problem in resolution.problems:
-            lines.extend(_wrap(problem, width, "  - ", "    "))
+            lines.extend(_wrap(clean(problem, limit=1000), width, "  - ", "    "))
     if not resolution.auth_type.value:
         lines.append(t("status.no_method"))
     return "\n".join(lines)

@@ -8,9 +8,7 @@ where the choice is saved.
 
 from __future__ import annotations
 
-import json
-import sys
-
+from qwen_tui.commands.output import say, show
 from qwen_tui.core.i18n import t
 from qwen_tui.core.telemetry.gate import USAGE_KEY as KEY
 
@@ -26,10 +24,10 @@ def usage_stats(action: str, *, scope: str, as_json: bool) -> int:
     try:
         path = update_layer(Scope(scope), {KEY: enabled})
     except (SettingsError, FileOpError) as error:
-        print(t("usage.write_failed", reason=str(error)), file=sys.stderr)
+        say(t("usage.write_failed", reason=error))
         return 1
     state = t("status.on") if enabled else t("status.off")
-    print(t("usage.written", state=state, path=path))
+    show(t("usage.written", state=state, path=path))
     code = _discard_local_data() if not enabled else 0
     return _check_effective(enabled) or code
 
@@ -43,14 +41,14 @@ def _check_effective(enabled: bool) -> int:
     from qwen_tui.core.telemetry.consent import do_not_track
 
     if enabled and do_not_track(os.environ):
-        print(t("telemetry.cli.do_not_track"), file=sys.stderr)
+        say(t("telemetry.cli.do_not_track"))
         return 1
     effective = resolve().usage_stats
     if effective.value == enabled:
         return 0
     scope = effective.source.scope
     key = "usage.overridden" if scope in ("user", "workspace") else "usage.overridden_system"
-    print(t(key, source=effective.source.describe(), scope=scope), file=sys.stderr)
+    say(t(key, source=effective.source.describe(), scope=scope))
     return 1
 
 
@@ -61,14 +59,15 @@ def _discard_local_data() -> int:
     try:
         discard_local_data()
     except FileOpError as error:
-        print(t("telemetry.cli.discard_failed", reason=str(error)), file=sys.stderr)
+        say(t("telemetry.cli.discard_failed", reason=error))
         return 1
-    print(t("telemetry.cli.discarded"))
+    show(t("telemetry.cli.discarded"))
     return 0
 
 
 def _status(as_json: bool) -> int:
     from qwen_tui.core.resolver import resolve
+    from qwen_tui.core.sanitize import safe_json
     from qwen_tui.core.telemetry.gate import decide
     from qwen_tui.core.telemetry.outbox import outbox_path, read_installation_id
     from qwen_tui.core.telemetry.transport import endpoint_from
@@ -91,9 +90,10 @@ def _status(as_json: bool) -> int:
             "outbox": str(outbox_path()),
             "installationId": read_installation_id(),
         }
-        print(json.dumps(document, indent=2, ensure_ascii=False))
+        print(safe_json(document))
         return 0
     from qwen_tui.core.usage_story import usage_story
 
-    print("\n".join(usage_story(resolution)))
+    for line in usage_story(resolution):
+        show(line)
     return 0

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 from qwen_tui.core.i18n import t
+from qwen_tui.core.sanitize import clean
 
 if TYPE_CHECKING:
     from qwen_tui.core.dotenv import DotenvFile
@@ -50,8 +51,9 @@ class Source:
     scope: str | None = None       # settings layer scope, for SETTINGS / SETTINGS_ENV
 
     def describe(self) -> str:
-        """A short localised description, e.g. `user settings (~/.qwen/settings.json) security.auth.selectedType`."""
-        return t(f"source.{self.kind}", path=self.path or "", key=self.key or "", scope=self.scope or "")
+        """A short localised description, e.g. `user settings (~/.qwen/settings.json) security.auth.selectedType`.
+        The path and key may come from a cloned repository (a directory or `.env` name): shown sanitised."""
+        return t(f"source.{self.kind}", path=clean(self.path or ""), key=clean(self.key or ""), scope=self.scope or "")
 
 
 NOT_SET = Source(SourceKind.NONE)

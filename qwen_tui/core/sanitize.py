@@ -10,6 +10,7 @@ nothing reaches the terminal as a command. Markup is not this module's job: widg
 
 from __future__ import annotations
 
+import json
 import re
 
 ELLIPSIS = "…"
@@ -77,3 +78,11 @@ def _cap(pieces: list[str], limit: int) -> str:
             out.append(piece[:room])
         break
     return "".join(out) + ELLIPSIS
+
+
+def safe_json(document: object) -> str:
+    """`document` as indented JSON for a terminal: every unsafe character inside a string (DEL, C1, bidi,
+    surrogates; json already escapes C0) written as a `\\uXXXX` escape, so a JSON parser reads back the very
+    same data while the terminal sees only printable text. Nothing is cut: the reader is a program."""
+    text = json.dumps(document, indent=2, ensure_ascii=False)
+    return _UNSAFE_KEEP_NEWLINE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)

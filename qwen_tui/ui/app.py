@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
@@ -29,6 +30,7 @@ from qwen_tui.core.i18n import choose_language, set_language, t
 from qwen_tui.core.methods import AuthMethod
 from qwen_tui.core.prefs import DEFAULT_THEME, peek_prefs
 from qwen_tui.core.resolver import NOT_SET, Credential, Resolution, Source, SourceKind, Value
+from qwen_tui.core.sanitize import clean
 from qwen_tui.core.telemetry.names import ErrorKind, EventName, Method, ScreenName, Setting
 from qwen_tui.resources import stylesheet
 from qwen_tui.ui.messages import ResolutionReady, SettingWritten
@@ -128,6 +130,7 @@ class QwenTuiApp(App, inherit_bindings=False):
         self._last_written: dict[tuple, int] = {}
         self._startup_warnings: list[str] = []
         self._first_screen_shown = False   # see screen_shown
+        self.crash_report: str | None = None   # see _handle_exception
         prefs = peek_prefs(self.env)
         self.language_pref = prefs.language
         set_language(choose_language(prefs.language, self.env))
@@ -166,6 +169,27 @@ class QwenTuiApp(App, inherit_bindings=False):
         stale = {cls: False for cls in self.classes if cls.startswith("-theme-")}
         self.update_classes({**stale, f"-theme-{name}": True, "-dark-mode": theme.dark, "-light-mode": not theme.dark},
                             update=False)
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = False) -> None:
+        """Every toast (screens' and widgets' `notify` end here): never markup, whatever the caller asks (a
+        URL or a profile name may hold `[/]`), and sanitised (a server's words or a file's values in it)."""
+        super().notify(clean(message, limit=NOTIFY_LIMIT, multiline=True), title=clean(title), severity=severity,
+                       timeout=timeout, markup=False)
+
+    def _handle_exception(self, error: Exception) -> None:
+        """An unexpected exception ends the app as in Textual, but quietly: Textual prints a traceback with local
+        variables (keys and tokens held in them); here the log gets the traceback without locals and the
+        terminal one line naming the log."""
+        from qwen_tui.ui.crash import report_crash
+
+        self._return_code = 1
+        if self._exception is None:   # as Textual does: Pilot re-raises the first one in tests
+            self._exception = error
+            self._exception_event.set()
+        if self.crash_report is None:   # printed by run_app once the terminal is back (one line, not wrapped)
+            self.crash_report = report_crash(error, self.env)
+        self._close_messages_no_wait()
 
     def get_default_screen(self) -> Screen:
         return LoadingScreen()
@@ -638,6 +662,7 @@ class QwenTuiApp(App, inherit_bindings=False):
 
 
 USAGE_EXIT_FLUSH_S = 1.0
+NOTIFY_LIMIT = 2500   # a toast may carry a whole URL (copied links are named in full)
 _SCREEN_NAMES = frozenset(member.value for member in ScreenName)
 # `write_setting`'s `what` → the setting named in a usage event (others are not recorded).
 _RECORDED_SETTINGS = {"usage_stats": Setting.USAGE_STATS, "auth_method": Setting.AUTH_METHOD,
@@ -666,4 +691,6 @@ def run_app(initial: str | None = None) -> int | Launch:
     sys.setswitchinterval(OUTPUT_SWITCH_INTERVAL_S)
     app = QwenTuiApp(initial)
     launch = app.run()
+    if app.crash_report is not None:
+        print(app.crash_report, file=sys.stderr)
     return launch if launch is not None else app.return_code or 0

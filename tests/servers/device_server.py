@@ -116,6 +116,12 @@ class DeviceServer:
         self.report_expiry = True  # answer expired_token once expires_in has passed
         self.refresh_mode = "rotate"  # rotate | keep | no_resource_url | reject_400 | reject_401 | 500
         self.on_refresh: Callable[[], None] | None = None  # runs in the server thread before a refresh answer
+        # A lying server (hostile-input suite): fields merged into the device answer (verification_uri,
+        # user_code …) and into token answers (access_token …), and the error_description of its refusals
+        # ("refused" mode, rejected refreshes).
+        self.device_overrides: dict[str, object] = {}
+        self.token_overrides: dict[str, object] = {}
+        self.refusal_description: str | None = None
         # state
         self.requests: list[RecordedRequest] = []
         self.too_fast_polls = 0  # polls that came sooner than the interval the client was told
@@ -191,7 +197,8 @@ class DeviceServer:
         if fault == "discontinued":
             return 403, {"error": "access_denied", "error_description": DISCONTINUED}
         if fault == "refused":
-            return 400, {"error": "unauthorized_client", "error_description": "client not allowed"}
+            return 400, {"error": "unauthorized_client",
+                         "error_description": self.refusal_description or "client not allowed"}
         if fault == "403":
             return 403, "Forbidden by policy\n"
         if fault == "500":
@@ -218,7 +225,7 @@ class DeviceServer:
         }
         if self.interval is not None:
             body["interval"] = self.interval
-        return 200, body
+        return 200, {**body, **self.device_overrides}
 
     def _token(self, form: dict[str, str]) -> tuple[int, object]:
         if form.get("client_id") != CLIENT_ID:
@@ -273,7 +280,7 @@ class DeviceServer:
             body["refresh_token"] = token
         if include_resource and self.resource_url is not None:
             body["resource_url"] = self.resource_url
-        return body
+        return {**body, **self.token_overrides}
 
     def _refresh(self, form: dict[str, str]) -> tuple[int, object]:
         if self.on_refresh is not None:
@@ -281,7 +288,8 @@ class DeviceServer:
         mode = self.refresh_mode
         with self._lock:
             if mode == "reject_400":
-                return 400, {"error": "invalid_grant", "error_description": "Refresh token expired."}
+                return 400, {"error": "invalid_grant",
+                             "error_description": self.refusal_description or "Refresh token expired."}
             if mode == "reject_401":
                 return 401, {"error": "invalid_token", "error_description": "Refresh token invalid."}
             if mode == "500":

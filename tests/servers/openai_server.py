@@ -5,9 +5,10 @@ chunks `data: {...chat.completion.chunk...}` ending with `data: [DONE]`, which t
 and OpenRouter's `GET {prefix}/key`. Every request is recorded with its headers (Authorization included,
 for interop tests) and JSON body. Anything outside the prefix is a 404, like a base URL missing `/v1`.
 
-Faults (`mode`): "normal", "403" (a key the server knows but refuses, as DashScope does for another region's
-key or OpenAI for an unsupported country), "429", "500", "slow" (sleeps `slow_seconds`, longer than the client's
-timeout), "malformed" (200 with a body that is not JSON). A wrong key is a 401; `key=None` makes the
+Faults (`mode`): "normal", "400" (a refusal in the provider's words), "403" (a key the server knows but refuses,
+as DashScope does for another region's key or OpenAI for an unsupported country), "429", "500", "slow" (sleeps
+`slow_seconds`, longer than the client's timeout), "malformed" (200 with a body that is not JSON);
+`fault_message` replaces the error message of "400"/"429"/"500". A wrong key is a 401; `key=None` makes the
 server keyless. `tls=True` serves HTTPS with a certificate from a `trustme` CA written to `ca_path`
 (point SSL_CERT_FILE at it to trust it).
 
@@ -31,7 +32,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-MODES = ("normal", "403", "429", "500", "slow", "malformed")
+MODES = ("normal", "400", "403", "429", "500", "slow", "malformed")
 DEFAULT_MODELS = ("qwen3-coder-plus", "qwen3-coder-flash")
 
 
@@ -74,6 +75,7 @@ class OpenAIServer:
         self.mode = mode
         self.slow_seconds = slow_seconds
         self.reply = reply
+        self.fault_message: str | None = None   # the error message of "400"/"429"/"500" answers
         self.requests: list[RecordedRequest] = []
         self.ca_path: Path | None = None
         self._lock = threading.Lock()
@@ -152,12 +154,15 @@ class OpenAIServer:
         if self.key is not None and headers.get("authorization") != f"Bearer {self.key}":
             # Like OpenAI, never echo the key that was sent.
             return 401, _error("Incorrect API key provided.", "invalid_api_key")
+        if self.mode == "400":
+            return 400, _error(self.fault_message or "Bad request.", "invalid_request_error")
         if self.mode == "403":
             return 403, _error("You are not allowed to access this resource.", "access_denied")
         if self.mode == "429":
-            return 429, _error("Rate limit reached.", "rate_limit_exceeded")
+            return 429, _error(self.fault_message or "Rate limit reached.", "rate_limit_exceeded")
         if self.mode == "500":
-            return 500, _error("The server had an error while processing your request.", "server_error")
+            return 500, _error(self.fault_message or "The server had an error while processing your request.",
+                               "server_error")
         if method == "GET" and route == "/models":
             return 200, {"object": "list", "data": [
                 {"id": model, "object": "model", "created": 0, "owned_by": "test"} for model in self.models

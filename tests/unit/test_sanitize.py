@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qwen_tui.core.sanitize import clean
+from qwen_tui.core.sanitize import clean, safe_json
 
 
 def _unsafe(char: str, *, keep_newline: bool = False) -> bool:
@@ -81,3 +83,13 @@ def test_no_control_character_survives(text: str, limit: int, multiline: bool) -
 @given(text=st.text(st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Cf", "Zl", "Zp"))))
 def test_printable_text_within_the_limit_is_unchanged(text: str) -> None:
     assert clean(text, limit=len(text) + 1) == text
+
+
+@settings(max_examples=200, deadline=None)
+@given(document=st.recursive(st.none() | st.booleans() | st.integers() | st.text(),
+                             lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(), inner, max_size=3),
+                             max_leaves=10))
+def test_safe_json_reads_back_the_same_data_and_carries_no_control_character(document: object) -> None:
+    text = safe_json(document)
+    assert not any(_unsafe(char, keep_newline=True) for char in text)
+    assert json.loads(text) == document

@@ -34,12 +34,13 @@ from qwen_tui.core.i18n import t
 from qwen_tui.core.providers.catalog import Endpoint, Preset, endpoint, endpoint_for_base_url, endpoints
 from qwen_tui.core.providers.setup import ProviderDraft
 from qwen_tui.core.providers.validate import UrlCheck, check_base_url, normalize_key
+from qwen_tui.core.sanitize import clean
 from qwen_tui.resources import stylesheet
 from qwen_tui.ui.describe import environment_lines
 from qwen_tui.ui.screens.base import QwenScreen
 from qwen_tui.ui.screens.confirm import ConfirmScreen
 from qwen_tui.ui.widgets.link import Link
-from qwen_tui.ui.widgets.plain import Plain
+from qwen_tui.ui.widgets.plain import Plain, plain_text
 
 if TYPE_CHECKING:
     from qwen_tui.core.providers.profiles import EnvironmentValues, Profile, SaveResult
@@ -47,6 +48,7 @@ if TYPE_CHECKING:
 
 CUSTOM = "custom"
 _FIELD_IDS = {"url": "base-url", "key": "api-key", "model": "model"}
+FIELD_LIMIT = 2000   # characters of an outside value put in a field
 STORES = ("keyring", "settings", "dotenv", "file")   # KeyStore values, in the order shown
 
 
@@ -157,10 +159,12 @@ class ProviderFormScreen(QwenScreen):
         super().__init__(name="provider_form")
         self.profile = profile
         self.import_on_load = import_env
-        url = profile.base_url if profile else ""
+        # A profile's URL and model id come from a settings file: put in the fields sanitised (a real one is
+        # unchanged; one with control characters is shown, and would be saved, escaped).
+        url = clean(profile.base_url, limit=FIELD_LIMIT) if profile else ""
         self.preset_id = _endpoint_key(url)   # an endpoint key: `id` or `id:region`
         self._initial_url = url
-        self._initial_model = profile.id if profile else ""   # Qwen Code keys a profile by its model id
+        self._initial_model = clean(profile.id, limit=FIELD_LIMIT) if profile else ""   # keyed by model id
         self._verified: str | None = None          # fingerprint of the form state the checks passed for
         self._cleartext_ok: str | None = None      # the http:// URL the user accepted to send a key to
         self._store_chosen = False                  # the user picked a store: the keyring probe keeps off it
@@ -627,14 +631,14 @@ class ProviderFormScreen(QwenScreen):
             note.set_classes("error")
             note.update(_mark(message.result))
             return
-        self._models = message.models
+        self._models = [clean(model) for model in message.models]   # a server's ids, shown as suggestions
         note.set_classes("hint")
         note.update(t("form.model.fetched", count=len(message.models)))
-        self.query_one("#model", Input).suggester = SuggestFromList(message.models, case_sensitive=False)
+        self.query_one("#model", Input).suggester = SuggestFromList(self._models, case_sensitive=False)
         chooser = self.query_one("#model-list", Select)
-        chooser.set_options([(name, name) for name in message.models])
-        chooser.display = bool(message.models)
-        if self._model() in message.models:
+        chooser.set_options([(plain_text(name), name) for name in self._models])
+        chooser.display = bool(self._models)
+        if self._model() in self._models:
             chooser.value = self._model()
 
     def on_profile_saved(self, message: ProfileSaved) -> None:
@@ -669,14 +673,14 @@ class ProviderFormScreen(QwenScreen):
             target = _endpoint_key(message.base_url)
             await self._apply_preset(target)
             self.query_one("#preset", Select).value = target
-            self.query_one("#base-url", Input).value = message.base_url
+            self.query_one("#base-url", Input).value = clean(message.base_url, limit=FIELD_LIMIT)
         if message.key:
             key = self.query_one("#api-key", Input)
             key.password = True
             self.query_one("#reveal-key", Button).label = t("form.key.show")
-            key.value = message.key
+            key.value = clean(message.key, limit=FIELD_LIMIT)   # "Show" must not print a planted escape
         if message.model:
-            self.query_one("#model", Input).value = message.model
+            self.query_one("#model", Input).value = clean(message.model, limit=FIELD_LIMIT)
         self._outcome(t("form.env.imported"), "hint")
 
     def on_keyring_probed(self, message: KeyringProbed) -> None:

@@ -17,7 +17,7 @@ from qwen_tui.core.usage_story import usage_story
 from qwen_tui.resources import stylesheet
 from qwen_tui.ui.describe import describe_source
 from qwen_tui.ui.screens.base import QwenScreen
-from qwen_tui.ui.widgets.plain import Plain
+from qwen_tui.ui.widgets.plain import Plain, plain_text
 from qwen_tui.ui.widgets.state import StateSwitch
 
 SYSTEM_LANGUAGE = "system"
@@ -89,7 +89,8 @@ class SettingsScreen(QwenScreen):
                 yield Plain(t("settings.appearance.title"), classes="subtitle")
                 with Horizontal(classes="field"):
                     yield Label(t("settings.theme"), classes="field-label")
-                    yield Select([(name, name) for name in app.theme_names], value=app.theme,  # type: ignore[attr-defined]
+                    themes = [(plain_text(name), name) for name in app.theme_names]  # type: ignore[attr-defined]
+                    yield Select(themes, value=app.theme,  # type: ignore[attr-defined]
                                  allow_blank=False, id="theme-select", compact=True)
                 with Horizontal(classes="field"):
                     yield Label(t("settings.language"), classes="field-label")

@@ -24,7 +24,7 @@ from qwen_tui.core.telemetry.recorder import RecordedEvent
 from qwen_tui.resources import stylesheet
 from qwen_tui.ui.describe import tilde
 from qwen_tui.ui.screens.base import QwenScreen
-from qwen_tui.ui.widgets.plain import Plain
+from qwen_tui.ui.widgets.plain import Plain, plain_text
 from qwen_tui.ui.widgets.usage_notice import UsageNotice
 
 FLUSH_BEFORE_READ_S = 1.0
@@ -139,7 +139,8 @@ class UsageDataScreen(QwenScreen):
         table.add_columns(*(t(f"usage_data.column.{name}") for name in ("time", "event", "fields", "status")))
         for event in snapshot.events:
             status = t("usage_data.status.sent" if event.sent else "usage_data.status.kept")
-            table.add_row(_when(event.minute), event.name, _values(event), status, key=str(event.seq))
+            table.add_row(_when(event.minute), plain_text(event.name), plain_text(_values(event)), status,
+                          key=str(event.seq))
 
     def resolution_changed(self, resolution: object) -> None:
         if self.is_mounted:   # not yet: its own on_mount reads everything afresh

@@ -23,6 +23,7 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen
+from textual.style import Style
 from textual.widget import Widget
 from textual.worker import Worker, WorkerState
 
@@ -31,6 +32,7 @@ from qwen_tui.core.oauth import device_flow as flow
 from qwen_tui.core.oauth.browser import can_open_browser
 from qwen_tui.core.oauth.signin import SignedIn as SavedSignIn
 from qwen_tui.core.oauth.signin import SignInError, finish_sign_in
+from qwen_tui.core.sanitize import clean
 from qwen_tui.ui.describe import tilde
 from qwen_tui.ui.widgets.plain import Plain
 from qwen_tui.ui.widgets.qr import QrCode
@@ -44,6 +46,7 @@ FlowFactory = Callable[[Mapping[str, str]], AsyncIterator[flow.Event]]
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 TICK_S = 0.125
 MIN_INFO_WIDTH = 36  # columns the URL / code column needs beside an inline QR code
+URL_LIMIT = 2500     # characters of a verification URL shown (a usable URL is far shorter)
 
 
 class FlowState(StrEnum):
@@ -185,9 +188,11 @@ class DeviceFlowWidget(Widget, can_focus=True):
 
     @property
     def url(self) -> str | None:
+        """The verification URL as shown, copied and encoded: the server's text, sanitised (a real URL has
+        no control characters, so it is unchanged)."""
         if self.issued is None:
             return None
-        return self.issued.verification_uri_complete or self.issued.verification_uri
+        return clean(self.issued.verification_uri_complete or self.issued.verification_uri, limit=URL_LIMIT)
 
     # ---- layout -------------------------------------------------------------------------------------------
 
@@ -238,8 +243,10 @@ class DeviceFlowWidget(Widget, can_focus=True):
                 return self.state in POLLING_STATES
             case "retry":
                 return self.state in RETRY_STATES
-            case "copy_code" | "copy_url" | "show_qr":
+            case "copy_code" | "copy_url":
                 return self.state in CODE_STATES
+            case "show_qr":
+                return self.state in CODE_STATES and bool(self.query_one("#df-qr-code", QrCode).lines)
             case "open_browser":
                 return self.state in CODE_STATES and can_open_browser(self.env)
             case "use_openai":
@@ -257,8 +264,9 @@ class DeviceFlowWidget(Widget, can_focus=True):
 
     def action_copy_code(self) -> None:
         if self.issued is not None:
-            self.app.copy_to_clipboard(self.issued.user_code)
-            self.notify(t("signin.copied_code", code=self.issued.user_code))
+            code = clean(self.issued.user_code)
+            self.app.copy_to_clipboard(code)
+            self.notify(t("signin.copied_code", code=code))
 
     def action_copy_url(self) -> None:
         if self.url is not None:
@@ -429,9 +437,12 @@ class DeviceFlowWidget(Widget, can_focus=True):
     def _show_code(self) -> None:
         assert self.issued is not None and self.url is not None
         url = self.url
-        self.query_one("#df-url", Plain).update(Content.styled(url, f"underline link={url}"))
+        # A Style object, not a style string: a URL is never parsed as style syntax.
+        self.query_one("#df-url", Plain).update(Content.styled(url, Style(underline=True, link=url)))
         self.query_one("#df-code", Plain).update(" ".join(self.issued.user_code))
-        self.query_one("#df-qr-code", QrCode).encode(url)
+        # A QR code only of the server's very URL: not of one cut short or with characters escaped.
+        raw = self.issued.verification_uri_complete or self.issued.verification_uri
+        self.query_one("#df-qr-code", QrCode).encode(url if url == raw else "")
 
     def _place_qr(self) -> None:
         """Inline QR code only when it fits beside the text; otherwise `v` shows it on its own."""
@@ -443,6 +454,8 @@ class DeviceFlowWidget(Widget, can_focus=True):
         if live:
             columns, rows = code.cell_size
             self._qr_fits = rows <= self.size.height and self.size.width - columns - 1 >= MIN_INFO_WIDTH
+        elif not code.lines:   # no code at all (the URL is too long for one): no "press v" either
+            self._qr_fits = True
         panel.display = live and self._qr_fits
         self._update_countdown()
 

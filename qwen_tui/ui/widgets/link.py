@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from textual.binding import Binding
 from textual.content import Content
+from textual.style import Style
 from textual.widgets import Static
+
+from qwen_tui.core.sanitize import clean
 
 
 class Link(Static, can_focus=True):
@@ -18,11 +21,12 @@ class Link(Static, can_focus=True):
 
     def __init__(self, label: str, url: str, *, id: str | None = None, classes: str = "") -> None:
         self.label = label
-        self.url = url
+        self.url = clean(url, limit=2500)   # shown, opened and copied as shown
         super().__init__(self._content(), id=id, classes=f"link {classes}".strip())
 
     def _content(self) -> Content:
-        return Content.assemble(f"{self.label}: ", (self.url, f"underline link={self.url}"))
+        # A Style object, not a style string: the URL is never parsed as style syntax.
+        return Content.assemble(f"{self.label}: ", (self.url, Style(underline=True, link=self.url)))
 
     def action_open(self) -> None:
         self.app.open_link(self.url)  # type: ignore[attr-defined]

@@ -18,7 +18,7 @@ from textual.widgets import Button, DataTable
 
 from qwen_tui.core.i18n import t
 from qwen_tui.ui.describe import environment_lines
-from qwen_tui.ui.widgets.plain import Plain
+from qwen_tui.ui.widgets.plain import Plain, plain_text
 
 if TYPE_CHECKING:
     from qwen_tui.core.providers.profiles import EnvironmentValues, Profile
@@ -125,8 +125,10 @@ class ProfilesPanel(Vertical):
         table = self.query_one("#profiles-table", DataTable)
         table.clear()
         for profile in profiles:
-            table.add_row("●" if profile.active else "", profile.name, profile.base_url,
-                          profile.key_location or t("profiles.key.missing"), key=profile.id)
+            # Names and URLs come from settings files: cells as text, never markup (`[/]` is a name too). Rows
+            # are not keyed by id: a file may list one id twice (rows are found by their place, `_selected`).
+            table.add_row("●" if profile.active else "", plain_text(profile.name), plain_text(profile.base_url),
+                          plain_text(profile.key_location or t("profiles.key.missing")))
         table.display = True
         self.query_one("#profiles-keys").display = True
         active = next((row for row, profile in enumerate(profiles) if profile.active), 0)

@@ -52,9 +52,13 @@ class QrCode(Static):
             self.encode(text)
 
     def encode(self, text: str) -> None:
-        """Draw the code of `text` (replacing any previous one)."""
-        self.lines = half_block_lines(qr_matrix(text))
-        self.update(Content.styled("\n".join(self.lines), QR_STYLE))
+        """Draw the code of `text` (replacing any previous one). Empty text, or text too long for any QR code
+        (a server may send a 4,000-character URL), draws nothing: `lines` stays empty, the host hides it."""
+        try:
+            self.lines = half_block_lines(qr_matrix(text)) if text else []
+        except ValueError:   # segno's DataOverflowError
+            self.lines = []
+        self.update(Content.styled("\n".join(self.lines), QR_STYLE) if self.lines else "")
 
     @property
     def cell_size(self) -> tuple[int, int]:

@@ -14,6 +14,8 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
+from qwen_tui.core.sanitize import clean
+
 LABEL_WIDTH = 20
 
 
@@ -29,8 +31,10 @@ class SourcedRow(Static):
     def __init__(self, label: str, value: str, source: str, *, id: str, error: bool = False) -> None:
         super().__init__(id=id, classes="row")
         self.label = label
-        self.value = value
-        self.source = source
+        # The value and its source may come from a cloned repository's files: sanitised (the lines a screen
+        # composes are kept; they wrap under the value, so a line break cannot fake another row).
+        self.value = clean(value, limit=1000, multiline=True)
+        self.source = clean(source, limit=1000, multiline=True)
         self.error = error
 
     def render(self) -> Table:
