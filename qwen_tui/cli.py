@@ -260,7 +260,7 @@ def _auth(args: argparse.Namespace) -> int:
     return openai_login.login(
         base_url=args.base_url, model=args.model, preset_id=args.preset, region=args.region, method=args.method,
         api_key_stdin=args.api_key_stdin, api_key_env=args.api_key_env, store=args.store, no_verify=args.no_verify,
-        allow_cleartext=args.allow_cleartext, chat_check=args.chat_check,
+        allow_cleartext=args.allow_cleartext, chat_check=args.chat_check, yes=args.yes,
     )
 
 
@@ -287,6 +287,7 @@ def _add_openai_login_options(login: argparse.ArgumentParser) -> None:
                        help=t("providers.cli.preset.help", names=", ".join(p.id for p in PRESETS)))
     login.add_argument("--region", metavar="REGION_ID", help=t("setup.cli.region.help"))
     login.add_argument("--chat-check", action="store_true", help=t("setup.cli.chat_check.help"))
+    login.add_argument("--yes", action="store_true", help=t("setup.cli.yes.help"))
     key = login.add_mutually_exclusive_group()
     key.add_argument("--api-key-stdin", action="store_true", help=t("providers.cli.key_stdin.help"))
     key.add_argument("--api-key-env", metavar="VAR", help=t("providers.cli.key_env.help"))

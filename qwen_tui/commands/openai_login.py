@@ -49,7 +49,7 @@ def _chosen(preset_id: str | None, region: str | None, method: str) -> Endpoint 
 def login(
     *, base_url: str | None, model: str | None, preset_id: str | None = None, region: str | None = None,
     method: str = "openai", api_key_stdin: bool = False, api_key_env: str | None = None, store: str = "keyring",
-    no_verify: bool = False, allow_cleartext: bool = False, chat_check: bool = False,
+    no_verify: bool = False, allow_cleartext: bool = False, chat_check: bool = False, yes: bool = False,
     env: Mapping[str, str] | None = None, stdin: TextIO | None = None,
 ) -> int:
     from qwen_tui.core.providers.setup import Field, ProviderDraft
@@ -80,6 +80,8 @@ def login(
         return EXIT_USAGE
     verify_key = key or (None if draft.keyless else draft.existing_key(env=env))
     try:
+        if not _shared_key_confirmed(draft, key, env, yes):   # asked before anything is sent or saved
+            return EXIT_USAGE
         if no_verify:
             say(t("providers.login.not_verified"))
         else:
@@ -131,6 +133,20 @@ def _prompt_key() -> tuple[str | None, bool]:
         return None, False
     key, reshaped = normalize_key_checked(typed)
     return key or None, reshaped
+
+
+def _shared_key_confirmed(draft: ProviderDraft, key: str | None, env: Mapping[str, str], yes: bool) -> bool:
+    """A different key where other providers share the key variable: say which, and ask (or need --yes)."""
+    others = draft.shared_with(key, env=env)
+    if not others or yes:
+        return True
+    names = ", ".join(others)
+    if not sys.stdin.isatty():
+        _say(t("setup.cli.shared_key_needs_yes", name=draft.env_key(), names=names))
+        return False
+    print(t("setup.cli.shared_key_question", name=draft.env_key(), names=names), end="", file=sys.stderr, flush=True)
+    answer = sys.stdin.readline().strip().lower()
+    return answer in (t("setup.cli.yes_short"), "y", "yes")
 
 
 def _save(draft: ProviderDraft, key: str | None, store: str, env: Mapping[str, str]) -> int:

@@ -168,3 +168,22 @@ async def test_quitting_as_the_first_screen_is_drawn_raises_nothing(isolated_hom
                 break
             await pilot.pause(0.01)
     assert not app.is_running and app.return_code == 0
+
+
+async def test_deleting_a_provider_whose_key_is_shared_keeps_it_and_says_so(isolated_home: Path) -> None:
+    """Issue 14.1: the key stays for the providers still using it, and the message says only that."""
+    url, key = FIRST[0], FIRST[2]
+    for model in ("shared-a", "shared-b"):
+        save_profile(base_url=url, model=model, key=key, store=KeyStore.SETTINGS, env=app_env())
+    app = QwenTuiApp(cwd=Path.cwd(), env=app_env())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.screen.query_one("#profiles-table", DataTable).focus()
+        await pilot.press("d")                       # the cursor is on the active one, shared-b
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        said = [n.message for n in app._notifications]
+    assert any("Its key stays: shared-a still use it" in text for text in said), said
+    assert not any("with its key" in text for text in said)
+    assert user_settings(isolated_home)["env"] == {env_key_for(url, None): key}

@@ -548,3 +548,52 @@ async def test_a_new_outcome_is_scrolled_fully_into_view(isolated_home: Path) ->
         box = form.query_one("#outcome").region
         assert box.height == 5
         assert body.region.contains_region(box), (box, body.region)
+
+
+async def test_the_coding_plan_key_rule_shows_as_the_key_is_typed() -> None:
+    """Issue 13.5: Qwen Code's own rule and message, under the key field, before anything is sent."""
+    app = make_real_app()
+    async with app.run_test(size=SIZE) as pilot:
+        form = await open_form(pilot)
+        form.query_one("#preset", Select).value = "coding-plan:alibabacloud"
+        await settle(pilot)
+        form.query_one("#api-key", Input).focus()
+        await pilot.press(*"sk-abc")
+        await settle(pilot)
+        hint = str(form.query_one("#key-hint").render())
+        assert 'Coding Plan API keys start with "sk-sp-"' in hint
+        form.query_one("#api-key", Input).value = "sk-sp-0123456789"
+        await settle(pilot)
+        assert "BAILIAN_CODING_PLAN_API_KEY" in str(form.query_one("#key-hint").render())
+        form.query_one("#preset", Select).value = "alibabaStandard:sg-singapore"   # a Coding Plan key here
+        await settle(pilot)
+        assert "Coding Plan" in str(form.query_one("#key-hint").render())
+
+
+async def test_a_different_key_for_a_shared_endpoint_asks_and_names_the_providers(isolated_home: Path) -> None:
+    """Issue 14.1: a save that would replace the key other providers at the same URL use says which, and asks."""
+    from qwen_tui.core.providers.profiles import KeyStore, save_profile
+
+    url = f"http://127.0.0.1:{free_port()}/v1"
+    env = {**os.environ, "PYTHON_KEYRING_BACKEND": FAIL_BACKEND}
+    for model in ("shared-a", "shared-b"):
+        save_profile(base_url=url, model=model, key="sk-shared-old-0123456789", store=KeyStore.SETTINGS, env=env)
+    before = (isolated_home / ".qwen" / "settings.json").read_text()
+    app = make_real_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.open_provider_form()
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, ProviderFormScreen)
+        fill(form, url, "sk-shared-new-0123456789", "shared-c")
+        form.query_one("#save-unverified").press()
+        await settle(pilot)
+        await pilot.press("y")                       # save without verifying: yes
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "shared-a" in app.screen.question and "shared-b" in app.screen.question
+        await pilot.press("n")                       # keep the shared key: nothing saved
+        await settle(pilot)
+        assert app.screen is form and "Nothing was saved" in outcome(form)
+        assert (isolated_home / ".qwen" / "settings.json").read_text() == before

@@ -217,3 +217,26 @@ def test_no_key_and_no_terminal_is_a_usage_error_naming_stdin() -> None:
     result = login("--base-url", "https://api.example.com/v1", "--model", MODEL)
     assert result.returncode == 2 and "--api-key-stdin" in result.stderr
     assert_one_line(result.stderr)
+
+
+def test_a_different_key_for_a_shared_endpoint_names_the_providers_and_needs_yes() -> None:
+    """Issue 14.1: providers at one endpoint share one key (Qwen Code's key variable); nothing is replaced
+    silently."""
+    url = "https://api.shared.invalid/v1"
+    first = login("--base-url", url, "--model", "model-a", "--api-key-stdin", "--no-verify", "--store", "settings",
+                  stdin="sk-first-0123456789")
+    assert first.returncode == 0, first.stderr
+    same = login("--base-url", url, "--model", "model-b", "--api-key-stdin", "--no-verify", "--store", "settings",
+                 stdin="sk-first-0123456789")
+    assert same.returncode == 0, same.stderr            # the same key changes nothing for model-a: no question
+    before = paths.user_settings_path().read_text()
+    other = login("--base-url", url, "--model", "model-c", "--api-key-stdin", "--no-verify", "--store", "settings",
+                  stdin="sk-second-0123456789")
+    assert other.returncode == 2
+    assert_one_line(other.stderr)
+    assert "model-a" in other.stderr and "model-b" in other.stderr and "--yes" in other.stderr
+    assert paths.user_settings_path().read_text() == before   # nothing saved
+    confirmed = login("--base-url", url, "--model", "model-c", "--api-key-stdin", "--no-verify", "--store",
+                      "settings", "--yes", stdin="sk-second-0123456789")
+    assert confirmed.returncode == 0, confirmed.stderr
+    assert list(settings()["env"].values()) == ["sk-second-0123456789"]

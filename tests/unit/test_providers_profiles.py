@@ -268,7 +268,7 @@ def test_list_activate_delete(no_keyring: None) -> None:
 def test_delete_keeps_a_secret_another_profile_shares(no_keyring: None) -> None:
     save_profile(base_url=URL, model="a", key=KEY, store=KeyStore.FILE)
     save_profile(base_url=URL, model="b", key=None, store=KeyStore.FILE)
-    delete_profile("a")
+    assert delete_profile("a") == ["b"]          # says who still uses the key it kept
     assert secrets_file() == {CUSTOM_ENV_KEY: KEY}
     assert [p.id for p in list_profiles()] == ["b"]
 

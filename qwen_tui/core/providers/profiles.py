@@ -23,6 +23,7 @@ from qwen_tui.core import paths
 from qwen_tui.core.fileops import SETTINGS_LIMIT, FileOpError, atomic_write, read_regular
 from qwen_tui.core.i18n import t
 from qwen_tui.core.providers.catalog import Endpoint, Preset, Protocol
+from qwen_tui.core.providers.install import InstallPlan
 from qwen_tui.core.providers.validate import check_base_url, is_loopback, normalize_key
 from qwen_tui.core.resolver import Source, SourceKind, Value, mask_secret
 
@@ -166,7 +167,7 @@ def save_profile(
     custom provider with `models` or `[model]`. `key=None` keeps whatever key is already stored under the
     envKey. Raises ProfileError (one line)."""
     from qwen_tui.core.keystores import default_store
-    from qwen_tui.core.providers.install import builtin_models, merge_entries, plan_install
+    from qwen_tui.core.providers.install import merge_entries
     from qwen_tui.core.resolver import ConfigLookup
     from qwen_tui.core.secrets import SecretStore
     from qwen_tui.core.settings_writer import DELETE
@@ -181,12 +182,8 @@ def save_profile(
         raise ProfileError(t("providers.profile.no_model"))
     key = normalize_key(key) if key is not None else None
     key = key or None
-    endpoint = endpoint or _endpoint_of(preset, url)
-    chosen = endpoint.preset if endpoint is not None else None
-    wanted_models = list(models) if models else (builtin_models(chosen) if chosen and chosen.qwen_code else [])
-    if model not in wanted_models:
-        wanted_models.insert(0, model)
-    plan = plan_install(endpoint, url, wanted_models, model, protocol)
+    plan = install_plan(url, model, preset, endpoint, models, protocol)
+    chosen = preset if preset is not None and preset.id != "custom" else None
     env_key = plan.env_key
     bucket = f"modelProviders.{plan.protocol}"
     _raw_entries(_user_layer(env), env, plan.protocol)   # refuse an unusable file before any key is stored
@@ -224,6 +221,43 @@ def save_profile(
     entry = next(e for e in plan.entries if e["id"] == plan.model_name)
     profile = Profile(plan.model_name, str(entry["name"]), url, env_key, True, where)
     return SaveResult(profile, where, warning)
+
+
+def install_plan(url: str, model: str, preset: Preset | None = None, endpoint: Endpoint | None = None,
+                 models: list[str] | None = None, protocol: Protocol | None = None) -> InstallPlan:
+    """What saving `model` at `url` installs: a Qwen Code preset with its built-ins (or `models`), a custom
+    provider with `models` or `[model]`."""
+    from qwen_tui.core.providers.install import builtin_models, plan_install
+
+    endpoint = endpoint or _endpoint_of(preset, url)
+    chosen = endpoint.preset if endpoint is not None else None
+    wanted = list(models) if models else (builtin_models(chosen) if chosen and chosen.qwen_code else [])
+    if model not in wanted:
+        wanted.insert(0, model)
+    return plan_install(endpoint, url, wanted, model, protocol)
+
+
+def key_users(env_key: str, cwd: Path | None = None, env: Mapping[str, str] | None = None,
+              *, besides: InstallPlan | None = None) -> list[str]:
+    """The names of the saved providers (any protocol, any settings layer) whose key is `env_key`, except
+    the entries the install `besides` replaces: the providers a new key there would change too."""
+    from qwen_tui.core.settings import load_settings
+
+    environ = dict(os.environ if env is None else env)
+    found = load_settings(cwd, environ).lookup("modelProviders")
+    buckets = found[0] if found is not None and isinstance(found[0], dict) else {}
+    replaced = {(e["id"], e["baseUrl"]) for e in besides.entries} if besides else set()
+    names: list[str] = []
+    for entries in buckets.values():
+        for entry in entries if isinstance(entries, list) else []:
+            if not isinstance(entry, dict) or entry.get("envKey") != env_key:
+                continue
+            if besides is not None and (besides.owns(entry) or (entry.get("id"), entry.get("baseUrl")) in replaced):
+                continue
+            name = entry.get("name") if isinstance(entry.get("name"), str) else entry.get("id")
+            if isinstance(name, str) and name not in names:
+                names.append(name)
+    return names
 
 
 def _endpoint_of(preset: Preset | None, url: str) -> Endpoint | None:
@@ -274,8 +308,10 @@ def activate_profile(profile_id: str, cwd: Path | None = None, env: Mapping[str,
     return next(p for p in list_profiles(cwd, env) if p.id == profile_id)
 
 
-def delete_profile(profile_id: str, cwd: Path | None = None, env: Mapping[str, str] | None = None) -> None:
-    """Remove a profile from the user settings; its key goes too unless another profile uses its envKey."""
+def delete_profile(profile_id: str, cwd: Path | None = None, env: Mapping[str, str] | None = None) -> list[str]:
+    """Remove a profile from the user settings; its key goes too unless another profile uses its envKey.
+
+    Returns the names of the providers that still use the key it kept (empty: the key went, or it had none)."""
     from qwen_tui.core.secrets import SecretStore
     from qwen_tui.core.settings import get_dotted, load_settings, migrate_v1
     from qwen_tui.core.settings_writer import DELETE
@@ -310,6 +346,7 @@ def delete_profile(profile_id: str, cwd: Path | None = None, env: Mapping[str, s
     env_key, shared = outcome["env_key"], outcome["shared"]
     if env_key and not shared:
         _forget_elsewhere(None, SecretStore(env), env_key, env)
+    return key_users(env_key, cwd, env) if env_key and shared else []
 
 
 # --- helpers -----------------------------------------------------------------------------------------

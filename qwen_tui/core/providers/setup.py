@@ -151,6 +151,21 @@ class ProviderDraft:
         hint = t("setup.other_regions", region=self.endpoint.region.label, others=", ".join(others))
         return replace(result, message=f"{result.message} {hint}")
 
+    def shared_with(self, key: str | None, cwd: Path | None = None, env: Mapping[str, str] | None = None) -> list[str]:
+        """The other providers a save of `key` would change: they share this endpoint's key variable (as in
+        Qwen Code) and a different key is stored there now. Empty when nothing else changes."""
+        from qwen_tui.core.providers.profiles import install_plan, key_users
+
+        url, name = self.url, self.env_key()
+        if key is None or url is None or name is None:
+            return []
+        existing = self.existing_key(cwd, env)
+        if existing is None or existing == key:
+            return []
+        plan = install_plan(url, self.model, self.preset, self.endpoint if self.preset else None,
+                            list(self.models) or None, self.effective_protocol)
+        return key_users(name, cwd, env, besides=plan)
+
     def save(self, key: str | None, store: KeyStore, cwd: Path | None = None,
              env: Mapping[str, str] | None = None) -> SaveResult:
         from qwen_tui.core.providers.profiles import save_profile

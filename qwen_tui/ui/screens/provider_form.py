@@ -78,6 +78,17 @@ class ProfileSaved(Message):
         self.error = error
 
 
+class SharedKeyFound(Message):
+    """Nothing saved yet: other providers share this endpoint's key and a different one is stored there."""
+
+    def __init__(self, names: list[str], env_key: str, draft: ProviderDraft, store: str) -> None:
+        super().__init__()
+        self.names = names
+        self.env_key = env_key
+        self.draft = draft
+        self.store = store
+
+
 class EnvironmentFound(Message):
     """OPENAI_* values Qwen Code would see (key masked), or why they could not be read."""
 
@@ -399,11 +410,25 @@ class ProviderFormScreen(QwenScreen):
             model.value = item.model_hint
         key = self.query_one("#api-key", Input)
         key.placeholder = self._key_placeholder()
-        self.query_one("#key-hint", Plain).update(self._key_hint())
+        self._show_key_rule()
         info = self.query_one("#preset-info", Vertical)
         await info.remove_children()
         await info.mount_all(self._preset_info())
         self._forget_models()
+
+    @on(Input.Changed, "#api-key")
+    def key_changed(self, event: Input.Changed) -> None:
+        self._show_key_rule()
+
+    def _show_key_rule(self) -> None:
+        """The preset's key rule as the key is typed (Qwen Code's own message), before anything is sent."""
+        from qwen_tui.core.providers.setup import key_problem
+
+        key = self._key()
+        problem = key_problem(self.preset if self.preset.id != CUSTOM else None, key) if key else None
+        hint = self.query_one("#key-hint", Plain)
+        hint.set_classes("error" if problem else "hint")
+        hint.update(problem or self._key_hint())
 
     @on(Input.Changed, "#base-url")
     def url_changed(self, event: Input.Changed) -> None:
@@ -555,12 +580,16 @@ class ProviderFormScreen(QwenScreen):
         self.post_message(ModelsFetched(models, result))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="provider-save", description="save profile")
-    def _save(self, draft: ProviderDraft, key: str | None, store: str) -> None:
+    def _save(self, draft: ProviderDraft, key: str | None, store: str, shared_ok: bool = False) -> None:
         from qwen_tui.core.fileops import FileOpError
         from qwen_tui.core.providers.profiles import KeyStore, ProfileError
 
         app: Any = self.app
         try:
+            others = [] if shared_ok else draft.shared_with(key, app.cwd, app.env)
+            if others:
+                self.post_message(SharedKeyFound(others, draft.env_key() or "", draft, store))
+                return
             result = draft.save(key, KeyStore(store), cwd=app.cwd, env=app.env)
         except (ProfileError, FileOpError) as exc:
             self.post_message(ProfileSaved(None, str(exc)))
@@ -640,6 +669,21 @@ class ProviderFormScreen(QwenScreen):
         chooser.display = bool(self._models)
         if self._model() in self._models:
             chooser.value = self._model()
+
+    def on_shared_key_found(self, message: SharedKeyFound) -> None:
+        """Say which providers a new key at this endpoint changes too, and ask before saving."""
+        self._set_busy(False)
+
+        def answered(accepted: bool | None) -> None:
+            if accepted:
+                self._set_busy(True)
+                self._save(message.draft, message.draft.key, message.store, shared_ok=True)
+            else:
+                self._outcome(t("setup.form.shared_key_declined"), "warning")
+
+        question = t("setup.form.shared_key_question", names=", ".join(message.names), name=message.env_key)
+        self.app.push_screen(ConfirmScreen(question, confirm_label=t("setup.form.shared_key_accept"), danger=True),
+                             answered)
 
     def on_profile_saved(self, message: ProfileSaved) -> None:
         self._set_busy(False)

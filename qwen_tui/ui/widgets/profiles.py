@@ -35,10 +35,11 @@ class ProfilesLoaded(Message):
 class ProfileChanged(Message):
     """An activation or deletion finished; `error` is its one-line reason when it failed."""
 
-    def __init__(self, done: str, error: str | None = None) -> None:
+    def __init__(self, done: str, error: str | None = None, said: str | None = None) -> None:
         super().__init__()
         self.done = done
         self.error = error
+        self.said = said     # what happened, when more than `done` (a deleted provider's shared key stayed)
 
 
 class ProfilesPanel(Vertical):
@@ -92,18 +93,24 @@ class ProfilesPanel(Vertical):
         self.post_message(ProfilesLoaded(profiles, environment, None))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="profiles-change")
-    def _change(self, what: str, profile_id: str) -> None:
+    def _change(self, what: str, profile_id: str, had_key: bool = True) -> None:
         """`what` is "activated" or "deleted"; the outcome comes back as a ProfileChanged message."""
         from qwen_tui.core.providers.profiles import ProfileError, activate_profile, delete_profile
 
-        change = activate_profile if what == "activated" else delete_profile
         app: Any = self.app
+        said = None
         try:
-            change(profile_id, app.cwd, app.env)
+            if what == "activated":
+                activate_profile(profile_id, app.cwd, app.env)
+            else:
+                # Say only what happened: the key went, stayed for the providers still using it, or there was none.
+                kept = delete_profile(profile_id, app.cwd, app.env)
+                said = t("setup.deleted_key_kept", names=", ".join(kept)) if kept else (
+                    None if had_key else t("setup.deleted_no_key"))
         except ProfileError as exc:
             self.post_message(ProfileChanged(what, str(exc)))
         else:
-            self.post_message(ProfileChanged(what))
+            self.post_message(ProfileChanged(what, said=said))
 
     # ---- results ---------------------------------------------------------------------------------------------
 
@@ -148,7 +155,7 @@ class ProfilesPanel(Vertical):
         if message.error:
             self.notify(message.error, title=t(f"profiles.{message.done}_failed"), severity="error", timeout=10)
             return
-        self.notify(t(f"profiles.{message.done}"))
+        self.notify(message.said or t(f"profiles.{message.done}"))
         self.app.refresh_resolution()  # type: ignore[attr-defined]  # the home screen rebuilds this list
 
     # ---- actions ---------------------------------------------------------------------------------------------
@@ -187,7 +194,7 @@ class ProfilesPanel(Vertical):
 
         def answered(accepted: bool | None) -> None:
             if accepted:
-                self._change("deleted", profile.id)
+                self._change("deleted", profile.id, profile.key_location is not None)
 
         where = profile.key_location or t("profiles.key.missing")
         question = t("profiles.delete.question", name=profile.name, where=where)
