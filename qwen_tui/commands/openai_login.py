@@ -15,9 +15,10 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, TextIO
 
-from qwen_tui.commands.output import say
+from qwen_tui.commands.output import LINE_LIMIT, say
 from qwen_tui.core.i18n import t
 from qwen_tui.core.providers.catalog import LEGACY_IDS, PRESETS, Endpoint, Protocol, endpoint, preset
+from qwen_tui.core.sanitize import clean
 
 if TYPE_CHECKING:
     from qwen_tui.core.providers.setup import ProviderDraft
@@ -142,9 +143,11 @@ def _shared_key_confirmed(draft: ProviderDraft, key: str | None, env: Mapping[st
         return True
     names = ", ".join(others)
     if not sys.stdin.isatty():
-        _say(t("setup.cli.shared_key_needs_yes", name=draft.env_key(), names=names))
+        say(t("setup.cli.shared_key_needs_yes", name=draft.env_key(), names=names))
         return False
-    print(t("setup.cli.shared_key_question", name=draft.env_key(), names=names), end="", file=sys.stderr, flush=True)
+    # Provider names come from settings files (outside text): cleaned like every other line.
+    question = clean(t("setup.cli.shared_key_question", name=draft.env_key(), names=names), limit=LINE_LIMIT)
+    print(question, end="", file=sys.stderr, flush=True)
     answer = sys.stdin.readline().strip().lower()
     return answer in (t("setup.cli.yes_short"), "y", "yes")
 
