@@ -55,6 +55,7 @@ def status_document(resolution: Resolution, verdict: QwenCli | None = None) -> d
         "enforcedType": _field(resolution.enforced_type),
         "baseUrl": {**_field(resolution.base_url), "value": _shown_url(resolution.base_url.value)},
         "model": _field(resolution.model),
+        "provider": _provider(resolution),
         "credential": {
             "present": credential.present,
             "masked": credential.masked,
@@ -67,6 +68,19 @@ def status_document(resolution: Resolution, verdict: QwenCli | None = None) -> d
         "problems": list(resolution.problems),
         **({"qwenCli": verdict.to_json()} if verdict is not None else {}),
     }
+
+
+def _provider(resolution: Resolution) -> dict | None:
+    """The catalogue's preset and region the API-key provider's base URL belongs to (as `/auth` names them)."""
+    from qwen_tui.core.providers.catalog import endpoint_for_base_url
+
+    if resolution.auth_type.value in (None, "qwen-oauth"):
+        return None
+    found = endpoint_for_base_url(resolution.base_url.value)
+    if found is None:
+        return None
+    region = found.region.id if found.region is not None and len(found.preset.regions) > 1 else None
+    return {"id": found.preset.id, "region": region, "label": found.name}
 
 
 def render_verdict(verdict: QwenCli) -> list[str]:
@@ -98,6 +112,9 @@ def status_rows(resolution: Resolution, verdict: QwenCli | None = None) -> list[
         _row(t("home.model"), resolution.model),
         (t("home.credential"), clean(credential_text), _where(credential.source)),
     ]
+    provider = _provider(resolution)
+    if provider is not None:
+        rows.insert(2, (t("setup.status.provider"), provider["label"], None))
     if resolution.enforced_type.value:
         rows.insert(1, _row(t("home.enforced_type"), resolution.enforced_type))
     qwen_cli, qwen_tui, saved_in = usage_story(resolution)

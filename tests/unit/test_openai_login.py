@@ -240,3 +240,48 @@ def test_a_different_key_for_a_shared_endpoint_names_the_providers_and_needs_yes
                       "settings", "--yes", stdin="sk-second-0123456789")
     assert confirmed.returncode == 0, confirmed.stderr
     assert list(settings()["env"].values()) == ["sk-second-0123456789"]
+
+
+def _read_until(fd: int, needle: bytes, seconds: float = 30.0) -> bytes:
+    import select
+    import time
+
+    seen = b""
+    deadline = time.monotonic() + seconds
+    while needle not in seen and time.monotonic() < deadline:
+        ready, _, _ = select.select([fd], [], [], 0.5)
+        if ready:
+            try:
+                chunk = os.read(fd, 4096)
+            except OSError:   # the child closed the terminal
+                break
+            if not chunk:
+                break
+            seen += chunk
+    return seen
+
+
+def test_on_a_terminal_the_key_is_asked_with_hidden_input(openai_server: OpenAIServer) -> None:
+    """Issue 14.3: a real pseudo-terminal (the child's controlling terminal), as a person at a shell."""
+    import pty
+
+    env = {**os.environ, "PYTHON_KEYRING_BACKEND": FAIL_BACKEND, "LANG": "C.UTF-8"}
+    # 0.0.0.0 is not a loopback name (a loopback server may need no key, so none would be asked), yet on
+    # Linux it reaches the local server.
+    url = f"http://0.0.0.0:{openai_server.port}/v1"
+    args = [sys.executable, "-m", "qwen_tui.cli", "auth", "login", "--method", "openai", "--base-url", url,
+            "--model", MODEL, "--store", "settings", "--allow-cleartext"]
+    pid, fd = pty.fork()
+    if pid == 0:   # the child: its stdin, stdout and stderr are the terminal
+        os.execve(sys.executable, args, env)
+    try:
+        prompt = _read_until(fd, b"hidden")
+        assert b"API key" in prompt, prompt
+        os.write(fd, openai_server.key.encode() + b"\r")
+        rest = _read_until(fd, b"\x00", seconds=30)   # everything until the child exits
+    finally:
+        _, status = os.waitpid(pid, 0)
+        os.close(fd)
+    assert os.waitstatus_to_exitcode(status) == 0, rest
+    assert openai_server.key.encode() not in prompt + rest    # never echoed
+    assert openai_server.key in settings()["env"].values()

@@ -79,3 +79,22 @@ def test_region_usage_errors(args: list[str], needle: str) -> None:
     result = login(*args, "--api-key-stdin", "--no-verify", stdin="sk-sp-0123456789abcdef")
     assert result.returncode == 2 and needle in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_status_reads_a_provider_qwen_auth_installed(capsys: pytest.CaptureFixture[str]) -> None:
+    """Reading works both ways: the file the real `/auth` wrote shows under its preset, region and label, and
+    its plain-text key is flagged with the move to the keyring as the fix."""
+    from qwen_tui.cli import main
+
+    path = paths.user_settings_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(CAPTURES / "a-coding-plan/settings.json", path)
+    main(["status", "--json"])
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["provider"] == {"id": "coding-plan", "region": "alibabacloud",
+                               "label": "ModelStudio Coding Plan · Singapore (International)"}
+    assert doc["model"]["value"] == "qwen3.5-plus"
+    assert doc["baseUrl"]["value"] == "https://coding-intl.dashscope.aliyuncs.com/v1"
+    assert any("BAILIAN_CODING_PLAN_API_KEY" in p and "auth move-key" in p for p in doc["problems"])
+    main(["status"])
+    assert "ModelStudio Coding Plan · Singapore (International)" in capsys.readouterr().out
