@@ -4,7 +4,8 @@ Usage: python bench/run_cost.py [--runs N]
 The real `qwen` 0.24.4 from npm ($QWEN_TUI_INTEROP_CACHE, installed there if missing). A saved
 OpenAI-compatible profile whose key is in the OS keyring (a private Secret Service: run must ask it), then
 in `<QWEN_HOME>/.env` with no keyring backend. Launches are interleaved (qwen, run, qwen, run, …) so a change
-in machine load hits both alike; the ratio is the median of each pair's ratio. Budget: ≤ 1.10×.
+in machine load hits both alike; the ratio is the median of each pair's ratio. Budget: ≤ 1.10×. A first row
+shows the floor of any Python launcher: starting `python -c pass` before `qwen --version`.
 """
 
 from __future__ import annotations
@@ -57,6 +58,19 @@ def _pairs(runs: int, qwen: Path, env: dict[str, str], cwd: Path) -> list[tuple[
     return [(_timed(direct, env, cwd), _timed(through_run, env, cwd)) for _ in range(runs)]
 
 
+def _floor_pairs(runs: int, qwen: Path) -> list[tuple[float, float]]:
+    """What any Python launcher costs before doing anything: `python -c pass` then `qwen --version`."""
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": tempfile.gettempdir()}
+    cwd = Path(tempfile.gettempdir())
+    pairs = []
+    for _ in range(runs):
+        direct = _timed([str(qwen), "--version"], env, cwd)
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "pass"], env=env, capture_output=True, timeout=60)
+        pairs.append((direct, time.perf_counter() - started + _timed([str(qwen), "--version"], env, cwd)))
+    return pairs
+
+
 def _in_home(store: str, extra_env: dict[str, str], measure: Callable[[dict[str, str], Path], list]) -> list:
     with tempfile.TemporaryDirectory() as scratch:
         home = Path(scratch)
@@ -78,11 +92,17 @@ def _row(label: str, pairs: list[tuple[float, float]]) -> tuple[Row, bool]:
 
 
 def measure(runs: int) -> tuple[list[Row], bool]:
+    import pytest
+
     from tests.interop.conftest import install_qwen_code
     from tests.keyring_service import missing_binaries, start_secret_service
 
-    qwen = install_qwen_code(VERSION).executable
-    rows, ok = [], True
+    try:
+        qwen = install_qwen_code(VERSION).executable
+    except (Exception, pytest.skip.Exception) as exc:   # no npm/node here, or the registry is unreachable
+        return [("`qwen-tui run -- --version` / `qwen --version`", f"not measured: {exc}", "")], True
+    floor, _ = _row("floor: `python -c pass` + `qwen --version` / `qwen --version`", _floor_pairs(runs, qwen))
+    rows, ok = [(floor[0], floor[1], floor[2].split(" (")[0] + " (no budget)")], True
     pairs = _in_home("dotenv", {"PYTHON_KEYRING_BACKEND": NO_KEYRING}, lambda env, home: _pairs(runs, qwen, env, home))
     row, fine = _row("`qwen-tui run -- --version` / `qwen --version`, key in ~/.qwen/.env, no keyring", pairs)
     rows.append(row)
