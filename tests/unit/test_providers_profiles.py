@@ -120,18 +120,21 @@ def test_dotenv_store_appends_to_a_file_without_final_newline(no_keyring: None, 
     assert dotenv.read_text() == f"FOO=bar\n{CUSTOM_ENV_KEY}={KEY}\n"
 
 
+@pytest.mark.parametrize("store", [KeyStore.DOTENV, KeyStore.KEYRING])   # KEYRING: no backend, so the .env
 @pytest.mark.parametrize(("version", "hidden"), [("0.15.10", True), ("0.24.4", False)])
 def test_dotenv_store_warns_when_another_env_file_hides_it(
-    version: str, hidden: bool, no_keyring: None, project_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    store: KeyStore, version: str, hidden: bool, no_keyring: None, project_dir: Path, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Only for a `qwen` that reads the first `.env` alone (up to 0.15.10; 0.24.4 also reads ~/.qwen/.env)."""
     from tests.unit.test_launch import fake_qwen
 
     monkeypatch.setenv("QWEN_TUI_QWEN", str(fake_qwen(tmp_path, version)))
     (project_dir / ".env").write_text("OTHER=1\n")
-    result = save_profile(base_url=URL, model="m", key=KEY, store=KeyStore.DOTENV, cwd=project_dir)
+    result = save_profile(base_url=URL, model="m", key=KEY, store=store, cwd=project_dir)
     assert bool(result.warning and str(project_dir / ".env") in result.warning) is hidden
     assert (project_dir / ".env").read_text() == "OTHER=1\n"  # the user's own file is not touched
+    assert (paths.qwen_home() / ".env").read_text() == f"{CUSTOM_ENV_KEY}={KEY}\n"
 
 
 def test_unrewritable_dotenv_is_left_untouched(no_keyring: None, qwen_home: Path) -> None:
@@ -167,20 +170,6 @@ def test_keyring_default_without_backend_is_qwen_codes_own_dotenv(no_keyring: No
     assert result.warning and str(dotenv) in result.warning and "No keyring" in result.warning
     assert KEY not in json.dumps(user_settings())
     assert resolve().credential.source.kind == SourceKind.DOTENV
-
-
-@pytest.mark.parametrize(("version", "hidden"), [("0.15.10", True), ("0.24.4", False)])
-def test_keyring_default_without_backend_names_the_dotenv_that_hides_it(
-    version: str, hidden: bool, no_keyring: None, project_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """A project `.env` hides `<QWEN_HOME>/.env` from `qwen` up to 0.15.10 only (0.24.4 reads both)."""
-    from tests.unit.test_launch import fake_qwen
-
-    monkeypatch.setenv("QWEN_TUI_QWEN", str(fake_qwen(tmp_path, version)))
-    (project_dir / ".env").write_text("OTHER=1\n")
-    result = save_profile(base_url=URL, model="m", key=KEY, cwd=project_dir)
-    assert result.warning and str(paths.qwen_home() / ".env") in result.warning
-    assert (str(project_dir / ".env") in result.warning) is hidden
 
 
 def test_saving_to_a_new_store_removes_the_other_copies(no_keyring: None) -> None:
