@@ -352,14 +352,15 @@ def _other_protocol(lookup: ConfigLookup, protocol: str) -> tuple[Value, Value, 
             base_url = Value(entry["baseUrl"], _settings_source(layer, f"modelProviders.{protocol}[{index}].baseUrl"))
         if isinstance(entry.get("envKey"), str):
             key = lookup.secret(entry["envKey"])
+            key_name = entry["envKey"] if key.value else key_name   # the name `qwen-tui run` passes it under
     if not base_url.value:
         base_url = _first(lookup.variable(base_name) if base_name else Value(None), lookup.setting("model.baseUrl"))
     if not base_url.value:
         base_url = Value(default_base, Source(SourceKind.DEFAULT))
     if not key.value:
         key = lookup.secret(key_name)
-    credential = Credential(True, mask_secret(key.value), key.source) if isinstance(key.value, str) and key.value \
-        else Credential(False)
+    credential = Credential(True, mask_secret(key.value), key.source, variable=key_name, secret=key.value) \
+        if isinstance(key.value, str) and key.value else Credential(False, variable=key_name)
     return base_url, model, credential
 
 

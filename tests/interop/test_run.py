@@ -38,6 +38,7 @@ from tests.interop.conftest import (
     write_settings,
 )
 from tests.interop.guard_proxy import GuardProxy
+from tests.servers.dialect_servers import AnthropicServer
 from tests.servers.openai_server import OpenAIServer
 from tests.unit.conftest import secret_service  # noqa: F401 - the private Secret Service fixture
 
@@ -206,6 +207,31 @@ def test_run_passes_arguments_and_exit_code(qwen_current: QwenCode, guard: Guard
     assert version.returncode == 0 and version.stdout.strip() == qwen_current.version, describe(version)
     assert plain_failed.returncode not in (0, None), describe(plain_failed)
     assert failed.returncode == plain_failed.returncode, describe(failed)   # qwen's own exit code
+
+
+def test_anthropic_key_kept_by_qwen_tui_reaches_qwen_through_run_only(
+    qwen_current: QwenCode, guard: GuardProxy, isolated_home: Path, qwen_home: Path, project_dir: Path,
+) -> None:
+    """An Anthropic-protocol profile whose key is in qwen-tui's own 0600 file: plain qwen has no key, run passes
+    it under the profile's envKey."""
+    write_settings(qwen_home / "settings.json", QUIET_SETTINGS)
+    model = "claude-test-1"
+    with AnthropicServer(key=KEY, models=(model,)) as server:
+        plain_env, env = _environments(qwen_current, isolated_home, guard, dict(NO_KEYRING))
+        login = run_qwen_tui("auth", "login", "--method", "anthropic", "--base-url", server.url, "--model", model,
+                             "--api-key-stdin", "--store", "file", "--no-verify", env=env, cwd=project_dir,
+                             stdin=KEY + "\n")
+        assert login.returncode == 0, describe(login)
+        verdict = _verdict(env, project_dir)
+        plain = run_qwen(qwen_current, plain_env, project_dir)
+        assert server.requests_to("/messages") == [], describe(plain)
+        through_run, _ = _run_through_qwen_tui(env, project_dir, "-p", PROMPT)
+        messages = server.requests_to("/messages")
+    assert (verdict["direct"], verdict["viaRun"], verdict["fix"]) == (False, True, "qwen-tui run"), verdict
+    assert plain.returncode != 0, describe(plain)
+    assert through_run.returncode == 0 and "pong" in through_run.stdout, describe(through_run)
+    assert messages and all(m.headers.get("authorization") == f"Bearer {KEY}" for m in messages)
+    assert guard.refused == []
 
 
 def _signed_in_with_qwen_oauth(qwen_home: Path, api: OpenAIServer) -> Credentials:

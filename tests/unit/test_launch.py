@@ -274,3 +274,23 @@ def test_the_run_path_loads_nothing_heavy(tmp_path: Path, qwen_home: Path, no_ke
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=project_dir,
                             timeout=60, check=True)
     assert json.loads(result.stdout) == []
+
+
+@pytest.mark.parametrize("protocol", ["anthropic", "gemini"])
+def test_run_passes_the_key_of_the_other_protocols_too(protocol: str, tmp_path: Path, qwen_home: Path, no_keyring,
+                                                       project_dir: Path) -> None:
+    """An Anthropic or Gemini profile whose key only qwen-tui holds: run hands it over under its envKey."""
+    name = f"QWEN_CUSTOM_API_KEY_{protocol.upper()}_TEST"
+    qwen_home.mkdir(mode=0o700)
+    (qwen_home / "settings.json").write_text(json.dumps({
+        "security": {"auth": {"selectedType": protocol}}, "model": {"name": "m1"},
+        "modelProviders": {protocol: [{"id": "m1", "baseUrl": "http://127.0.0.1:9/v1", "envKey": name}]},
+    }))
+    path = qwen_home / "qwen-tui-secrets.json"
+    path.write_text(json.dumps({name: KEY}))
+    path.chmod(0o600)
+    link = fake_qwen(tmp_path)
+    verdict = qwen_cli_verdict(resolve(), project_dir, dict(os.environ), str(link))
+    assert (verdict.direct, verdict.via_run, verdict.fix) == (False, True, "qwen-tui run")
+    launch = prepare_launch([], qwen=str(link), cwd=project_dir, env=dict(os.environ))
+    assert launch.env[name] == KEY
