@@ -20,7 +20,6 @@ from pathlib import Path
 import pytest
 
 from qwen_tui.core.oauth.credentials import Credentials
-from qwen_tui.core.providers.profiles import env_key_for
 from tests.interop.conftest import (
     NPM_INSTALL_TIMEOUT_S,
     PROCESS_TIMEOUT_S,
@@ -153,10 +152,12 @@ def test_verdict_and_run_match_the_real_qwen_for_each_key_store(
     write_settings(qwen_home / "settings.json", QUIET_SETTINGS)
     with OpenAIServer(key=KEY, models=(MODEL,)) as server:
         extra = dict(request.getfixturevalue("secret_service")) if store == "keyring" else dict(NO_KEYRING)
-        if store == "exported":
-            extra[env_key_for(server.url, None)] = KEY
         plain_env, env = _environments(qwen_current, isolated_home, guard, extra)
         _configure(store, server, env, project_dir, qwen_home)
+        if store == "exported":   # the profile's own variable, exported in the shell both programs start from
+            settings = json.loads((qwen_home / "settings.json").read_text())
+            name = settings["modelProviders"]["openai"][0]["envKey"]
+            plain_env[name] = env[name] = KEY
         verdict = _verdict(env, project_dir)
         tried = _try_both(qwen_current, server, plain_env, env, project_dir)
 
@@ -195,7 +196,7 @@ def test_project_dotenv_hides_qwen_home_dotenv_from_qwen_01510_but_not_from_run(
 def test_run_passes_arguments_and_exit_code(qwen_current: QwenCode, guard: GuardProxy, isolated_home: Path,
                                             qwen_home: Path, project_dir: Path) -> None:
     write_settings(qwen_home / "settings.json", QUIET_SETTINGS)
-    failing = ("-p", PROMPT, "--model", "no-such-model")   # the server answers 404 for it
+    failing = ("-p", PROMPT, "--no-such-flag")   # qwen's own usage error
     with OpenAIServer(key=KEY, models=(MODEL,)) as server:
         plain_env, env = _environments(qwen_current, isolated_home, guard, dict(NO_KEYRING))
         _configure("settings", server, env, project_dir, qwen_home)
@@ -206,7 +207,8 @@ def test_run_passes_arguments_and_exit_code(qwen_current: QwenCode, guard: Guard
                                       stdin=subprocess.DEVNULL)
     assert version.returncode == 0 and version.stdout.strip() == qwen_current.version, describe(version)
     assert plain_failed.returncode not in (0, None), describe(plain_failed)
-    assert failed.returncode == plain_failed.returncode, describe(failed)   # qwen's own exit code
+    assert failed.returncode == plain_failed.returncode, describe(failed)   # qwen's own exit code …
+    assert "Unknown argument" in failed.stderr and "qwen" in failed.stderr, describe(failed)   # … and its words
 
 
 def test_anthropic_key_kept_by_qwen_tui_reaches_qwen_through_run_only(
