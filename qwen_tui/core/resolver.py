@@ -110,6 +110,9 @@ def mask_secret(secret: str) -> str:
     return f"{prefix}…{secret[-4:]}"
 
 
+# Qwen Code refuses an OpenAI-compatible provider without some key, even a local server that needs none
+# (Qwen Code #3384). For keyless local servers qwen-tui writes this placeholder: it is not a secret.
+KEYLESS_PLACEHOLDER = "not-needed"
 OPENAI_DEFAULT_BASE_URL = "https://api.openai.com/v1"
 # The model Qwen Code 0.24 asks an OpenAI-compatible server for when none is configured (seen in the interop
 # runs: a legacy `security.auth.apiKey` + `baseUrl` file): status must name the model `qwen` will really use.
@@ -270,10 +273,6 @@ def _plaintext_keys(settings: LoadedSettings) -> list[str]:
         for name, value in block.items() if isinstance(block, dict) else ():
             if (name in names or name.endswith("_API_KEY")) and isinstance(value, str) and value:
                 found.append((name, value, layer.path))
-    if not found:
-        return []
-    from qwen_tui.core.providers.profiles import KEYLESS_PLACEHOLDER  # a local server's stand-in, not a key
-
     return [t("keys.problem.plaintext", name=name, path=path) for name, value, path in found
             if value != KEYLESS_PLACEHOLDER]
 

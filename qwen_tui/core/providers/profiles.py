@@ -25,7 +25,7 @@ from qwen_tui.core.i18n import t
 from qwen_tui.core.providers.catalog import Endpoint, Preset, Protocol
 from qwen_tui.core.providers.install import InstallPlan
 from qwen_tui.core.providers.validate import check_base_url, is_loopback, normalize_key
-from qwen_tui.core.resolver import Source, SourceKind, Value, mask_secret
+from qwen_tui.core.resolver import KEYLESS_PLACEHOLDER, Source, SourceKind, Value, mask_secret
 
 SELECTED_TYPE = "security.auth.selectedType"
 API_KEY = "security.auth.apiKey"
@@ -73,10 +73,6 @@ class EnvironmentValues:
     dotenv_path: Path | None   # the .env Qwen Code loads from cwd
     shadowed: tuple[Path, ...]  # .env files it does not load because of that one
 
-
-# Qwen Code refuses an OpenAI-compatible provider without some key, even a local server that needs none
-# (Qwen Code #3384). For keyless local servers we write this placeholder: it is not a secret.
-KEYLESS_PLACEHOLDER = "not-needed"
 
 
 
