@@ -83,6 +83,10 @@ def login(
     try:
         if not _shared_key_confirmed(draft, key, env, yes):   # asked before anything is sent or saved
             return EXIT_USAGE
+        if not no_verify and draft.preset is not None and draft.preset.discovery:
+            discovered = asyncio.run(draft.discover(verify_key))
+            say(t("setup.discovered", count=len(discovered.models)) if discovered else t("setup.discovery_failed"))
+            draft = discovered or draft
         if no_verify:
             say(t("providers.login.not_verified"))
         else:

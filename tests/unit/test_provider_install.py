@@ -98,3 +98,24 @@ def test_status_reads_a_provider_qwen_auth_installed(capsys: pytest.CaptureFixtu
     assert any("BAILIAN_CODING_PLAN_API_KEY" in p and "auth move-key" in p for p in doc["problems"])
     main(["status"])
     assert "ModelStudio Coding Plan · Singapore (International)" in capsys.readouterr().out
+
+
+def test_coding_plan_installs_the_models_offered_for_the_key() -> None:
+    """Qwen Code's model discovery: the list the provider gives for the key, with the built-in specs where an id
+    matches; offline (the captures) it falls back to the built-ins."""
+    from tests.servers.openai_server import OpenAIServer
+
+    key = "sk-sp-discovery-0123456789"
+    with OpenAIServer(key=key, models=("qwen3-coder-plus", "brand-new-model")) as server:
+        result = login("--preset", "coding-plan", "--region", "alibabacloud", "--base-url", server.url,
+                       "--api-key-stdin", "--store", "settings", stdin=key + "\n")
+        assert result.returncode == 0, result.stderr
+        assert server.requests_to("/models")[0].headers["authorization"] == f"Bearer {key}"
+    assert "2 models" in result.stderr
+    data = json.loads(paths.user_settings_path().read_text())
+    entries = data["modelProviders"]["openai"]
+    assert [e["id"] for e in entries] == ["qwen3-coder-plus", "brand-new-model"]
+    assert entries[0]["generationConfig"] == {"contextWindowSize": 1000000}   # Qwen Code's spec for that id
+    assert entries[1]["name"] == "[ModelStudio Coding Plan for Global/Intl] brand-new-model"
+    assert "generationConfig" not in entries[1]
+    assert data["model"]["name"] == "qwen3-coder-plus"

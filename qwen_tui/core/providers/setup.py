@@ -151,6 +151,22 @@ class ProviderDraft:
         hint = t("setup.other_regions", region=self.endpoint.region.label, others=", ".join(others))
         return replace(result, message=f"{result.message} {hint}")
 
+    async def discover(self, key: str | None) -> ProviderDraft | None:
+        """Coding Plan and Token Plan list their models for the key (as Qwen Code's `/auth` does): the draft with
+        that list (and its first model when none was chosen); None when the list is unavailable (the built-in
+        list stays)."""
+        from qwen_tui.core.providers.verify import discover_models
+
+        url = self.url
+        if self.preset is None or not self.preset.discovery or not key or url is None:
+            return None
+        found = await discover_models(url, key)
+        if not found:
+            return None
+        chosen = self.model.strip()
+        model = chosen if chosen and chosen != self.preset.model_hint else found[0]
+        return replace(self, models=tuple(found), model=model)
+
     def shared_with(self, key: str | None, cwd: Path | None = None, env: Mapping[str, str] | None = None) -> list[str]:
         """The other providers a save of `key` would change: they share this endpoint's key variable (as in
         Qwen Code) and a different key is stored there now. Empty when nothing else changes."""

@@ -127,6 +127,28 @@ async def fetch_models(
     return ids, CheckResult(True, None, t("providers.check.ok_models", count=len(ids), ms=latency), latency, status)
 
 
+_MAX_MODEL_ID = 256   # longer ids are not model names (Qwen Code drops them too)
+
+
+async def discover_models(base_url: str, key: str, *, timeout: float = 5.0) -> list[str] | None:
+    """Qwen Code's discoverProviderModels: GET {base}/models with the key; the ids in the server's order (newest
+    first when every one has `created`), trimmed and deduplicated; None when the list is unavailable."""
+    outcome = await _request("GET", base_url, "/models", key, None, timeout, None)
+    if isinstance(outcome, CheckResult):
+        return None
+    data = outcome[0].get("data") if isinstance(outcome[0], dict) else None
+    if not isinstance(data, list) or not all(isinstance(i, dict) and isinstance(i.get("id"), str) for i in data):
+        return None
+    if all(isinstance(item.get("created"), int | float) for item in data):
+        data = sorted(data, key=lambda item: -item["created"])
+    ids: list[str] = []
+    for item in data:
+        model = item["id"].strip()
+        if model and len(model) <= _MAX_MODEL_ID and model.isprintable() and model not in ids:
+            ids.append(model)
+    return ids or None
+
+
 # --- one request, every failure classified ----------------------------------------------------------
 
 
