@@ -176,6 +176,22 @@ def test_a_failed_write_leaves_the_old_file_whole(folder: Path) -> None:
     assert_only(folder, "settings.json")
 
 
+def test_no_room_for_the_temporary_file_is_one_line_and_the_old_file_stays(folder: Path) -> None:
+    target = folder / "settings.json"
+    target.write_bytes(b'{"old": true}')
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (3, hard))  # a real refusal: no file descriptor left to open it
+    try:
+        with pytest.raises(FileOpError) as caught:
+            atomic_write(target, b'{"new": true}')
+    finally:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+    assert str(caught.value) == (f"Cannot write {target} (Too many open files); "
+                                 "check the folder's permissions and free disk space.")
+    assert target.read_bytes() == b'{"old": true}'
+    assert_only(folder, "settings.json")
+
+
 def test_a_write_replaces_the_file_instead_of_rewriting_it_in_place(folder: Path) -> None:
     # A reader that opened the old file (here: a second name of the same inode) keeps the old bytes whole.
     target = folder / "settings.json"
