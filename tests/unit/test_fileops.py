@@ -297,3 +297,21 @@ def test_a_pipe_is_refused_with_its_reason(folder: Path) -> None:
 def test_an_error_without_a_short_reason_uses_its_message() -> None:
     assert FileOpError("the whole line").reason == "the whole line"
     assert FileOpError("the whole line", "short").reason == "short"
+
+
+def test_a_pipe_where_the_file_goes_is_refused_by_name(folder: Path) -> None:
+    fifo = folder / "settings.json"
+    os.mkfifo(fifo)
+    with pytest.raises(FileOpError) as caught:
+        atomic_write(fifo, b"{}")
+    assert str(caught.value).startswith(f"{fifo} is not a regular file (a folder, device or pipe)")
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+
+
+def test_a_place_that_cannot_be_looked_at_is_one_line_with_the_reason(folder: Path) -> None:
+    (folder / "plain").write_text("a file, not a folder")
+    target = folder / "plain" / "settings.json"
+    with pytest.raises(FileOpError) as caught:
+        atomic_write(target, b"{}")
+    assert str(target) in str(caught.value) and "(Not a directory)" in str(caught.value)
+    assert "\n" not in str(caught.value)
