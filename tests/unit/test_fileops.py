@@ -315,3 +315,26 @@ def test_a_place_that_cannot_be_looked_at_is_one_line_with_the_reason(folder: Pa
         atomic_write(target, b"{}")
     assert str(target) in str(caught.value) and "(Not a directory)" in str(caught.value)
     assert "\n" not in str(caught.value)
+
+
+def test_every_folder_a_write_creates_is_private(folder: Path) -> None:
+    atomic_write(folder / "a" / "b" / "settings.json", b"{}")
+    assert [stat.S_IMODE(p.stat().st_mode) for p in (folder / "a", folder / "a" / "b")] == [0o700, 0o700]
+
+
+def test_a_folder_that_cannot_be_created_is_one_line_with_the_reason(folder: Path) -> None:
+    (folder / "plain").write_text("a file, not a folder")
+    with pytest.raises(FileOpError) as caught:
+        fileops.ensure_private_dir(folder / "plain" / "sub")
+    assert str(folder / "plain" / "sub") in str(caught.value) and "(Not a directory)" in str(caught.value)
+
+
+def test_release_leaves_a_link_in_the_locks_place_even_to_our_token(folder: Path) -> None:
+    path = folder / "oauth_creds.lock"
+    lock = LockFile(path)
+    lock.acquire()
+    (folder / "elsewhere").write_text(lock.token)
+    path.unlink()
+    path.symlink_to(folder / "elsewhere")  # someone else's link: not the file we created
+    lock.release()
+    assert path.is_symlink() and (folder / "elsewhere").read_text() == lock.token
