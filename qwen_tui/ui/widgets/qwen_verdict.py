@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 
 Verdict = Callable[[Resolution, Path, Mapping[str, str]], "QwenCli"]
 # A fix the app can carry out itself → (the app action, its button label key); any other fix is shown as a command.
+# The commands are core.launch's (RUN_COMMAND, AUTH_COMMAND, …), spelled here: that module loads after home's frame.
 FIX_ACTIONS = {"qwen-tui run": ("start_qwen", "run_ui.start"), "qwen-tui auth": ("auth", "run_ui.fix.auth"),
                "qwen-tui settings": ("settings", "run_ui.fix.settings")}
 
@@ -49,7 +50,6 @@ class QwenVerdict(Vertical):
     QwenVerdict { height: auto; margin-bottom: 1; }
     QwenVerdict #verdict-actions { height: auto; }
     QwenVerdict #verdict-actions Button { margin-right: 2; }
-    QwenVerdict .verdict-note { color: $text-muted; }
     """
 
     class Ready(Message):
