@@ -232,6 +232,13 @@ async def test_a_finished_sign_in_offers_start_qwen_where_qwen_accepts_it(versio
         assert bool(app.screen.query("#start-qwen")) is offered
         if not offered:
             assert f"qwen {CURRENT} refuses Qwen OAuth" in text(app, "#verdict-direct")
+            return
+        await pilot.press("s")                  # away and back: the offer was said once
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        assert not app.screen.query("#verdict-offer") and app.screen.query("#start-qwen")
 
 
 async def test_slash_run_is_start_qwen(isolated_home: Path) -> None:

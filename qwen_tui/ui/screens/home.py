@@ -122,6 +122,11 @@ class HomeScreen(QwenScreen):
 
     # ---- Qwen OAuth: is the stored sign-in still good? (refreshes it when near expiry) ----
 
+    def on_screen_suspend(self) -> None:
+        # The offer to start qwen after a save or sign-in is said once, on the home that outcome led to.
+        self.app.start_offer = None  # type: ignore[attr-defined]
+        self.query("#verdict-offer").remove()
+
     def on_screen_resume(self) -> None:
         res = self.resolution
         if res.auth_type.value == "qwen-oauth" and res.credential.present \

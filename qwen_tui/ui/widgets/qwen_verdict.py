@@ -61,13 +61,12 @@ class QwenVerdict(Vertical):
     def __init__(self, *, id: str = "qwen-verdict") -> None:
         super().__init__(id=id)
         self.verdict: QwenCli | None = None
-        self.offer: str | None = None     # "saved" / "signed_in": the outcome that leads here offers to start qwen
 
     def compose(self) -> ComposeResult:
         app: Any = self.app
         known = app.qwen_verdict_for
         if self.verdict is None and known is not None and known[0] is app.resolution:
-            self._take(known[1])
+            self.verdict = known[1]
         verdict = self.verdict
         if verdict is None:
             yield SourcedRow(t("run_ui.verdict.label"), t("run_ui.verdict.checking"), "", id="verdict-checking")
@@ -77,8 +76,10 @@ class QwenVerdict(Vertical):
         failure = app.qwen_start_failure
         if failure:
             yield Plain(clean(failure), id="verdict-start-failed", classes="error")
-        if self.offer and verdict.via_run:
-            yield Plain(t(f"run_ui.offer.{self.offer}"), id="verdict-offer", classes="success")
+        # "saved" / "signed_in": the outcome that led here offers to start qwen, until the user leaves home (the
+        # verdict of the saved configuration may come a resolution later: the offer waits for it).
+        if app.start_offer and verdict.via_run:
+            yield Plain(t(f"run_ui.offer.{app.start_offer}"), id="verdict-offer", classes="success")
         fix = verdict.fix if not verdict.direct else None
         if fix and fix not in FIX_ACTIONS:
             yield Plain(t("run_ui.verdict.fix_command", command=clean(fix)), id="verdict-fix-command")
@@ -115,18 +116,12 @@ class QwenVerdict(Vertical):
             app.qwen_start_failure = None    # said of an earlier configuration: this verdict replaces it
         app.qwen_verdict_for = (message.resolution, message.verdict)   # kept for home's next recompose
         if message.resolution is app.resolution:
-            self._take(message.verdict)
+            self.verdict = message.verdict
             self.call_later(self._recompose_and_focus)
-
-    def _take(self, verdict: QwenCli) -> None:
-        app: Any = self.app
-        self.verdict = verdict
-        self.offer = self.offer or app.start_offer
-        app.start_offer = None
 
     async def _recompose_and_focus(self) -> None:
         await self.recompose()
-        if self.offer is not None:
+        if self.app.start_offer is not None:  # type: ignore[attr-defined]
             for button in self.query("#start-qwen"):
                 button.focus()
 
