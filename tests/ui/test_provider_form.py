@@ -597,3 +597,25 @@ async def test_a_different_key_for_a_shared_endpoint_asks_and_names_the_provider
         await settle(pilot)
         assert app.screen is form and "Nothing was saved" in outcome(form)
         assert (isolated_home / ".qwen" / "settings.json").read_text() == before
+
+
+async def test_coding_plan_saves_the_model_list_fetched_with_the_key(isolated_home: Path) -> None:
+    """Issue 13.3: Coding Plan's models come from the provider for this key (else the built-in list)."""
+    key = "sk-sp-form-discovery-0123456789"
+    with OpenAIServer(key=key, models=("qwen3-coder-plus", "brand-new-model")) as server:
+        app = make_real_app()
+        async with app.run_test(size=SIZE) as pilot:
+            form = await open_form(pilot)
+            form.query_one("#preset", Select).value = "coding-plan:alibabacloud"
+            await settle(pilot)
+            fill(form, server.url, key, "qwen3-coder-plus")
+            form.query_one("#store-settings", RadioButton).value = True
+            await pilot.press("ctrl+f")
+            await settle(pilot)
+            assert "2" in str(form.query_one("#model-message").render())
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert not isinstance(app.screen, ProviderFormScreen), outcome(form)
+    entries = user_settings(isolated_home)["modelProviders"]["openai"]
+    assert sorted(e["id"] for e in entries) == ["brand-new-model", "qwen3-coder-plus"]
+    assert all(e["name"].startswith("[ModelStudio Coding Plan for Global/Intl] ") for e in entries)

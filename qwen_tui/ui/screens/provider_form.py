@@ -367,10 +367,12 @@ class ProviderFormScreen(QwenScreen):
         return checked.url
 
     def _draft(self) -> ProviderDraft:
-        """The form as a setup draft (cleartext consent is asked separately, before anything is sent)."""
+        """The form as a setup draft (cleartext consent is asked separately, before anything is sent). Coding
+        Plan and Token Plan install the list fetched with the key, as Qwen Code does; else the built-ins."""
+        fetched = tuple(self._models) if self.preset.discovery else ()
         return ProviderDraft(self.query_one("#base-url", Input).value, self._model(), self._key(),
                              self.choice if self.preset.id != CUSTOM else None, chat_check=self._chat(),
-                             allow_cleartext=True).resolved()
+                             allow_cleartext=True, models=fetched).resolved()
 
     def _with_cleartext_consent(self, url: str, then: Any) -> None:
         """Run `then()` at once, or after the user accepts sending a key over plain http:// to another host."""
