@@ -23,6 +23,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from qwen_tui.ui.app import QwenTuiApp
 from qwen_tui.ui.screens.chooser import ChooserScreen
@@ -44,7 +45,8 @@ HOSTILE = settings(max_examples=2, deadline=None, derandomize=True, phases=[Phas
 
 
 def frame(app: QwenTuiApp) -> tuple[str, list[str]]:
-    """What the terminal would be sent for the current screen: its text and its hyperlink targets."""
+    """What the terminal would be sent for the current screen: its text and its hyperlink targets (toasts
+    included: the apps run with notifications on, which run_test turns off by default)."""
     strips = app.screen._compositor.render_strips()
     text = "\n".join("".join(segment.text for segment in strip) for strip in strips)
     links = [segment.style.link for strip in strips for segment in strip
@@ -95,7 +97,7 @@ async def running_in(project: Path, texts: list[str]) -> AsyncIterator[tuple[Qwe
     """The app started in a repository planted with `texts`, its first screen (home) settled."""
     plant_workspace(project, texts)
     app = new_app(project)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
         yield app, pilot
 
@@ -108,20 +110,27 @@ def hostile_workspaces(test: Callable) -> Callable:
 
 # The walk is split in two tests so each stays well within the per-test timeout on a loaded machine.
 @example(texts=["https://h/v1", "[/]", "[/]", "x", "K"])   # a model id `[/]`, and two providers with one id
+@example(texts=["https://h/v1", "m", OSC52, "u", "K"])     # the active provider's name, in a toast
 @hostile_workspaces
 async def test_hostile_workspace_on_home_the_provider_form_and_the_command_line(texts: list[str],
                                                                               project_dir: Path) -> None:
     async with running_in(project_dir, texts) as (app, pilot):
         assert isinstance(app.screen, HomeScreen)
         assert_clean(app, "home")
+        app.screen.query_one("#profiles-table").focus()
+        await pilot.press("enter")   # on the active provider: a toast names it
+        await settle(pilot)
+        assert_clean(app, "home, the active provider named")
         app.open_provider_form(app.screen.query_one(ProfilesPanel).profiles[0])   # `e` on the first provider
         await settle(pilot)
         assert isinstance(app.screen, ProviderFormScreen)
         assert_clean(app, "provider form")
-        await pilot.press("escape", "slash", "[", "/", "]", "enter")   # `/[/]` on the command line
+        await pilot.press("escape", "slash")
+        app.screen.query_one(Input).value = "/[/][bold"   # typed on the command line, echoed back in a toast
+        await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, CommandInputScreen)
-        assert_clean(app, "command line")
+        assert "/[/][bold" in assert_clean(app, "command line")
 
 
 @hostile_workspaces
@@ -160,7 +169,7 @@ async def sign_in_with(server: DeviceServer, *, overrides: dict[str, object], re
     server.refusal_description = refusal
     server.device_fault = "refused" if refusal is not None else None
     app = QwenTuiApp("auth", cwd=Path.cwd(), env=dict(os.environ))
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await wait_until(pilot, lambda: isinstance(app.screen, ChooserScreen))
         await pilot.press("1")
         flow = app.screen.query_one(DeviceFlowWidget)
@@ -178,6 +187,7 @@ async def sign_in_with(server: DeviceServer, *, overrides: dict[str, object], re
 
 @HOSTILE
 @example(url=OSC52 + "[/]", code="[/]" + CLEAR_AND_TITLE, refusal=None)
+@example(url="https://chat.qwen.ai/authorize?c=[/]", code="[/]" + OSC52, refusal=None)   # a URL the flow accepts
 @example(url="https://chat.qwen.ai/authorize?x=" + "a" * 4000, code="ABCD-EFGH", refusal=None)
 @example(url="", code="", refusal=CLEAR_AND_TITLE + "[/]\nsecond line")
 @given(url=hostile_text, code=hostile_text, refusal=st.none() | hostile_text)
@@ -188,10 +198,11 @@ async def test_a_lying_device_server_on_the_sign_in_screen(url: str, code: str, 
 
 
 async def test_a_url_too_long_for_a_qr_code_hides_the_code(device_server: DeviceServer) -> None:
-    long_url = "https://chat.qwen.ai/authorize?user_code=" + "a" * 4000   # past any QR code (2,953 bytes)
+    # 1,041 characters (shown whole, unchanged by the sanitiser) but 3,041 bytes: past any QR code (2,953).
+    long_url = "https://chat.qwen.ai/authorize?user_code=" + "码" * 1000
     device_server.device_overrides = {"verification_uri_complete": long_url}
     app = QwenTuiApp("auth", cwd=Path.cwd(), env=dict(os.environ))
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await wait_until(pilot, lambda: isinstance(app.screen, ChooserScreen))
         await pilot.press("1")
         flow = app.screen.query_one(DeviceFlowWidget)
@@ -200,6 +211,6 @@ async def test_a_url_too_long_for_a_qr_code_hides_the_code(device_server: Device
         assert not app.screen.query_one("#df-qr").display        # no code drawn, and `v` is not offered
         assert flow.check_action("show_qr", ()) is False
         assert "press v" not in frame(app)[0]
-        assert "a" * 60 in frame(app)[0]                           # the URL itself is still shown
+        assert "码" * 30 in frame(app)[0]                           # the URL itself is still shown
         await pilot.press("escape")
         await asyncio.sleep(0)
