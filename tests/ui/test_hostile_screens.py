@@ -23,7 +23,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import Input, Select
 
 from qwen_tui.ui.app import QwenTuiApp
 from qwen_tui.ui.screens.chooser import ChooserScreen
@@ -34,6 +34,7 @@ from qwen_tui.ui.widgets.device_flow import DeviceFlowWidget, FlowState
 from qwen_tui.ui.widgets.profiles import ProfilesPanel
 from tests.hostile import CLEAR_AND_TITLE, OSC52, hostile_text, unsafe_in
 from tests.servers.device_server import DeviceServer
+from tests.servers.openai_server import OpenAIServer
 
 SIZE = (120, 60)   # tall: more of each screen is in the frame that is checked
 # Each test starts the app a few times: generous on a loaded machine (the CPU time is ~10 s per test).
@@ -214,3 +215,29 @@ async def test_a_url_too_long_for_a_qr_code_hides_the_code(device_server: Device
         assert "码" * 30 in frame(app)[0]                           # the URL itself is still shown
         await pilot.press("escape")
         await asyncio.sleep(0)
+
+
+# ---- the provider form and a lying OpenAI-compatible server ---------------------------------------------------
+
+@HOSTILE
+@example(ids=["[/]", OSC52, "[bold"])   # the issue's `[/]` model id from /models
+@given(ids=st.lists(hostile_text, min_size=1, max_size=3, unique=True))
+async def test_a_lying_models_list_in_the_provider_form(ids: list[str], openai_server: OpenAIServer) -> None:
+    openai_server.models = ids
+    app = QwenTuiApp("auth", cwd=Path.cwd(), env={**os.environ,
+                                                 "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"})
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("2")   # the chooser's OpenAI-compatible API
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, ProviderFormScreen)
+        form.query_one("#base-url", Input).value = openai_server.url
+        form.query_one("#api-key", Input).value = openai_server.key or ""
+        await pilot.press("ctrl+f")   # fetch the models
+        await settle(pilot)
+        chooser = form.query_one("#model-list", Select)
+        assert chooser.display
+        chooser.expanded = True       # the list of ids itself
+        await settle(pilot)
+        assert_clean(app, "provider form, fetched models")
