@@ -3,17 +3,17 @@
 Startup reads the configuration before the first frame when files and the environment are enough, and shows
 the auth chooser (nothing resolves, or opened with `auth`) or the home screen as the first screen. Where the
 keyring must be asked (seconds, at worst), a placeholder is painted at once and a thread worker resolves.
-Screens never do I/O themselves: they call the app's `write_setting` / `save_pref` / `open_link`, whose
-workers post messages. What the first frame can do without (logging, the collector, lower sections of a
-screen) waits until that frame is out.
+Screens never do I/O themselves: they call `app.config` (ui/resolution.py: the resolution, settings and
+preferences writes) or `open_link`, whose workers post messages, and follow what changes app-wide through
+signals (`app.config.resolved`, `app.config.written`, `app.language_changed`, `app.signed_out`); so do the
+usage statistics (ui/usage.py). What the first frame can do without (logging, the collector, lower sections
+of a screen) waits until that frame is out.
 """
 
 from __future__ import annotations
 
-import itertools
 import os
 import sys
-import threading
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,59 +23,36 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
+from textual.signal import Signal
 from textual.worker import Worker, WorkerState
 
 from qwen_tui.core import paths
 from qwen_tui.core.i18n import choose_language, set_language, t
 from qwen_tui.core.methods import AuthMethod
 from qwen_tui.core.prefs import DEFAULT_THEME, peek_prefs
-from qwen_tui.core.resolver import NOT_SET, Credential, Resolution, Source, SourceKind, Value
+from qwen_tui.core.resolver import Resolution
 from qwen_tui.core.sanitize import clean
-from qwen_tui.core.telemetry.names import ErrorKind, EventName, Method, ScreenName, Setting
+from qwen_tui.core.telemetry.names import EventName, Method
 from qwen_tui.resources import stylesheet
 from qwen_tui.ui.messages import ResolutionReady, SettingWritten
+from qwen_tui.ui.resolution import ConfigState, Resolver
 from qwen_tui.ui.screens.loading import LoadingScreen
 from qwen_tui.ui.themes import BUNDLED_THEME_NAMES, bundled_themes, user_themes
+from qwen_tui.ui.usage import UsageAdapter
 
 if TYPE_CHECKING:
     from qwen_tui.core.launch import Launch
-    from qwen_tui.core.telemetry.recorder import Recorder
+    from qwen_tui.core.providers.profiles import Profile
     from qwen_tui.ui.widgets.qwen_verdict import Verdict
 
-Resolver = Callable[[Path, Mapping[str, str]], Resolution]
 INITIAL_SCREENS = (None, "auth", "settings", "privacy", "status")
 # The loading placeholder stays at the bottom of the stack (Textual cannot replace the default screen);
 # the first real screen (chooser or home) sits above it.
 BASE_DEPTH = 2
+NOTIFY_LIMIT = 2500   # a toast may carry a whole URL (copied links are named in full)
 
 
-def default_resolver(cwd: Path, env: Mapping[str, str]) -> Resolution:
-    from qwen_tui.core.resolver import resolve
-
-    return resolve(cwd, env)
-
-
-def resolve_without_keyring(cwd: Path, env: Mapping[str, str]) -> Resolution | None:
-    """The resolution when every value comes from files and the environment, None where only the keyring
-    (which may take seconds) could tell."""
-    from qwen_tui.core.resolver import KeyringNeeded, resolve
-
-    try:
-        return resolve(cwd, env, keyring=False)
-    except KeyringNeeded:
-        return None
-
-
-def unresolved(problem: str) -> Resolution:
-    """What the UI shows when the resolver itself failed: nothing configured, and why."""
-    return Resolution(
-        auth_type=Value(None), enforced_type=Value(None), base_url=Value(None), model=Value(None),
-        credential=Credential(False), usage_stats=Value(True, NOT_SET), usage_stats_chosen=False,
-        dotenv_path=None, problems=(problem,),
-    )
-
-
-class QwenTuiApp(App, inherit_bindings=False):
+class QwenTuiApp(App[object], inherit_bindings=False):
     # With the app's own, the stylesheets of the screens a launch shows first: Textual re-parses every
     # stylesheet when a pushed screen brings one it has not read yet, a cost paid here once instead.
     CSS_PATH = [stylesheet("app"), stylesheet("loading"), stylesheet("chooser"), stylesheet("home")]
@@ -98,36 +75,15 @@ class QwenTuiApp(App, inherit_bindings=False):
         self.initial = initial
         self.cwd = cwd or Path.cwd()
         self.env: dict[str, str] = dict(os.environ if env is None else env)
-        self._resolver = resolver or default_resolver
-        # A resolver given by the caller is the only one used (tests); the real one first tries without the keyring.
-        self._quick_resolver: Callable[[Path, Mapping[str, str]], Resolution | None] | None = (
-            resolve_without_keyring if resolver is None else None)
-        self.resolution: Resolution | None = None
         # "Will qwen start here?" (home's QwenVerdict): how it is computed (tests give their own), the last one
         # with the resolution it was computed for, why Start qwen last failed, and the outcome that offers it.
         self.qwen_verdict = verdict
         self.qwen_verdict_for: tuple[Resolution, Any] | None = None
         self.qwen_start_failure: str | None = None
         self.start_offer: str | None = None
-        # Usage statistics (see core/telemetry and `usage`): the recorder is made on first use; its gate is set
-        # from the first resolution, and its worker started, once the first screen is drawn (screen_shown).
-        self._usage: Recorder | None = None
-        self._usage_lock = threading.Lock()     # a worker thread may be the first user
-        self._resolution_generation = 0         # the generation of self.resolution
-        self._screens_before_first: list[str] = []   # viewed before the gate was set: recorded then
         # Why the Qwen OAuth sign-in is no longer usable (refresh rejected, file unusable); None when fine.
         self.qwen_signed_out: str | None = None
         self._home_after_resolve = False
-        # Each refresh is numbered: a slow resolve never overwrites a newer one (see on_resolution_ready).
-        self._resolve_generation = 0
-        # Usage events that must wait for the next resolution (a finished sign-in: the gate follows the
-        # method only once the files say it is active), each with the first generation that may record it.
-        self._pending_usage: list[tuple[int, EventName, dict[str, Any]]] = []
-        # Settings and preferences writes run one at a time; of two writes to the same keys, the one asked
-        # for last wins even when its thread gets the lock first.
-        self._write_lock = threading.Lock()
-        self._write_numbers = itertools.count(1)
-        self._last_written: dict[tuple, int] = {}
         self._startup_warnings: list[str] = []
         self._first_screen_shown = False   # see screen_shown
         self.crash_report: str | None = None   # see _handle_exception
@@ -137,10 +93,21 @@ class QwenTuiApp(App, inherit_bindings=False):
         if prefs.error:  # read again so the message is in the language just chosen (rare path)
             self._startup_warnings.append(peek_prefs(self.env).error or prefs.error)
         super().__init__()
+        self.config = ConfigState(self, self.cwd, self.env, resolver)
+        self.usage = UsageAdapter(self, self.config)
+        # Published after the catalog language changed (the new preference, None = the system's): screens relabel.
+        self.language_changed: Signal[str | None] = Signal(self, "language-changed")
+        # Published when the stored Qwen OAuth sign-in turns unusable (the reason) or usable again (None).
+        self.signed_out: Signal[str | None] = Signal(self, "signed-out")
         self.theme_names = self._register_themes()
         if prefs.theme not in self.theme_names:
             self._startup_warnings.append(t("app.theme.missing", name=prefs.theme, fallback=DEFAULT_THEME))
         self._set_theme_before_first_parse(prefs.theme if prefs.theme in self.theme_names else DEFAULT_THEME)
+
+    @property
+    def resolution(self) -> Resolution | None:
+        """The current resolution (None only before the first one: no screen but the placeholder exists then)."""
+        return self.config.resolution
 
     # ---- startup -------------------------------------------------------------------------------------------
 
@@ -191,31 +158,20 @@ class QwenTuiApp(App, inherit_bindings=False):
             self.crash_report = report_crash(error, self.env)
         self._close_messages_no_wait()
 
-    def get_default_screen(self) -> Screen:
+    def get_default_screen(self) -> Screen[Any]:
         return LoadingScreen()
 
     def on_mount(self) -> None:
         for warning in self._startup_warnings:
             self.notify(warning, severity="warning", timeout=10)
-        self.screen_change_signal.subscribe(self, self._record_screen)
-        quick = self._resolve_quickly()
+        self.usage.attach()
+        quick = self.config.resolve_quickly()
         if quick is None:
             self.refresh_resolution()
         else:
-            self.call_later(self._resolution_arrived, quick, self._resolve_generation)
+            self.call_later(self._resolution_arrived, quick, self.config.generation)
 
-    def _resolve_quickly(self) -> Resolution | None:
-        """Unless the keyring must be asked, resolving reads a few small files: done here, the chooser or home
-        is the first screen drawn, with no placeholder and second screen before it (launch budget). Else
-        (or on any failure) the worker resolves, behind the placeholder."""
-        if self._quick_resolver is None:
-            return None
-        try:
-            return self._quick_resolver(self.cwd, self.env)
-        except Exception:   # the worker resolves again and shows the failure as a problem
-            return None
-
-    def screen_shown(self, screen: Screen) -> None:
+    def screen_shown(self, screen: Screen[Any]) -> None:
         """Every qwen-tui screen reports its first frame. The first one that is not the placeholder ends the
         startup: what it put off runs now, never while that screen is still being built (a thread importing
         structlog, or pydantic for the usage statistics, would halve the CPU left to build it)."""
@@ -225,12 +181,7 @@ class QwenTuiApp(App, inherit_bindings=False):
         from qwen_tui import collector
 
         collector.resume(freeze=True)
-        assert self.resolution is not None
-        self._sync_usage(self.resolution, True, self._resolution_generation)
-        for name in self._screens_before_first:
-            self._record_screen_name(name)
-        self._screens_before_first.clear()
-        self.usage.release()
+        self.usage.start()
         self._start_logging()
 
     @work(thread=True, exit_on_error=False, group="logging")
@@ -253,47 +204,38 @@ class QwenTuiApp(App, inherit_bindings=False):
                                     exc_info=(type(error), error, error.__traceback__))
 
     def on_unmount(self) -> None:
-        if self._usage is not None:
-            self._usage.close(USAGE_EXIT_FLUSH_S)   # bounded: never holds the exit longer
+        self.usage.close()
+
+    # ---- the resolution and the writes (ui/resolution.py) ------------------------------------------------------
 
     def refresh_resolution(self) -> None:
         """Resolve the configuration again (in a thread); every screen follows when it arrives."""
-        self._resolve_generation += 1
-        self._resolve(self._resolve_generation)
+        self.config.refresh()
 
     def action_refresh_resolution(self) -> None:
         self.refresh_resolution()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="resolve", description="resolve")
-    def _resolve(self, generation: int) -> None:
-        try:
-            resolution = self._resolver(self.cwd, self.env)
-        except Exception as exc:  # a resolver bug must not take the app down: show it as a problem
-            resolution = unresolved(t("app.resolve_failed", reason=f"{type(exc).__name__}: {exc}"))
-            self.usage.record(EventName.ERROR, kind=ErrorKind.RESOLVE)
-        self.post_message(ResolutionReady(resolution, generation))
-
     def on_resolution_ready(self, message: ResolutionReady) -> None:
-        if message.generation < self._resolve_generation:
-            return   # a newer refresh was asked for since: its result (not this stale one) is the truth
-        self._resolution_arrived(message.resolution, message.generation)
+        self._resolution_arrived(message.resolution, message.generation, failed=message.failed)
 
-    def _resolution_arrived(self, resolution: Resolution, generation: int) -> None:
-        first = self.resolution is None
-        self.resolution = resolution
-        self._resolution_generation = generation
-        if self._first_screen_shown:   # else the first screen's screen_shown sets the gate
-            self._sync_usage(resolution, False, generation)
-        if first:
+    def _resolution_arrived(self, resolution: Resolution, generation: int, *, failed: bool = False) -> None:
+        resolved = self.config.arrived(resolution, generation, failed=failed)
+        if resolved is None:
+            return   # a newer refresh was asked for since: its result (not this stale one) is the truth
+        if resolved.first:
             self._show_first_screen()
-            return
-        for screen in self.screen_stack:
-            update = getattr(screen, "resolution_changed", None)
-            if update is not None:
-                update(resolution)
-        if self._home_after_resolve:
+        elif self._home_after_resolve:
             self._home_after_resolve = False
             self.action_status()
+
+    def on_setting_written(self, message: SettingWritten) -> None:
+        if message.error:
+            self.notify(message.error, title=t("app.write_failed"), severity="error", timeout=10)
+        elif message.what == "usage_stats":
+            self.notify(t("app.usage_stats_saved"))
+        # Published to the screens and the usage statistics; a settings write (done, or failed: every screen
+        # goes back to what is on disk) then resolves again.
+        self.config.setting_written(message)
 
     def _show_first_screen(self) -> None:
         assert self.resolution is not None
@@ -308,18 +250,18 @@ class QwenTuiApp(App, inherit_bindings=False):
 
     # ---- screens ---------------------------------------------------------------------------------------------
 
-    def _chooser(self) -> Screen:
+    def _chooser(self) -> Screen[Any]:
         from qwen_tui.ui.screens.chooser import ChooserScreen
 
         return ChooserScreen()
 
-    def _home(self) -> Screen:
+    def _home(self) -> Screen[Any]:
         from qwen_tui.ui.screens.home import HomeScreen
 
         return HomeScreen()
 
-    def _show(self, name: str, factory: Callable[[], Screen],
-              keep: Callable[[Screen], bool] = lambda screen: True) -> Screen | None:
+    def _show(self, name: str, factory: Callable[[], Screen[Any]],
+              keep: Callable[[Screen[Any]], bool] = lambda screen: True) -> Screen[Any] | None:
         """Bring the screen called `name` to the top: back to it when it is in the stack (never a second
         copy), else push a new one. `keep(existing)` False replaces the existing one (e.g. another profile).
         Returns the screen kept, or None when a new one was pushed (or nothing is resolved yet)."""
@@ -357,16 +299,17 @@ class QwenTuiApp(App, inherit_bindings=False):
     def action_provider_form(self) -> None:
         self.open_provider_form()
 
-    def open_provider_form(self, profile: Any = None, *, import_env: bool = False) -> None:
+    def open_provider_form(self, profile: Profile | None = None, *, import_env: bool = False) -> None:
         """The OpenAI-compatible provider form: empty, prefilled from a saved profile, or from OPENAI_* values."""
         from qwen_tui.ui.screens.provider_form import ProviderFormScreen
 
-        def same_profile(screen: Screen) -> bool:
-            return _profile_id(getattr(screen, "profile", None)) == _profile_id(profile)
+        def same_profile(screen: Screen[Any]) -> bool:
+            shown = screen.profile if isinstance(screen, ProviderFormScreen) else None
+            return (shown.id if shown else None) == (profile.id if profile else None)
 
         kept = self._show("provider_form", lambda: ProviderFormScreen(profile, import_env=import_env), same_profile)
-        if kept is not None and import_env:
-            kept.action_import_env()  # type: ignore[attr-defined]
+        if isinstance(kept, ProviderFormScreen) and import_env:
+            kept.action_import_env()
 
     def action_status(self) -> None:
         if self.resolution is None:
@@ -397,10 +340,10 @@ class QwenTuiApp(App, inherit_bindings=False):
 
         assert self.resolution is not None
         if not self.resolution.usage_stats_chosen or self.resolution.usage_stats.value != usage_stats:
-            self.write_setting("user", {USAGE_KEY: usage_stats}, "usage_stats")
+            self.config.write_setting("user", {USAGE_KEY: usage_stats}, "usage_stats")
         # The choice (on / off) applies now, with the method that is active now: the gate moves to the method
         # just chosen only once its sign-in or profile is saved (the next resolution says so).
-        self.apply_usage_choice(usage_stats)
+        self.usage.apply_choice(usage_stats)
         self.usage.record(EventName.AUTH_METHOD_CHOSEN, method=Method(method.value))
         if method == AuthMethod.QWEN_OAUTH:
             self.action_sign_in_qwen()
@@ -423,13 +366,13 @@ class QwenTuiApp(App, inherit_bindings=False):
     def sign_in_saved(self) -> None:
         """Called (from the saving thread) as soon as a sign-in is on disk, even when the user has left the
         sign-in screen meanwhile: the sign-out banner goes and every screen follows the new configuration."""
-        self.qwen_signed_out = None
+        self._set_signed_out(None)
         self.refresh_resolution()
 
     def qwen_oauth_signed_in(self) -> None:
         """The sign-in screen saw it saved: resolve again, then show home (Qwen OAuth active, expiry, API base)
         with the offer to start qwen (or why it would not start)."""
-        self.qwen_signed_out = None
+        self._set_signed_out(None)
         self.start_offer = "signed_in"
         self.notify(t("signin.done"))
         self._home_after_resolve = True
@@ -465,8 +408,13 @@ class QwenTuiApp(App, inherit_bindings=False):
 
     def mark_signed_out(self, reason: str) -> None:
         """The stored sign-in was rejected or is unusable: home says so and offers to sign in again."""
-        self.qwen_signed_out = reason
+        self._set_signed_out(reason)
         self.refresh_resolution()
+
+    def _set_signed_out(self, reason: str | None) -> None:
+        if reason != self.qwen_signed_out:
+            self.qwen_signed_out = reason
+            self.signed_out.publish(reason)
 
     def action_command_input(self) -> None:
         from qwen_tui.ui.screens.command_input import CommandInputScreen
@@ -474,7 +422,7 @@ class QwenTuiApp(App, inherit_bindings=False):
         if self.resolution is not None and not isinstance(self.screen, CommandInputScreen):
             self.push_screen(CommandInputScreen())
 
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         from qwen_tui.ui.commands import COMMANDS
 
         for command in COMMANDS:
@@ -482,160 +430,18 @@ class QwenTuiApp(App, inherit_bindings=False):
 
     # ---- preferences, language, theme -------------------------------------------------------------------------
 
-    async def change_language(self, language: str | None) -> None:
-        """`None` follows LC_ALL / LANG. Re-renders every screen, then persists the choice."""
+    def change_language(self, language: str | None) -> None:
+        """`None` follows LC_ALL / LANG. Every screen re-renders (`language_changed`); the choice is saved."""
         self.language_pref = language
         set_language(choose_language(language, self.env))
-        self.usage.record(EventName.SETTING_CHANGED, setting=Setting.LANGUAGE)
-        for screen in self.screen_stack:
-            relabel = getattr(screen, "relabel", None)
-            if relabel is not None:
-                await relabel()
-        self.save_pref({"language": language})
+        self.usage.language_changed()
+        self.language_changed.publish(language)
+        self.config.save_pref({"language": language})
 
     def change_theme(self, name: str) -> None:
         if name in self.theme_names and name != self.theme:
-            self.theme = name
-            self.usage.record(EventName.SETTING_CHANGED, setting=Setting.THEME)
-            self.save_pref({"theme": name})
-
-    def save_pref(self, changes: dict[str, Any]) -> None:
-        self._save_pref(next(self._write_numbers), changes)
-
-    @work(thread=True, exit_on_error=False, group="prefs", description="save preferences")
-    def _save_pref(self, number: int, changes: dict[str, Any]) -> None:
-        from qwen_tui.core.fileops import FileOpError
-        from qwen_tui.core.prefs import PrefsError, save_prefs
-
-        with self._write_lock:
-            if self._superseded(("prefs", *sorted(changes)), number):
-                return
-            try:
-                save_prefs(changes, self.env)
-            except (PrefsError, FileOpError) as exc:
-                self.post_message(SettingWritten("prefs", str(exc)))
-                self.usage.record(EventName.ERROR, kind=ErrorKind.PREFS_WRITE)
-
-    def _superseded(self, keys: tuple, number: int) -> bool:
-        """Under the write lock: was a later write to the same keys already done? Else note this one."""
-        if self._last_written.get(keys, 0) > number:
-            return True
-        self._last_written[keys] = number
-        return False
-
-    # ---- settings writes ----------------------------------------------------------------------------------------
-
-    def write_setting(self, scope: str, changes: dict[str, Any], what: str) -> None:
-        """Write `changes` (dotted keys) to the user or workspace layer with the one settings writer."""
-        self._write_setting(next(self._write_numbers), scope, changes, what)
-
-    @work(thread=True, exit_on_error=False, group="settings-write", description="write settings")
-    def _write_setting(self, number: int, scope: str, changes: dict[str, Any], what: str) -> None:
-        from qwen_tui.core.fileops import FileOpError
-        from qwen_tui.core.settings import Scope, SettingsError
-        from qwen_tui.core.settings_writer import update_layer
-
-        with self._write_lock:
-            if self._superseded((scope, *sorted(changes)), number):
-                return
-            try:
-                update_layer(Scope(scope), changes, cwd=self.cwd, env=self.env)
-            except (SettingsError, FileOpError) as exc:
-                self.post_message(SettingWritten(what, str(exc)))
-            else:
-                self.post_message(SettingWritten(what))
-
-    def on_setting_written(self, message: SettingWritten) -> None:
-        if message.error:
-            self.notify(message.error, title=t("app.write_failed"), severity="error", timeout=10)
-            if message.what != "prefs":
-                self.usage.record(EventName.ERROR, kind=ErrorKind.SETTINGS_WRITE)
-                # Nothing changed on disk: every screen (and the usage gate) goes back to what is there.
-                for screen in self.screen_stack:
-                    failed = getattr(screen, "setting_write_failed", None)
-                    if failed is not None:
-                        failed(message.what)
-                self.refresh_resolution()
-            return
-        if message.what in _RECORDED_SETTINGS:
-            self.usage.record(EventName.SETTING_CHANGED, setting=_RECORDED_SETTINGS[message.what])
-        if message.what == "usage_stats":
-            self.notify(t("app.usage_stats_saved"))
-        self.refresh_resolution()
-
-    # ---- usage statistics -------------------------------------------------------------------------------------
-
-    @property
-    def usage(self) -> Recorder:
-        """The usage-statistics recorder. Made on first use, so its modules load after the first frame unless a
-        screen drawn before it shows the gate (privacy): its gate then already follows the resolution."""
-        with self._usage_lock:
-            if self._usage is None:
-                from qwen_tui.core.telemetry.gate import decide
-                from qwen_tui.core.telemetry.recorder import Recorder
-
-                self._usage = Recorder(self.env, held=not self._first_screen_shown)
-                if self.resolution is not None:
-                    self._usage.update(decide(self.resolution))
-            return self._usage
-
-    def _sync_usage(self, resolution: Resolution, first: bool, generation: int) -> None:
-        from qwen_tui.core.telemetry.gate import decide
-
-        self.usage.update(decide(resolution))
-        if first:
-            self.usage.record(EventName.APP_STARTED)   # a no-op unless the gate is open
-        due = [(name, fields) for after, name, fields in self._pending_usage if after <= generation]
-        self._pending_usage = [item for item in self._pending_usage if item[0] > generation]
-        for name, fields in due:
-            self.usage.record(name, **fields)
-
-    def record_usage_after_resolve(self, name: EventName, **fields: Any) -> None:
-        """Record once the next resolution (asked for after this call) has set the gate: for an event about a
-        change still to land, e.g. a sign-in that switches the active method."""
-        self._pending_usage.append((self._resolve_generation + 1, name, fields))
-
-    def apply_usage_choice(self, enabled: bool, *, scope: str = "user") -> None:
-        """The user's usage-statistics choice (chooser or settings), applied to the live recorder at once;
-        off also deletes the unsent events and the installation id (in a worker: disk I/O). On is applied at
-        once only where the consent rule lets it count (the user layer, no DO_NOT_TRACK); otherwise the
-        resolution that follows the write decides."""
-        from qwen_tui.core import paths as qwen_paths
-        from qwen_tui.core.telemetry.consent import do_not_track
-        from qwen_tui.core.telemetry.gate import USAGE_KEY, evaluate
-
-        assert self.resolution is not None
-        if enabled and (scope != "user" or do_not_track(self.env)):
-            return
-        path = qwen_paths.user_settings_path(self.env) if scope == "user" \
-            else qwen_paths.workspace_settings_path(self.cwd, self.env)
-        source = Source(SourceKind.SETTINGS, path, USAGE_KEY, scope)
-        self.usage.update(evaluate(chosen=True, enabled=enabled, source=source, method=self.resolution.auth_type))
-        if not enabled:
-            self._purge_usage_data()
-
-    @work(thread=True, exit_on_error=False, group="usage")
-    def _purge_usage_data(self) -> None:
-        from qwen_tui.core.fileops import FileOpError
-
-        try:
-            self.usage.purge_local()
-        except FileOpError as exc:
-            self.post_message(SettingWritten("usage_purge", str(exc)))
-
-    def _record_screen(self, screen: Screen) -> None:
-        if not self._first_screen_shown:
-            self._screens_before_first.append(screen.name or "")
-        else:
-            self._record_screen_name(screen.name or "")
-
-    def _record_screen_name(self, name: str) -> None:
-        if name in _SCREEN_NAMES:
-            self.usage.record(EventName.SCREEN_VIEWED, screen=ScreenName(name))
-
-    def record_usage(self, name: EventName, **fields: Any) -> None:
-        """For screens: record one usage event (a no-op while the gate is closed)."""
-        self.usage.record(name, **fields)
+            self.theme = name   # the usage statistics follow Textual's theme_changed_signal
+            self.config.save_pref({"theme": name})
 
     # ---- links ----------------------------------------------------------------------------------------------
 
@@ -659,18 +465,6 @@ class QwenTuiApp(App, inherit_bindings=False):
             self.call_from_thread(self.notify, t("app.link.opened", url=url))
         else:
             self.call_from_thread(self.copy_link, url)
-
-
-USAGE_EXIT_FLUSH_S = 1.0
-NOTIFY_LIMIT = 2500   # a toast may carry a whole URL (copied links are named in full)
-_SCREEN_NAMES = frozenset(member.value for member in ScreenName)
-# `write_setting`'s `what` → the setting named in a usage event (others are not recorded).
-_RECORDED_SETTINGS = {"usage_stats": Setting.USAGE_STATS, "auth_method": Setting.AUTH_METHOD,
-                      "provider": Setting.PROVIDER, "secret_store": Setting.SECRET_STORE}
-
-
-def _profile_id(profile: Any) -> str | None:
-    return getattr(profile, "id", None)
 
 
 def _can_open_browser(env: Mapping[str, str]) -> bool:

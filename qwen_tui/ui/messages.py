@@ -8,12 +8,14 @@ from qwen_tui.core.resolver import Resolution
 
 
 class ResolutionReady(Message):
-    """A fresh `Resolution` of the effective configuration; `generation` numbers the refresh it answers."""
+    """A fresh `Resolution` of the effective configuration; `generation` numbers the refresh it answers;
+    `failed` when the resolver itself failed (the resolution then only carries the problem)."""
 
-    def __init__(self, resolution: Resolution, generation: int) -> None:
+    def __init__(self, resolution: Resolution, generation: int, *, failed: bool = False) -> None:
         super().__init__()
         self.resolution = resolution
         self.generation = generation
+        self.failed = failed
 
 
 class SettingWritten(Message):

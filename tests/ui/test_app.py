@@ -84,7 +84,7 @@ async def test_first_run_draws_the_chooser_without_a_resolve_worker(isolated_hom
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, ChooserScreen)
-        assert app._resolve_generation == 0          # no worker was asked to resolve
+        assert app.config.generation == 0          # no worker was asked to resolve
         assert app.resolution is not None and app.resolution.auth_type.value is None
 
 
@@ -96,7 +96,7 @@ async def test_a_configuration_from_files_draws_home_first(qwen_home: Path) -> N
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
-        assert app._resolve_generation == 0
+        assert app.config.generation == 0
         await started(pilot)
         assert app.screen.query("#profiles")          # the saved profiles follow the first frame
 
@@ -108,7 +108,7 @@ async def test_a_key_only_the_keyring_has_is_resolved_in_the_worker(qwen_home: P
     app = QwenTuiApp(cwd=Path.cwd(), env=dict(__import__("os").environ))
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
-        assert app._resolve_generation == 1
+        assert app.config.generation == 1
         assert isinstance(app.screen, HomeScreen)
 
 
@@ -126,7 +126,7 @@ async def test_a_failing_quick_read_falls_back_to_the_worker(isolated_home: Path
     app = QwenTuiApp(cwd=Path.cwd(), env=dict(__import__("os").environ))
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
-        assert app._resolve_generation == 1
+        assert app.config.generation == 1
         assert isinstance(app.screen, ChooserScreen)
         assert app.resolution.problems == ()
 
@@ -509,7 +509,7 @@ async def test_u_before_the_chooser_details_are_mounted_flips_the_choice() -> No
         chooser.action_toggle_usage()                    # no crash: the choice is kept for the switch
         await pilot.pause()
         assert chooser.query_one("#usage-switch", Switch).value is True
-        await app.change_language("fr")
+        app.change_language("fr")
         chooser.action_toggle_usage()                    # the re-render dropped the switch again
         await pilot.pause()
         assert chooser.query_one("#usage-switch", Switch).value is False
@@ -654,7 +654,7 @@ async def test_chooser_keeps_its_selection_and_focus_after_a_language_switch() -
     app = make_app(resolution("openai"), initial="auth")
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
-        await app.change_language("fr")
+        app.change_language("fr")
         await pilot.pause()
         methods = app.screen.query_one("#methods", OptionList)
         assert methods.highlighted_option is not None and methods.highlighted_option.id == "openai"
@@ -686,8 +686,8 @@ async def test_a_resolution_arriving_before_a_pushed_screen_is_composed() -> Non
         await started(pilot)
         for open_screen in (app.action_settings, app.action_usage_data):
             open_screen()
-            app._resolve_generation += 1
-            app.on_resolution_ready(ResolutionReady(resolution("qwen-oauth"), app._resolve_generation))
+            app.config.generation += 1
+            app.on_resolution_ready(ResolutionReady(resolution("qwen-oauth"), app.config.generation))
             await pilot.pause()
         assert isinstance(app.screen, UsageDataScreen)
         await pilot.press("s")
@@ -711,8 +711,8 @@ async def test_quick_usage_toggles_land_in_the_order_they_were_made(isolated_hom
     app = make_app(resolution("openai", usage=False, usage_chosen=True), initial="settings")
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
-        app.write_setting("user", {"privacy.usageStatisticsEnabled": True}, "usage_stats")
-        app.write_setting("user", {"privacy.usageStatisticsEnabled": False}, "usage_stats")
+        app.config.write_setting("user", {"privacy.usageStatisticsEnabled": True}, "usage_stats")
+        app.config.write_setting("user", {"privacy.usageStatisticsEnabled": False}, "usage_stats")
         await app.workers.wait_for_complete()
         await pilot.pause()
     assert user_settings(isolated_home)["privacy"]["usageStatisticsEnabled"] is False

@@ -362,7 +362,7 @@ async def test_language_switch_relabels_without_restarting_the_flow(device_serve
     app = real_app()
     async with app.run_test(size=SIZE) as pilot:
         code = await open_sign_in(pilot, device_server)
-        await app.change_language("fr")
+        app.change_language("fr")
         await pilot.pause()
         assert text_of(app, "#df-code-label") == "et saisissez ce code :"
         assert "En attente" in text_of(app, "#df-status")

@@ -182,7 +182,7 @@ async def test_a_language_switch_shows_the_events_again(qwen_home: Path) -> None
         await settle(pilot)
         await pilot.app.run_action("usage_data")
         await settle(pilot)
-        await app.change_language("fr")
+        app.change_language("fr")
         await settle(pilot)
         # Read again after the re-render, not left on "reading events…" (nothing recorded: OpenAI-compatible).
         assert str(app.screen.query_one("#usage-count").render()) == "Aucun événement n'a été enregistré."

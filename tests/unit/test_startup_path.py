@@ -16,7 +16,7 @@ import pytest
 
 from qwen_tui import cli, collector
 from qwen_tui.core.resolver import KeyringNeeded, resolve
-from qwen_tui.ui.app import resolve_without_keyring
+from qwen_tui.ui.resolution import resolve_without_keyring
 from tests.conftest import FIXTURES
 
 

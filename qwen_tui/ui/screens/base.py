@@ -1,10 +1,11 @@
-"""What every qwen-tui screen shares: its stylesheet, translated key descriptions, language re-render."""
+"""What every qwen-tui screen shares: the typed app, translated key descriptions, the language re-render."""
 
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING, Any
 
-from textual import on
+from textual import getters, on
 from textual.binding import ActiveBinding
 from textual.screen import Screen
 from textual.widgets import Button
@@ -12,15 +13,24 @@ from textual.widgets import Button
 from qwen_tui.core.i18n import catalog, t
 from qwen_tui.core.resolver import Resolution
 
+if TYPE_CHECKING:
+    from qwen_tui.ui.app import QwenTuiApp
+
 
 def translate(text: str) -> str:
     """`text` when it is not a message key (Textual's own bindings), else its translation."""
     return t(text) if text in catalog("en") else text
 
 
-class QwenScreen(Screen):
-    """Binding descriptions are message keys, translated each time the footer asks for them, so a
-    language switch re-renders them without rebuilding the bindings."""
+class QwenScreen(Screen[Any]):
+    """A screen of the qwen-tui app. `self.app` is typed, so the app's API is checked (mypy), not looked up by
+    name. App-wide changes arrive as signals: every screen relabels on `app.language_changed`; a screen that
+    shows the resolution subscribes to `app.config.resolved` in its own `on_mount`.
+    Binding descriptions are message keys, translated each time the footer asks for them, so a language switch
+    re-renders them without rebuilding the bindings."""
+
+    if TYPE_CHECKING:   # Textual's typed-app descriptor, for the checker only: no import of the app at run time
+        app = getters.app(QwenTuiApp)
 
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:
@@ -36,11 +46,18 @@ class QwenScreen(Screen):
     # filled by a worker anyway) to `after_first_frame`, and compose it directly when composing again.
     drawn = False
 
+    def on_mount(self) -> None:
+        # Textual runs this as well as a subclass's own on_mount (each class's handler, in MRO order).
+        self.app.language_changed.subscribe(self, self._language_changed)
+
+    async def _language_changed(self, language: str | None) -> None:
+        await self.relabel()
+
     def on_show(self) -> None:
         if not self.drawn:
             self.drawn = True
             self.after_first_frame()
-        self.app.screen_shown(self)  # type: ignore[attr-defined]
+        self.app.screen_shown(self)
 
     def after_first_frame(self) -> None:
         """Mount what the first frame was drawn without (launch budget: bench/startup.py)."""
@@ -48,7 +65,9 @@ class QwenScreen(Screen):
     @property
     def resolution(self) -> Resolution:
         """The app's current resolution (screens are shown only once there is one)."""
-        return self.app.resolution  # type: ignore[attr-defined]
+        resolution = self.app.resolution
+        assert resolution is not None
+        return resolution
 
     async def relabel(self) -> None:
         """Re-render every text after a language switch (state the user changed lives outside widgets)."""
@@ -85,5 +104,5 @@ class QwenScreen(Screen):
     def open_usage_data(self, event: Button.Pressed) -> None:
         """The "what is recorded" button some screens show (settings, privacy)."""
         event.stop()
-        self.app.action_usage_data()  # type: ignore[attr-defined]
+        self.app.action_usage_data()
 

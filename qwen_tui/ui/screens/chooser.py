@@ -7,6 +7,8 @@ what continuing will save (following the switch), and what the qwen CLI and qwen
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -48,11 +50,16 @@ def _option_prompt(info: MethodInfo) -> Table:
 
 class UsageSwitch(Switch):
     """The chooser's usage-statistics switch. It is mounted once the screen is drawn and again after a
-    re-render, so it takes the screen's current choice when it mounts (`u` may have been pressed before)."""
+    re-render, so it takes the screen's current choice (`choice()`) when it mounts (`u` may have been pressed
+    before)."""
+
+    def __init__(self, choice: Callable[[], bool], *, id: str | None = None) -> None:
+        super().__init__(value=choice(), id=id)
+        self._choice = choice
 
     def on_mount(self) -> None:
         with self.prevent(Switch.Changed):
-            self.value = self.screen._usage_value()  # type: ignore[attr-defined]
+            self.value = self._choice()
 
 
 class ChooserScreen(QwenScreen):
@@ -100,7 +107,7 @@ class ChooserScreen(QwenScreen):
 
     def _usage_section(self) -> Vertical:
         return Vertical(
-            StateSwitch(UsageSwitch(value=self._usage_value(), id="usage-switch"), t("chooser.usage.label"),
+            StateSwitch(UsageSwitch(self._usage_value, id="usage-switch"), t("chooser.usage.label"),
                         id="usage-row"),
             Plain(self._will_save(), id="usage-will-save", classes="note"),
             Plain(t("chooser.usage.now", story=" ".join(usage_story(self.resolution)[:2])), id="usage-now",
@@ -147,17 +154,17 @@ class ChooserScreen(QwenScreen):
             self.action_choose(event.option.id)
 
     def action_toggle_usage(self) -> None:
-        switches = self.query("#usage-switch")
-        if switches:
-            switches.first(Switch).toggle()
-        else:   # not mounted yet (first frame, or a re-render): the switch reads the choice when it mounts
-            self._usage_choice = not self._usage_value()
+        # The choice first: a re-render (language switch) may replace the switch before its Changed arrives;
+        # a switch not mounted yet (first frame, or a re-render) reads the choice when it mounts.
+        self._usage_choice = not self._usage_value()
+        for switch in self.query("#usage-switch").results(Switch):
+            switch.value = self._usage_choice
 
     def action_choose(self, method: str) -> None:
-        self.app.continue_with_method(AuthMethod(method), self._usage_value())  # type: ignore[attr-defined]
+        self.app.continue_with_method(AuthMethod(method), self._usage_value())
 
     def action_leave(self) -> None:
         if not self.resolution.auth_type.value:
             self.notify(t("chooser.method_required"), severity="warning")
             return
-        self.app.leave_chooser()  # type: ignore[attr-defined]
+        self.app.leave_chooser()

@@ -11,11 +11,11 @@ from textual.widget import Widget
 from textual.widgets import Button, Footer
 
 from qwen_tui.core.i18n import t
-from qwen_tui.core.resolver import Resolution
 from qwen_tui.core.urls import mask_url
 from qwen_tui.core.usage_story import usage_story
 from qwen_tui.resources import stylesheet
 from qwen_tui.ui.describe import describe_source
+from qwen_tui.ui.resolution import Resolved
 from qwen_tui.ui.screens.base import QwenScreen
 from qwen_tui.ui.widgets.plain import Plain
 from qwen_tui.ui.widgets.qwen_verdict import QwenVerdict
@@ -57,7 +57,7 @@ class HomeScreen(QwenScreen):
                         lines.append(t("home.enforced_mismatch", enforced=res.enforced_type.value,
                                        selected=res.auth_type.value or t("home.value.none")))
                     yield Plain("\n".join(f"• {line}" for line in lines), id="problem-lines")
-            signed_out = getattr(self.app, "qwen_signed_out", None)
+            signed_out = self.app.qwen_signed_out
             if signed_out:
                 yield Plain(t("signin.home.signed_out", reason=signed_out), id="signed-out", classes="warning")
             if not res.auth_type.value:
@@ -117,8 +117,15 @@ class HomeScreen(QwenScreen):
         self.query_one("#home-body").mount(_profiles_panel())
         self.mount(self._actions(), before=self.query_one(Footer))
 
-    def resolution_changed(self, resolution: Resolution) -> None:
-        self.call_later(self.recompose_in_place)
+    def on_mount(self) -> None:
+        self.app.config.resolved.subscribe(self, self._resolved)
+        self.app.signed_out.subscribe(self, self._signed_out)
+
+    async def _resolved(self, resolved: Resolved) -> None:
+        await self.recompose_in_place()
+
+    def _signed_out(self, reason: str | None) -> None:
+        self.refresh_bindings()   # `i` (sign in again); the banner comes with the resolution that follows
 
     # ---- Qwen OAuth: is the stored sign-in still good? (refreshes it when near expiry) ----
 
@@ -130,7 +137,7 @@ class HomeScreen(QwenScreen):
     def on_screen_resume(self) -> None:
         res = self.resolution
         if res.auth_type.value == "qwen-oauth" and res.credential.present \
-                and not getattr(self.app, "qwen_signed_out", None):
+                and not self.app.qwen_signed_out:
             self._check_qwen_sign_in()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="oauth-check")
@@ -138,22 +145,22 @@ class HomeScreen(QwenScreen):
         from qwen_tui.core.oauth.refresh import RefreshError, SignedOut, get_valid_credentials
 
         try:
-            get_valid_credentials(self.app.env)  # type: ignore[attr-defined]
+            get_valid_credentials(self.app.env)
         except SignedOut as exc:
             self.post_message(self.QwenSignedOut(str(exc)))
         except RefreshError as exc:  # network or server trouble: the sign-in itself may still be fine
             self.app.call_from_thread(self.notify, t("signin.home.check_failed", reason=exc), severity="warning")
 
     def on_home_screen_qwen_signed_out(self, message: QwenSignedOut) -> None:
-        self.app.mark_signed_out(message.reason)  # type: ignore[attr-defined]
+        self.app.mark_signed_out(message.reason)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "sign_in_again":
-            return bool(getattr(self.app, "qwen_signed_out", None))
+            return bool(self.app.qwen_signed_out)
         return True
 
     def action_sign_in_again(self) -> None:
-        self.app.action_sign_in_qwen()  # type: ignore[attr-defined]
+        self.app.action_sign_in_qwen()
 
 
 def _profiles_panel() -> Widget:

@@ -6,8 +6,8 @@ OpenAI-compatible setup instead.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
-from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
@@ -30,15 +30,16 @@ class OAuthSignInScreen(QwenScreen):
                  animate: bool = True) -> None:
         """The keyword arguments exist for tests and snapshots (a scripted flow, a frozen clock)."""
         super().__init__(name="oauth_signin")
-        self._widget_options: dict[str, object] = {"flow_factory": flow_factory, "animate": animate}
-        if clock is not None:
-            self._widget_options["clock"] = clock
+        self._flow_factory = flow_factory
+        self._clock = clock
+        self._animate_flow = animate
 
     def compose(self) -> ComposeResult:
         yield Plain(t("signin.title"), id="signin-title", classes="title")
         yield Plain(t("method.qwen_oauth.shutdown", date=QWEN_OAUTH_FREE_TIER_END), id="signin-shutdown",
                     classes="warning")
-        yield DeviceFlowWidget(id="device-flow", **self._widget_options)  # type: ignore[arg-type]
+        yield DeviceFlowWidget(self.app.env, flow_factory=self._flow_factory, clock=self._clock or time.time,
+                               animate=self._animate_flow, on_saved=self.app.sign_in_saved, id="device-flow")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -56,7 +57,7 @@ class OAuthSignInScreen(QwenScreen):
 
     @on(DeviceFlowWidget.SignedIn)
     def signed_in(self) -> None:
-        self.app.qwen_oauth_signed_in()  # type: ignore[attr-defined]
+        self.app.qwen_oauth_signed_in()
 
     @on(DeviceFlowWidget.Finished)
     def record_outcome(self, message: DeviceFlowWidget.Finished) -> None:
@@ -64,13 +65,13 @@ class OAuthSignInScreen(QwenScreen):
 
         outcome = {FlowState.SUCCESS: SignInOutcome.SUCCESS, FlowState.DENIED: SignInOutcome.DENIED,
                    FlowState.EXPIRED: SignInOutcome.EXPIRED, FlowState.CANCELLED: SignInOutcome.CANCELLED}
-        app: Any = self.app
+        usage = self.app.usage
         # A success makes Qwen OAuth the active method: it is recorded once the app has resolved again and the
         # gate follows the new method; any other outcome is judged by the gate as it is now.
-        record = app.record_usage_after_resolve if message.state is FlowState.SUCCESS else app.record_usage
+        record = usage.record_after_resolve if message.state is FlowState.SUCCESS else usage.record
         record(EventName.SIGN_IN_FINISHED, method=Method.QWEN_OAUTH,
                outcome=outcome.get(message.state, SignInOutcome.FAILED), duration=DurationBucket.of(message.seconds))
 
     @on(DeviceFlowWidget.UseOpenAI)
     def use_openai(self) -> None:
-        self.app.open_openai_form()  # type: ignore[attr-defined]
+        self.app.open_openai_form()

@@ -16,9 +16,9 @@ from qwen_tui.core import paths
 from qwen_tui.core.i18n import t
 from qwen_tui.core.methods import QWEN_PRIVACY_URL, QWEN_TERMS_URL, AuthMethod
 from qwen_tui.core.provider_terms import provider_for_base_url
-from qwen_tui.core.resolver import Resolution
 from qwen_tui.resources import stylesheet
 from qwen_tui.ui.describe import tilde
+from qwen_tui.ui.resolution import Resolved
 from qwen_tui.ui.screens.base import QwenScreen
 from qwen_tui.ui.widgets.link import Link
 from qwen_tui.ui.widgets.plain import Plain
@@ -134,10 +134,10 @@ class PrivacyScreen(QwenScreen):
             yield Plain(t("privacy.switch.tui"), classes="note")
 
     def _qwen_tui_records(self) -> ComposeResult:
-        env = self.app.env  # type: ignore[attr-defined]
+        env = self.app.env
         with Vertical(classes="section", id="qwen-tui-records"):
             yield Plain(t("privacy.records.title"), classes="subtitle")
-            yield Plain(self.app.usage.verdict.describe(), id="records-state")  # type: ignore[attr-defined]
+            yield Plain(self.app.usage.verdict.describe(), id="records-state")
             yield Plain(t("privacy.records.rules"))
             yield Plain(t("privacy.records.log", path=tilde(paths.log_dir(env), env)))
             yield Plain(t("privacy.records.see"), classes="note")
@@ -169,5 +169,8 @@ class PrivacyScreen(QwenScreen):
             yield from self._qwen_tui_records()
         yield Footer()
 
-    def resolution_changed(self, resolution: Resolution) -> None:
-        self.call_later(self.recompose_in_place)
+    def on_mount(self) -> None:
+        self.app.config.resolved.subscribe(self, self._resolved)
+
+    async def _resolved(self, resolved: Resolved) -> None:
+        await self.recompose_in_place()

@@ -322,7 +322,7 @@ class ProviderFormScreen(QwenScreen):
     def _dotenv_path(self) -> Path:
         from qwen_tui.core import paths
 
-        return paths.qwen_home(self.app.env) / ".env"  # type: ignore[attr-defined]
+        return paths.qwen_home(self.app.env) / ".env"
 
     def _show_store_help(self) -> None:
         """Under the choices: what the chosen store means for plain `qwen` (and which `.env` hides Qwen Code's)."""
@@ -586,7 +586,7 @@ class ProviderFormScreen(QwenScreen):
         from qwen_tui.core.fileops import FileOpError
         from qwen_tui.core.providers.profiles import KeyStore, ProfileError
 
-        app: Any = self.app
+        app = self.app
         try:
             others = [] if shared_ok else draft.shared_with(key, app.cwd, app.env)
             if others:
@@ -605,7 +605,7 @@ class ProviderFormScreen(QwenScreen):
     def _load_environment(self) -> None:
         from qwen_tui.core.providers.profiles import environment_values
 
-        app: Any = self.app
+        app = self.app
         try:
             values = environment_values(app.cwd, app.env)
         except Exception as exc:  # noqa: BLE001 - unreadable settings: the form still works without the notice
@@ -617,7 +617,7 @@ class ProviderFormScreen(QwenScreen):
     def _import_environment(self) -> None:
         from qwen_tui.core.providers.profiles import environment_values
 
-        app: Any = self.app
+        app = self.app
         values = environment_values(app.cwd, app.env)
         key = _imported_key(app.cwd, app.env) if values.key is not None else None
         self.post_message(EnvironmentImported(
@@ -629,7 +629,7 @@ class ProviderFormScreen(QwenScreen):
         from qwen_tui.core.launch import installed_qwen_skips_home_dotenv
         from qwen_tui.core.secrets import SecretStore
 
-        app: Any = self.app
+        app = self.app
         available = SecretStore(app.env).keyring_available()
         # A nearer .env hides Qwen Code's own only from the installed qwen versions that load the first .env alone.
         hidden = installed_qwen_skips_home_dotenv(app.env)
@@ -697,8 +697,8 @@ class ProviderFormScreen(QwenScreen):
         self.notify(t("form.saved", name=result.profile.name, where=where))
         if result.warning:
             self.notify(result.warning, severity="warning", timeout=15)
-        self.app.start_offer = "saved"  # type: ignore[attr-defined]  # home offers to start qwen
-        self.app.action_status()  # type: ignore[attr-defined]  # (the save worker refreshed the resolution)
+        self.app.start_offer = "saved"  # home offers to start qwen
+        self.app.action_status()  # (the save worker refreshed the resolution)
 
     def on_environment_found(self, message: EnvironmentFound) -> None:
         values = message.values

@@ -16,6 +16,7 @@ from qwen_tui.core.telemetry.gate import USAGE_KEY
 from qwen_tui.core.usage_story import usage_story
 from qwen_tui.resources import stylesheet
 from qwen_tui.ui.describe import describe_source
+from qwen_tui.ui.resolution import Resolved, Written
 from qwen_tui.ui.screens.base import QwenScreen
 from qwen_tui.ui.widgets.plain import Plain, plain_text
 from qwen_tui.ui.widgets.state import StateSwitch
@@ -55,7 +56,7 @@ class SettingsScreen(QwenScreen):
 
     def _scopes(self) -> list[str]:
         app = self.app
-        has_workspace = paths.workspace_settings_path(app.cwd, app.env) is not None  # type: ignore[attr-defined]
+        has_workspace = paths.workspace_settings_path(app.cwd, app.env) is not None
         return ["user", "workspace"] if has_workspace else ["user"]
 
     def _current_scope(self) -> str:
@@ -89,14 +90,14 @@ class SettingsScreen(QwenScreen):
                 yield Plain(t("settings.appearance.title"), classes="subtitle")
                 with Horizontal(classes="field"):
                     yield Label(t("settings.theme"), classes="field-label")
-                    themes = [(plain_text(name), name) for name in app.theme_names]  # type: ignore[attr-defined]
-                    yield Select(themes, value=app.theme,  # type: ignore[attr-defined]
+                    themes = [(plain_text(name), name) for name in app.theme_names]
+                    yield Select(themes, value=app.theme,
                                  allow_blank=False, id="theme-select", compact=True)
                 with Horizontal(classes="field"):
                     yield Label(t("settings.language"), classes="field-label")
                     options = [(t("settings.language.system"), SYSTEM_LANGUAGE)]
                     options += [(label, code) for code, label in LANGUAGES.items()]
-                    yield Select(options, value=app.language_pref or SYSTEM_LANGUAGE,  # type: ignore[attr-defined]
+                    yield Select(options, value=app.language_pref or SYSTEM_LANGUAGE,
                                  allow_blank=False, id="language-select", compact=True)
             with Vertical(classes="section", id="providers-section"):
                 yield Plain(t("settings.providers.title"), classes="subtitle")
@@ -106,6 +107,8 @@ class SettingsScreen(QwenScreen):
 
     def on_mount(self) -> None:
         self.query_one("#usage-switch", Switch).focus()
+        self.app.config.written.subscribe(self, self._written)
+        self.app.config.resolved.subscribe(self, self._resolved)
 
     async def relabel(self) -> None:
         await super().relabel()
@@ -128,18 +131,17 @@ class SettingsScreen(QwenScreen):
 
     def _save_usage_choice(self, value: bool) -> None:
         self._pending = value
-        self.app.write_setting(self._current_scope(), {USAGE_KEY: value}, "usage_stats")  # type: ignore[attr-defined]
+        self.app.config.write_setting(self._current_scope(), {USAGE_KEY: value}, "usage_stats")
         # The live recorder follows at once (off: stops and deletes unsent events), not after the write.
-        self.app.apply_usage_choice(value, scope=self._current_scope())  # type: ignore[attr-defined]
+        self.app.usage.apply_choice(value, scope=self._current_scope())
 
-    def setting_write_failed(self, what: str) -> None:
-        """The write did not happen: the next resolution shows what is on disk, no "overridden" warning."""
-        if what == "usage_stats":
+    def _written(self, written: Written) -> None:
+        """A failed write did not happen: the next resolution shows what is on disk, no "overridden" warning."""
+        if written.error and written.what == "usage_stats":
             self._pending = None
 
-    def resolution_changed(self, resolution: Resolution) -> None:
-        if not self.is_mounted:   # pushed but not composed yet: it composes from the new resolution anyway
-            return
+    def _resolved(self, resolved: Resolved) -> None:
+        resolution = resolved.resolution
         self.query_one("#usage-source", Plain).update(self._usage_source_text(resolution))
         offer = self.query_one("#usage-save-offer")
         if offer.display and resolution.usage_stats_chosen and self.focused in offer.query(Button):
@@ -156,16 +158,16 @@ class SettingsScreen(QwenScreen):
 
     # ---- selects ------------------------------------------------------------------------------------------------
 
-    async def on_select_changed(self, event: Select.Changed) -> None:
+    def on_select_changed(self, event: Select.Changed) -> None:
         value = event.value
         if event.select.id == "usage-scope" and isinstance(value, str):
             self._scope = value
         elif event.select.id == "theme-select" and isinstance(value, str):
-            self.app.change_theme(value)  # type: ignore[attr-defined]
+            self.app.change_theme(value)
         elif event.select.id == "language-select" and isinstance(value, str):
             language = None if value == SYSTEM_LANGUAGE else value
-            if language != self.app.language_pref:  # type: ignore[attr-defined]
-                await self.app.change_language(language)  # type: ignore[attr-defined]
+            if language != self.app.language_pref:
+                self.app.change_language(language)
 
     # ---- provider links -----------------------------------------------------------------------------------------
 
@@ -176,11 +178,11 @@ class SettingsScreen(QwenScreen):
 
     def on_data_table_cell_selected(self, event: DataTable.CellSelected) -> None:
         if isinstance(event.value, str) and event.value.startswith("https://"):
-            self.app.open_link(event.value)  # type: ignore[attr-defined]
+            self.app.open_link(event.value)
 
     def action_copy_cell(self) -> None:
         url = self._cell_url()
         if url:
-            self.app.copy_link(url)  # type: ignore[attr-defined]
+            self.app.copy_link(url)
         else:
             self.notify(t("settings.providers.no_link"), severity="warning")

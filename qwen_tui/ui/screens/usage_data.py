@@ -23,6 +23,7 @@ from qwen_tui.core.telemetry.names import EventName
 from qwen_tui.core.telemetry.recorder import RecordedEvent
 from qwen_tui.resources import stylesheet
 from qwen_tui.ui.describe import tilde
+from qwen_tui.ui.resolution import Resolved
 from qwen_tui.ui.screens.base import QwenScreen
 from qwen_tui.ui.widgets.plain import Plain, plain_text
 from qwen_tui.ui.widgets.usage_notice import UsageNotice
@@ -71,7 +72,7 @@ class UsageDataScreen(QwenScreen):
         with VerticalScroll(id="usage-body"):
             with Vertical(classes="section", id="usage-state"):
                 yield Plain(t("usage_data.state.title"), classes="subtitle")
-                yield Plain(self.app.usage.verdict.describe(), id="usage-verdict")  # type: ignore[attr-defined]
+                yield Plain(self.app.usage.verdict.describe(), id="usage-verdict")
                 yield Plain("", id="usage-destination", classes="note")
                 yield Plain("", id="usage-installation", classes="note")
             with Vertical(classes="section", id="usage-recorded"):
@@ -88,6 +89,10 @@ class UsageDataScreen(QwenScreen):
         yield Footer()
 
     def on_mount(self) -> None:
+        self._fill()
+        self.app.config.resolved.subscribe(self, self._resolved)
+
+    def _fill(self) -> None:
         if self.snapshot is not None:
             self._show(self.snapshot)
         # After the push completes, so this screen's own `screen_viewed` is already queued and shown.
@@ -96,13 +101,13 @@ class UsageDataScreen(QwenScreen):
     async def relabel(self) -> None:
         # Recompose does not run on_mount again: show the events kept, and read them again.
         await super().relabel()
-        self.on_mount()
+        self._fill()
 
     def action_back(self) -> None:
         self.app.pop_screen()
 
     def action_reload(self) -> None:
-        self.query_one("#usage-verdict", Plain).update(self.app.usage.verdict.describe())  # type: ignore[attr-defined]
+        self.query_one("#usage-verdict", Plain).update(self.app.usage.verdict.describe())
         self._load()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="usage-data")
@@ -112,8 +117,8 @@ class UsageDataScreen(QwenScreen):
         from qwen_tui.core.telemetry.transport import endpoint_from
 
         app = self.app
-        app.usage.flush(FLUSH_BEFORE_READ_S)  # type: ignore[attr-defined]
-        env = app.env  # type: ignore[attr-defined]
+        app.usage.flush(FLUSH_BEFORE_READ_S)
+        env = app.env
         self.post_message(UsageDataLoaded(UsageSnapshot(
             recorded_events(env), endpoint_from(env), read_installation_id(env), outbox_path(env))))
 
@@ -122,7 +127,7 @@ class UsageDataScreen(QwenScreen):
         self._show(message.snapshot)
 
     def _show(self, snapshot: UsageSnapshot) -> None:
-        env = self.app.env  # type: ignore[attr-defined]
+        env = self.app.env
         destination = t("usage_data.destination.endpoint", endpoint=snapshot.endpoint) if snapshot.endpoint \
             else t("usage_data.destination.local", path=tilde(snapshot.outbox, env))
         self.query_one("#usage-destination", Plain).update(destination)
@@ -142,6 +147,5 @@ class UsageDataScreen(QwenScreen):
             table.add_row(_when(event.minute), plain_text(event.name), plain_text(_values(event)), status,
                           key=str(event.seq))
 
-    def resolution_changed(self, resolution: object) -> None:
-        if self.is_mounted:   # not yet: its own on_mount reads everything afresh
-            self.action_reload()
+    def _resolved(self, resolved: Resolved) -> None:
+        self.action_reload()

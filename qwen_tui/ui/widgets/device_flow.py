@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import time
 from collections.abc import AsyncIterator, Callable, Mapping
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from textual import on, work
@@ -165,14 +166,15 @@ class DeviceFlowWidget(Widget, can_focus=True):
 
     def __init__(self, env: Mapping[str, str] | None = None, *, flow_factory: FlowFactory = default_flow,
                  clock: Callable[[], float] = time.time, animate: bool = True, open_browser: bool = True,
-                 id: str | None = None) -> None:
+                 on_saved: Callable[[], None] | None = None, id: str | None = None) -> None:
         """`clock` (epoch seconds) drives the countdown; `animate=False` freezes the spinner (snapshots)."""
         super().__init__(id=id)
         self._env = env
         self._flow_factory = flow_factory
         self._clock = clock
-        self._animate = animate
+        self._spin = animate  # not `_animate`: that is Textual's animator on every widget
         self._open_browser = open_browser
+        self._on_saved = on_saved
         self.state = FlowState.REQUESTING
         self._started = time.monotonic()
         self.issued: flow.DeviceCodeIssued | None = None
@@ -184,7 +186,7 @@ class DeviceFlowWidget(Widget, can_focus=True):
 
     @property
     def env(self) -> Mapping[str, str]:
-        return self._env if self._env is not None else getattr(self.app, "env", {})
+        return self._env if self._env is not None else os.environ
 
     @property
     def url(self) -> str | None:
@@ -211,7 +213,7 @@ class DeviceFlowWidget(Widget, can_focus=True):
             yield QrCode(id="df-qr-code")
 
     def on_mount(self) -> None:
-        if self._animate:
+        if self._spin:
             self.set_interval(TICK_S, self._tick)
         self.start()
 
@@ -294,7 +296,7 @@ class DeviceFlowWidget(Widget, can_focus=True):
                 self.post_message(self._FlowEvent(run, event))
                 if isinstance(event, flow.Success):
                     try:
-                        saved = await asyncio.to_thread(_save_sign_in, event.credentials, env, self.app)
+                        saved = await asyncio.to_thread(_save_sign_in, event.credentials, env, self.app, self._on_saved)
                     except SignInError as exc:
                         self.post_message(self._Saved(run, None, str(exc)))
                     else:
@@ -466,11 +468,11 @@ class DeviceFlowWidget(Widget, can_focus=True):
             self._update_countdown()
 
 
-def _save_sign_in(credentials: Credentials, env: Mapping[str, str], app: App) -> SavedSignIn:
-    """Save the sign-in, then tell the app at once (from this thread): the app follows the new configuration
+def _save_sign_in(credentials: Credentials, env: Mapping[str, str], app: App[Any],
+                  on_saved: Callable[[], None] | None) -> SavedSignIn:
+    """Save the sign-in, then call `on_saved` on the app's thread at once: the app follows the new configuration
     even when the user left the sign-in screen while it was saving (its messages would be lost then)."""
     saved = finish_sign_in(credentials, env)
-    on_saved = getattr(app, "sign_in_saved", None)
     if on_saved is not None:
         with contextlib.suppress(RuntimeError):   # the app is closing: nothing left to refresh
             app.call_from_thread(on_saved)

@@ -3,12 +3,18 @@ one can be, and always copyable (OSC 52)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from textual import getters
 from textual.binding import Binding
 from textual.content import Content
 from textual.style import Style
 from textual.widgets import Static
 
 from qwen_tui.core.sanitize import clean
+
+if TYPE_CHECKING:
+    from qwen_tui.ui.app import QwenTuiApp
 
 
 class Link(Static, can_focus=True):
@@ -18,6 +24,8 @@ class Link(Static, can_focus=True):
         Binding("enter", "open", "app.binding.open_link", id="link.open"),
         Binding("c", "copy", "app.binding.copy_link", id="link.copy"),
     ]
+    if TYPE_CHECKING:
+        app = getters.app(QwenTuiApp)
 
     def __init__(self, label: str, url: str, *, id: str | None = None, classes: str = "") -> None:
         self.label = label
@@ -29,10 +37,10 @@ class Link(Static, can_focus=True):
         return Content.assemble(f"{self.label}: ", (self.url, Style(underline=True, link=self.url)))
 
     def action_open(self) -> None:
-        self.app.open_link(self.url)  # type: ignore[attr-defined]
+        self.app.open_link(self.url)
 
     def action_copy(self) -> None:
-        self.app.copy_link(self.url)  # type: ignore[attr-defined]
+        self.app.copy_link(self.url)
 
     def on_click(self) -> None:
         self.focus()

@@ -7,9 +7,9 @@ Also says when OPENAI_* values come from the environment or a .env file, and off
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from textual import on, work
+from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -22,6 +22,7 @@ from qwen_tui.ui.widgets.plain import Plain, plain_text
 
 if TYPE_CHECKING:
     from qwen_tui.core.providers.profiles import EnvironmentValues, Profile
+    from qwen_tui.ui.app import QwenTuiApp
 
 
 class ProfilesLoaded(Message):
@@ -47,6 +48,8 @@ class ProfilesPanel(Vertical):
         Binding("e", "edit", "profiles.binding.edit", id="profiles.edit"),
         Binding("d,delete", "delete", "profiles.binding.delete", id="profiles.delete"),
     ]
+    if TYPE_CHECKING:
+        app = getters.app(QwenTuiApp)
 
     def __init__(self, *, id: str | None = None, classes: str = "") -> None:
         super().__init__(id=id, classes=classes)
@@ -80,7 +83,7 @@ class ProfilesPanel(Vertical):
     def load(self) -> None:
         from qwen_tui.core.providers.profiles import environment_values, list_profiles
 
-        app: Any = self.app
+        app = self.app
         try:
             profiles = list_profiles(app.cwd, app.env)
         except Exception as exc:  # noqa: BLE001 - an unreadable settings file is shown, not raised
@@ -97,7 +100,7 @@ class ProfilesPanel(Vertical):
         """`what` is "activated" or "deleted"; the outcome comes back as a ProfileChanged message."""
         from qwen_tui.core.providers.profiles import ProfileError, activate_profile, delete_profile
 
-        app: Any = self.app
+        app = self.app
         said = None
         try:
             if what == "activated":
@@ -156,7 +159,7 @@ class ProfilesPanel(Vertical):
             self.notify(message.error, title=t(f"profiles.{message.done}_failed"), severity="error", timeout=10)
             return
         self.notify(message.said or t(f"profiles.{message.done}"))
-        self.app.refresh_resolution()  # type: ignore[attr-defined]  # the home screen rebuilds this list
+        self.app.refresh_resolution()  # the home screen rebuilds this list
 
     # ---- actions ---------------------------------------------------------------------------------------------
 
@@ -183,7 +186,7 @@ class ProfilesPanel(Vertical):
     def action_edit(self) -> None:
         profile = self._selected()
         if profile is not None:
-            self.app.open_provider_form(profile)  # type: ignore[attr-defined]
+            self.app.open_provider_form(profile)
 
     def action_delete(self) -> None:
         from qwen_tui.ui.screens.confirm import ConfirmScreen
@@ -203,4 +206,4 @@ class ProfilesPanel(Vertical):
     @on(Button.Pressed, "#profiles-import")
     def import_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        self.app.open_provider_form(import_env=True)  # type: ignore[attr-defined]
+        self.app.open_provider_form(import_env=True)

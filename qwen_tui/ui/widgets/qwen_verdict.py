@@ -15,9 +15,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from textual import on, work
+from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
@@ -26,11 +26,13 @@ from textual.widgets import Button
 from qwen_tui.core.i18n import t
 from qwen_tui.core.resolver import Resolution
 from qwen_tui.core.sanitize import clean
+from qwen_tui.ui.screens.base import QwenScreen
 from qwen_tui.ui.widgets.plain import Plain
 from qwen_tui.ui.widgets.sourced_row import SourcedRow
 
 if TYPE_CHECKING:
     from qwen_tui.core.launch import QwenCli
+    from qwen_tui.ui.app import QwenTuiApp
 
 Verdict = Callable[[Resolution, Path, Mapping[str, str]], "QwenCli"]
 # A fix the app can carry out itself → (the app action, its button label key); any other fix is shown as a command.
@@ -51,6 +53,8 @@ class QwenVerdict(Vertical):
     QwenVerdict #verdict-actions { height: auto; }
     QwenVerdict #verdict-actions Button { margin-right: 2; }
     """
+    if TYPE_CHECKING:
+        app = getters.app(QwenTuiApp)
 
     class Ready(Message):
         def __init__(self, resolution: Resolution, verdict: QwenCli) -> None:
@@ -63,7 +67,7 @@ class QwenVerdict(Vertical):
         self.verdict: QwenCli | None = None
 
     def compose(self) -> ComposeResult:
-        app: Any = self.app
+        app = self.app
         known = app.qwen_verdict_for
         if self.verdict is None and known is not None and known[0] is app.resolution:
             self.verdict = known[1]
@@ -95,23 +99,24 @@ class QwenVerdict(Vertical):
 
     def on_mount(self) -> None:
         # Home's first frame is drawn without it: home calls `check` after that frame (launch budget).
-        if self.verdict is None and self.screen.drawn:  # type: ignore[attr-defined]
+        screen = self.screen
+        if self.verdict is None and isinstance(screen, QwenScreen) and screen.drawn:
             self.check()
 
     def check(self) -> None:
         """Compute the verdict for the app's current resolution, in a thread."""
         if self.verdict is None:
-            self._compute(self.app.resolution)  # type: ignore[attr-defined]
+            self._compute(self.app.resolution)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="qwen-verdict", description="qwen verdict")
     def _compute(self, resolution: Resolution) -> None:
-        app: Any = self.app
+        app = self.app
         verdict_of: Verdict = app.qwen_verdict or default_verdict
         self.post_message(self.Ready(resolution, verdict_of(resolution, app.cwd, app.env)))
 
     @on(Ready)
     def _ready(self, message: Ready) -> None:
-        app: Any = self.app
+        app = self.app
         if app.qwen_verdict_for is None or app.qwen_verdict_for[0] is not message.resolution:
             app.qwen_start_failure = None    # said of an earlier configuration: this verdict replaces it
         app.qwen_verdict_for = (message.resolution, message.verdict)   # kept for home's next recompose
@@ -121,7 +126,7 @@ class QwenVerdict(Vertical):
 
     async def _recompose_and_focus(self) -> None:
         await self.recompose()
-        if self.app.start_offer is not None:  # type: ignore[attr-defined]
+        if self.app.start_offer is not None:
             for button in self.query("#start-qwen"):
                 button.focus()
 
