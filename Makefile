@@ -19,9 +19,13 @@ run: $(STAMP)
 system-deps:
 	bash .ci/system-deps
 
-# Static checks alone: ruff (style, imports, likely bugs).
+# Static checks alone: ruff (style, imports, likely bugs), mypy (strict on qwen_tui.core, the defaults on the
+# rest), the size limits (no module over 450 lines, no function over 60), the headless-core contract.
 check: $(STAMP)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/python -m tests.code_size
+	$(VENV)/bin/python -m pytest -q -p no:cacheprovider tests/unit/test_core_is_headless.py
 
 # The suite runs in PYTEST_WORKERS processes (pytest-xdist): most tests wait on servers, terminals and
 # subprocesses, so more workers than CPUs pays off; work-stealing evens out the few slow tests.

@@ -24,6 +24,9 @@ from qwen_tui.core.i18n import choose_language, language_from_env, set_language,
 if TYPE_CHECKING:
     import argparse
 
+    # The parsed command line; the TUI and `run` skip the parser (launch path) with a SimpleNamespace.
+    Args = argparse.Namespace | SimpleNamespace
+
 TUI_SCREENS = ("auth", "settings", "privacy")
 
 
@@ -128,6 +131,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _main(argv: list[str]) -> int:
     set_language(_language())
+    args: Args
     if argv[:1] == ["run"]:
         # On the path of every `qwen` started through qwen-tui: no parser (its arguments are qwen's anyway).
         args = SimpleNamespace(command="run", qwen_args=argv[1:])
@@ -185,7 +189,7 @@ def _stdout_closed() -> int:
     return 1
 
 
-def _dispatch(args: argparse.Namespace) -> int:
+def _dispatch(args: Args) -> int:
     if not _opens_tui(args):
         collector.resume()
     if args.command == "run":
@@ -238,11 +242,11 @@ def _run_qwen(argv: list[str]) -> int:
         return 1
 
 
-def _opens_tui(args: argparse.Namespace) -> bool:
+def _opens_tui(args: Args) -> bool:
     return args.command in (None, "settings", "privacy") or (args.command == "auth" and args.auth_command is None)
 
 
-def _auth(args: argparse.Namespace) -> int:
+def _auth(args: Args) -> int:
     if args.auth_command is None:
         return _run_tui("auth")
     from qwen_tui.commands import oauth
@@ -297,7 +301,7 @@ def _add_openai_login_options(login: argparse.ArgumentParser) -> None:
     login.add_argument("--allow-cleartext", action="store_true", help=t("providers.cli.allow_cleartext.help"))
 
 
-def _usage_command(args: argparse.Namespace) -> str | None:
+def _usage_command(args: Args) -> str | None:
     """The closed command name of a non-interactive command (the TUI records its own events)."""
     if args.command == "status":
         return "status"
@@ -311,7 +315,7 @@ def _usage_command(args: argparse.Namespace) -> str | None:
     return None
 
 
-def _record_usage(args: argparse.Namespace, exit_code: int, duration_s: float) -> None:
+def _record_usage(args: Args, exit_code: int, duration_s: float) -> None:
     """A command-run usage event, only if the gate is open (closed, no pydantic/httpx import, no connection);
     flushed within 1 s before the process exits."""
     name = _usage_command(args)

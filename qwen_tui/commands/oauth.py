@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from qwen_tui.commands.output import say
 from qwen_tui.core.fileops import FileOpError
 from qwen_tui.core.i18n import t
-from qwen_tui.core.oauth.credentials import preferred_store
+from qwen_tui.core.oauth.credentials import Credentials, preferred_store
 from qwen_tui.core.oauth.signin import QWEN_OAUTH, SELECTED_TYPE_KEY
 
 EXIT_INTERRUPTED = 130
@@ -69,11 +69,11 @@ async def _login(no_browser: bool, env: Mapping[str, str], store: str) -> int:
     return 1
 
 
-def _signed_in(creds: object, env: Mapping[str, str], store: str) -> int:
+def _signed_in(creds: Credentials, env: Mapping[str, str], store: str) -> int:
     from qwen_tui.core.oauth.signin import SignInError, finish_sign_in
 
     try:
-        result = finish_sign_in(creds, env, store)  # type: ignore[arg-type]
+        result = finish_sign_in(creds, env, store)
     except SignInError as exc:
         say(str(exc))
         return 1

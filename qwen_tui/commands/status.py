@@ -101,7 +101,7 @@ def status_rows(resolution: Resolution, verdict: QwenCli | None = None) -> list[
     """(label, value, where it comes from) per field, with the app's labels; no source when nothing sets it.
     Values and paths may come from a cloned repository's files: each is sanitised (one line) as it is placed."""
     credential = resolution.credential
-    credential_text = credential.masked if credential.present else t("home.credential.missing")
+    credential_text = (credential.masked or "") if credential.present else t("home.credential.missing")
     if credential.detail:
         credential_text = t("status.expires", masked=credential_text, expiry=credential.detail)
     qwen_oauth = resolution.auth_type.value == "qwen-oauth"

@@ -7,6 +7,7 @@ the file. Until `configure_logging` runs (or when the log dir cannot be created)
 
 from __future__ import annotations
 
+import io
 import logging
 import logging.handlers
 import os
@@ -112,7 +113,7 @@ class _PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
     """Every file it opens (the first one and those after each rollover) is created 0600, never through a
     symlink; a failed write (a full disk) is dropped silently: stderr belongs to the command or the screen."""
 
-    def _open(self):  # type: ignore[no-untyped-def]
+    def _open(self) -> io.TextIOWrapper:
         fd = os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_NOFOLLOW, PRIVATE_FILE_MODE)
         os.fchmod(fd, PRIVATE_FILE_MODE)
         return os.fdopen(fd, "a", encoding=self.encoding, errors=self.errors)

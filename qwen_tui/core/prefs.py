@@ -100,7 +100,7 @@ def prefs_model() -> type:
     from typing import Literal
 
     from pydantic import field_validator
-    from pydantic_settings import BaseSettings, EnvSettingsSource, SettingsConfigDict
+    from pydantic_settings import BaseSettings, EnvSettingsSource, PydanticBaseSettingsSource, SettingsConfigDict
 
     class _MappingEnvSource(EnvSettingsSource):
         """The standard env source, reading the caller's mapping instead of os.environ."""
@@ -132,8 +132,11 @@ def prefs_model() -> type:
             return value or None
 
         @classmethod
-        def settings_customise_sources(cls, settings_cls, init_settings, env_settings, dotenv_settings,
-                                       file_secret_settings):
+        def settings_customise_sources(
+            cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,
+            env_settings: PydanticBaseSettingsSource, dotenv_settings: PydanticBaseSettingsSource,
+            file_secret_settings: PydanticBaseSettingsSource,
+        ) -> tuple[PydanticBaseSettingsSource, ...]:
             # Environment first (wins), then the file's content, passed as init values.
             return (_MappingEnvSource(settings_cls), init_settings)
 

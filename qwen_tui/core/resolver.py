@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from qwen_tui.core.i18n import t
 from qwen_tui.core.sanitize import clean
@@ -197,7 +197,7 @@ class ConfigLookup:
         # Qwen Code loads `.env` before it expands `$VAR`s in settings; `.env` never overrides the environment.
         return cls(load_settings(cwd, env, expand_env={**dotenv.values, **env}), dotenv, env, keyring=keyring)
 
-    def setting(self, dotted: str) -> Value:
+    def setting(self, dotted: str) -> Value[Any]:
         found = self.settings.lookup(dotted)
         if found is None:
             return Value(None)
@@ -281,12 +281,12 @@ def _settings_source(layer: Layer, key: str, kind: SourceKind = SourceKind.SETTI
     return Source(kind, layer.path, key, str(layer.scope))
 
 
-def _first(*values: Value) -> Value:
+def _first(*values: Value[Any]) -> Value[Any]:
     return next((value for value in values if value.value), Value(None))
 
 
 def _active_provider(lookup: ConfigLookup, model: str | None,
-                     bucket: str = "openai") -> tuple[int, dict] | None:
+                     bucket: str = "openai") -> tuple[int, dict[str, Any]] | None:
     """The `modelProviders.<bucket>` entry whose id is the selected model, as Qwen Code picks it."""
     entries = lookup.settings.lookup(f"modelProviders.{bucket}")
     if not model or entries is None or not isinstance(entries[0], list):
@@ -297,16 +297,19 @@ def _active_provider(lookup: ConfigLookup, model: str | None,
     return None
 
 
-def _openai(lookup: ConfigLookup) -> tuple[Value, Value, Credential]:
+def _openai(lookup: ConfigLookup) -> tuple[Value[Any], Value[Any], Credential]:
     model = _first(lookup.variable("OPENAI_MODEL"), lookup.variable("QWEN_MODEL"), lookup.setting("model.name"))
     if not model.value:
         model = Value(OPENAI_DEFAULT_MODEL, Source(SourceKind.DEFAULT))
-    provider_base = provider_key = Value(None)
+    provider_base: Value[str | None] = Value(None)
+    provider_key: Value[str | None] = Value(None)
     variable = "OPENAI_API_KEY"   # where `qwen` looks when the active model has no envKey (or it is unset)
     active = _active_provider(lookup, model.value)
     if active is not None:
         index, entry = active
-        layer = lookup.settings.lookup("modelProviders.openai")[1]
+        found = lookup.settings.lookup("modelProviders.openai")
+        assert found is not None   # the active provider was found in it
+        layer = found[1]
         if isinstance(entry.get("baseUrl"), str):
             provider_base = Value(entry["baseUrl"], _settings_source(layer, f"modelProviders.openai[{index}].baseUrl"))
         if isinstance(entry.get("envKey"), str):
@@ -339,14 +342,17 @@ _OTHER_PROTOCOLS = {
 }
 
 
-def _other_protocol(lookup: ConfigLookup, protocol: str) -> tuple[Value, Value, Credential]:
+def _other_protocol(lookup: ConfigLookup, protocol: str) -> tuple[Value[Any], Value[Any], Credential]:
     key_name, base_name, default_base = _OTHER_PROTOCOLS[protocol]
     model = _first(lookup.setting("model.name"))
-    base_url = key = Value(None)
+    base_url: Value[Any] = Value(None)
+    key: Value[Any] = Value(None)
     active = _active_provider(lookup, model.value, protocol)
     if active is not None:
         index, entry = active
-        layer = lookup.settings.lookup(f"modelProviders.{protocol}")[1]
+        found = lookup.settings.lookup(f"modelProviders.{protocol}")
+        assert found is not None   # the active provider was found in it
+        layer = found[1]
         if isinstance(entry.get("baseUrl"), str):
             base_url = Value(entry["baseUrl"], _settings_source(layer, f"modelProviders.{protocol}[{index}].baseUrl"))
         if isinstance(entry.get("envKey"), str):
@@ -363,7 +369,7 @@ def _other_protocol(lookup: ConfigLookup, protocol: str) -> tuple[Value, Value, 
     return base_url, model, credential
 
 
-def _qwen_oauth(lookup: ConfigLookup, env: Mapping[str, str]) -> tuple[Value, Value, Credential]:
+def _qwen_oauth(lookup: ConfigLookup, env: Mapping[str, str]) -> tuple[Value[Any], Value[Any], Credential]:
     from qwen_tui.core.oauth.credentials import api_base, load_credentials, only_in_keyring
 
     model = lookup.setting("model.name")

@@ -89,7 +89,8 @@ class SecretStore:
         if "error" in outcome:
             _log("keyring_error", error_type=outcome["error"])
             raise _KeyringFailed
-        return outcome["value"]
+        value: _T = outcome["value"]
+        return value
 
     def _load_backend(self) -> Any:
         import keyring
@@ -248,7 +249,8 @@ class SecretStore:
         backend = self._load_backend()
         if backend is None:
             raise _KeyringFailed   # no backend: the same as a failing one
-        return backend.get_password(SERVICE, name)  # type: ignore[no-any-return]
+        value: str | None = backend.get_password(SERVICE, name)
+        return value
 
     def keyring_set(self, name: str, value: str) -> bool:
         """Store in the keyring only; False when it does not work."""

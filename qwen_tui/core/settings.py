@@ -74,7 +74,7 @@ class SettingsError(Exception):
     def __str__(self) -> str:
         return self._message()
 
-    def __reduce__(self) -> tuple:  # picklable across processes despite the custom __init__
+    def __reduce__(self) -> tuple[Any, ...]:  # picklable across processes despite the custom __init__
         return (SettingsError, (self.path, self.reason, self.line, self.column))
 
 
@@ -83,7 +83,7 @@ class Layer:
     scope: Scope
     path: Path | None
     exists: bool
-    data: dict = field(repr=False)  # may hold API keys
+    data: dict[str, Any] = field(repr=False)  # may hold API keys
     error: SettingsError | None = None
     written_as: dict[str, str] = field(default_factory=dict, repr=False)  # nested key → v1 key in the file
 
@@ -97,7 +97,7 @@ class Layer:
 @dataclass(frozen=True)
 class LoadedSettings:
     layers: tuple[Layer, ...]
-    merged: dict = field(repr=False)  # may hold API keys
+    merged: dict[str, Any] = field(repr=False)  # may hold API keys
 
     def layer(self, scope: Scope) -> Layer:
         for layer in self.layers:
@@ -180,7 +180,7 @@ def _load_layer(scope: Scope, path: Path | None, env: Mapping[str, str]) -> Laye
         return Layer(scope, path, True, {}, SettingsError(path, t("settingsfile.reason.too_deep")))
 
 
-def read_settings_file(path: Path) -> dict | None:
+def read_settings_file(path: Path) -> dict[str, Any] | None:
     """The file's top-level object as written (no v1 mapping, no expansion); None when it does not exist."""
     from qwen_tui.core.fileops import SETTINGS_LIMIT, FileOpError, read_regular
 
@@ -191,7 +191,7 @@ def read_settings_file(path: Path) -> dict | None:
     return None if raw is None else parse_settings_bytes(raw, path)
 
 
-def parse_settings_bytes(raw: bytes, path: Path) -> dict:
+def parse_settings_bytes(raw: bytes, path: Path) -> dict[str, Any]:
     try:
         text = jsonc.decode_utf8(raw)
     except jsonc.JsoncError as exc:
@@ -204,7 +204,7 @@ def _settings_error(path: Path, exc: jsonc.JsoncError) -> SettingsError:
     return SettingsError(path, reason, exc.line, exc.column)
 
 
-def parse_settings_text(text: str, path: Path) -> dict:
+def parse_settings_text(text: str, path: Path) -> dict[str, Any]:
     """JSON with comments → the top-level object; empty text is `{}`. Raises SettingsError."""
     try:
         value = jsonc.loads(text, empty={})
@@ -215,14 +215,14 @@ def parse_settings_text(text: str, path: Path) -> dict:
     return value
 
 
-def merge_layers(datas: Iterable[dict]) -> dict:
-    merged: dict = {}
+def merge_layers(datas: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    merged: dict[str, Any] = {}
     for data in datas:
         _merge_into(merged, data, top_level=True)
     return merged
 
 
-def _merge_into(base: dict, over: Mapping, top_level: bool = False) -> None:
+def _merge_into(base: dict[str, Any], over: Mapping[str, Any], top_level: bool = False) -> None:
     for key, value in over.items():
         below = base.get(key)
         if isinstance(value, dict) and isinstance(below, dict):
@@ -253,7 +253,7 @@ def expand_env_vars(value: Any, env: Mapping[str, str]) -> Any:
     return value
 
 
-def migrate_v1(data: dict) -> tuple[dict, dict[str, str]]:
+def migrate_v1(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
     """Read flat v1 keys under their nested names (the nested key wins when a file has both)."""
     nested = copy.deepcopy(data)
     written_as: dict[str, str] = {}
@@ -275,7 +275,7 @@ def migrate_v1(data: dict) -> tuple[dict, dict[str, str]]:
     return nested, written_as
 
 
-def _set_dotted_if_objects(data: dict, dotted: str, value: Any) -> bool:
+def _set_dotted_if_objects(data: dict[str, Any], dotted: str, value: Any) -> bool:
     """Set `dotted`, creating missing objects; False (nothing set) when an intermediate is not an object."""
     *parents, last = dotted.split(".")
     node = data
@@ -288,7 +288,7 @@ def _set_dotted_if_objects(data: dict, dotted: str, value: Any) -> bool:
     return True
 
 
-def get_dotted(data: dict, dotted: str) -> Any:
+def get_dotted(data: dict[str, Any], dotted: str) -> Any:
     node: Any = data
     for part in dotted.split("."):
         if not isinstance(node, dict) or part not in node:

@@ -38,7 +38,7 @@ DELETE: Any = _Delete()
 
 # Dotted key → value or DELETE; or a function of the layer's content as read under the lock that returns them,
 # for values built from the old ones (a list to extend): another writer's change in the meantime is kept.
-Changes = Mapping[str, Any] | Callable[[dict], Mapping[str, Any]]
+Changes = Mapping[str, Any] | Callable[[dict[str, Any]], Mapping[str, Any]]
 
 
 def update_settings(path: Path, changes: Changes, *, follow_link: bool = False) -> None:
@@ -83,7 +83,7 @@ def _read_bytes(path: Path, follow_link: bool) -> bytes | None:
     return fileops.read_regular(path, fileops.SETTINGS_LIMIT, follow_link=follow_link)
 
 
-def _dump(data: dict) -> bytes:
+def _dump(data: dict[str, Any]) -> bytes:
     text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     try:
         return text.encode("utf-8")
@@ -92,7 +92,7 @@ def _dump(data: dict) -> bytes:
         return (json.dumps(data, indent=2, ensure_ascii=True) + "\n").encode("ascii")
 
 
-def _apply(data: dict, dotted: str, value: Any, path: Path) -> None:
+def _apply(data: dict[str, Any], dotted: str, value: Any, path: Path) -> None:
     parts = dotted.split(".")
     if not all(parts):
         raise ValueError(f"invalid settings key {dotted!r}")
@@ -114,7 +114,7 @@ def _apply(data: dict, dotted: str, value: Any, path: Path) -> None:
     node[parts[-1]] = value
 
 
-def _drop_v1_aliases(data: dict, dotted: str) -> None:
+def _drop_v1_aliases(data: dict[str, Any], dotted: str) -> None:
     """Remove flat v1 keys read as `dotted` (or below it), so the value written is the one read.
 
     A v1 `"model": "name"` string becomes `{"name": ...}` rather than vanishing, so setting e.g.
@@ -128,7 +128,7 @@ def _drop_v1_aliases(data: dict, dotted: str) -> None:
             data.pop(old, None)
 
 
-def _delete(data: dict, parts: list[str]) -> None:
+def _delete(data: dict[str, Any], parts: list[str]) -> None:
     """Remove the key and every object its removal leaves empty."""
     trail = [data]
     for part in parts[:-1]:

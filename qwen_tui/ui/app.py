@@ -37,7 +37,7 @@ from qwen_tui.resources import stylesheet
 from qwen_tui.ui.messages import ResolutionReady, SettingWritten
 from qwen_tui.ui.resolution import ConfigState, Resolver
 from qwen_tui.ui.screens.loading import LoadingScreen
-from qwen_tui.ui.themes import BUNDLED_THEME_NAMES, bundled_themes, user_themes
+from qwen_tui.ui.themes import register_themes, set_theme_before_first_parse
 from qwen_tui.ui.usage import UsageAdapter
 
 if TYPE_CHECKING:
@@ -52,7 +52,7 @@ BASE_DEPTH = 2
 NOTIFY_LIMIT = 2500   # a toast may carry a whole URL (copied links are named in full)
 
 
-class QwenTuiApp(App[object], inherit_bindings=False):
+class QwenTuiApp(App["Launch"], inherit_bindings=False):
     # With the app's own, the stylesheets of the screens a launch shows first: Textual re-parses every
     # stylesheet when a pushed screen brings one it has not read yet, a cost paid here once instead.
     CSS_PATH = [stylesheet("app"), stylesheet("loading"), stylesheet("chooser"), stylesheet("home")]
@@ -99,10 +99,11 @@ class QwenTuiApp(App[object], inherit_bindings=False):
         self.language_changed: Signal[str | None] = Signal(self, "language-changed")
         # Published when the stored Qwen OAuth sign-in turns unusable (the reason) or usable again (None).
         self.signed_out: Signal[str | None] = Signal(self, "signed-out")
-        self.theme_names = self._register_themes()
+        self.theme_names, errors = register_themes(self, paths.user_themes_dir(self.env))
+        self._startup_warnings.extend(errors)
         if prefs.theme not in self.theme_names:
             self._startup_warnings.append(t("app.theme.missing", name=prefs.theme, fallback=DEFAULT_THEME))
-        self._set_theme_before_first_parse(prefs.theme if prefs.theme in self.theme_names else DEFAULT_THEME)
+        set_theme_before_first_parse(self, prefs.theme if prefs.theme in self.theme_names else DEFAULT_THEME)
 
     @property
     def resolution(self) -> Resolution | None:
@@ -110,32 +111,6 @@ class QwenTuiApp(App[object], inherit_bindings=False):
         return self.config.resolution
 
     # ---- startup -------------------------------------------------------------------------------------------
-
-    def _register_themes(self) -> list[str]:
-        names: list[str] = []
-        for theme in bundled_themes():
-            self.register_theme(theme)
-            names.append(theme.name)
-        themes, errors = user_themes(paths.user_themes_dir(self.env), reserved=BUNDLED_THEME_NAMES)
-        for theme in themes:
-            self.register_theme(theme)
-            names.append(theme.name)
-        self._startup_warnings.extend(errors)
-        return names
-
-    def _set_theme_before_first_parse(self, name: str) -> None:
-        """The saved theme, as if Textual had started with it. Assigning `self.theme` makes Textual re-parse
-        every stylesheet once the app runs (~6 ms of launch); no stylesheet is parsed yet, so giving it the
-        theme's variables and the app its classes is all the watcher would do."""
-        theme = self.get_theme(name)
-        if theme is None or theme.ansi:   # an ANSI theme also swaps the colour filter: Textual's own path
-            self.theme = name
-            return
-        self.set_reactive(App.theme, name)
-        self.stylesheet.set_variables(self.get_css_variables())
-        stale = {cls: False for cls in self.classes if cls.startswith("-theme-")}
-        self.update_classes({**stale, f"-theme-{name}": True, "-dark-mode": theme.dark, "-light-mode": not theme.dark},
-                            update=False)
 
     def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
                timeout: float | None = None, markup: bool = False) -> None:

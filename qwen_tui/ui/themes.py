@@ -17,7 +17,9 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
+from textual.app import App
 from textual.color import Color, ColorParseError
 from textual.theme import Theme
 
@@ -77,7 +79,8 @@ def parse_theme(path: Path) -> Theme:
     variables = data.get("variables", {})
     if not isinstance(variables, dict) or not all(isinstance(v, str) for v in variables.values()):
         raise _fail(path, t("app.theme.reason.bad_variables"))
-    return Theme(name=name, dark=dark, variables=dict(variables), **checked)
+    colours: dict[str, Any] = checked   # Theme takes each colour as its own keyword
+    return Theme(name=name, dark=dark, variables=dict(variables), **colours)
 
 
 def _theme_files(folder: Path) -> list[Path]:
@@ -108,3 +111,28 @@ def user_themes(folder: Path, reserved: Iterable[str] = ()) -> tuple[list[Theme]
             continue
         themes.append(theme)
     return themes, errors
+
+
+def register_themes(app: App[Any], user_folder: Path) -> tuple[list[str], list[str]]:
+    """Register the bundled themes, then the user's: the names registered, and one line per unusable file."""
+    names: list[str] = []
+    themes, errors = user_themes(user_folder, reserved=BUNDLED_THEME_NAMES)
+    for theme in [*bundled_themes(), *themes]:
+        app.register_theme(theme)
+        names.append(theme.name)
+    return names, errors
+
+
+def set_theme_before_first_parse(app: App[Any], name: str) -> None:
+    """The saved theme, as if Textual had started with it. Assigning `app.theme` makes Textual re-parse every
+    stylesheet once the app runs (~6 ms of launch); no stylesheet is parsed yet, so giving it the theme's
+    variables and the app its classes is all the watcher would do."""
+    theme = app.get_theme(name)
+    if theme is None or theme.ansi:   # an ANSI theme also swaps the colour filter: Textual's own path
+        app.theme = name
+        return
+    app.set_reactive(App.theme, name)
+    app.stylesheet.set_variables(app.get_css_variables())
+    stale = {cls: False for cls in app.classes if cls.startswith("-theme-")}
+    app.update_classes({**stale, f"-theme-{name}": True, "-dark-mode": theme.dark, "-light-mode": not theme.dark},
+                       update=False)

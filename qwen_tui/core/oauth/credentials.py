@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeGuard
 
 from qwen_tui.core import fileops, paths
 from qwen_tui.core.i18n import t
@@ -39,6 +39,10 @@ class TokenResponseError(ValueError):
 def token_text_ok(value: str) -> bool:
     """Tokens travel in HTTP headers and a JSON file: printable ASCII only, and of a sane length."""
     return value.isascii() and value.isprintable() and len(value) <= _MAX_TOKEN_CHARS
+
+
+def _token(value: object) -> TypeGuard[str]:
+    return isinstance(value, str) and token_text_ok(value)
 
 
 def seconds_in(value: object, low: float, high: float) -> float | None:
@@ -94,16 +98,16 @@ class Credentials:
             return None
         if not isinstance(data, dict):
             return None
-        strings = [data.get(k) for k in ("access_token", "refresh_token", "token_type")]
+        access, refresh, token_type = (data.get(k) for k in ("access_token", "refresh_token", "token_type"))
         expiry = data.get("expiry_date")
-        if not all(isinstance(s, str) and token_text_ok(s) for s in strings):
+        if not (_token(access) and _token(refresh) and _token(token_type)):
             return None
         if isinstance(expiry, bool) or not isinstance(expiry, (int, float)):
             return None
         if not _EXPIRY_RANGE_MS[0] <= expiry <= _EXPIRY_RANGE_MS[1]:  # NaN fails every comparison
             return None
         resource = data.get("resource_url")
-        return cls(*strings, resource if isinstance(resource, str) else None, expiry)  # type: ignore[arg-type]
+        return cls(access, refresh, token_type, resource if isinstance(resource, str) else None, expiry)
 
     @classmethod
     def from_token_response(
@@ -154,7 +158,9 @@ Location = Path | str  # a file path, or the keyring entry's name
 
 class CredentialStore(Protocol):
     kind: StoreKind
-    location: Location
+
+    @property
+    def location(self) -> Location: ...
 
     def read_text(self) -> str | None:
         """The stored text exactly as stored, None when there is none."""

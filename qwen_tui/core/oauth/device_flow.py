@@ -26,9 +26,9 @@ import secrets
 import sys
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeGuard
 
 from qwen_tui.core.i18n import t
 from qwen_tui.core.oauth import protocol
@@ -111,10 +111,16 @@ def new_code_verifier() -> str:
     return base64.urlsafe_b64encode(secrets.token_bytes(32)).rstrip(b"=").decode("ascii")
 
 
+def _text(value: object) -> TypeGuard[str]:
+    """A non-empty string (a server's answer may hold anything)."""
+    return isinstance(value, str) and bool(value)
+
+
 def code_challenge(verifier: str) -> str:
     from authlib.oauth2.rfc7636 import create_s256_code_challenge
 
-    return create_s256_code_challenge(verifier)
+    challenge: str = create_s256_code_challenge(verifier)
+    return challenge
 
 
 # ---- the flow ------------------------------------------------------------------------------------
@@ -140,7 +146,7 @@ class DeviceFlow:
         self._wall_clock = wall_clock
         self._sleep = sleep
 
-    async def run(self) -> AsyncIterator[Event]:
+    async def run(self) -> AsyncGenerator[Event, None]:
         from qwen_tui.core.bounded_http import client_for
 
         if cleartext_remote(self.base_url):
@@ -194,10 +200,9 @@ class DeviceFlow:
         body = protocol.parse_json_object(response.text)
         if body is None:
             return Failed(t("oauth.error.not_json"))
-        fields = [body.get(name) for name in ("device_code", "user_code", "verification_uri")]
-        if not all(isinstance(value, str) and value for value in fields):
+        device_code, user_code, uri = (body.get(name) for name in ("device_code", "user_code", "verification_uri"))
+        if not (_text(device_code) and _text(user_code) and _text(uri)):
             return Failed(t("oauth.error.incomplete_device_answer"))
-        device_code, user_code, uri = fields
         if not token_text_ok(device_code):
             return Failed(t("security.oauth.bad_token"))
         complete = body.get("verification_uri_complete")
@@ -217,7 +222,7 @@ class DeviceFlow:
 
     async def _poll(
         self, client: Any, device_code: str, verifier: str, interval: float, deadline: float
-    ) -> AsyncIterator[Event]:
+    ) -> AsyncGenerator[Event, None]:
         import httpx
 
         form = {
@@ -251,38 +256,35 @@ class DeviceFlow:
                 yield NetworkRetry(network_delay, _exception_reason(exc))
                 continue
             network_delay = 0.0
-            body = protocol.parse_json_object(response.text)
-            if response.status_code == 200 and body is not None:
-                try:
-                    creds = Credentials.from_token_response(body, self._wall_clock())
-                except TokenResponseError as exc:
-                    yield Failed(str(exc))
-                    return
-                yield Success(creds) if creds else Failed(t("oauth.error.no_access_token"))
+            outcome = self._outcome(response.status_code, response.text)
+            if not isinstance(outcome, protocol.OAuthError):
+                yield outcome
                 return
-            error = protocol.oauth_error(response.status_code, response.text)
-            if error is None:
-                reason = t("oauth.error.not_json") if response.status_code == 200 else t(
-                    "oauth.error.http_status", status=response.status_code
-                )
-                yield Failed(reason)
-                return
-            if error.error == "authorization_pending":
-                wait = interval
-            elif error.error == "slow_down":
+            if outcome.error == "slow_down":
                 interval += self.slow_down_step
-                wait = interval
                 yield SlowedDown(interval)
-            elif error.error == "access_denied":
-                yield Denied()
-                return
-            elif error.error == "expired_token":
-                yield Expired()
-                return
-            else:
-                yield Refused(error.error, error.description)
-                return
+            wait = interval
 
+    def _outcome(self, status: int, text: str) -> Event | protocol.OAuthError:
+        """The event one token-endpoint answer ends the polling with, or the OAuth error to keep polling on
+        (authorization_pending, slow_down)."""
+        body = protocol.parse_json_object(text)
+        if status == 200 and body is not None:
+            try:
+                creds = Credentials.from_token_response(body, self._wall_clock())
+            except TokenResponseError as exc:
+                return Failed(str(exc))
+            return Success(creds) if creds else Failed(t("oauth.error.no_access_token"))
+        error = protocol.oauth_error(status, text)
+        if error is None:
+            return Failed(t("oauth.error.not_json") if status == 200 else t("oauth.error.http_status", status=status))
+        if error.error in ("authorization_pending", "slow_down"):
+            return error
+        if error.error == "access_denied":
+            return Denied()
+        if error.error == "expired_token":
+            return Expired()
+        return Refused(error.error, error.description)
 
 def _exception_reason(exc: Exception) -> str:
     """One line naming the failure without echoing request bodies (they hold the device code)."""

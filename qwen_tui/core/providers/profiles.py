@@ -24,8 +24,9 @@ from qwen_tui.core.fileops import SETTINGS_LIMIT, FileOpError, atomic_write, rea
 from qwen_tui.core.i18n import t
 from qwen_tui.core.providers.catalog import Endpoint, Preset, Protocol
 from qwen_tui.core.providers.install import InstallPlan
-from qwen_tui.core.providers.validate import check_base_url, is_loopback, normalize_key
+from qwen_tui.core.providers.validate import check_base_url, normalize_key
 from qwen_tui.core.resolver import KEYLESS_PLACEHOLDER, Source, SourceKind, Value, mask_secret
+from qwen_tui.core.urls import is_loopback_url
 
 SELECTED_TYPE = "security.auth.selectedType"
 API_KEY = "security.auth.apiKey"
@@ -67,9 +68,9 @@ class SaveResult:
 
 @dataclass(frozen=True)
 class EnvironmentValues:
-    base_url: Value | None     # OPENAI_BASE_URL
-    key: Value | None          # OPENAI_API_KEY, value MASKED
-    model: Value | None        # OPENAI_MODEL, else QWEN_MODEL
+    base_url: Value[Any] | None     # OPENAI_BASE_URL
+    key: Value[Any] | None          # OPENAI_API_KEY, value MASKED
+    model: Value[Any] | None        # OPENAI_MODEL, else QWEN_MODEL
     dotenv_path: Path | None   # the .env Qwen Code loads from cwd
     shadowed: tuple[Path, ...]  # .env files it does not load because of that one
 
@@ -106,8 +107,9 @@ def list_profiles(cwd: Path | None = None, env: Mapping[str, str] | None = None)
                 store = store or SecretStore(env)
                 source = _secret_source(store, env_key)
             location = source.describe() if source.kind != SourceKind.NONE else None
-        base_url = entry.get("baseUrl") if isinstance(entry.get("baseUrl"), str) else ""
-        name = entry.get("name") if isinstance(entry.get("name"), str) else entry["id"]
+        raw_base, raw_name = entry.get("baseUrl"), entry.get("name")
+        base_url = raw_base if isinstance(raw_base, str) else ""
+        name = raw_name if isinstance(raw_name, str) else str(entry["id"])
         profiles.append(Profile(entry["id"], name, base_url, env_key, entry["id"] == active_model, location))
     return profiles
 
@@ -133,7 +135,7 @@ def environment_values(cwd: Path | None = None, env: Mapping[str, str] | None = 
     lookup = ConfigLookup.load(cwd, env)
     dotenv = lookup.dotenv
 
-    def found(*names: str) -> Value | None:
+    def found(*names: str) -> Value[Any] | None:
         return next((value for name in names if (value := lookup.variable(name)).value), None)
 
     key = found("OPENAI_API_KEY")
@@ -198,7 +200,7 @@ def save_profile(
     elif is_keyless(url, chosen) and ConfigLookup.load(cwd or Path.cwd(), env).secret(env_key).value is None:
         key_change[f"env.{env_key}"] = KEYLESS_PLACEHOLDER
 
-    def changes(raw: dict) -> dict[str, Any]:
+    def changes(raw: dict[str, Any]) -> dict[str, Any]:
         entries = merge_entries(_raw_entries(raw, env, plan.protocol), plan)
         wanted = {**key_change, bucket: entries, SELECTED_TYPE: str(plan.protocol), MODEL_NAME: plan.model_name,
                   MODEL_BASE_URL: plan.model_base_url}
@@ -273,7 +275,7 @@ def is_keyless(url: str | None, preset: Preset | None) -> bool:
     """A server on this machine that needs no key: a local preset, or a custom URL on loopback (#3384)."""
     if preset is not None and preset.id != "custom":
         return preset.local
-    return bool(url) and is_loopback(url)
+    return url is not None and url != "" and is_loopback_url(url)
 
 
 def activate_profile(profile_id: str, cwd: Path | None = None, env: Mapping[str, str] | None = None) -> Profile:
@@ -293,7 +295,7 @@ def activate_profile(profile_id: str, cwd: Path | None = None, env: Mapping[str,
     # As `/auth` leaves it: "" for a preset's model (its entry has the URL), the URL for a custom one.
     model_base = "" if installed_preset(entry, metadata[0] if metadata else None) else base_url
 
-    def changes(raw: dict) -> dict[str, Any]:
+    def changes(raw: dict[str, Any]) -> dict[str, Any]:
         wanted: dict[str, Any] = {SELECTED_TYPE: OPENAI, MODEL_NAME: profile_id,
                                   MODEL_BASE_URL: model_base if model_base is not None else DELETE}
         if _api_key_is_stale(raw, base_url, None):
@@ -316,7 +318,7 @@ def delete_profile(profile_id: str, cwd: Path | None = None, env: Mapping[str, s
     others = _other_layer_entries(load_settings(cwd, env))
     outcome: dict[str, Any] = {}
 
-    def changes(raw: dict) -> dict[str, Any]:
+    def changes(raw: dict[str, Any]) -> dict[str, Any]:
         entries = _raw_entries(raw, env)
         removed = [e for e in entries if isinstance(e, dict) and e.get("id") == profile_id]
         if not removed:
@@ -348,7 +350,7 @@ def delete_profile(profile_id: str, cwd: Path | None = None, env: Mapping[str, s
 # --- helpers -----------------------------------------------------------------------------------------
 
 
-def _user_layer(env: Mapping[str, str]) -> dict:
+def _user_layer(env: Mapping[str, str]) -> dict[str, Any]:
     """The user settings file as written (no `$VAR` expansion); ProfileError when it cannot be parsed."""
     from qwen_tui.core.settings import SettingsError, read_settings_file
 
@@ -358,7 +360,7 @@ def _user_layer(env: Mapping[str, str]) -> dict:
         raise ProfileError(str(exc)) from None
 
 
-def _raw_entries(raw: dict, env: Mapping[str, str], bucket: str = OPENAI) -> list:
+def _raw_entries(raw: dict[str, Any], env: Mapping[str, str], bucket: str = OPENAI) -> list[Any]:
     providers = raw.get("modelProviders")
     entries = providers.get(bucket) if isinstance(providers, dict) else None
     if entries is None:
@@ -369,10 +371,10 @@ def _raw_entries(raw: dict, env: Mapping[str, str], bucket: str = OPENAI) -> lis
     return entries
 
 
-def _other_layer_entries(settings: Any) -> list:
+def _other_layer_entries(settings: Any) -> list[Any]:
     from qwen_tui.core.settings import Scope
 
-    entries: list = []
+    entries: list[Any] = []
     for layer in settings.layers:
         value = layer.get(PROVIDERS) if layer.scope != Scope.USER else None
         if isinstance(value, list):
@@ -380,7 +382,7 @@ def _other_layer_entries(settings: Any) -> list:
     return entries
 
 
-def _raw_get(raw: dict, dotted: str) -> Any:
+def _raw_get(raw: dict[str, Any], dotted: str) -> Any:
     node: Any = raw
     for part in dotted.split("."):
         if not isinstance(node, dict):
@@ -389,7 +391,7 @@ def _raw_get(raw: dict, dotted: str) -> Any:
     return node
 
 
-def _api_key_is_stale(raw: dict, base_url: str | None, key: str | None) -> bool:
+def _api_key_is_stale(raw: dict[str, Any], base_url: str | None, key: str | None) -> bool:
     """`security.auth.apiKey` belongs to the `security.auth.baseUrl` beside it (Qwen Code #1855).
 
     With a new key for this profile it is either stale or a second copy; without one it is kept only when
@@ -402,7 +404,7 @@ def _api_key_is_stale(raw: dict, base_url: str | None, key: str | None) -> bool:
     return not (isinstance(saved_for, str) and base_url and saved_for.rstrip("/") == base_url.rstrip("/"))
 
 
-def _update_user_layer(changes: Callable[[dict], dict[str, Any]], env: Mapping[str, str]) -> None:
+def _update_user_layer(changes: Callable[[dict[str, Any]], dict[str, Any]], env: Mapping[str, str]) -> None:
     """Write the user layer; `changes` gets its content as read under the writer's lock, so another writer's
     change in the meantime (a provider `qwen` added) is kept rather than overwritten by an older read."""
     from qwen_tui.core.settings import Scope, SettingsError
@@ -410,7 +412,7 @@ def _update_user_layer(changes: Callable[[dict], dict[str, Any]], env: Mapping[s
 
     removed: list[str] = []   # secrets the write takes out of the file: they must not live on in `.orig`
 
-    def changes_and_removed(raw: dict) -> dict[str, Any]:
+    def changes_and_removed(raw: dict[str, Any]) -> dict[str, Any]:
         wanted = changes(raw)
         removed[:] = [
             old for dotted, value in wanted.items()

@@ -153,7 +153,7 @@ async def discover_models(base_url: str, key: str, *, timeout: float = 5.0) -> l
 
 
 async def _request(
-    method: str, base_url: str, path: str, key: str | None, body: dict | None, timeout: float,
+    method: str, base_url: str, path: str, key: str | None, body: dict[str, Any] | None, timeout: float,
     preset: Preset | None, key_headers: dict[str, str] | None = None,
 ) -> tuple[Any, int, int] | CheckResult:
     """(parsed JSON, latency ms, status) for a 2xx JSON answer, else the failure as a CheckResult."""
@@ -297,7 +297,8 @@ def _proxy_for(url: str) -> str | None:
     proxy = proxies.get(parts.scheme) or proxies.get("all")
     if not proxy:
         return None
-    if urllib.request.proxy_bypass_environment(parts.hostname or "", proxies):
+    # In CPython's urllib.request since 3.x, but not in typeshed's stubs of it.
+    if urllib.request.proxy_bypass_environment(parts.hostname or "", proxies):  # type: ignore[attr-defined]
         return None
     return proxy
 

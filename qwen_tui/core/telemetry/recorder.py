@@ -33,6 +33,8 @@ from qwen_tui.core.telemetry.outbox import (
 
 _log = logging.getLogger("qwen_tui.telemetry")
 
+# What `record` queues: the gate generation, the event name, its fields, the time it was recorded.
+_Queued = tuple[int, str, dict[str, Any], float]
 QUEUE_SIZE = 256
 BATCH_SIZE = 50
 SEND_TIMEOUT_S = 5.0
@@ -181,9 +183,9 @@ class Recorder:
                 if marker.stop:
                     return
 
-    def _collect(self, first: Any) -> tuple[list[tuple], _Marker | None]:
+    def _collect(self, first: Any) -> tuple[list[_Queued], _Marker | None]:
         """The first item plus whatever is already queued, up to the next marker."""
-        batch: list[tuple] = []
+        batch: list[_Queued] = []
         item = first
         while item is not None:
             if isinstance(item, _Marker):
@@ -197,7 +199,7 @@ class Recorder:
                 break
         return batch, None
 
-    def _store(self, batch: list[tuple]) -> None:
+    def _store(self, batch: list[_Queued]) -> None:
         if not batch:
             return
         from pydantic import ValidationError

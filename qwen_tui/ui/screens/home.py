@@ -131,7 +131,7 @@ class HomeScreen(QwenScreen):
 
     def on_screen_suspend(self) -> None:
         # The offer to start qwen after a save or sign-in is said once, on the home that outcome led to.
-        self.app.start_offer = None  # type: ignore[attr-defined]
+        self.app.start_offer = None
         self.query("#verdict-offer").remove()
 
     def on_screen_resume(self) -> None:

@@ -107,7 +107,7 @@ class EnvironmentImported(Message):
         self.key = key
         self.model = model
 
-    def __rich_repr__(self):  # type: ignore[no-untyped-def]
+    def __rich_repr__(self):
         yield "base_url", self.base_url
         yield "model", self.model
 

@@ -144,7 +144,8 @@ class SettingsScreen(QwenScreen):
         resolution = resolved.resolution
         self.query_one("#usage-source", Plain).update(self._usage_source_text(resolution))
         offer = self.query_one("#usage-save-offer")
-        if offer.display and resolution.usage_stats_chosen and self.focused in offer.query(Button):
+        focused_offer = any(button is self.focused for button in offer.query(Button))
+        if offer.display and resolution.usage_stats_chosen and focused_offer:
             self.query_one("#usage-switch", Switch).focus()   # the focused button is going away
         offer.display = not resolution.usage_stats_chosen
         switch = self.query_one("#usage-switch", Switch)

@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import os
 import time
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncGenerator, Callable, Mapping
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -23,27 +23,27 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.style import Style
 from textual.widget import Widget
 from textual.worker import Worker, WorkerState
 
 from qwen_tui.core.i18n import t
 from qwen_tui.core.oauth import device_flow as flow
+from qwen_tui.core.oauth import protocol
 from qwen_tui.core.oauth.browser import can_open_browser
 from qwen_tui.core.oauth.signin import SignedIn as SavedSignIn
 from qwen_tui.core.oauth.signin import SignInError, finish_sign_in
 from qwen_tui.core.sanitize import clean
 from qwen_tui.ui.describe import tilde
 from qwen_tui.ui.widgets.plain import Plain
-from qwen_tui.ui.widgets.qr import QrCode
+from qwen_tui.ui.widgets.qr import QrCode, QrScreen
 
 if TYPE_CHECKING:
     from textual.app import App
 
     from qwen_tui.core.oauth.credentials import Credentials
 
-FlowFactory = Callable[[Mapping[str, str]], AsyncIterator[flow.Event]]
+FlowFactory = Callable[[Mapping[str, str]], AsyncGenerator[flow.Event, None]]
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 TICK_S = 0.125
 MIN_INFO_WIDTH = 36  # columns the URL / code column needs beside an inline QR code
@@ -69,39 +69,13 @@ RETRY_STATES = frozenset({FlowState.DENIED, FlowState.EXPIRED, FlowState.REFUSED
                           FlowState.CANCELLED})
 
 
-def default_flow(env: Mapping[str, str]) -> AsyncIterator[flow.Event]:
+def default_flow(env: Mapping[str, str]) -> AsyncGenerator[flow.Event, None]:
     return flow.DeviceFlow(env).run()
 
 
 def format_remaining(seconds: float) -> str:
     seconds = max(0, int(seconds))
     return f"{seconds // 60}:{seconds % 60:02d}"
-
-
-class QrScreen(ModalScreen[None]):
-    """The QR code on its own, for terminals too small to show it beside the URL; the code stays visible."""
-
-    DEFAULT_CSS = """
-    QrScreen { align: center middle; }
-    QrScreen > Vertical { width: auto; height: auto; background: $surface; padding: 0 1; }
-    QrScreen Plain { width: auto; }
-    QrScreen .hint { color: $text-muted; }
-    """
-    BINDINGS = [
-        Binding("escape", "dismiss", "app.binding.close", id="qr.close"),
-        Binding("v", "dismiss", "app.binding.close", id="qr.close_v", show=False),
-    ]
-
-    def __init__(self, url: str, user_code: str) -> None:
-        super().__init__(name="qr")
-        self.url = url
-        self.user_code = user_code
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield QrCode(self.url, id="qr-modal-code")
-            yield Plain(t("signin.qr.code_line", code=self.user_code), id="qr-modal-user-code")
-            yield Plain(t("signin.qr.close"), classes="hint")
 
 
 class DeviceFlowWidget(Widget, can_focus=True):
@@ -390,7 +364,7 @@ class DeviceFlowWidget(Widget, can_focus=True):
 
     def _status_text(self) -> str:
         seconds = f"{self.interval:g}" if self.interval is not None else ""
-        host = urlsplit(flow.protocol.base_url(self.env)).netloc
+        host = urlsplit(protocol.base_url(self.env)).netloc
         texts = {
             FlowState.REQUESTING: t("signin.state.requesting", host=host),
             FlowState.WAITING: t("signin.state.waiting", seconds=seconds),

@@ -7,6 +7,8 @@ visible escape (`\\x1b`) instead of reaching the terminal.
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.text import Text
 from textual.visual import VisualType
 from textual.widgets import Static
@@ -20,8 +22,8 @@ PLAIN_LIMIT = 4000
 class Plain(Static):
     """A Static whose text is never parsed as markup and is sanitised (lines kept) as it is set."""
 
-    def __init__(self, content: VisualType = "", **kwargs: object) -> None:
-        super().__init__(_sanitised(content), markup=False, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, content: VisualType = "", **kwargs: Any) -> None:
+        super().__init__(_sanitised(content), markup=False, **kwargs)
 
     def update(self, content: VisualType = "", *, layout: bool = True) -> None:
         super().update(_sanitised(content), layout=layout)

@@ -8,8 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
 from textual.content import Content
+from textual.screen import ModalScreen
 from textual.widgets import Static
+
+from qwen_tui.core.i18n import t
+from qwen_tui.ui.widgets.plain import Plain
 
 QUIET_ZONE = 2  # modules; the standard asks for 4, phones read 2 fine and it saves 2 rows at 80×24
 QR_STYLE = "#000000 on #ffffff"
@@ -64,3 +71,29 @@ class QrCode(Static):
     def cell_size(self) -> tuple[int, int]:
         """(columns, rows) the code needs."""
         return (len(self.lines[0]) if self.lines else 0), len(self.lines)
+
+
+class QrScreen(ModalScreen[None]):
+    """The QR code on its own, for terminals too small to show it beside the URL; the code stays visible."""
+
+    DEFAULT_CSS = """
+    QrScreen { align: center middle; }
+    QrScreen > Vertical { width: auto; height: auto; background: $surface; padding: 0 1; }
+    QrScreen Plain { width: auto; }
+    QrScreen .hint { color: $text-muted; }
+    """
+    BINDINGS = [
+        Binding("escape", "dismiss", "app.binding.close", id="qr.close"),
+        Binding("v", "dismiss", "app.binding.close", id="qr.close_v", show=False),
+    ]
+
+    def __init__(self, url: str, user_code: str) -> None:
+        super().__init__(name="qr")
+        self.url = url
+        self.user_code = user_code
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield QrCode(self.url, id="qr-modal-code")
+            yield Plain(t("signin.qr.code_line", code=self.user_code), id="qr-modal-user-code")
+            yield Plain(t("signin.qr.close"), classes="hint")

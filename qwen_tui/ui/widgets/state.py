@@ -45,14 +45,14 @@ class StateSwitch(Horizontal):
 class StateCheckbox(Checkbox):
     """A checkbox whose box reads ✓ when checked and – when not (Textual draws X either way)."""
 
-    @property   # type: ignore[override]
-    def BUTTON_INNER(self) -> str:  # noqa: N802 - Textual's class attribute, made to follow the value
+    @property
+    def BUTTON_INNER(self) -> str:  # type: ignore[override]  # noqa: N802 - Textual's class attribute, made to follow the value
         return "✓" if self.value else "–"
 
 
 class StateRadioButton(RadioButton):
     """A radio button that reads ● when selected and ○ when not (Textual draws ● either way)."""
 
-    @property   # type: ignore[override]
-    def BUTTON_INNER(self) -> str:  # noqa: N802 - as above
+    @property
+    def BUTTON_INNER(self) -> str:  # type: ignore[override]  # noqa: N802 - as above
         return "●" if self.value else "○"
