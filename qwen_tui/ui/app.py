@@ -398,7 +398,7 @@ class QwenTuiApp(App["Launch"], inherit_bindings=False):
             self.push_screen(CommandInputScreen())
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        from qwen_tui.ui.commands import COMMANDS
+        from qwen_tui.ui.palette import COMMANDS
 
         for command in COMMANDS:
             yield SystemCommand(t(command.title_key), t(command.help_key), getattr(self, f"action_{command.action}"))

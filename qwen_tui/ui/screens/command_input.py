@@ -10,7 +10,7 @@ from textual.widgets import Input
 
 from qwen_tui.core.i18n import t
 from qwen_tui.resources import stylesheet
-from qwen_tui.ui.commands import COMMANDS, find_command
+from qwen_tui.ui.palette import COMMANDS, find_command
 from qwen_tui.ui.screens.base import QwenScreen
 from qwen_tui.ui.widgets.plain import Plain
 
