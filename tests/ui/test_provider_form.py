@@ -619,3 +619,15 @@ async def test_coding_plan_saves_the_model_list_fetched_with_the_key(isolated_ho
     entries = user_settings(isolated_home)["modelProviders"]["openai"]
     assert sorted(e["id"] for e in entries) == ["brand-new-model", "qwen3-coder-plus"]
     assert all(e["name"].startswith("[ModelStudio Coding Plan for Global/Intl] ") for e in entries)
+
+
+async def test_a_two_line_paste_into_the_key_field_is_joined() -> None:
+    """Issue 14.2: the help's promise (spaces and line breaks from a paste are removed), for a bracketed paste."""
+    app = make_real_app()
+    async with app.run_test(size=SIZE) as pilot:
+        form = await open_form(pilot)
+        key_input = form.query_one("#api-key", Input)
+        key_input.focus()
+        key_input.post_message(events.Paste("sk-first-half-0123\nsecond-half 4567\n"))
+        await pilot.pause()
+        assert key_input.value == "sk-first-half-0123second-half4567"

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -121,6 +121,21 @@ class KeyringProbed(Message):
         self.dotenv_winner = dotenv_winner
 
 
+class KeyInput(Input):
+    """The key field: a paste follows the one key rule (validate.normalize_key: a multi-line paste is joined,
+    whitespace inside removed), where a plain Input keeps only a paste's first line."""
+
+    def _on_paste(self, event: events.Paste) -> None:
+        key = normalize_key(event.text)
+        if key:
+            if self.selection.is_empty:
+                self.insert_text_at_cursor(key)
+            else:
+                self.replace(key, *self.selection)
+        event.prevent_default()   # Input's own handler (which keeps the first line) must not run too
+        event.stop()
+
+
 # ---- helpers ----------------------------------------------------------------------------------------------
 
 def _preset_options() -> list[tuple[str, str]]:
@@ -215,7 +230,7 @@ class ProviderFormScreen(QwenScreen):
             with Vertical(classes="field"):
                 yield Label(t("form.key"), classes="field-label")
                 with Horizontal(classes="input-row"):
-                    yield Input(password=True, id="api-key", compact=True, placeholder=self._key_placeholder())
+                    yield KeyInput(password=True, id="api-key", compact=True, placeholder=self._key_placeholder())
                     yield Button(t("form.key.show"), id="reveal-key", compact=True)
                 yield Plain(self._key_hint(), id="key-hint", classes="hint")
             with Vertical(classes="field"):
