@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from textual import events, on, work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -39,6 +39,7 @@ from qwen_tui.resources import stylesheet
 from qwen_tui.ui.describe import environment_lines
 from qwen_tui.ui.screens.base import QwenScreen
 from qwen_tui.ui.screens.confirm import ConfirmScreen
+from qwen_tui.ui.widgets.key_input import KeyInput
 from qwen_tui.ui.widgets.link import Link
 from qwen_tui.ui.widgets.plain import Plain, plain_text
 
@@ -119,21 +120,6 @@ class KeyringProbed(Message):
         super().__init__()
         self.available = available
         self.dotenv_winner = dotenv_winner
-
-
-class KeyInput(Input):
-    """The key field: a paste follows the one key rule (validate.normalize_key: a multi-line paste is joined,
-    whitespace inside removed), where a plain Input keeps only a paste's first line."""
-
-    def _on_paste(self, event: events.Paste) -> None:
-        key = normalize_key(event.text)
-        if key:
-            if self.selection.is_empty:
-                self.insert_text_at_cursor(key)
-            else:
-                self.replace(key, *self.selection)
-        event.prevent_default()   # Input's own handler (which keeps the first line) must not run too
-        event.stop()
 
 
 # ---- helpers ----------------------------------------------------------------------------------------------
@@ -382,8 +368,7 @@ class ProviderFormScreen(QwenScreen):
         return checked.url
 
     def _draft(self) -> ProviderDraft:
-        """The form as a setup draft (cleartext consent is asked separately, before anything is sent). Coding
-        Plan and Token Plan install the list fetched with the key, as Qwen Code does; else the built-ins."""
+        """The form as a setup draft (cleartext asked apart); Coding/Token Plan install the fetched list."""
         fetched = tuple(self._models) if self.preset.discovery else ()
         return ProviderDraft(self.query_one("#base-url", Input).value, self._model(), self._key(),
                              self.choice if self.preset.id != CUSTOM else None, chat_check=self._chat(),
