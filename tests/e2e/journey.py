@@ -253,10 +253,10 @@ def add_openai_provider(session: Terminal, server_url: str, key: str, model: str
 def fill_provider_form(session: Terminal, server_url: str, key: str, model: str) -> str:
     """On the empty form, with no keyring: Custom preset → URL, key, model → Test → Save → home (its screen)."""
     session.send("Enter")                       # open the preset list, find "Custom" by typing
-    session.wait_for("LM Studio")
+    session.wait_for("Dismiss menu")            # the footer while the list is open (the list is long)
     session.send("-l", "Cust")
     session.send("Enter")
-    wait_gone(session, "LM Studio")
+    wait_gone(session, "Dismiss menu")
     # Textual gives the focus back to the Select just after the list closes; a Tab sent within the same
     # instant (no person types that fast) would leave from the list instead.
     time.sleep(1.0)
