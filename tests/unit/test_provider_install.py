@@ -119,3 +119,21 @@ def test_coding_plan_installs_the_models_offered_for_the_key() -> None:
     assert entries[1]["name"] == "[ModelStudio Coding Plan for Global/Intl] brand-new-model"
     assert "generationConfig" not in entries[1]
     assert data["model"]["name"] == "qwen3-coder-plus"
+
+
+def test_providers_json_has_the_issues_keys_and_qwen_codes_ids() -> None:
+    result = subprocess.run([sys.executable, "-m", "qwen_tui.cli", "providers", "--json"], capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    rows = {row["id"]: row for row in json.loads(result.stdout)}
+    keys = {"id", "label", "group", "protocol", "envKey", "regions", "models", "docsUrl", "termsUrl", "privacyUrl"}
+    assert all(set(row) == keys for row in rows.values())
+    coding = rows["coding-plan"]
+    assert coding["group"] == "alibaba" and coding["envKey"] == "BAILIAN_CODING_PLAN_API_KEY"
+    assert [(r["id"], r["baseUrl"]) for r in coding["regions"]] == [
+        ("aliyun", "https://coding.dashscope.aliyuncs.com/v1"),
+        ("alibabacloud", "https://coding-intl.dashscope.aliyuncs.com/v1")]
+    assert len(rows["deepseek"]["regions"]) == 1 and rows["anthropic"]["protocol"] == "anthropic"
+    table = subprocess.run([sys.executable, "-m", "qwen_tui.cli", "providers"], capture_output=True, text=True,
+                           timeout=60)
+    assert table.returncode == 0 and "--region alibabacloud" in table.stdout
