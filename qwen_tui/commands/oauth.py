@@ -101,20 +101,29 @@ def token(env: Mapping[str, str] | None = None) -> int:
     return 0
 
 
+def sign_out(env: Mapping[str, str]) -> bool:
+    """Remove the credentials (file and keyring) and unselect Qwen OAuth if the user layer selected it; True
+    when credentials existed. Raises SettingsError / FileOpError. (`auth logout` and the app's sign-out.)"""
+    from qwen_tui.core.oauth.credentials import delete_credentials
+    from qwen_tui.core.settings import Scope, load_settings
+    from qwen_tui.core.settings_writer import DELETE, update_layer
+
+    removed = delete_credentials(env)
+    user = load_settings(env=env).layer(Scope.USER)
+    if user.error is not None:
+        raise user.error
+    if user.get(SELECTED_TYPE_KEY) == QWEN_OAUTH:
+        update_layer(Scope.USER, {SELECTED_TYPE_KEY: DELETE}, env=env)
+    return removed
+
+
 def logout(env: Mapping[str, str] | None = None) -> int:
     """Remove the credentials (file and keyring) and unselect Qwen OAuth if the user layer selected it."""
-    from qwen_tui.core.oauth.credentials import delete_credentials
-    from qwen_tui.core.settings import Scope, SettingsError, load_settings
-    from qwen_tui.core.settings_writer import DELETE, update_layer
+    from qwen_tui.core.settings import SettingsError
 
     env = os.environ if env is None else env
     try:
-        removed = delete_credentials(env)
-        user = load_settings(env=env).layer(Scope.USER)
-        if user.error is not None:
-            raise user.error
-        if user.get(SELECTED_TYPE_KEY) == QWEN_OAUTH:
-            update_layer(Scope.USER, {SELECTED_TYPE_KEY: DELETE}, env=env)
+        removed = sign_out(env)
     except (SettingsError, FileOpError) as exc:
         say(t("oauth.logout.failed", reason=exc))
         return 1

@@ -8,7 +8,7 @@ the home screen, the chooser's preselection and the forms all use `resolve()`.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -50,10 +50,16 @@ class Source:
     key: str | None = None
     scope: str | None = None       # settings layer scope, for SETTINGS / SETTINGS_ENV
 
-    def describe(self) -> str:
-        """A short localised description, e.g. `user settings (~/.qwen/settings.json) security.auth.selectedType`.
-        The path and key may come from a cloned repository (a directory or `.env` name): shown sanitised."""
-        return t(f"source.{self.kind}", path=clean(self.path or ""), key=clean(self.key or ""), scope=self.scope or "")
+    def describe(self, path_text: Callable[[Path], str] = str) -> str:
+        """A short localised description, e.g. `user settings (~/.qwen/settings.json) security.auth.selectedType`;
+        `path_text` writes the path (the UI shortens it). The path and key may come from a cloned repository (a
+        directory or `.env` name): shown sanitised."""
+        scope = t(f"source.scope.{self.scope}") if self.scope in _SCOPES else self.scope or ""
+        path = clean(path_text(self.path)) if self.path else ""
+        return t(f"source.{self.kind}", path=path, key=clean(self.key or ""), scope=scope)
+
+
+_SCOPES = ("user", "workspace", "system", "system-defaults")   # translated in the description
 
 
 NOT_SET = Source(SourceKind.NONE)

@@ -8,6 +8,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
 from qwen_tui.core.i18n import t
 from qwen_tui.core.resolver import Resolution
 
@@ -19,11 +22,12 @@ def qwen_cli_sentence(resolution: Resolution) -> str:
     return t("usage.story.qwen.on" if resolution.usage_stats.value else "usage.story.qwen.off")
 
 
-def usage_story(resolution: Resolution) -> list[str]:
-    """The qwen CLI's sentence, qwen-tui's (the gate's verdict), and where the qwen CLI's value is saved."""
+def usage_story(resolution: Resolution, short: Callable[[Path], str] = str) -> list[str]:
+    """The qwen CLI's sentence, qwen-tui's (the gate's verdict), and where the qwen CLI's value is saved (its
+    path written by `short`)."""
     from qwen_tui.core.telemetry.gate import decide
 
     source = resolution.usage_stats.source
-    saved_in = t("usage.story.saved_in", where=source.describe()) if resolution.usage_stats_chosen \
+    saved_in = t("usage.story.saved_in", where=source.describe(short)) if resolution.usage_stats_chosen \
         else t("usage.story.not_saved")
     return [qwen_cli_sentence(resolution), decide(resolution).describe(), saved_in]

@@ -34,6 +34,7 @@ from qwen_tui.core.resolver import Resolution
 from qwen_tui.core.sanitize import clean
 from qwen_tui.core.telemetry.names import EventName, Method
 from qwen_tui.resources import stylesheet
+from qwen_tui.ui.command_actions import CommandActions
 from qwen_tui.ui.messages import ResolutionReady, SettingWritten
 from qwen_tui.ui.resolution import ConfigState, Resolver
 from qwen_tui.ui.screens.loading import LoadingScreen
@@ -52,7 +53,7 @@ BASE_DEPTH = 2
 NOTIFY_LIMIT = 2500   # a toast may carry a whole URL (copied links are named in full)
 
 
-class QwenTuiApp(App["Launch"], inherit_bindings=False):
+class QwenTuiApp(CommandActions, App["Launch"], inherit_bindings=False):
     # With the app's own, the stylesheets of the screens a launch shows first: Textual re-parses every
     # stylesheet when a pushed screen brings one it has not read yet, a cost paid here once instead.
     CSS_PATH = [stylesheet("app"), stylesheet("loading"), stylesheet("chooser"), stylesheet("home")]
@@ -206,8 +207,6 @@ class QwenTuiApp(App["Launch"], inherit_bindings=False):
     def on_setting_written(self, message: SettingWritten) -> None:
         if message.error:
             self.notify(message.error, title=t("app.write_failed"), severity="error", timeout=10)
-        elif message.what == "usage_stats":
-            self.notify(t("app.usage_stats_saved"))
         # Published to the screens and the usage statistics; a settings write (done, or failed: every screen
         # goes back to what is on disk) then resolves again.
         self.config.setting_written(message)
@@ -398,10 +397,10 @@ class QwenTuiApp(App["Launch"], inherit_bindings=False):
             self.push_screen(CommandInputScreen())
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        from qwen_tui.ui.palette import COMMANDS
+        from qwen_tui.ui.palette import COMMANDS, run_command
 
         for command in COMMANDS:
-            yield SystemCommand(t(command.title_key), t(command.help_key), getattr(self, f"action_{command.action}"))
+            yield SystemCommand(t(command.title_key), t(command.help_key), lambda c=command: run_command(self, c))
 
     # ---- preferences, language, theme -------------------------------------------------------------------------
 

@@ -4,7 +4,7 @@ values Qwen Code would also see."""
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,8 +16,19 @@ if TYPE_CHECKING:
     from qwen_tui.core.providers.profiles import EnvironmentValues
 
 
-def describe_source(source: Source) -> str:
-    return t("home.source.none") if source.kind == SourceKind.NONE else t("home.source.from", where=source.describe())
+def describe_source(source: Source, short: Callable[[Path], str] = str) -> str:
+    """"from <where>", the path written by `short` (see short_path); "not set anywhere" when nothing sets it."""
+    if source.kind == SourceKind.NONE:
+        return t("home.source.none")
+    return t("home.source.from", where=source.describe(short))
+
+
+def short_path(path: Path, env: Mapping[str, str], cwd: Path) -> str:
+    """A path as people write it: `./.qwen/settings.json` under the working directory (unless that is HOME or
+    `/`), `~/.qwen/…` under HOME, else in full."""
+    if cwd not in (Path("/"), paths.home_dir(env)) and path.is_relative_to(cwd):
+        return f"./{path.relative_to(cwd)}"
+    return tilde(path, env)
 
 
 def tilde(location: object, env: Mapping[str, str]) -> str:

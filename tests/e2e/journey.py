@@ -225,14 +225,14 @@ def sign_in_with_qwen_oauth(session: Terminal, server: DeviceServerProcess,
     user_code = match.group(1).replace(" ", "")
     assert server.user_code() == user_code       # the code on screen is the one the server issued
     assert server.approve(user_code) == {"ok": True}
-    home = session.wait_for("Effective configuration", "qwen-oauth", "Token valid until")
+    home = session.wait_for("Effective configuration", "qwen-oauth", "Sign-in token", "valid for")
     return signin, home
 
 
 def open_command(session: Terminal, command: str) -> None:
     """`/` then the command name and Enter, as in Qwen Code (`/auth`)."""
     session.send("/")
-    session.wait_for("Enter a command:")
+    session.wait_for("Type a command")
     session.send("-l", command)
     session.wait_for(f"/{command}")
     session.send("Enter")

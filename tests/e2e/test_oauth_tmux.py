@@ -29,7 +29,7 @@ def test_qwen_oauth_sign_in_in_tmux(installed_venv: Path, tmux, standalone_serve
     # Home names the method, the API base from the token answer's resource_url and the model `qwen` will use (no
     # model configured: Qwen Code's default). The "Signed in" toast is transient, so it is not waited for.
     session.wait_for("Effective configuration", "qwen-oauth", "https://portal.qwen.ai/v1", "coder-model",
-                     "Token valid until")
+                     "Sign-in token", "valid for")
     creds = isolated_home / ".qwen" / "oauth_creds.json"
     assert stat.S_IMODE(creds.stat().st_mode) == 0o600
     settings = json.loads((isolated_home / ".qwen" / "settings.json").read_text())

@@ -21,7 +21,7 @@ async def _open_form(pilot) -> None:
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
     pilot.app.screen.query_one("#preset").focus()
-    pilot.app.clear_notifications()     # the chooser's "choice saved" toast is not the form's
+    pilot.app.clear_notifications()     # a toast from an earlier screen is not the form's
     await pilot.wait_for_animation()
 
 

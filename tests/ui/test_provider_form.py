@@ -418,7 +418,11 @@ async def test_type_to_search_picks_a_preset() -> None:
         await settle(pilot)
         assert form.query_one("#preset", Select).value == "groq"
         assert form.query_one("#base-url", Input).value == "https://api.groq.com/openai/v1"
-        await pilot.press("escape")
+        await pilot.press("escape")                   # a preset was picked: leaving asks first
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        await pilot.pause()
         assert not isinstance(app.screen, ProviderFormScreen)
 
 
@@ -521,7 +525,7 @@ async def test_leaving_the_form_while_it_saves_still_refreshes_the_app(isolated_
         await pilot.pause()
         assert [worker for worker in app.workers if worker.group == "provider-save"]
         assert not any(key in worker.description for worker in app.workers)
-        await pilot.press("escape")                   # the user leaves while it saves
+        await pilot.press("escape")                   # the user leaves while it saves: nothing to lose, no question
         await pilot.pause()
         assert not isinstance(app.screen, ProviderFormScreen)
         lock.unlink()
@@ -631,3 +635,63 @@ async def test_a_two_line_paste_into_the_key_field_is_joined() -> None:
         key_input.post_message(events.Paste("sk-first-half-0123\nsecond-half 4567\n"))
         await pilot.pause()
         assert key_input.value == "sk-first-half-0123second-half4567"
+
+
+async def test_escape_on_a_changed_form_asks_and_escape_in_a_dropdown_closes_only_the_dropdown() -> None:
+    """Issue 14 point 6: a pasted key is not one keypress from lost."""
+    app = make_real_app()
+    async with app.run_test(size=SIZE) as pilot:
+        form = await open_form(pilot)
+        fill(form, key="sk-pasted-key-0000000000")
+        assert app.focused is form.query_one("#preset", Select)
+        await pilot.press("enter")                    # the preset dropdown opens
+        await pilot.pause()
+        assert form.query_one("#preset", Select).expanded
+        await pilot.press("escape")                   # closes the dropdown only
+        await pilot.pause()
+        assert app.screen is form and not form.query_one("#preset", Select).expanded
+        await pilot.press("escape")                   # the form: asks before discarding
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")                        # keep it
+        await pilot.pause()
+        assert app.screen is form and form.query_one("#api-key", Input).value == "sk-pasted-key-0000000000"
+        await pilot.press("escape", "y")              # discard
+        await pilot.pause()
+        assert not isinstance(app.screen, ProviderFormScreen)
+
+
+async def test_escape_on_an_untouched_form_leaves_at_once() -> None:
+    app = make_real_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_form(pilot)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, (ProviderFormScreen, ConfirmScreen))
+
+
+async def test_saving_a_model_the_provider_did_not_list_asks_first(openai_server: OpenAIServer,
+                                                                 isolated_home: Path) -> None:
+    """Issue 14 point 9: the key is checked before saving, and now the model too, against the list just fetched."""
+    app = make_real_app()
+    async with app.run_test(size=SIZE) as pilot:
+        form = await open_form(pilot)
+        fill(form, openai_server.url, openai_server.key)
+        await pilot.press("ctrl+f")
+        await settle(pilot)
+        fill(form, model="qwen3-coder-plsu")                      # a typo
+        form.query_one("#save-unverified").press()
+        await pilot.pause()
+        await pilot.press("y")                                     # save without verifying: yes
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "qwen3-coder-plsu is not among the" in str(app.screen.query_one("#confirm-question").content)
+        await pilot.press("n")
+        await settle(pilot)
+        assert app.screen is form and nothing_saved(isolated_home)
+        fill(form, model="qwen3-coder-flash")                      # listed: saved without a question
+        form.query_one("#save-unverified").press()
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(pilot)
+        assert user_settings(isolated_home)["model"]["name"] == "qwen3-coder-flash"

@@ -99,3 +99,15 @@ async def test_settings_switch_state_word_follows_the_switch(isolated_home: Path
         await _settle(pilot)
         assert _saved(isolated_home) is True
         assert _row_text(app, "#usage-row").startswith("On ")
+
+
+async def test_no_toast_covers_the_next_step_after_the_choice(isolated_home: Path) -> None:
+    """Issue 14 point 8: "Usage-statistics choice saved." covered the QR code and the form's result."""
+    app = make_app(resolution())
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        await pilot.press("u", "2")
+        await _settle(pilot)
+        await _settle(pilot)
+        assert _saved(isolated_home) is True
+        assert list(app._notifications) == []

@@ -30,17 +30,18 @@ from qwen_tui.ui.widgets.usage_notice import UsageNotice
 
 
 def _option_prompt(info: MethodInfo) -> Table:
-    """The digit in its own column so wrapped lines keep a hanging indent."""
-    text = Text.assemble((t(info.title_msg) + " — ", "bold"), (t(info.provider_msg), "dim"),
+    """The digit in its own column so wrapped lines keep a hanging indent. No colour or dim of its own: the
+    highlighted row's colours must keep every word readable (≥ 4.5:1 in every theme, tests/ui/test_contrast)."""
+    text = Text.assemble((t(info.title_msg) + " — ", "bold"), t(info.provider_msg),
                          "\n" + t(info.description_msg))
     # Whose terms apply, right in the choice (the notice's table); the section below repeats them as links.
     if info.terms_url and info.privacy_url:
         terms = f"{t('method.terms')}: {info.terms_url} · {t('method.privacy')}: {info.privacy_url}"
     else:
         terms = f"{t('method.terms')}, {t('method.privacy').lower()}: {t('method.openai.terms')}"
-    text.append("\n" + terms, "dim")
+    text.append("\n" + terms)
     if info.method == AuthMethod.QWEN_OAUTH:
-        text.append("\n⚠ " + t("method.qwen_oauth.shutdown", date=QWEN_OAUTH_FREE_TIER_END), "yellow")
+        text.append("\n⚠ " + t("method.qwen_oauth.shutdown", date=QWEN_OAUTH_FREE_TIER_END), "bold")
     grid = Table.grid(padding=(0, 1), expand=True)
     grid.add_column(width=1)
     grid.add_column(ratio=1)
@@ -161,7 +162,24 @@ class ChooserScreen(QwenScreen):
             switch.value = self._usage_choice
 
     def action_choose(self, method: str) -> None:
-        self.app.continue_with_method(AuthMethod(method), self._usage_value())
+        chosen = AuthMethod(method)
+        if chosen == AuthMethod.QWEN_OAUTH and self._signed_in():
+            # A new device flow while a sign-in works is rarely meant (a stray `1`): ask first, as gh does.
+            from qwen_tui.ui.screens.confirm import ConfirmScreen
+
+            def answered(yes: bool | None) -> None:
+                if yes:
+                    self.app.continue_with_method(chosen, self._usage_value())
+
+            self.app.push_screen(ConfirmScreen(t("signin.again.confirm"), confirm_label=t("signin.again.yes")),
+                                 answered)
+            return
+        self.app.continue_with_method(chosen, self._usage_value())
+
+    def _signed_in(self) -> bool:
+        res = self.resolution
+        return res.auth_type.value == AuthMethod.QWEN_OAUTH.value and res.credential.present \
+            and not getattr(self.app, "qwen_signed_out", None)
 
     def action_leave(self) -> None:
         if not self.resolution.auth_type.value:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -11,10 +13,12 @@ from textual.widget import Widget
 from textual.widgets import Button, Footer
 
 from qwen_tui.core.i18n import t
+from qwen_tui.core.resolver import Source
 from qwen_tui.core.urls import mask_url
 from qwen_tui.core.usage_story import usage_story
+from qwen_tui.core.when import human_expiry
 from qwen_tui.resources import stylesheet
-from qwen_tui.ui.describe import describe_source
+from qwen_tui.ui.describe import describe_source, short_path
 from qwen_tui.ui.resolution import Resolved
 from qwen_tui.ui.screens.base import QwenScreen
 from qwen_tui.ui.widgets.plain import Plain
@@ -32,6 +36,7 @@ class HomeScreen(QwenScreen):
         Binding("r", "app.refresh_resolution", "app.binding.refresh", id="home.refresh", show=False),
         Binding("n", "app.provider_form", "profiles.binding.new", id="home.new_provider"),
         Binding("i", "sign_in_again", "signin.binding.sign_in_again", id="home.sign_in_again"),
+        Binding("f", "toggle_paths", "home.paths.full", id="home.toggle_paths"),
     ]
 
     class QwenSignedOut(Message):
@@ -43,6 +48,21 @@ class HomeScreen(QwenScreen):
 
     def __init__(self) -> None:
         super().__init__(name="home")
+        self.full_paths = False   # `f`: paths in full instead of ~/… and ./…
+
+    def _where(self, source: Source) -> str:
+        if self.full_paths:
+            return describe_source(source)
+        app = self.app
+        return describe_source(source, lambda path: short_path(path, app.env, app.cwd))
+
+    def _path(self, path: Path) -> str:
+        return str(path) if self.full_paths else short_path(path, self.app.env, self.app.cwd)
+
+    def action_toggle_paths(self) -> None:
+        self.full_paths = not self.full_paths
+        self.call_later(self.recompose_in_place)
+        self.refresh_bindings()
 
     def compose(self) -> ComposeResult:
         res = self.resolution
@@ -64,32 +84,33 @@ class HomeScreen(QwenScreen):
                 yield Plain(t("home.no_method"), id="no-method", classes="warning")
             none = t("home.value.none")
             yield SourcedRow(t("home.auth_type"), res.auth_type.value or none,
-                             describe_source(res.auth_type.source), id="row-auth")
+                             self._where(res.auth_type.source), id="row-auth")
             if res.enforced_type.value:
                 yield SourcedRow(t("home.enforced_type"), res.enforced_type.value,
-                                 describe_source(res.enforced_type.source), id="row-enforced")
+                                 self._where(res.enforced_type.source), id="row-enforced")
             qwen_oauth = res.auth_type.value == "qwen-oauth"
             yield SourcedRow(t("signin.home.api_base") if qwen_oauth else t("home.base_url"),
-                             mask_url(res.base_url.value or "") or none, describe_source(res.base_url.source),
+                             mask_url(res.base_url.value or "") or none, self._where(res.base_url.source),
                              id="row-base-url")
-            if qwen_oauth and res.credential.present and res.credential.detail:
-                yield SourcedRow(t("signin.home.token_expiry"), res.credential.detail,
-                                 describe_source(res.credential.source), id="row-token-expiry")
-            yield SourcedRow(t("home.model"), res.model.value or none, describe_source(res.model.source),
+            token_row = qwen_oauth and res.credential.present and bool(res.credential.detail)
+            if token_row:
+                yield SourcedRow(t("signin.home.token_expiry"), human_expiry(res.credential.detail or ""),
+                                 self._where(res.credential.source), id="row-token-expiry")
+            yield SourcedRow(t("home.model"), res.model.value or none, self._where(res.model.source),
                              id="row-model")
             cred = res.credential
             cred_text = (cred.masked or t("home.credential.present")) if cred.present else t("home.credential.missing")
-            if cred.detail:
+            if cred.detail and not token_row:
                 cred_text += f"  ({cred.detail})"
-            yield SourcedRow(t("home.credential"), cred_text, describe_source(cred.source), id="row-credential",
+            yield SourcedRow(t("home.credential"), cred_text, self._where(cred.source), id="row-credential",
                              error=not cred.present)
             if self.drawn:   # else once the first frame is out (after_first_frame): it asks the usage gate
                 yield self._usage_row()
-            dotenv = str(res.dotenv_path) if res.dotenv_path else t("home.dotenv.none")
+            dotenv = self._path(res.dotenv_path) if res.dotenv_path else t("home.dotenv.none")
             yield SourcedRow(t("home.dotenv"), dotenv, t("home.dotenv.rule"), id="row-dotenv")
             if res.shadowed_dotenv:
                 yield Plain(t("home.dotenv.shadowed") + "\n"
-                             + "\n".join(f"  {path}" for path in res.shadowed_dotenv), id="shadowed")
+                             + "\n".join(f"  {self._path(path)}" for path in res.shadowed_dotenv), id="shadowed")
             if self.drawn:   # else a frame later (after_first_frame)
                 yield _profiles_panel()
         if self.drawn:
@@ -104,8 +125,13 @@ class HomeScreen(QwenScreen):
             id="actions",
         )
 
+    def _mount_usage_row(self) -> None:
+        body = self.query("#home-body")
+        if body and body.first().is_attached and not self.query("#row-usage"):   # not when quitting meanwhile
+            body.first().mount(self._usage_row(), before="#row-dotenv")
+
     def _usage_row(self) -> SourcedRow:
-        qwen_cli, qwen_tui, saved_in = usage_story(self.resolution)
+        qwen_cli, qwen_tui, saved_in = usage_story(self.resolution, self._path)
         return SourcedRow(t("home.usage_stats"), f"{qwen_cli}\n{qwen_tui}", saved_in, id="row-usage")
 
     def after_first_frame(self) -> None:
@@ -113,7 +139,7 @@ class HomeScreen(QwenScreen):
         # keys, for the mouse) follow a frame later.
         self.query_one(QwenVerdict).check()
         # Later than the rest: the story asks the usage gate, which the first frame goes without (launch budget).
-        self.call_later(lambda: self.query_one("#home-body").mount(self._usage_row(), before="#row-dotenv"))
+        self.call_later(self._mount_usage_row)
         self.query_one("#home-body").mount(_profiles_panel())
         self.mount(self._actions(), before=self.query_one(Footer))
 

@@ -18,17 +18,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.suggester import SuggestFromList
-from textual.widgets import (
-    Button,
-    Checkbox,
-    Footer,
-    Input,
-    Label,
-    LoadingIndicator,
-    RadioButton,
-    RadioSet,
-    Select,
-)
+from textual.widgets import Button, Checkbox, Footer, Input, Label, LoadingIndicator, RadioButton, RadioSet, Select
 
 from qwen_tui.core.i18n import t
 from qwen_tui.core.providers.catalog import Endpoint, Preset, endpoint, endpoint_for_base_url, endpoints
@@ -39,9 +29,11 @@ from qwen_tui.resources import stylesheet
 from qwen_tui.ui.describe import environment_lines
 from qwen_tui.ui.screens.base import QwenScreen
 from qwen_tui.ui.screens.confirm import ConfirmScreen
+from qwen_tui.ui.screens.form_guards import ask_unlisted_model, entered, leave
 from qwen_tui.ui.widgets.key_input import KeyInput
 from qwen_tui.ui.widgets.link import Link
 from qwen_tui.ui.widgets.plain import Plain, plain_text
+from qwen_tui.ui.widgets.state import StateCheckbox, StateRadioButton
 
 if TYPE_CHECKING:
     from qwen_tui.core.providers.profiles import EnvironmentValues, Profile, SaveResult
@@ -232,11 +224,12 @@ class ProviderFormScreen(QwenScreen):
                 yield Label(t("form.store"), classes="field-label")
                 with RadioSet(id="key-store"):
                     for store in STORES:
-                        yield RadioButton(t(f"run_ui.store.{store}"), value=store == "keyring", id=f"store-{store}")
+                        yield StateRadioButton(t(f"run_ui.store.{store}"), value=store == "keyring",
+                                               id=f"store-{store}")
                 yield Plain(t("run_ui.store.keyring_help"), id="store-help", classes="hint")
                 yield Plain("", id="store-warning", classes="warning")
             with Vertical(classes="field"):
-                yield Checkbox(t("form.chat_check"), id="chat-check", compact=True)
+                yield StateCheckbox(t("form.chat_check"), id="chat-check", compact=True)
                 yield Plain(t("form.chat_check.hint"), classes="hint")
             with Horizontal(id="form-buttons"):
                 yield Button(t("form.test"), id="test", variant="primary", compact=True)
@@ -286,6 +279,7 @@ class ProviderFormScreen(QwenScreen):
         self.query_one("#store-warning").display = False
         self.query_one("#url-message").display = False
         self.query_one("#preset", Select).focus()
+        self._initial_entry = entered(self)   # what Esc compares with (form_guards.leave)
         self._load_environment()
         self._probe_keyring()
 
@@ -481,7 +475,7 @@ class ProviderFormScreen(QwenScreen):
     # ---- actions ----------------------------------------------------------------------------------------------
 
     def action_back(self) -> None:
-        self.app.pop_screen()
+        leave(self, self._initial_entry)
 
     def action_toggle_reveal(self) -> None:
         key = self.query_one("#api-key", Input)
@@ -537,7 +531,10 @@ class ProviderFormScreen(QwenScreen):
         self.app.push_screen(ConfirmScreen(t("form.unverified.question"), confirm_label=t("form.unverified.accept"),
                                            danger=True), answered)
 
-    def _start_save(self, url: str) -> None:
+    def _start_save(self, url: str, *, model_confirmed: bool = False) -> None:
+        if not model_confirmed and ask_unlisted_model(self, self._model(), self._models,
+                                                      lambda: self._start_save(url, model_confirmed=True)):
+            return
         self._set_busy(True)
         self._outcome(t("form.saving"))
         self._save(self._draft(), self._key(), self._store())

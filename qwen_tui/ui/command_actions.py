@@ -1,0 +1,72 @@
+"""App actions the command palette and the `/` line offer beyond opening a screen: theme, language, help,
+and signing out of Qwen OAuth (after asking). A mixin of QwenTuiApp, kept apart so app.py stays about
+startup, navigation and writes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import work
+
+from qwen_tui.core.i18n import t
+
+
+class CommandActions:
+    """Mixed into QwenTuiApp (an App): `self` has its env, resolution, screens and notify."""
+
+    def action_theme(self: Any) -> None:
+        self._open_setting("#theme-select")
+
+    def action_language(self: Any) -> None:
+        self._open_setting("#language-select")
+
+    def _open_setting(self: Any, selector: str) -> None:
+        """Settings, with the focus on one of its fields (once the screen is up)."""
+        self.action_settings()
+
+        def focus() -> None:
+            for widget in self.screen.query(selector):
+                widget.focus()
+
+        self.call_after_refresh(focus)
+
+    def action_command_help(self: Any) -> None:
+        """The `/` line, listing every command with what it does."""
+        from qwen_tui.ui.screens.command_input import CommandInputScreen
+
+        if not isinstance(self.screen, CommandInputScreen):
+            self.action_command_input()
+        self.call_after_refresh(lambda: getattr(self.screen, "action_command_help", lambda: None)())
+
+    def action_sign_out(self: Any) -> None:
+        """Sign out of Qwen OAuth, after asking (the same removal as `qwen-tui auth logout`)."""
+        from qwen_tui.core import paths
+        from qwen_tui.ui.describe import tilde
+        from qwen_tui.ui.screens.confirm import ConfirmScreen
+
+        creds = paths.oauth_creds_path(self.env)
+        signed_in = self.resolution is not None and self.resolution.auth_type.value == "qwen-oauth"
+        if not signed_in and not creds.exists():
+            self.notify(t("signout.none"))
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._sign_out()
+
+        self.push_screen(ConfirmScreen(t("signout.confirm", path=tilde(creds, self.env)),
+                                       confirm_label=t("signout.yes"), danger=True), answered)
+
+    @work(thread=True, exit_on_error=False, group="sign-out", description="sign out")
+    def _sign_out(self: Any) -> None:
+        from qwen_tui.commands.oauth import sign_out
+        from qwen_tui.core.fileops import FileOpError
+        from qwen_tui.core.settings import SettingsError
+
+        try:
+            removed = sign_out(self.env)
+        except (SettingsError, FileOpError) as exc:
+            self.call_from_thread(self.notify, t("oauth.logout.failed", reason=exc), severity="error", timeout=10)
+            return
+        self.call_from_thread(self.notify, t("oauth.logout.done" if removed else "oauth.logout.none"))
+        self.call_from_thread(self.refresh_resolution)
