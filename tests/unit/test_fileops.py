@@ -338,3 +338,27 @@ def test_release_leaves_a_link_in_the_locks_place_even_to_our_token(folder: Path
     path.symlink_to(folder / "elsewhere")  # someone else's link: not the file we created
     lock.release()
     assert path.is_symlink() and (folder / "elsewhere").read_text() == lock.token
+
+
+def test_a_lock_that_cannot_be_created_is_one_line_with_the_reason(folder: Path) -> None:
+    path = folder / "missing" / "oauth_creds.lock"
+    with pytest.raises(FileOpError) as caught:
+        LockFile(path).acquire()
+    assert str(caught.value) == (f"Cannot create the lock {path} (No such file or directory); "
+                                 "check the folder's permissions.")
+
+
+def test_a_lock_whose_token_cannot_be_written_leaves_no_empty_lock(folder: Path) -> None:
+    path = folder / "oauth_creds.lock"
+    with file_size_limit(10), pytest.raises(FileOpError) as caught:  # a full disk, for the 36-character token
+        LockFile(path).acquire()
+    assert str(caught.value) == f"Cannot create the lock {path} (File too large); check the folder's permissions."
+    assert_only(folder)  # an empty lock would block every other writer for 10 s
+
+
+def test_release_without_acquire_removes_nothing(folder: Path) -> None:
+    path = folder / "oauth_creds.lock"
+    never = LockFile(path)
+    path.write_text(never.token)
+    never.release()
+    assert path.exists()
