@@ -362,3 +362,23 @@ def test_release_without_acquire_removes_nothing(folder: Path) -> None:
     path.write_text(never.token)
     never.release()
     assert path.exists()
+
+
+def test_a_read_that_must_not_follow_a_link_names_the_link_as_the_reason(folder: Path) -> None:
+    (folder / "real.json").write_text("{}")
+    link = folder / "settings.json"
+    link.symlink_to(folder / "real.json")
+    with pytest.raises(FileOpError) as caught:
+        read_regular(link, follow_link=False)
+    assert caught.value.reason == "a symbolic link, which qwen-tui does not follow here"
+    assert str(link) in str(caught.value)
+    assert read_regular(link) == b"{}"  # followed when the caller chose to
+    (folder / "plain").write_text("a file, not a folder")
+    with pytest.raises(FileOpError) as caught:
+        read_regular(folder / "plain" / "x", follow_link=False)  # not a link: the kernel's own reason
+    assert caught.value.reason == "Not a directory"
+    (folder / "a").symlink_to(folder / "b")
+    (folder / "b").symlink_to(folder / "a")
+    with pytest.raises(FileOpError) as caught:
+        read_regular(folder / "a")  # a loop of links, followed as asked: the kernel's reason, not "a link"
+    assert caught.value.reason == "Too many levels of symbolic links"
