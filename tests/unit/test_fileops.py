@@ -382,3 +382,11 @@ def test_a_read_that_must_not_follow_a_link_names_the_link_as_the_reason(folder:
     with pytest.raises(FileOpError) as caught:
         read_regular(folder / "a")  # a loop of links, followed as asked: the kernel's reason, not "a link"
     assert caught.value.reason == "Too many levels of symbolic links"
+
+
+def test_an_existing_folder_given_to_ensure_private_dir_becomes_private(folder: Path) -> None:
+    shared = folder / "qwen-home"
+    shared.mkdir(mode=0o755)
+    shared.chmod(0o755)
+    fileops.ensure_private_dir(shared)
+    assert stat.S_IMODE(shared.stat().st_mode) == 0o700
