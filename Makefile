@@ -51,11 +51,14 @@ bench: $(STAMP) system-deps
 
 # Mutation testing of the security-critical core ([tool.mutmut] in pyproject.toml): long, never part of `make test`.
 # Niced, two workers; `MODULE=dotenv` (a module under qwen_tui/core) runs one module. Results stay in mutants/.
+# Its own venv: mutmut brings click, with which httpx imports rich (tests/unit/test_core_is_headless.py).
+MUTANTS_VENV := .venv-mutants
 MODULE ?=
-mutants: $(STAMP)
-	$(VENV)/bin/python -m pip install --quiet -e '.[test,mutants]'
-	nice -n 15 $(VENV)/bin/mutmut run --max-children 2 $(if $(MODULE),"qwen_tui.core.$(MODULE).*")
-	$(VENV)/bin/python tests/mutation_scores.py
+mutants:
+	test -x $(MUTANTS_VENV)/bin/mutmut || ($(PYTHON) -m venv $(MUTANTS_VENV) && \
+		$(MUTANTS_VENV)/bin/python -m pip install --quiet -e '.[test,mutants]')
+	nice -n 15 $(MUTANTS_VENV)/bin/mutmut run --max-children 2 $(if $(MODULE),"qwen_tui.core.$(MODULE).*")
+	$(MUTANTS_VENV)/bin/python tests/mutation_scores.py
 
 clean:
-	rm -rf $(VENV) dist build .pytest_cache .cache mutants
+	rm -rf $(VENV) $(MUTANTS_VENV) dist build .pytest_cache .cache mutants
