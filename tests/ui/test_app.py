@@ -268,12 +268,12 @@ async def test_turning_statistics_on_never_opens_the_gate_against_the_consent_ru
         app = make_app(resolution("qwen-oauth", usage=False, usage_chosen=True), **extra)
         async with app.run_test(size=SIZE) as pilot:
             await started(pilot)
-            app.apply_usage_choice(True, scope=scope)
+            app.usage.apply_choice(True, scope=scope)
             assert not app.usage.verdict.open, scope
     app = make_app(resolution("qwen-oauth", usage=False, usage_chosen=True))
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
-        app.apply_usage_choice(True, scope="user")
+        app.usage.apply_choice(True, scope="user")
         assert app.usage.verdict.open   # the user's own choice still counts at once
 
 
