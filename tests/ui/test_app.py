@@ -516,6 +516,29 @@ async def test_u_before_the_chooser_details_are_mounted_flips_the_choice() -> No
         assert chooser._usage_value() is False
 
 
+async def test_a_late_switch_message_does_not_undo_a_newer_u() -> None:
+    """Under load the Changed of a `u` can arrive after the next `u` set the choice again (the full run at
+    fc2e6f6 saw the choice flip back): a Changed whose value its switch no longer has is stale. The message
+    is posted by hand here, the way Textual's queue delivers it late on a busy machine."""
+    app = make_app(resolution("openai"))
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        app.action_auth()
+        chooser = app.screen
+        for _ in range(200):
+            if chooser.query("#usage-switch"):
+                break
+            await pilot.pause(0.02)
+        switch = chooser.query_one("#usage-switch", Switch)
+        chooser.action_toggle_usage()
+        chooser.action_toggle_usage()
+        await pilot.pause()
+        assert switch.value is False and chooser._usage_value() is False
+        chooser.post_message(Switch.Changed(switch, True))   # the first `u`'s message, delivered late
+        await pilot.pause()
+        assert chooser._usage_value() is False
+
+
 async def test_the_same_screen_is_never_open_twice_and_another_profile_replaces_the_form() -> None:
     from qwen_tui.core.providers.profiles import Profile
 

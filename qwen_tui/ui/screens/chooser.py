@@ -146,6 +146,10 @@ class ChooserScreen(QwenScreen):
             methods.focus()
 
     def on_switch_changed(self, event: Switch.Changed) -> None:
+        # A busy machine may deliver a Changed after a later `u` (or a re-render) set the choice again:
+        # a message that no longer describes its mounted switch is stale, not the user's choice.
+        if not event.switch.is_attached or event.value != event.switch.value:
+            return
         self._usage_choice = event.value
         self.query_one("#usage-will-save", Plain).update(self._will_save())
 
