@@ -33,9 +33,9 @@ def test_the_form_keeps_what_was_typed(installed_venv: Path, tmux, isolated_home
     session.send("BTab", "BTab")                   # back to the preset list
     time.sleep(0.5)
     session.send("Enter")                          # its dropdown opens
-    session.wait_for("LM Studio")
+    session.wait_for("OpenRouter")
     session.send("Escape")                         # closes the dropdown only
-    wait_gone(session, "LM Studio")
+    wait_gone(session, "OpenRouter")
     assert "OpenAI-compatible provider" in session.screen()
     session.send("Escape")                         # the form was changed: it asks
     session.wait_for("Discard what you entered in this form?")
@@ -67,12 +67,18 @@ def test_commands_people_can_find(installed_venv: Path, tmux, isolated_home: Pat
     for name in ("/run", "/auth", "/settings", "/privacy", "/provider", "/status", "/usage", "/theme",
                  "/language", "/signout", "/help", "/quit"):
         assert name in screen
-    session.send("C-u")
-    session.send("-l", "/help")
+    session.send("Escape")                                      # (a key right after Esc would read as Alt+key)
+    wait_gone(session, "Unknown command")
+    session.send("/")
+    session.wait_for("Type a command")
+    session.send("-l", "help")
     session.send("Enter")
     session.wait_for("/theme", "Choose the colour theme")
-    session.send("C-u")
-    session.send("-l", "/sett")                                 # a prefix
+    session.send("Escape")
+    wait_gone(session, "Choose the colour theme")
+    session.send("/")
+    session.wait_for("Type a command")
+    session.send("-l", "sett")                                  # a prefix
     session.send("Enter")
     session.wait_for("Save in", "Appearance")
     session.send("/")
@@ -86,7 +92,8 @@ def test_commands_people_can_find(installed_venv: Path, tmux, isolated_home: Pat
     session.send("/")
     session.wait_for("Type a command")
     session.send("-l", "sta")
+    session.wait_for("/status  The effective configuration")   # the one match, suggested
     session.send("Enter")
-    session.wait_for("Effective configuration")
+    wait_gone(session, "/status  The effective configuration")
     session.send("q")
     assert session.wait_exit(), session.screen()
