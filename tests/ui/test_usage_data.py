@@ -11,6 +11,7 @@ from ui_helpers import make_app, resolution
 
 from qwen_tui.core.telemetry.outbox import outbox_path
 from qwen_tui.ui.app import QwenTuiApp
+from qwen_tui.ui.screens.confirm import ConfirmScreen
 from qwen_tui.ui.screens.privacy import PrivacyScreen
 from qwen_tui.ui.screens.settings import SettingsScreen
 from qwen_tui.ui.screens.usage_data import UsageDataScreen
@@ -150,6 +151,9 @@ async def test_chooser_choice_applies_to_the_recorder(qwen_home: Path) -> None:
         await settle(pilot)
         assert app.screen.query_one("#usage-switch", Switch).value is True
         await pilot.press("1")                        # on, while Qwen OAuth is the active method
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)  # already signed in: a new sign-in is asked for first
+        await pilot.press("y")
         await settle(pilot)
         assert app.usage.flush(3.0)
         events = [line["event"] for line in outbox_lines()]

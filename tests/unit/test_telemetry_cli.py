@@ -108,8 +108,11 @@ def test_turned_off_mid_session_stops_at_once_and_deletes_local_data(world: dict
     assert not (world["qwen_home"] / "usage-outbox.jsonl").exists()
     _commands(world)
     assert collector.count == sent
-    line = _run(world, "usage-stats", "status")
-    assert line.stdout.count("\n") == 1 and "off" in line.stdout and "settings.json" in line.stdout
+    story = _run(world, "usage-stats", "status").stdout.splitlines()
+    # One sentence per subject (issue 14): what the qwen CLI does, what qwen-tui records, and where the choice is.
+    assert story[0] == "The qwen CLI sends no usage statistics: the saved choice is off."
+    assert story[1].startswith("qwen-tui records nothing: usage statistics are off")
+    assert len(story) == 3 and "settings.json" in story[2]
 
 
 def test_without_endpoint_nothing_leaves_and_the_outbox_keeps_the_events(world: dict) -> None:
