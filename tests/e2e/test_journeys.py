@@ -137,6 +137,9 @@ def test_journey(installed_venv: Path, tmux, isolated_home: Path, tmp_path: Path
     # 4. Settings → usage statistics off: written to the user settings, local usage data deleted.
     session.send("s")
     session.wait_for("Settings", "Usage statistics", "The qwen CLI sends usage statistics: the saved choice is on.")
+    # Textual focuses the switch just after the screen's first frame; a space sent within the same instant (no
+    # person types that fast) reached the screen before the switch had the focus (seen at 120x40).
+    time.sleep(1.0)
     session.send("space")                       # the switch has the focus
     session.wait_for("The qwen CLI sends no usage statistics: the saved choice is off.")
     wait_until(lambda: read_json(settings_file)["privacy"]["usageStatisticsEnabled"] is False,
@@ -153,7 +156,7 @@ def test_journey(installed_venv: Path, tmux, isolated_home: Path, tmp_path: Path
     session.send("p")
     session.wait_for("Privacy", "Current authentication method: OpenAI-compatible")
     session.send("End")
-    session.wait_for("What qwen-tui itself records", "qwen-tui records nothing: the saved choice is off")
+    session.wait_for("What qwen-tui itself records", "qwen-tui records nothing: usage statistics are off in user")
     session.send("Escape")
     session.wait_for("Effective configuration")
     assert {path: path.read_bytes() for path in qwen.rglob("*") if path.is_file()} == before

@@ -126,7 +126,9 @@ class QwenVerdict(Vertical):
 
     async def _recompose_and_focus(self) -> None:
         await self.recompose()
-        if self.app.start_offer is not None:
+        # Only while home is shown: a verdict that arrives after the user moved on (s, p, /…) must not take the
+        # focus from the screen they are on.
+        if self.app.start_offer is not None and self.screen.is_current:
             for button in self.query("#start-qwen"):
                 button.focus()
 
