@@ -61,7 +61,11 @@ async def test_only_the_current_method_has_focusable_links() -> None:
         await started(pilot)
         assert [link.url for link in app.screen.query(Link)] == ["https://qwen.ai/termsservice",
                                                                 "https://qwen.ai/privacypolicy"]
-        cells = [str(cell.content) for cell in app.screen.query("#methods-table Plain")]
+        for _ in range(200):   # the table comes a frame after the screen: wait for it (up to 10 s), not for a time
+            cells = [str(cell.content) for cell in app.screen.query("#methods-table Plain")]
+            if cells:
+                break
+            await pilot.pause(0.05)
         assert len(cells) == 12 and "https://qwen.ai/termsservice" in cells[6]
 
 
