@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -23,7 +24,7 @@ from qwen_tui.core.methods import METHODS, QWEN_OAUTH_FREE_TIER_END, AuthMethod,
 from qwen_tui.core.usage_story import usage_story
 from qwen_tui.resources import stylesheet
 from qwen_tui.ui.screens.base import QwenScreen
-from qwen_tui.ui.widgets.link import Link
+from qwen_tui.ui.widgets.link import Link, WholeUrl
 from qwen_tui.ui.widgets.plain import Plain
 from qwen_tui.ui.widgets.state import StateSwitch
 from qwen_tui.ui.widgets.usage_notice import UsageNotice
@@ -32,20 +33,20 @@ from qwen_tui.ui.widgets.usage_notice import UsageNotice
 def _option_prompt(info: MethodInfo) -> Table:
     """The digit in its own column so wrapped lines keep a hanging indent. No colour or dim of its own: the
     highlighted row's colours must keep every word readable (≥ 4.5:1 in every theme, tests/ui/test_contrast)."""
-    text = Text.assemble((t(info.title_msg) + " — ", "bold"), t(info.provider_msg),
-                         "\n" + t(info.description_msg))
+    lines: list[RenderableType] = [Text.assemble((t(info.title_msg) + " — ", "bold"), t(info.provider_msg),
+                                                 "\n" + t(info.description_msg))]
     # Whose terms apply, right in the choice (the notice's table); the section below repeats them as links.
+    # Each address on a line of its own when it does not fit beside its label, never cut mid-way.
     if info.terms_url and info.privacy_url:
-        terms = f"{t('method.terms')}: {info.terms_url} · {t('method.privacy')}: {info.privacy_url}"
+        lines += [WholeUrl(info.terms_url, t("method.terms")), WholeUrl(info.privacy_url, t("method.privacy"))]
     else:
-        terms = f"{t('method.terms')}, {t('method.privacy').lower()}: {t('method.openai.terms')}"
-    text.append("\n" + terms)
+        lines.append(Text(f"{t('method.terms')}, {t('method.privacy').lower()}: {t('method.openai.terms')}"))
     if info.method == AuthMethod.QWEN_OAUTH:
-        text.append("\n⚠ " + t("method.qwen_oauth.shutdown", date=QWEN_OAUTH_FREE_TIER_END), "bold")
+        lines.append(Text("⚠ " + t("method.qwen_oauth.shutdown", date=QWEN_OAUTH_FREE_TIER_END), "bold"))
     grid = Table.grid(padding=(0, 1), expand=True)
     grid.add_column(width=1)
     grid.add_column(ratio=1)
-    grid.add_row(Text(info.key, "bold"), text)
+    grid.add_row(Text(info.key, "bold"), Group(*lines))
     return grid
 
 

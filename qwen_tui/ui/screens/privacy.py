@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Grid, Vertical, VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Button, Footer
 
 from qwen_tui.core import paths
@@ -20,7 +20,7 @@ from qwen_tui.resources import stylesheet
 from qwen_tui.ui.describe import tilde
 from qwen_tui.ui.resolution import Resolved
 from qwen_tui.ui.screens.base import QwenScreen
-from qwen_tui.ui.widgets.link import Link
+from qwen_tui.ui.widgets.link import Link, WholeUrl
 from qwen_tui.ui.widgets.plain import Plain
 from qwen_tui.ui.widgets.usage_notice import COLLECTED, NOT_COLLECTED
 
@@ -33,18 +33,21 @@ def _bullets(*keys: str) -> Plain:
 
 
 def methods_table() -> ComposeResult:
-    """The notice's table as a grid of wrapping cells (readable at 80 columns)."""
-    with Grid(id="methods-table"):
-        for key in ("method", "provider", "terms", "privacy"):
-            yield Plain(t(f"privacy.table.{key}"), classes="table-head")
-        yield Plain(t("method.qwen_oauth.title"))
-        yield Plain(t("privacy.table.qwen.provider"))
-        yield Plain(t("privacy.table.qwen.terms", url=QWEN_TERMS_URL))
-        yield Plain(t("privacy.table.qwen.privacy", url=QWEN_PRIVACY_URL))
-        yield Plain(t("method.openai.title"))
-        yield Plain(t("privacy.table.openai.provider"))
-        yield Plain(t("privacy.table.openai.terms"))
-        yield Plain(t("privacy.table.openai.privacy"))
+    """The notice's table, one method after another with the column names as labels: a grid's narrow cells
+    cut words and addresses at 60 columns; here each address keeps a line of its own when it must (WholeUrl).
+    The URLs are text here (the current method's links are the focusable ones)."""
+    def row(header: str, value: str) -> Plain:
+        return Plain(t("screen_truth.label", label=t(header)) + value, classes="table-cell")
+
+    with Vertical(id="methods-table"):
+        yield Plain(t("method.qwen_oauth.title"), classes="table-method")
+        yield row("privacy.table.provider", t("privacy.table.qwen.provider"))
+        yield Plain(WholeUrl(QWEN_TERMS_URL, t("privacy.table.terms")), classes="table-cell")
+        yield Plain(WholeUrl(QWEN_PRIVACY_URL, t("privacy.table.privacy")), classes="table-cell")
+        yield Plain(t("method.openai.title"), classes="table-method")
+        yield row("privacy.table.provider", t("privacy.table.openai.provider"))
+        yield row("privacy.table.terms", t("privacy.table.openai.terms"))
+        yield row("privacy.table.privacy", t("privacy.table.openai.privacy"))
 
 
 class PrivacyScreen(QwenScreen):
