@@ -87,8 +87,12 @@ def dotenv_hiding(target: Path, cwd: Path, env: Mapping[str, str] | None = None)
 def shadowed_dotenv_files(cwd: Path, env: Mapping[str, str] | None = None) -> list[Path]:
     """`.env` files in the search that are NOT loaded because an earlier one won (Qwen Code #3877). The home
     ones are not among them: `qwen` 0.24.4 loads them after the project's for unset variables."""
+    return _shadowed(_existing(cwd, env), env)
+
+
+def _shadowed(found: list[Path], env: Mapping[str, str] | None) -> list[Path]:
     home = home_dotenv_paths(env)
-    return [path for path in _existing(cwd, env)[1:] if path not in home]
+    return [path for path in found[1:] if path not in home]
 
 
 @dataclass(frozen=True)
@@ -96,19 +100,22 @@ class DotenvFile:
     path: Path | None
     values: dict[str, str] = field(default_factory=dict, repr=False)  # holds API keys
     error: str | None = None
+    shadowed: tuple[Path, ...] = ()   # found by the same search, not loaded (shadowed_dotenv_files)
 
 
 def load_dotenv(cwd: Path, env: Mapping[str, str] | None = None) -> DotenvFile:
-    """Parse the first `.env` found; an unreadable one gives a one-line `error` and no values."""
-    path = find_dotenv(cwd, env)
-    if path is None:
+    """Parse the first `.env` found, and name the ones it shadows (one search for both); an unreadable one
+    gives a one-line `error` and no values."""
+    found = _existing(cwd, env)
+    if not found:
         return DotenvFile(path=None)
+    path, shadowed = found[0], tuple(_shadowed(found, env))
     try:
         raw = read_regular(path)  # bounded: a repo's `.env` may be a FIFO or a link to /dev/zero
     except FileOpError as exc:
-        return DotenvFile(path=path, error=t("dotenv.unreadable", path=path, reason=exc.reason))
+        return DotenvFile(path, error=t("dotenv.unreadable", path=path, reason=exc.reason), shadowed=shadowed)
     # Node reads the file as UTF-8, replacing invalid bytes.
-    return DotenvFile(path=path, values=parse_dotenv((raw or b"").decode("utf-8", errors="replace")))
+    return DotenvFile(path, parse_dotenv((raw or b"").decode("utf-8", errors="replace")), shadowed=shadowed)
 
 
 def home_dotenv_paths(env: Mapping[str, str] | None = None) -> list[Path]:

@@ -97,6 +97,9 @@ class Resolution:
     shadowed_dotenv: tuple[Path, ...] = ()
     problems: tuple[str, ...] = field(default=())   # one-line problems (unparsable layer, enforced mismatch, …)
     usage_consent: Consent | None = None   # qwen-tui's own consent rule over the layers (telemetry.gate.consent)
+    # The files this was resolved from, for what else a screen derives from them (the saved providers, the
+    # OPENAI_* values): one load per refresh. None when no files were read (a resolver failure).
+    lookup: ConfigLookup | None = field(default=None, repr=False, compare=False)
 
     @property
     def enforced_mismatch(self) -> bool:
@@ -129,7 +132,6 @@ QWEN_OAUTH_MODEL = "coder-model"
 def resolve(cwd: Path | None = None, env: Mapping[str, str] | None = None, *, keyring: bool = True) -> Resolution:
     """Resolve the effective auth configuration for a `qwen` started in `cwd` with `env`. With
     `keyring=False`, KeyringNeeded where a value could only come from the keyring."""
-    from qwen_tui.core.dotenv import shadowed_dotenv_files
     from qwen_tui.core.telemetry.consent import consent
 
     env = dict(os.environ if env is None else env)
@@ -171,8 +173,9 @@ def resolve(cwd: Path | None = None, env: Mapping[str, str] | None = None, *, ke
         usage_stats_chosen=usage_chosen,
         usage_consent=consent(settings, env),
         dotenv_path=dotenv.path,
-        shadowed_dotenv=tuple(shadowed_dotenv_files(cwd, env)),
+        shadowed_dotenv=dotenv.shadowed,
         problems=tuple(problems),
+        lookup=lookup,
     )
     if resolution.enforced_mismatch:
         problems.append(

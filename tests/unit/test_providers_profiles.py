@@ -269,13 +269,16 @@ def test_environment_values_report_sources_and_shadowed_files(
     (qwen_home / ".env").write_text("OPENAI_MODEL=hidden\n")
     (project_dir / ".env").write_text(f"OPENAI_API_KEY={KEY}\nOPENAI_BASE_URL={URL}\n")
     monkeypatch.setenv("OPENAI_BASE_URL", "https://env.example/v1")
-    values = environment_values(project_dir)
+    values = environment_values(resolve(project_dir))
+    assert values is not None
     assert values.dotenv_path == project_dir / ".env"
     assert values.shadowed == ()   # qwen 0.24.4 reads ~/.qwen/.env after the project's, for unset variables
     assert values.base_url.value == "https://env.example/v1" and values.base_url.source.kind == SourceKind.ENV
     assert values.key.source.kind == SourceKind.DOTENV and values.key.source.path == project_dir / ".env"
     assert KEY not in values.key.value and values.key.value.endswith("cdef")
     assert values.model.value == "hidden" and values.model.source.path == qwen_home / ".env"
+    unmasked = environment_values(resolve(project_dir), unmasked=True)   # the form's import asks for the key
+    assert unmasked is not None and unmasked.key is not None and unmasked.key.value == KEY
 
 
 # --- the real Secret Service ----------------------------------------------------------------------

@@ -25,7 +25,7 @@ from qwen_tui.core.i18n import t
 from qwen_tui.core.providers.catalog import Endpoint, Preset, Protocol
 from qwen_tui.core.providers.install import InstallPlan
 from qwen_tui.core.providers.validate import check_base_url, normalize_key
-from qwen_tui.core.resolver import KEYLESS_PLACEHOLDER, Source, SourceKind, Value, mask_secret
+from qwen_tui.core.resolver import KEYLESS_PLACEHOLDER, Resolution, Source, SourceKind, Value, mask_secret
 from qwen_tui.core.urls import is_loopback_url
 
 SELECTED_TYPE = "security.auth.selectedType"
@@ -69,7 +69,7 @@ class SaveResult:
 @dataclass(frozen=True)
 class EnvironmentValues:
     base_url: Value[Any] | None     # OPENAI_BASE_URL
-    key: Value[Any] | None          # OPENAI_API_KEY, value MASKED
+    key: Value[Any] | None          # OPENAI_API_KEY, masked unless asked for unmasked
     model: Value[Any] | None        # OPENAI_MODEL, else QWEN_MODEL
     dotenv_path: Path | None   # the .env Qwen Code loads from cwd
     shadowed: tuple[Path, ...]  # .env files it does not load because of that one
@@ -81,18 +81,18 @@ class EnvironmentValues:
 # --- reading -----------------------------------------------------------------------------------------
 
 
-def list_profiles(cwd: Path | None = None, env: Mapping[str, str] | None = None) -> list[Profile]:
-    """Every `modelProviders.openai` entry Qwen Code would see, with where its key is found."""
-    from qwen_tui.core.resolver import ConfigLookup, resolve
+def list_profiles(resolution: Resolution | None = None) -> list[Profile]:
+    """Every `modelProviders.openai` entry Qwen Code would see, with where its key is found, from the files
+    `resolution` was resolved from (default: a resolution of the current directory and environment)."""
+    from qwen_tui.core.resolver import resolve
     from qwen_tui.core.secrets import SecretStore
 
-    env = dict(os.environ if env is None else env)
-    cwd = Path.cwd() if cwd is None else cwd
-    resolution = resolve(cwd, env)
+    resolution = resolve() if resolution is None else resolution
+    lookup = resolution.lookup
+    if lookup is None:
+        return []
     active_model = resolution.model.value if resolution.auth_type.value == OPENAI else None
-    lookup = ConfigLookup.load(cwd, env)
-    settings = lookup.settings
-    found = settings.lookup(PROVIDERS)
+    found = lookup.settings.lookup(PROVIDERS)
     entries = found[0] if found is not None and isinstance(found[0], list) else []
     store: SecretStore | None = None
     profiles = []
@@ -104,7 +104,7 @@ def list_profiles(cwd: Path | None = None, env: Mapping[str, str] | None = None)
         if env_key:
             source = lookup.variable(env_key).source
             if source.kind == SourceKind.NONE:
-                store = store or SecretStore(env)
+                store = store or SecretStore(lookup.env)
                 source = _secret_source(store, env_key)
             location = source.describe() if source.kind != SourceKind.NONE else None
         raw_base, raw_name = entry.get("baseUrl"), entry.get("name")
@@ -125,28 +125,29 @@ def _secret_source(store: Any, name: str) -> Source:
     return Source(SourceKind.SECRET_FILE, found.path, name)
 
 
-def environment_values(cwd: Path | None = None, env: Mapping[str, str] | None = None) -> EnvironmentValues:
-    """OPENAI_* as Qwen Code sees them (environment, the loaded .env, settings `env`), with sources."""
-    from qwen_tui.core.dotenv import shadowed_dotenv_files
-    from qwen_tui.core.resolver import ConfigLookup
+def environment_values(resolution: Resolution | None = None, *, unmasked: bool = False) -> EnvironmentValues | None:
+    """OPENAI_* as Qwen Code sees them (environment, the loaded .env, settings `env`), with sources, from the
+    files `resolution` was resolved from (default: the current directory's); None when it read none. The key
+    is masked unless `unmasked` (the form's import fills its key field with it)."""
+    from qwen_tui.core.resolver import resolve
 
-    env = dict(os.environ if env is None else env)
-    cwd = Path.cwd() if cwd is None else cwd
-    lookup = ConfigLookup.load(cwd, env)
-    dotenv = lookup.dotenv
+    resolution = resolve() if resolution is None else resolution
+    lookup = resolution.lookup
+    if lookup is None:
+        return None
 
     def found(*names: str) -> Value[Any] | None:
         return next((value for name in names if (value := lookup.variable(name)).value), None)
 
     key = found("OPENAI_API_KEY")
-    if key is not None:
+    if key is not None and not unmasked:
         key = Value(mask_secret(key.value), key.source)
     return EnvironmentValues(
         base_url=found("OPENAI_BASE_URL"),
         key=key,
         model=found("OPENAI_MODEL", "QWEN_MODEL"),
-        dotenv_path=dotenv.path,
-        shadowed=tuple(shadowed_dotenv_files(cwd, env)),
+        dotenv_path=lookup.dotenv.path,
+        shadowed=lookup.dotenv.shadowed,
     )
 
 
@@ -281,17 +282,19 @@ def is_keyless(url: str | None, preset: Preset | None) -> bool:
 def activate_profile(profile_id: str, cwd: Path | None = None, env: Mapping[str, str] | None = None) -> Profile:
     """Make a saved profile the active one (selectedType, model.name, baseUrl), dropping a stale apiKey."""
     from qwen_tui.core.providers.install import installed_preset
+    from qwen_tui.core.resolver import resolve
     from qwen_tui.core.settings import load_settings
     from qwen_tui.core.settings_writer import DELETE
 
     env = dict(os.environ if env is None else env)
-    found = load_settings(cwd, env).lookup(PROVIDERS)
+    settings = load_settings(cwd, env)
+    found = settings.lookup(PROVIDERS)
     entries = found[0] if found is not None and isinstance(found[0], list) else []
     entry = next((e for e in entries if isinstance(e, dict) and e.get("id") == profile_id), None)
     if entry is None:
         raise ProfileError(t("providers.profile.unknown", id=profile_id))
     base_url = entry.get("baseUrl") if isinstance(entry.get("baseUrl"), str) else None
-    metadata = load_settings(cwd, env).lookup("providerMetadata")
+    metadata = settings.lookup("providerMetadata")
     # As `/auth` leaves it: "" for a preset's model (its entry has the URL), the URL for a custom one.
     model_base = "" if installed_preset(entry, metadata[0] if metadata else None) else base_url
 
@@ -303,7 +306,7 @@ def activate_profile(profile_id: str, cwd: Path | None = None, env: Mapping[str,
         return wanted
 
     _update_user_layer(changes, env)
-    return next(p for p in list_profiles(cwd, env) if p.id == profile_id)
+    return next(p for p in list_profiles(resolve(cwd, env)) if p.id == profile_id)
 
 
 def delete_profile(profile_id: str, cwd: Path | None = None, env: Mapping[str, str] | None = None) -> list[str]:

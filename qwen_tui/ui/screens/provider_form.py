@@ -8,7 +8,6 @@ renders them. Nothing is saved unless the checks passed for exactly what is in t
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -130,15 +129,6 @@ def _mark(result: CheckResult) -> str:
         return f"✓ {result.message}"
     latency = f"  ({t('form.latency', ms=result.latency_ms)})" if result.latency_ms is not None else ""
     return f"✗ {result.message}{latency}"
-
-
-def _imported_key(cwd: Path, env: Mapping[str, str]) -> str | None:
-    """OPENAI_API_KEY as Qwen Code would find it (environment, the loaded .env, settings `env`).
-
-    environment_values() only gives it masked; the import needs the value itself to fill the (masked) field."""
-    from qwen_tui.core.resolver import ConfigLookup
-
-    return ConfigLookup.load(cwd, env).variable("OPENAI_API_KEY").value
 
 
 class ProviderFormScreen(QwenScreen):
@@ -602,9 +592,8 @@ class ProviderFormScreen(QwenScreen):
     def _load_environment(self) -> None:
         from qwen_tui.core.providers.profiles import environment_values
 
-        app = self.app
-        try:
-            values = environment_values(app.cwd, app.env)
+        try:   # from the files the current resolution read: nothing is loaded again
+            values = environment_values(self.app.resolution) if self.app.resolution else None
         except Exception as exc:  # noqa: BLE001 - unreadable settings: the form still works without the notice
             self.post_message(EnvironmentFound(None, str(exc)))
         else:
@@ -614,11 +603,11 @@ class ProviderFormScreen(QwenScreen):
     def _import_environment(self) -> None:
         from qwen_tui.core.providers.profiles import environment_values
 
-        app = self.app
-        values = environment_values(app.cwd, app.env)
-        key = _imported_key(app.cwd, app.env) if values.key is not None else None
+        # The key itself, not masked: it fills the (masked) key field.
+        values = environment_values(self.app.resolution, unmasked=True) if self.app.resolution else None
+        base_url, key, model = (values.base_url, values.key, values.model) if values else (None, None, None)
         self.post_message(EnvironmentImported(
-            values.base_url.value if values.base_url else None, key, values.model.value if values.model else None))
+            base_url.value if base_url else None, key.value if key else None, model.value if model else None))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="provider-keyring")
     def _probe_keyring(self) -> None:

@@ -1,7 +1,8 @@
 """Saved OpenAI-compatible profiles on the home screen: the active one marked; switch, edit, delete.
 
-The list is read in a worker when the widget mounts (the home screen rebuilds it after every change, so it
-is always read fresh); every change runs in a worker too and then asks the app to resolve again.
+The list is made in a worker when the widget mounts, from the files the app's current resolution read (the
+home screen rebuilds it for every new resolution, so it is always fresh, and a refresh reads each file once);
+every change runs in a worker too and then asks the app to resolve again.
 Also says when OPENAI_* values come from the environment or a .env file, and offers to import them.
 """
 
@@ -83,14 +84,17 @@ class ProfilesPanel(Vertical):
     def load(self) -> None:
         from qwen_tui.core.providers.profiles import environment_values, list_profiles
 
-        app = self.app
+        # From the files the current resolution was read from: a refresh loads them once, for every screen.
+        resolution = self.app.resolution
+        if resolution is None:
+            return
         try:
-            profiles = list_profiles(app.cwd, app.env)
+            profiles = list_profiles(resolution)
         except Exception as exc:  # noqa: BLE001 - an unreadable settings file is shown, not raised
             self.post_message(ProfilesLoaded([], None, str(exc)))
             return
         try:
-            environment = environment_values(app.cwd, app.env)
+            environment = environment_values(resolution)
         except Exception:  # noqa: BLE001 - the notice is a nicety; the resolver reports broken files
             environment = None
         self.post_message(ProfilesLoaded(profiles, environment, None))
