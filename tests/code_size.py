@@ -19,8 +19,6 @@ PACKAGE = Path(__file__).resolve().parents[1] / "qwen_tui"
 # they had then (they may shrink, not grow). Split them and delete the entry.
 CEILINGS = {
     "qwen_tui/ui/screens/provider_form.py": 745,
-    "qwen_tui/core/providers/profiles.py": 563,
-    "qwen_tui/core/providers/profiles.py:save_profile": 66,
     "qwen_tui/ui/app.py": 465,
     "qwen_tui/ui/widgets/device_flow.py": 457,
 }

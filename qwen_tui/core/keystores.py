@@ -73,6 +73,7 @@ def write_store(store: KeyStore, name: str, value: str | None, secrets: SecretSt
     """Set (or with None, remove) `name` in one store; MoveKeyError (one line) when that fails."""
     from qwen_tui.core.fileops import FileOpError
     from qwen_tui.core.providers import profiles
+    from qwen_tui.core.providers.dotenv_edit import set_variable
     from qwen_tui.core.providers.profiles import KeyStore, ProfileError
     from qwen_tui.core.settings_writer import DELETE
 
@@ -87,7 +88,7 @@ def write_store(store: KeyStore, name: str, value: str | None, secrets: SecretSt
         elif store == KeyStore.FILE:
             secrets.file_delete(name)
         elif store == KeyStore.DOTENV:
-            profiles._dotenv_set(paths.qwen_home(env) / ".env", name, value)
+            set_variable(paths.qwen_home(env) / ".env", name, value)
         else:   # the settings writer's `.orig` backup is scrubbed of a removed key by _update_user_layer
             profiles._update_user_layer(lambda raw: {f"env.{name}": DELETE if value is None else value}, env)
     except (FileOpError, ProfileError) as exc:

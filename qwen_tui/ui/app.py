@@ -43,7 +43,7 @@ from qwen_tui.ui.usage import UsageAdapter
 
 if TYPE_CHECKING:
     from qwen_tui.core.launch import Launch
-    from qwen_tui.core.providers.profiles import Profile
+    from qwen_tui.core.providers.saved import Profile
     from qwen_tui.ui.widgets.qwen_verdict import Verdict
 
 INITIAL_SCREENS = (None, "auth", "settings", "privacy", "status")

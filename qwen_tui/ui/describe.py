@@ -13,7 +13,7 @@ from qwen_tui.core.i18n import t
 from qwen_tui.core.resolver import Source, SourceKind
 
 if TYPE_CHECKING:
-    from qwen_tui.core.providers.profiles import EnvironmentValues
+    from qwen_tui.core.providers.saved import EnvironmentValues
 
 
 def describe_source(source: Source, short: Callable[[Path], str] = str) -> str:

@@ -540,7 +540,7 @@ async def test_a_late_switch_message_does_not_undo_a_newer_u() -> None:
 
 
 async def test_the_same_screen_is_never_open_twice_and_another_profile_replaces_the_form() -> None:
-    from qwen_tui.core.providers.profiles import Profile
+    from qwen_tui.core.providers.saved import Profile
 
     app = make_app(resolution("openai"))
     async with app.run_test(size=SIZE) as pilot:

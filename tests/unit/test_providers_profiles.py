@@ -22,10 +22,9 @@ from qwen_tui.core.providers.profiles import (
     ProfileError,
     activate_profile,
     delete_profile,
-    environment_values,
-    list_profiles,
     save_profile,
 )
+from qwen_tui.core.providers.saved import environment_values, list_profiles
 from qwen_tui.core.resolver import SourceKind, resolve
 from qwen_tui.core.secrets import SERVICE, SecretStore
 from tests.conftest import FIXTURES

@@ -7,12 +7,12 @@ keyring (default; without one `<QWEN_HOME>/.env`, which `qwen` reads), qwen-tui'
 settings' `env.<envKey>` or `<QWEN_HOME>/.env` (both 0600) — copies in the other stores are removed on save.
 Settings go through `settings_writer.update_layer`; raw layer content is edited, so `$VAR`s stay unexpanded,
 and the provider list is rebuilt from the file as read under the writer's lock (another writer's entry stays).
+Reading the saved providers is core/providers/saved.py.
 """
 
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -23,9 +23,11 @@ from qwen_tui.core import paths
 from qwen_tui.core.fileops import SETTINGS_LIMIT, FileOpError, atomic_write, read_regular
 from qwen_tui.core.i18n import t
 from qwen_tui.core.providers.catalog import Endpoint, Preset, Protocol
+from qwen_tui.core.providers.dotenv_edit import set_variable
 from qwen_tui.core.providers.install import InstallPlan
+from qwen_tui.core.providers.saved import OPENAI, PROVIDERS, Profile, list_profiles
 from qwen_tui.core.providers.validate import check_base_url, normalize_key
-from qwen_tui.core.resolver import KEYLESS_PLACEHOLDER, Resolution, Source, SourceKind, Value, mask_secret
+from qwen_tui.core.resolver import KEYLESS_PLACEHOLDER, Source, SourceKind
 from qwen_tui.core.urls import is_loopback_url
 
 SELECTED_TYPE = "security.auth.selectedType"
@@ -33,8 +35,6 @@ API_KEY = "security.auth.apiKey"
 AUTH_BASE_URL = "security.auth.baseUrl"
 MODEL_BASE_URL = "model.baseUrl"
 MODEL_NAME = "model.name"
-PROVIDERS = "modelProviders.openai"
-OPENAI = "openai"
 _NO_KEYRING = "keyring.backends.fail.Keyring"  # keyring's own "no backend": forces SecretStore's file
 
 
@@ -50,105 +50,10 @@ class ProfileError(Exception):
 
 
 @dataclass(frozen=True)
-class Profile:
-    id: str
-    name: str
-    base_url: str
-    env_key: str | None
-    active: bool
-    key_location: str | None   # where its key is found (localised source description), None: nowhere
-
-
-@dataclass(frozen=True)
 class SaveResult:
     profile: Profile
     key_location: str | None
     warning: str | None
-
-
-@dataclass(frozen=True)
-class EnvironmentValues:
-    base_url: Value[Any] | None     # OPENAI_BASE_URL
-    key: Value[Any] | None          # OPENAI_API_KEY, masked unless asked for unmasked
-    model: Value[Any] | None        # OPENAI_MODEL, else QWEN_MODEL
-    dotenv_path: Path | None   # the .env Qwen Code loads from cwd
-    shadowed: tuple[Path, ...]  # .env files it does not load because of that one
-
-
-
-
-
-# --- reading -----------------------------------------------------------------------------------------
-
-
-def list_profiles(resolution: Resolution | None = None) -> list[Profile]:
-    """Every `modelProviders.openai` entry Qwen Code would see, with where its key is found, from the files
-    `resolution` was resolved from (default: a resolution of the current directory and environment)."""
-    from qwen_tui.core.resolver import resolve
-    from qwen_tui.core.secrets import SecretStore
-
-    resolution = resolve() if resolution is None else resolution
-    lookup = resolution.lookup
-    if lookup is None:
-        return []
-    active_model = resolution.model.value if resolution.auth_type.value == OPENAI else None
-    found = lookup.settings.lookup(PROVIDERS)
-    entries = found[0] if found is not None and isinstance(found[0], list) else []
-    store: SecretStore | None = None
-    profiles = []
-    for entry in entries:
-        if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
-            continue
-        env_key = entry.get("envKey") if isinstance(entry.get("envKey"), str) else None
-        location = None
-        if env_key:
-            source = lookup.variable(env_key).source
-            if source.kind == SourceKind.NONE:
-                store = store or SecretStore(lookup.env)
-                source = _secret_source(store, env_key)
-            location = source.describe() if source.kind != SourceKind.NONE else None
-        raw_base, raw_name = entry.get("baseUrl"), entry.get("name")
-        base_url = raw_base if isinstance(raw_base, str) else ""
-        name = raw_name if isinstance(raw_name, str) else str(entry["id"])
-        profiles.append(Profile(entry["id"], name, base_url, env_key, entry["id"] == active_model, location))
-    return profiles
-
-
-def _secret_source(store: Any, name: str) -> Source:
-    from qwen_tui.core.secrets import SecretLocation
-
-    found = store.get(name)
-    if found.value is None:
-        return Source(SourceKind.NONE)
-    if found.location == SecretLocation.KEYRING:
-        return Source(SourceKind.KEYRING, key=name)
-    return Source(SourceKind.SECRET_FILE, found.path, name)
-
-
-def environment_values(resolution: Resolution | None = None, *, unmasked: bool = False) -> EnvironmentValues | None:
-    """OPENAI_* as Qwen Code sees them (environment, the loaded .env, settings `env`), with sources, from the
-    files `resolution` was resolved from (default: the current directory's); None when it read none. The key
-    is masked unless `unmasked` (the form's import fills its key field with it)."""
-    from qwen_tui.core.resolver import resolve
-
-    resolution = resolve() if resolution is None else resolution
-    lookup = resolution.lookup
-    if lookup is None:
-        return None
-
-    def found(*names: str) -> Value[Any] | None:
-        return next((value for name in names if (value := lookup.variable(name)).value), None)
-
-    key = found("OPENAI_API_KEY")
-    if key is not None and not unmasked:
-        key = Value(mask_secret(key.value), key.source)
-    return EnvironmentValues(
-        base_url=found("OPENAI_BASE_URL"),
-        key=key,
-        model=found("OPENAI_MODEL", "QWEN_MODEL"),
-        dotenv_path=lookup.dotenv.path,
-        shadowed=lookup.dotenv.shadowed,
-    )
 
 
 # --- writing -----------------------------------------------------------------------------------------
@@ -172,15 +77,7 @@ def save_profile(
     from qwen_tui.core.settings_writer import DELETE
 
     env = dict(os.environ if env is None else env)
-    checked = check_base_url(base_url)
-    if checked.url is None:
-        raise ProfileError(checked.error)
-    url = checked.url
-    model = model.strip()
-    if not model:
-        raise ProfileError(t("providers.profile.no_model"))
-    key = normalize_key(key) if key is not None else None
-    key = key or None
+    url, model, key = _checked(base_url, model, key)
     plan = install_plan(url, model, preset, endpoint, models, protocol)
     chosen = preset if preset is not None and preset.id != "custom" else None
     env_key = plan.env_key
@@ -220,6 +117,17 @@ def save_profile(
     entry = next(e for e in plan.entries if e["id"] == plan.model_name)
     profile = Profile(plan.model_name, str(entry["name"]), url, env_key, True, where)
     return SaveResult(profile, where, warning)
+
+
+def _checked(base_url: str, model: str, key: str | None) -> tuple[str, str, str | None]:
+    """The URL, model and key as saved (the key normalised, None when empty); ProfileError when unusable."""
+    checked = check_base_url(base_url)
+    if checked.url is None:
+        raise ProfileError(checked.error)
+    model = model.strip()
+    if not model:
+        raise ProfileError(t("providers.profile.no_model"))
+    return checked.url, model, (normalize_key(key) if key is not None else None) or None
 
 
 def install_plan(url: str, model: str, preset: Preset | None = None, endpoint: Endpoint | None = None,
@@ -454,7 +362,7 @@ def _write_secret(
     try:
         if store == KeyStore.DOTENV:
             path = paths.qwen_home(env) / ".env"
-            _dotenv_set(path, env_key, key)
+            set_variable(path, env_key, key)
             return Source(SourceKind.DOTENV, path, env_key), _dotenv_hidden(path, cwd, env)
         if store == KeyStore.FILE:
             secrets.delete(env_key)  # the keyring copy, if any: one copy only
@@ -475,7 +383,7 @@ def _forget_elsewhere(store: KeyStore | None, secrets: Any, env_key: str, env: M
         if store not in (KeyStore.KEYRING, KeyStore.FILE):
             secrets.delete(env_key)
         if store != KeyStore.DOTENV:
-            _dotenv_set(paths.qwen_home(env) / ".env", env_key, None)
+            set_variable(paths.qwen_home(env) / ".env", env_key, None)
     except (FileOpError, ProfileError) as exc:
         return t("providers.store.cleanup_failed", name=env_key, reason=exc)
     return None
@@ -502,63 +410,6 @@ def _dotenv_hidden(path: Path, cwd: Path | None, env: Mapping[str, str]) -> str 
     if loaded is not None and loaded != path and installed_qwen_skips_home_dotenv(env):
         return t("providers.store.dotenv_hidden", path=path, winner=loaded)
     return None
-
-
-_PLAIN_VALUE = re.compile(r"[A-Za-z0-9._~+/=:@,%^-]+")
-
-
-def _dotenv_line(name: str, value: str) -> str:
-    if _PLAIN_VALUE.fullmatch(value):
-        return f"{name}={value}\n"
-    if "'" not in value:
-        return f"{name}='{value}'\n"
-    return f'{name}="{value}"\n'
-
-
-def _dotenv_set(path: Path, name: str, value: str | None) -> None:
-    """Set (or, with None, remove) one variable in a .env file, keeping every other line as it is."""
-    from qwen_tui.core.dotenv import parse_dotenv
-
-    try:
-        raw = read_regular(path)
-        old = "" if raw is None else raw.decode("utf-8")
-    except (FileOpError, UnicodeDecodeError):
-        raise ProfileError(t("providers.store.dotenv_unsafe", path=path)) from None
-    if raw is None and value is None:
-        return
-    assignment = re.compile(rf"^\s*(?:export\s+)?{re.escape(name)}\s*(?:=|:\s)")
-    lines: list[str] = []
-    placed = False
-    for line in old.splitlines(keepends=True):
-        if assignment.match(line):
-            if value is not None and not placed:
-                lines.append(_dotenv_line(name, value))
-                placed = True
-            continue
-        lines.append(line)
-    if value is not None and not placed:
-        if lines and not lines[-1].endswith("\n"):
-            lines[-1] += "\n"
-        lines.append(_dotenv_line(name, value))
-    new = "".join(lines)
-    if new == old:
-        return
-    # Never clobber what we cannot read back: every other variable must parse the same after the edit.
-    before, after = parse_dotenv(old), parse_dotenv(new)
-    before.pop(name, None)
-    written = after.pop(name, None)
-    if before != after or written != value:
-        raise ProfileError(t("providers.store.dotenv_unsafe", path=path))
-    try:
-        if new.strip():
-            atomic_write(path, new.encode("utf-8"), follow_link=True)  # ~/.qwen/.env is the user's own file
-        else:
-            # An empty .env would still stop Qwen Code's search and hide ~/.env: remove it instead.
-            path.unlink()
-    except OSError:
-        raise ProfileError(t("providers.store.dotenv_unsafe", path=path)) from None
-    except FileOpError as exc:
-        raise ProfileError(str(exc)) from None
 
 
 def _join(*warnings: str | None) -> str | None:

@@ -35,7 +35,8 @@ from qwen_tui.ui.widgets.plain import Plain, plain_text
 from qwen_tui.ui.widgets.state import StateCheckbox, StateRadioButton
 
 if TYPE_CHECKING:
-    from qwen_tui.core.providers.profiles import EnvironmentValues, Profile, SaveResult
+    from qwen_tui.core.providers.profiles import SaveResult
+    from qwen_tui.core.providers.saved import EnvironmentValues, Profile
     from qwen_tui.core.providers.verify import CheckResult
 
 CUSTOM = "custom"
@@ -590,7 +591,7 @@ class ProviderFormScreen(QwenScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="provider-env")
     def _load_environment(self) -> None:
-        from qwen_tui.core.providers.profiles import environment_values
+        from qwen_tui.core.providers.saved import environment_values
 
         try:   # from the files the current resolution read: nothing is loaded again
             values = environment_values(self.app.resolution) if self.app.resolution else None
@@ -601,7 +602,7 @@ class ProviderFormScreen(QwenScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="provider-env-import")
     def _import_environment(self) -> None:
-        from qwen_tui.core.providers.profiles import environment_values
+        from qwen_tui.core.providers.saved import environment_values
 
         # The key itself, not masked: it fills the (masked) key field.
         values = environment_values(self.app.resolution, unmasked=True) if self.app.resolution else None

@@ -22,7 +22,7 @@ from qwen_tui.ui.describe import environment_lines
 from qwen_tui.ui.widgets.plain import Plain, plain_text
 
 if TYPE_CHECKING:
-    from qwen_tui.core.providers.profiles import EnvironmentValues, Profile
+    from qwen_tui.core.providers.saved import EnvironmentValues, Profile
     from qwen_tui.ui.app import QwenTuiApp
 
 
@@ -82,7 +82,7 @@ class ProfilesPanel(Vertical):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="profiles-load")
     def load(self) -> None:
-        from qwen_tui.core.providers.profiles import environment_values, list_profiles
+        from qwen_tui.core.providers.saved import environment_values, list_profiles
 
         # From the files the current resolution was read from: a refresh loads them once, for every screen.
         resolution = self.app.resolution

@@ -1,0 +1,112 @@
+"""The saved OpenAI-compatible providers (`modelProviders.openai[]`) and the OPENAI_* values, as Qwen Code sees
+them, with where each comes from — derived from the files a resolution was resolved from, never read again.
+
+Writing them (save, activate, delete) is core/providers/profiles.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from qwen_tui.core.resolver import Resolution, Source, SourceKind, Value, mask_secret
+
+OPENAI = "openai"
+PROVIDERS = "modelProviders.openai"
+
+
+@dataclass(frozen=True)
+class Profile:
+    id: str
+    name: str
+    base_url: str
+    env_key: str | None
+    active: bool
+    key_location: str | None   # where its key is found (localised source description), None: nowhere
+
+
+
+@dataclass(frozen=True)
+class EnvironmentValues:
+    base_url: Value[Any] | None     # OPENAI_BASE_URL
+    key: Value[Any] | None          # OPENAI_API_KEY, masked unless asked for unmasked
+    model: Value[Any] | None        # OPENAI_MODEL, else QWEN_MODEL
+    dotenv_path: Path | None   # the .env Qwen Code loads from cwd
+    shadowed: tuple[Path, ...]  # .env files it does not load because of that one
+
+
+
+
+
+# --- reading -----------------------------------------------------------------------------------------
+
+
+def list_profiles(resolution: Resolution | None = None) -> list[Profile]:
+    """Every `modelProviders.openai` entry Qwen Code would see, with where its key is found, from the files
+    `resolution` was resolved from (default: a resolution of the current directory and environment)."""
+    from qwen_tui.core.resolver import resolve
+    from qwen_tui.core.secrets import SecretStore
+
+    resolution = resolve() if resolution is None else resolution
+    lookup = resolution.lookup
+    if lookup is None:
+        return []
+    active_model = resolution.model.value if resolution.auth_type.value == OPENAI else None
+    found = lookup.settings.lookup(PROVIDERS)
+    entries = found[0] if found is not None and isinstance(found[0], list) else []
+    store: SecretStore | None = None
+    profiles = []
+    for entry in entries:
+        if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
+            continue
+        env_key = entry.get("envKey") if isinstance(entry.get("envKey"), str) else None
+        location = None
+        if env_key:
+            source = lookup.variable(env_key).source
+            if source.kind == SourceKind.NONE:
+                store = store or SecretStore(lookup.env)
+                source = _secret_source(store, env_key)
+            location = source.describe() if source.kind != SourceKind.NONE else None
+        raw_base, raw_name = entry.get("baseUrl"), entry.get("name")
+        base_url = raw_base if isinstance(raw_base, str) else ""
+        name = raw_name if isinstance(raw_name, str) else str(entry["id"])
+        profiles.append(Profile(entry["id"], name, base_url, env_key, entry["id"] == active_model, location))
+    return profiles
+
+
+def _secret_source(store: Any, name: str) -> Source:
+    from qwen_tui.core.secrets import SecretLocation
+
+    found = store.get(name)
+    if found.value is None:
+        return Source(SourceKind.NONE)
+    if found.location == SecretLocation.KEYRING:
+        return Source(SourceKind.KEYRING, key=name)
+    return Source(SourceKind.SECRET_FILE, found.path, name)
+
+
+def environment_values(resolution: Resolution | None = None, *, unmasked: bool = False) -> EnvironmentValues | None:
+    """OPENAI_* as Qwen Code sees them (environment, the loaded .env, settings `env`), with sources, from the
+    files `resolution` was resolved from (default: the current directory's); None when it read none. The key
+    is masked unless `unmasked` (the form's import fills its key field with it)."""
+    from qwen_tui.core.resolver import resolve
+
+    resolution = resolve() if resolution is None else resolution
+    lookup = resolution.lookup
+    if lookup is None:
+        return None
+
+    def found(*names: str) -> Value[Any] | None:
+        return next((value for name in names if (value := lookup.variable(name)).value), None)
+
+    key = found("OPENAI_API_KEY")
+    if key is not None and not unmasked:
+        key = Value(mask_secret(key.value), key.source)
+    return EnvironmentValues(
+        base_url=found("OPENAI_BASE_URL"),
+        key=key,
+        model=found("OPENAI_MODEL", "QWEN_MODEL"),
+        dotenv_path=lookup.dotenv.path,
+        shadowed=lookup.dotenv.shadowed,
+    )
