@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from qwen_tui import __version__, collector
 from qwen_tui.core.i18n import choose_language, language_from_env, set_language, t
+from qwen_tui.core.names import AuthMethod
 
 if TYPE_CHECKING:
     import argparse
@@ -52,8 +53,10 @@ def build_parser() -> argparse.ArgumentParser:
     auth = _command(commands, "auth", "auth")
     auth_commands = auth.add_subparsers(dest="auth_command", metavar="SUBCOMMAND")
     login = _command(auth_commands, "login", "login")
-    login.add_argument("--method", choices=("qwen-oauth", "openai", "anthropic", "gemini"), required=True,
-                       help=t("cli.method.help"))
+    from qwen_tui.core.names import Protocol
+
+    methods = [str(method) for method in (AuthMethod.QWEN_OAUTH, *Protocol)]   # plain strings: argparse reprs them
+    login.add_argument("--method", choices=methods, required=True, help=t("cli.method.help"))
     login.add_argument("--no-browser", action="store_true", help=t("cli.no_browser.help"))
     _add_openai_login_options(login)
     _command(auth_commands, "logout", "logout")
@@ -257,7 +260,7 @@ def _auth(args: Args) -> int:
         return oauth.logout()
     if args.auth_command == "move-key":
         return _move_key(args.to, args.profile)
-    if args.method == "qwen-oauth":
+    if args.method == AuthMethod.QWEN_OAUTH:
         return oauth.login(no_browser=args.no_browser)
     from qwen_tui.commands import openai_login
 
@@ -309,7 +312,7 @@ def _usage_command(args: Args) -> str | None:
         return f"usage_stats_{args.action}"
     if args.command == "auth" and args.auth_command == "login":
         # The closed schema knows two methods: every API-key protocol counts as the API-key one.
-        return "auth_login_qwen_oauth" if args.method == "qwen-oauth" else "auth_login_openai"
+        return "auth_login_qwen_oauth" if args.method == AuthMethod.QWEN_OAUTH else "auth_login_openai"
     if args.command == "auth" and args.auth_command in ("logout", "token"):
         return f"auth_{args.auth_command}"
     return None
@@ -322,11 +325,12 @@ def _record_usage(args: Args, exit_code: int, duration_s: float) -> None:
     if name is None:
         return
     try:
-        from qwen_tui.core.telemetry.names import Command, Method
+        from qwen_tui.core.telemetry.names import Command
         from qwen_tui.core.telemetry.oneshot import record_command_run
 
         login = args.command == "auth" and args.auth_command == "login"
-        sign_in = Method("qwen-oauth" if args.method == "qwen-oauth" else "openai") if login else None
+        sign_in = (AuthMethod.QWEN_OAUTH if args.method == AuthMethod.QWEN_OAUTH else AuthMethod.OPENAI) \
+            if login else None
         record_command_run(Command(name), exit_code, sign_in=sign_in, duration_s=duration_s)
     except Exception as exc:  # noqa: BLE001 - statistics must never change a command's outcome
         _log_exception(exc)
@@ -355,9 +359,9 @@ def _run_tui(initial: str | None) -> int:
 def _language() -> str:
     """qwen-tui's language preference, else LC_ALL / LANG. A broken tui.json yields defaults (the TUI reports it)."""
     try:
-        from qwen_tui.core.prefs import peek_prefs
+        from qwen_tui.core.prefs import load_prefs
 
-        return choose_language(peek_prefs().language)
+        return choose_language(load_prefs().language)
     except Exception as exc:  # noqa: BLE001 - a language preference must never stop a command
         _log_exception(exc)
         return language_from_env()

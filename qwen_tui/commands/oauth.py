@@ -13,8 +13,8 @@ from collections.abc import Mapping
 from qwen_tui.commands.output import say
 from qwen_tui.core.fileops import FileOpError
 from qwen_tui.core.i18n import t
+from qwen_tui.core.names import SELECTED_TYPE, AuthMethod
 from qwen_tui.core.oauth.credentials import Credentials, preferred_store
-from qwen_tui.core.oauth.signin import QWEN_OAUTH, SELECTED_TYPE_KEY
 
 EXIT_INTERRUPTED = 130
 
@@ -112,8 +112,8 @@ def sign_out(env: Mapping[str, str]) -> bool:
     user = load_settings(env=env).layer(Scope.USER)
     if user.error is not None:
         raise user.error
-    if user.get(SELECTED_TYPE_KEY) == QWEN_OAUTH:
-        update_layer(Scope.USER, {SELECTED_TYPE_KEY: DELETE}, env=env)
+    if user.get(SELECTED_TYPE) == AuthMethod.QWEN_OAUTH:
+        update_layer(Scope.USER, {SELECTED_TYPE: DELETE}, env=env)
     return removed
 
 

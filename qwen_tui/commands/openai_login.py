@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, TextIO
 
 from qwen_tui.commands.output import LINE_LIMIT, say
 from qwen_tui.core.i18n import t
-from qwen_tui.core.providers.catalog import LEGACY_IDS, PRESETS, Endpoint, Protocol, endpoint, preset
+from qwen_tui.core.names import Protocol
+from qwen_tui.core.providers.catalog import LEGACY_IDS, PRESETS, Endpoint, endpoint, preset
 from qwen_tui.core.sanitize import clean
 
 if TYPE_CHECKING:
@@ -49,7 +50,7 @@ def _chosen(preset_id: str | None, region: str | None, method: str) -> Endpoint 
 
 def login(
     *, base_url: str | None, model: str | None, preset_id: str | None = None, region: str | None = None,
-    method: str = "openai", api_key_stdin: bool = False, api_key_env: str | None = None, store: str = "keyring",
+    method: str = Protocol.OPENAI, api_key_stdin: bool = False, api_key_env: str | None = None, store: str = "keyring",
     no_verify: bool = False, allow_cleartext: bool = False, chat_check: bool = False, yes: bool = False,
     env: Mapping[str, str] | None = None, stdin: TextIO | None = None,
 ) -> int:

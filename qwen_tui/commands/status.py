@@ -9,6 +9,7 @@ from pathlib import Path
 
 from qwen_tui.core.i18n import t
 from qwen_tui.core.launch import QwenCli, qwen_cli_verdict
+from qwen_tui.core.names import AuthMethod
 from qwen_tui.core.resolver import Resolution, Source, SourceKind, Value, resolve
 from qwen_tui.core.sanitize import clean, safe_json
 from qwen_tui.core.usage_story import usage_story
@@ -74,7 +75,7 @@ def _provider(resolution: Resolution) -> dict | None:
     """The catalogue's preset and region the API-key provider's base URL belongs to (as `/auth` names them)."""
     from qwen_tui.core.providers.catalog import endpoint_for_base_url
 
-    if resolution.auth_type.value in (None, "qwen-oauth"):
+    if resolution.auth_type.value in (None, AuthMethod.QWEN_OAUTH):
         return None
     found = endpoint_for_base_url(resolution.base_url.value)
     if found is None:
@@ -104,7 +105,7 @@ def status_rows(resolution: Resolution, verdict: QwenCli | None = None) -> list[
     credential_text = (credential.masked or "") if credential.present else t("home.credential.missing")
     if credential.detail:
         credential_text = t("status.expires", masked=credential_text, expiry=credential.detail)
-    qwen_oauth = resolution.auth_type.value == "qwen-oauth"
+    qwen_oauth = resolution.auth_type.value == AuthMethod.QWEN_OAUTH
     rows = [
         _row(t("home.auth_type"), resolution.auth_type),
         _row(t("signin.home.api_base") if qwen_oauth else t("home.base_url"),

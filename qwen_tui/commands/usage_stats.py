@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from qwen_tui.commands.output import say, show
 from qwen_tui.core.i18n import t
-from qwen_tui.core.telemetry.gate import USAGE_KEY as KEY
+from qwen_tui.core.names import USAGE_STATS
 
 
 def usage_stats(action: str, *, scope: str, as_json: bool) -> int:
@@ -22,7 +22,7 @@ def usage_stats(action: str, *, scope: str, as_json: bool) -> int:
 
     enabled = action == "on"
     try:
-        path = update_layer(Scope(scope), {KEY: enabled})
+        path = update_layer(Scope(scope), {USAGE_STATS: enabled})
     except (SettingsError, FileOpError) as error:
         say(t("usage.write_failed", reason=error))
         return 1

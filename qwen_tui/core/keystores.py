@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from qwen_tui.core import paths
 from qwen_tui.core.i18n import t
+from qwen_tui.core.names import AuthMethod, Protocol, providers_key
 
 if TYPE_CHECKING:
     from qwen_tui.core.providers.profiles import KeyStore
@@ -141,10 +142,10 @@ def key_name(profile_id: str | None, cwd: Path, env: Mapping[str, str]) -> str:
 
     if profile_id is None:
         resolution = resolve(cwd, env)
-        if resolution.auth_type.value != "openai" or not resolution.credential.variable:
+        if resolution.auth_type.value != AuthMethod.OPENAI or not resolution.credential.variable:
             raise MoveKeyError(t("keys.error.no_profile"))
         return resolution.credential.variable
-    found = ConfigLookup.load(cwd, env).settings.lookup("modelProviders.openai")
+    found = ConfigLookup.load(cwd, env).settings.lookup(providers_key(Protocol.OPENAI))
     entries = found[0] if found is not None and isinstance(found[0], list) else []
     entry = next((e for e in entries if isinstance(e, dict) and e.get("id") == profile_id), None)
     if entry is None:

@@ -24,13 +24,14 @@ from typing import NoReturn
 
 from qwen_tui.core.fileops import FileOpError, read_regular
 from qwen_tui.core.i18n import t
+from qwen_tui.core.names import AuthMethod
 from qwen_tui.core.resolver import Resolution, SourceKind, resolve
 
 PACKAGE = "@qwen-code/qwen-code"
 INSTALL_COMMAND = f"npm install -g {PACKAGE}"
 AUTH_COMMAND = "qwen-tui auth"
 RUN_COMMAND = "qwen-tui run"
-QWEN_OAUTH = "qwen-oauth"
+QWEN_OAUTH = AuthMethod.QWEN_OAUTH
 # The first published `qwen` that refuses Qwen OAuth ("free tier was discontinued on 2026-04-15"): found by
 # running `qwen -p` with a valid sign-in against a loopback server on every version npm lists between
 # 0.12.0 (accepts) and 0.24.4 (refuses): 0.15.6 refuses, and no version between 0.12.0 and 0.15.6 exists.

@@ -6,14 +6,8 @@ Links come from the notice (shared/seed/tos-privacy.fr.md) and the providers ref
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 
-
-class AuthMethod(StrEnum):
-    """Values of Qwen Code's `security.auth.selectedType` that qwen-tui configures."""
-
-    QWEN_OAUTH = "qwen-oauth"
-    OPENAI = "openai"
+from qwen_tui.core.names import AuthMethod
 
 
 @dataclass(frozen=True)

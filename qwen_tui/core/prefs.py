@@ -1,9 +1,9 @@
 """qwen-tui's own preferences: `<QWEN_HOME>/tui.json` (0600), overridable with `QWEN_TUI_*` variables.
 
-Two readers on purpose: `peek_prefs()` uses only `json` and runs before the first paint (theme, language);
-`load_prefs()` validates everything with pydantic-settings, which costs ~0.2 s to import, so it is imported
-only when called. A tui.json that cannot be parsed is never overwritten: readers fall back to the defaults
-and report the problem; `save_prefs()` refuses to write over it.
+One reader, `load_prefs()`: json only (it runs before the first paint), never raises — a value that breaks its
+rule falls back to the default, a file that cannot be read or parsed gives the defaults and says why in
+`error`. `save_prefs()` applies the same rules and refuses a bad value; it never writes over a file it
+could not parse.
 """
 
 from __future__ import annotations
@@ -11,25 +11,17 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping
-from contextvars import ContextVar
-from dataclasses import dataclass
-from functools import cache
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
 from qwen_tui.core import paths
 from qwen_tui.core.fileops import atomic_write
-from qwen_tui.core.i18n import t
+from qwen_tui.core.i18n import LANGUAGES, t
 
 ENV_PREFIX = "QWEN_TUI_"
 DEFAULT_THEME = "qwen-dark"
-DEFAULTS: dict[str, Any] = {
-    "theme": DEFAULT_THEME,
-    "language": None,            # None: from LC_ALL / LC_MESSAGES / LANG
-    "secret_store": "keyring",
-    "oauth_store": "file",
-    "usage_endpoint": None,
-}
+OAUTH_STORES = ("file", "keyring")
 
 
 class PrefsError(Exception):
@@ -37,11 +29,31 @@ class PrefsError(Exception):
 
 
 @dataclass(frozen=True)
-class PeekedPrefs:
-    """What the launch needs from tui.json, read without pydantic; `error` says why the file was not used."""
-    theme: str
-    language: str | None
-    error: str | None = None     # set when tui.json is unreadable: the values are then the defaults
+class Prefs:
+    """qwen-tui's preferences: `QWEN_TUI_<NAME>`, else tui.json, else the default."""
+    theme: str = DEFAULT_THEME
+    language: str | None = None          # None: from LC_ALL / LC_MESSAGES / LANG
+    oauth_store: str = "file"            # where a Qwen OAuth sign-in is saved (`qwen` reads only the file)
+    usage_endpoint: str | None = None    # the usage-statistics collector (tests, self-hosting)
+    error: str | None = None             # set when tui.json is unreadable: the values are then the defaults
+
+
+PREF_NAMES = tuple(item.name for item in fields(Prefs) if item.name != "error")
+
+
+def _problem(name: str, value: Any) -> str | None:
+    """Why `value` cannot be preference `name` (one translated phrase), None when it can."""
+    if name == "theme":
+        ok = isinstance(value, str) and bool(value) and all(c.isalnum() or c in "-_" for c in value)
+        return None if ok else t("prefs.reason.theme_name")
+    if name == "language":
+        return None if value is None or value in LANGUAGES else t("prefs.reason.one_of", choices=", ".join(LANGUAGES))
+    if name == "oauth_store":
+        return None if value in OAUTH_STORES else t("prefs.reason.one_of", choices=", ".join(OAUTH_STORES))
+    if name == "usage_endpoint":
+        ok = value is None or (isinstance(value, str) and value.startswith(("https://", "http://")))
+        return None if ok else t("prefs.reason.endpoint_url")
+    return None   # a key of another version: kept as it is
 
 
 def _env(env: Mapping[str, str] | None) -> Mapping[str, str]:
@@ -72,111 +84,35 @@ def read_prefs_file(path: Path) -> dict[str, Any]:
     return data
 
 
-def peek_prefs(env: Mapping[str, str] | None = None) -> PeekedPrefs:
-    """Theme and language, fast: json only, env overrides, no validation beyond types."""
+def load_prefs(env: Mapping[str, str] | None = None) -> Prefs:
+    """The preferences, cheaply (json only); never raises."""
     env = _env(env)
-    error = None
     try:
-        data = read_prefs_file(paths.tui_prefs_path(env))
+        data, error = read_prefs_file(paths.tui_prefs_path(env)), None
     except PrefsError as exc:
         data, error = {}, str(exc)
-    theme = env.get(f"{ENV_PREFIX}THEME") or data.get("theme")
-    language = env.get(f"{ENV_PREFIX}LANGUAGE") or data.get("language")
-    return PeekedPrefs(
-        theme=theme if isinstance(theme, str) and theme else DEFAULT_THEME,
-        language=language if isinstance(language, str) and language else None,
-        error=error,
-    )
-
-
-# The environment mapping the settings class reads while it is being built (pydantic-settings sources
-# are chosen per class, not per call, so the mapping travels in a context variable).
-_BUILD_ENV: ContextVar[Mapping[str, str]] = ContextVar("_BUILD_ENV")
-
-
-@cache
-def prefs_model() -> type:
-    """The pydantic-settings class `TuiPrefs`, built on first use to keep pydantic off the startup path."""
-    from typing import Literal
-
-    from pydantic import field_validator
-    from pydantic_settings import BaseSettings, EnvSettingsSource, PydanticBaseSettingsSource, SettingsConfigDict
-
-    class _MappingEnvSource(EnvSettingsSource):
-        """The standard env source, reading the caller's mapping instead of os.environ."""
-
-        def _load_env_vars(self) -> Mapping[str, str | None]:
-            return {name.lower(): value for name, value in _BUILD_ENV.get().items() if value}
-
-    class TuiPrefs(BaseSettings):
-        model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="ignore", validate_default=True)
-
-        theme: str = DEFAULT_THEME
-        language: Literal["en", "fr", "zh"] | None = None
-        secret_store: Literal["keyring", "file", "settings", "dotenv"] = "keyring"
-        oauth_store: Literal["file", "keyring"] = "file"
-        usage_endpoint: str | None = None
-
-        @field_validator("theme")
-        @classmethod
-        def _theme_name(cls, value: str) -> str:
-            if not value or not all(c.isalnum() or c in "-_" for c in value):
-                raise ValueError(t("prefs.reason.theme_name"))
-            return value
-
-        @field_validator("usage_endpoint")
-        @classmethod
-        def _endpoint(cls, value: str | None) -> str | None:
-            if value and not value.startswith(("https://", "http://")):
-                raise ValueError(t("prefs.reason.endpoint_url"))
-            return value or None
-
-        @classmethod
-        def settings_customise_sources(
-            cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,
-            env_settings: PydanticBaseSettingsSource, dotenv_settings: PydanticBaseSettingsSource,
-            file_secret_settings: PydanticBaseSettingsSource,
-        ) -> tuple[PydanticBaseSettingsSource, ...]:
-            # Environment first (wins), then the file's content, passed as init values.
-            return (_MappingEnvSource(settings_cls), init_settings)
-
-    return TuiPrefs
-
-
-def _validate(data: Mapping[str, Any], env: Mapping[str, str], path: Path) -> Any:
-    from pydantic import ValidationError
-
-    token = _BUILD_ENV.set(env)
-    try:
-        return prefs_model()(**{k: v for k, v in data.items() if k in DEFAULTS})
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        field = ".".join(str(p) for p in first["loc"])
-        # Our own validators' texts are already localised; pydantic would prefix them with "Value error, ".
-        own = first.get("ctx", {}).get("error") if first["type"] == "value_error" else None
-        reason = str(own) if own is not None else first["msg"]
-        raise PrefsError(t("prefs.error.invalid", path=path, field=field, reason=reason)) from None
-    finally:
-        _BUILD_ENV.reset(token)
-
-
-def load_prefs(env: Mapping[str, str] | None = None) -> Any:
-    """Validated preferences (a `TuiPrefs`): file values, overridden by `QWEN_TUI_*`. PrefsError when bad."""
-    env = _env(env)
-    path = paths.tui_prefs_path(env)
-    return _validate(read_prefs_file(path), env, path)
+    values: dict[str, Any] = {}
+    for name in PREF_NAMES:
+        value = env.get(f"{ENV_PREFIX}{name.upper()}") or data.get(name)
+        if value is not None and _problem(name, value) is None:
+            values[name] = value
+    return Prefs(**values, error=error)
 
 
 def save_prefs(changes: Mapping[str, Any], env: Mapping[str, str] | None = None) -> Path:
     """Change only `changes` in tui.json (other keys kept), after validating; atomic, 0600.
 
-    Refuses (PrefsError, file untouched) when the current file cannot be parsed. FileOpError on I/O.
+    Refuses (PrefsError, file untouched) when the current file cannot be parsed or a value breaks its rule
+    (checked on what will be on disk, without the environment's overrides). FileOpError on I/O.
     """
     env = _env(env)
     path = paths.tui_prefs_path(env)
     data = read_prefs_file(path)
     data.update(changes)
-    _validate(data, {}, path)    # validate what will be on disk, without env overrides
+    for name in PREF_NAMES:
+        reason = _problem(name, data[name]) if name in data else None
+        if reason is not None:
+            raise PrefsError(t("prefs.error.invalid", path=path, field=name, reason=reason))
     # tui.json is the user's own file: a dotfiles link is written through.
     atomic_write(path, (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8"), follow_link=True)
     return path

@@ -16,6 +16,21 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from qwen_tui.core.i18n import t
+from qwen_tui.core.names import (
+    API_KEY,
+    AUTH_BASE_URL,
+    ENFORCED_TYPE,
+    ENV,
+    MODEL_BASE_URL,
+    MODEL_NAME,
+    MODEL_PROVIDERS,
+    QWEN_OAUTH_MODEL,
+    SELECTED_TYPE,
+    USAGE_STATS,
+    AuthMethod,
+    Protocol,
+    providers_key,
+)
 from qwen_tui.core.sanitize import clean
 
 if TYPE_CHECKING:
@@ -126,7 +141,6 @@ OPENAI_DEFAULT_BASE_URL = "https://api.openai.com/v1"
 # The model Qwen Code 0.24 asks an OpenAI-compatible server for when none is configured (seen in the interop
 # runs: a legacy `security.auth.apiKey` + `baseUrl` file): status must name the model `qwen` will really use.
 OPENAI_DEFAULT_MODEL = "qwen3.7-max"
-QWEN_OAUTH_MODEL = "coder-model"
 
 
 def resolve(cwd: Path | None = None, env: Mapping[str, str] | None = None, *, keyring: bool = True) -> Resolution:
@@ -143,10 +157,10 @@ def resolve(cwd: Path | None = None, env: Mapping[str, str] | None = None, *, ke
         problems.append(dotenv.error)
 
     auth_type = lookup.auth_type()
-    enforced = lookup.setting("security.auth.enforcedType")
-    if auth_type.value == "qwen-oauth":
+    enforced = lookup.setting(ENFORCED_TYPE)
+    if auth_type.value == AuthMethod.QWEN_OAUTH:
         base_url, model, credential = _qwen_oauth(lookup, env)
-    elif auth_type.value == "openai":
+    elif auth_type.value == AuthMethod.OPENAI:
         base_url, model, credential = _openai(lookup)
     elif auth_type.value in _OTHER_PROTOCOLS:
         base_url, model, credential = _other_protocol(lookup, auth_type.value)
@@ -156,12 +170,12 @@ def resolve(cwd: Path | None = None, env: Mapping[str, str] | None = None, *, ke
         base_url, model, credential = Value(None), Value(None), Credential(False)
         if auth_type.value is not None:
             problems.append(t("resolver.unsupported_type", type=auth_type.value))
-    if auth_type.value == "openai" and not credential.present:
+    if auth_type.value == AuthMethod.OPENAI and not credential.present:
         problems.append(t("resolver.missing_api_key"))
     elif auth_type.value in _OTHER_PROTOCOLS and not credential.present:
         problems.append(t("setup.missing_key", protocol=auth_type.value, name=_OTHER_PROTOCOLS[auth_type.value][0]))
     problems += _plaintext_keys(settings)
-    usage = lookup.setting("privacy.usageStatisticsEnabled")
+    usage = lookup.setting(USAGE_STATS)
     usage_chosen = isinstance(usage.value, bool)
     resolution = Resolution(
         auth_type=auth_type,
@@ -223,21 +237,21 @@ class ConfigLookup:
         for path, values in self._home_dotenvs():
             if values.get(name):
                 return Value(values[name], Source(SourceKind.DOTENV, path, name))
-        found = self.settings.lookup(f"env.{name}")
+        found = self.settings.lookup(f"{ENV}.{name}")
         if found is not None and isinstance(found[0], str) and found[0]:
-            return Value(found[0], _settings_source(found[1], f"env.{name}", SourceKind.SETTINGS_ENV))
+            return Value(found[0], _settings_source(found[1], f"{ENV}.{name}", SourceKind.SETTINGS_ENV))
         return Value(None)
 
     def auth_type(self) -> Value[str | None]:
-        selected = self.setting("security.auth.selectedType")
+        selected = self.setting(SELECTED_TYPE)
         if isinstance(selected.value, str) and selected.value:
             return selected
         qwen_oauth = self.variable("QWEN_OAUTH")
         if qwen_oauth.value:
-            return Value("qwen-oauth", qwen_oauth.source)
+            return Value(str(AuthMethod.QWEN_OAUTH), qwen_oauth.source)
         trio = [self.variable(name) for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_MODEL")]
         if all(item.value for item in trio):
-            return Value("openai", trio[0].source)
+            return Value(str(AuthMethod.OPENAI), trio[0].source)
         return Value(None)
 
     def secret(self, name: str) -> Value[str | None]:
@@ -272,13 +286,13 @@ def _plaintext_keys(settings: LoadedSettings) -> list[str]:
     writes, Qwen Code #4016): `qwen-tui auth move-key --to keyring` takes it out."""
     names: set[str] = set()
     for layer in settings.layers:
-        providers = layer.get("modelProviders")
+        providers = layer.get(MODEL_PROVIDERS)
         lists = [v for v in providers.values() if isinstance(v, list)] if isinstance(providers, dict) else []
         names.update(e["envKey"] for entries in lists for e in entries
                      if isinstance(e, dict) and isinstance(e.get("envKey"), str))
     found = []
     for layer in settings.layers:
-        block = layer.get("env")
+        block = layer.get(ENV)
         for name, value in block.items() if isinstance(block, dict) else ():
             if (name in names or name.endswith("_API_KEY")) and isinstance(value, str) and value:
                 found.append((name, value, layer.path))
@@ -291,48 +305,45 @@ def _settings_source(layer: Layer, key: str, kind: SourceKind = SourceKind.SETTI
 
 
 def _first(*values: Value[Any]) -> Value[Any]:
-    return next((value for value in values if value.value), Value(None))
+    """The first non-empty string: a key, URL or model name of another JSON type (a workspace file may hold
+    anything) counts as unset rather than reaching the screens."""
+    return next((value for value in values if isinstance(value.value, str) and value.value), Value(None))
 
 
 def _active_provider(lookup: ConfigLookup, model: str | None,
-                     bucket: str = "openai") -> tuple[int, dict[str, Any]] | None:
-    """The `modelProviders.<bucket>` entry whose id is the selected model, as Qwen Code picks it."""
-    entries = lookup.settings.lookup(f"modelProviders.{bucket}")
-    if not model or entries is None or not isinstance(entries[0], list):
-        return None
-    for index, entry in enumerate(entries[0]):
+                     protocol: str) -> tuple[Value[str | None], Value[str | None], str | None]:
+    """The base URL and key of the `modelProviders.<protocol>` entry whose id is the selected model, as Qwen
+    Code picks it, and its `envKey` (the name `qwen-tui run` passes the key under); empty values without one."""
+    bucket = providers_key(protocol)
+    found = lookup.settings.lookup(bucket)
+    if not model or found is None or not isinstance(found[0], list):
+        return Value(None), Value(None), None
+    for index, entry in enumerate(found[0]):
         if isinstance(entry, dict) and entry.get("id") == model:
-            return index, entry
-    return None
+            base = entry.get("baseUrl")
+            base_url: Value[str | None] = Value(base, _settings_source(found[1], f"{bucket}[{index}].baseUrl")) \
+                if isinstance(base, str) else Value(None)
+            env_key = entry.get("envKey") if isinstance(entry.get("envKey"), str) else None
+            return base_url, lookup.secret(env_key) if env_key is not None else Value(None), env_key
+    return Value(None), Value(None), None
 
 
 def _openai(lookup: ConfigLookup) -> tuple[Value[Any], Value[Any], Credential]:
-    model = _first(lookup.variable("OPENAI_MODEL"), lookup.variable("QWEN_MODEL"), lookup.setting("model.name"))
+    model = _first(lookup.variable("OPENAI_MODEL"), lookup.variable("QWEN_MODEL"), lookup.setting(MODEL_NAME))
     if not model.value:
         model = Value(OPENAI_DEFAULT_MODEL, Source(SourceKind.DEFAULT))
-    provider_base: Value[str | None] = Value(None)
-    provider_key: Value[str | None] = Value(None)
-    variable = "OPENAI_API_KEY"   # where `qwen` looks when the active model has no envKey (or it is unset)
-    active = _active_provider(lookup, model.value)
-    if active is not None:
-        index, entry = active
-        found = lookup.settings.lookup("modelProviders.openai")
-        assert found is not None   # the active provider was found in it
-        layer = found[1]
-        if isinstance(entry.get("baseUrl"), str):
-            provider_base = Value(entry["baseUrl"], _settings_source(layer, f"modelProviders.openai[{index}].baseUrl"))
-        if isinstance(entry.get("envKey"), str):
-            provider_key = lookup.secret(entry["envKey"])
-            variable = entry["envKey"]   # the name `qwen-tui run` would pass a key under
+    provider_base, provider_key, env_key = _active_provider(lookup, model.value, Protocol.OPENAI)
+    # `qwen` looks in OPENAI_API_KEY when the active model has no envKey (or it is unset).
+    variable = env_key if env_key is not None else "OPENAI_API_KEY"
     base_url = _first(
         provider_base,
         lookup.variable("OPENAI_BASE_URL"),
-        lookup.setting("security.auth.baseUrl"),
-        lookup.setting("model.baseUrl"),
+        lookup.setting(AUTH_BASE_URL),
+        lookup.setting(MODEL_BASE_URL),
     )
     if not base_url.value:
         base_url = Value(OPENAI_DEFAULT_BASE_URL, Source(SourceKind.DEFAULT))
-    key = _first(provider_key, lookup.variable("OPENAI_API_KEY"), lookup.setting("security.auth.apiKey"))
+    key = _first(provider_key, lookup.variable("OPENAI_API_KEY"), lookup.setting(API_KEY))
     if not key.value:
         key = lookup.secret("OPENAI_API_KEY")
     if isinstance(key.value, str) and key.value:
@@ -345,30 +356,20 @@ def _openai(lookup: ConfigLookup) -> tuple[Value[Any], Value[Any], Credential]:
 
 # Qwen Code's validateAuthMethod (chunk-WH7PDTZL.js 813-885): the key of the selected model's provider entry,
 # else the protocol's own variable; Anthropic also takes ANTHROPIC_BASE_URL; Gemini's default is Google's API.
-_OTHER_PROTOCOLS = {
-    "anthropic": ("ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL", "https://api.anthropic.com"),
-    "gemini": ("GEMINI_API_KEY", None, "https://generativelanguage.googleapis.com"),
+_OTHER_PROTOCOLS: dict[str, tuple[str, str | None, str]] = {
+    Protocol.ANTHROPIC: ("ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL", "https://api.anthropic.com"),
+    Protocol.GEMINI: ("GEMINI_API_KEY", None, "https://generativelanguage.googleapis.com"),
 }
 
 
 def _other_protocol(lookup: ConfigLookup, protocol: str) -> tuple[Value[Any], Value[Any], Credential]:
     key_name, base_name, default_base = _OTHER_PROTOCOLS[protocol]
-    model = _first(lookup.setting("model.name"))
-    base_url: Value[Any] = Value(None)
-    key: Value[Any] = Value(None)
-    active = _active_provider(lookup, model.value, protocol)
-    if active is not None:
-        index, entry = active
-        found = lookup.settings.lookup(f"modelProviders.{protocol}")
-        assert found is not None   # the active provider was found in it
-        layer = found[1]
-        if isinstance(entry.get("baseUrl"), str):
-            base_url = Value(entry["baseUrl"], _settings_source(layer, f"modelProviders.{protocol}[{index}].baseUrl"))
-        if isinstance(entry.get("envKey"), str):
-            key = lookup.secret(entry["envKey"])
-            key_name = entry["envKey"] if key.value else key_name   # the name `qwen-tui run` passes it under
+    model = _first(lookup.setting(MODEL_NAME))
+    base_url, key, env_key = _active_provider(lookup, model.value, protocol)
+    if env_key is not None and key.value:
+        key_name = env_key   # the name `qwen-tui run` passes it under
     if not base_url.value:
-        base_url = _first(lookup.variable(base_name) if base_name else Value(None), lookup.setting("model.baseUrl"))
+        base_url = _first(lookup.variable(base_name) if base_name else Value(None), lookup.setting(MODEL_BASE_URL))
     if not base_url.value:
         base_url = Value(default_base, Source(SourceKind.DEFAULT))
     if not key.value:
@@ -381,7 +382,7 @@ def _other_protocol(lookup: ConfigLookup, protocol: str) -> tuple[Value[Any], Va
 def _qwen_oauth(lookup: ConfigLookup, env: Mapping[str, str]) -> tuple[Value[Any], Value[Any], Credential]:
     from qwen_tui.core.oauth.credentials import api_base, load_credentials, only_in_keyring
 
-    model = lookup.setting("model.name")
+    model = lookup.setting(MODEL_NAME)
     if not model.value:
         model = Value(QWEN_OAUTH_MODEL, Source(SourceKind.DEFAULT))
     if not lookup.keyring and only_in_keyring(env):

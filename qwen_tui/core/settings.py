@@ -2,7 +2,7 @@
 
 Layers, later wins: system defaults < user < workspace (absent when the project is HOME) < system.
 A layer that cannot be read or parsed keeps its error and counts as `{}`; the others still load.
-pydantic is imported only by `LoadedSettings.model` (startup paths stay light).
+Values are read as the JSON gives them (`lookup`, `merged`): each reader checks the type it needs.
 """
 
 from __future__ import annotations
@@ -13,15 +13,12 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from qwen_tui.core import jsonc, paths
 from qwen_tui.core.i18n import t
-
-if TYPE_CHECKING:
-    from qwen_tui.core.settings_models import QwenSettings
+from qwen_tui.core.names import ENFORCED_TYPE, ENV, MODEL_NAME, MODEL_PROVIDERS, SELECTED_TYPE, USAGE_STATS
 
 
 class Scope(StrEnum):
@@ -34,15 +31,15 @@ class Scope(StrEnum):
 PRECEDENCE: tuple[Scope, ...] = (Scope.SYSTEM_DEFAULTS, Scope.USER, Scope.WORKSPACE, Scope.SYSTEM)
 
 V1_KEYS: dict[str, str] = {
-    "selectedAuthType": "security.auth.selectedType",
-    "enforcedAuthType": "security.auth.enforcedType",
-    "usageStatisticsEnabled": "privacy.usageStatisticsEnabled",
-    "model": "model.name",  # only when `model` is a string
+    "selectedAuthType": SELECTED_TYPE,
+    "enforcedAuthType": ENFORCED_TYPE,
+    "usageStatisticsEnabled": USAGE_STATS,
+    "model": MODEL_NAME,  # only when `model` is a string
 }
 
 # Top-level objects merged one level deep only: a higher layer's `env.X` or `modelProviders.<type>`
 # replaces the lower one whole.
-_SHALLOW_MERGED = frozenset({"env", "modelProviders"})
+_SHALLOW_MERGED = frozenset({ENV, MODEL_PROVIDERS})
 
 
 class _Missing:
@@ -120,28 +117,6 @@ class LoadedSettings:
     @property
     def errors(self) -> list[SettingsError]:
         return [layer.error for layer in self.layers if layer.error is not None]
-
-    @cached_property
-    def model(self) -> QwenSettings:
-        """A typed view of `merged`; a value of the wrong type raises SettingsError naming its layer."""
-        from pydantic import ValidationError
-
-        from qwen_tui.core.settings_models import QwenSettings
-
-        try:
-            return QwenSettings.model_validate(self.merged)
-        except ValidationError as exc:
-            first = exc.errors(include_input=False)[0]  # no input: it may be a secret
-            dotted = ".".join(str(part) for part in first["loc"])
-            keys = []
-            for part in first["loc"]:
-                if not isinstance(part, str):
-                    break
-                keys.append(part)
-            found = self.lookup(".".join(keys)) if keys else None
-            where = found[1].path if found and found[1].path else Path("settings.json")
-            reason = t("settingsfile.reason.invalid_value", key=dotted, detail=first["msg"])
-            raise SettingsError(where, reason) from None
 
 
 def layer_path(scope: Scope, cwd: Path | None = None, env: Mapping[str, str] | None = None) -> Path | None:

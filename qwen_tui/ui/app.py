@@ -28,8 +28,8 @@ from textual.worker import Worker, WorkerState
 
 from qwen_tui.core import paths
 from qwen_tui.core.i18n import choose_language, set_language, t
-from qwen_tui.core.methods import AuthMethod
-from qwen_tui.core.prefs import DEFAULT_THEME, peek_prefs
+from qwen_tui.core.names import AuthMethod
+from qwen_tui.core.prefs import DEFAULT_THEME, load_prefs
 from qwen_tui.core.resolver import Resolution
 from qwen_tui.core.sanitize import clean
 from qwen_tui.core.telemetry.names import EventName, Method
@@ -88,11 +88,11 @@ class QwenTuiApp(CommandActions, App["Launch"], inherit_bindings=False):
         self._startup_warnings: list[str] = []
         self._first_screen_shown = False   # see screen_shown
         self.crash_report: str | None = None   # see _handle_exception
-        prefs = peek_prefs(self.env)
+        prefs = load_prefs(self.env)
         self.language_pref = prefs.language
         set_language(choose_language(prefs.language, self.env))
         if prefs.error:  # read again so the message is in the language just chosen (rare path)
-            self._startup_warnings.append(peek_prefs(self.env).error or prefs.error)
+            self._startup_warnings.append(load_prefs(self.env).error or prefs.error)
         super().__init__()
         self.config = ConfigState(self, self.cwd, self.env, resolver)
         self.usage = UsageAdapter(self, self.config)
@@ -310,11 +310,11 @@ class QwenTuiApp(CommandActions, App["Launch"], inherit_bindings=False):
 
     def continue_with_method(self, method: AuthMethod, usage_stats: bool) -> None:
         """The chooser's choice: record the usage-statistics decision, then the method's next step."""
-        from qwen_tui.core.telemetry.gate import USAGE_KEY
+        from qwen_tui.core.names import USAGE_STATS
 
         assert self.resolution is not None
         if not self.resolution.usage_stats_chosen or self.resolution.usage_stats.value != usage_stats:
-            self.config.write_setting("user", {USAGE_KEY: usage_stats}, "usage_stats")
+            self.config.write_setting("user", {USAGE_STATS: usage_stats}, "usage_stats")
         # The choice (on / off) applies now, with the method that is active now: the gate moves to the method
         # just chosen only once its sign-in or profile is saved (the next resolution says so).
         self.usage.apply_choice(usage_stats)

@@ -9,6 +9,7 @@ from typing import Any
 from textual import work
 
 from qwen_tui.core.i18n import t
+from qwen_tui.core.names import AuthMethod
 
 
 class CommandActions:
@@ -45,7 +46,7 @@ class CommandActions:
         from qwen_tui.ui.screens.confirm import ConfirmScreen
 
         creds = paths.oauth_creds_path(self.env)
-        signed_in = self.resolution is not None and self.resolution.auth_type.value == "qwen-oauth"
+        signed_in = self.resolution is not None and self.resolution.auth_type.value == AuthMethod.QWEN_OAUTH
         if not signed_in and not creds.exists():
             self.notify(t("signout.none"))
             return

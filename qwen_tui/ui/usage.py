@@ -106,9 +106,10 @@ class UsageAdapter:
         once only where the consent rule lets it count (the user layer, no DO_NOT_TRACK); otherwise the
         resolution that follows the write decides."""
         from qwen_tui.core import paths
+        from qwen_tui.core.names import USAGE_STATS
         from qwen_tui.core.resolver import Source, SourceKind
         from qwen_tui.core.telemetry.consent import do_not_track
-        from qwen_tui.core.telemetry.gate import USAGE_KEY, evaluate
+        from qwen_tui.core.telemetry.gate import evaluate
 
         resolution = self._config.resolution
         assert resolution is not None
@@ -118,7 +119,7 @@ class UsageAdapter:
             #          resolution that follows the write decides
         path = paths.user_settings_path(env) if scope == "user" \
             else paths.workspace_settings_path(self._config.cwd, env)
-        source = Source(SourceKind.SETTINGS, path, USAGE_KEY, scope)
+        source = Source(SourceKind.SETTINGS, path, USAGE_STATS, scope)
         self.recorder.update(evaluate(chosen=True, enabled=enabled, source=source, method=resolution.auth_type))
         if not enabled:
             self._app.run_worker(self._purge, name="purge usage data", group="usage", thread=True,

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from qwen_tui.core.methods import AuthMethod
+from qwen_tui.core.names import AuthMethod
 from qwen_tui.core.oauth.credentials import Credentials
 from qwen_tui.ui.app import QwenTuiApp
 from qwen_tui.ui.screens.chooser import ChooserScreen

@@ -9,7 +9,7 @@ import pytest
 from textual.css.stylesheet import Stylesheet
 from ui_helpers import make_app, resolution
 
-from qwen_tui.core.prefs import PrefsError, load_prefs, peek_prefs, save_prefs
+from qwen_tui.core.prefs import PrefsError, load_prefs, save_prefs
 from qwen_tui.ui.themes import BUNDLED_THEME_NAMES, ThemeError, bundled_themes, parse_theme, user_themes
 
 
@@ -49,11 +49,26 @@ def test_user_themes_skip_bad_files_and_builtin_names(tmp_path: Path) -> None:
 
 
 def test_prefs_defaults_when_missing(qwen_home: Path) -> None:
-    peek = peek_prefs()
-    assert (peek.theme, peek.language, peek.error) == ("qwen-dark", None, None)
     prefs = load_prefs()
-    assert (prefs.theme, prefs.secret_store, prefs.oauth_store, prefs.usage_endpoint) == \
-        ("qwen-dark", "keyring", "file", None)
+    assert (prefs.theme, prefs.language, prefs.oauth_store, prefs.usage_endpoint, prefs.error) == \
+        ("qwen-dark", None, "file", None, None)
+
+
+def test_prefs_read_the_environment_first_and_drop_values_that_break_their_rule(qwen_home: Path) -> None:
+    """The one reader behind the theme, the language, the OAuth store and the usage endpoint."""
+    qwen_home.mkdir()
+    (qwen_home / "tui.json").write_text(json.dumps({
+        "theme": "qwen-light", "language": "fr", "oauth_store": "keyring", "usage_endpoint": "https://c.example/v1",
+        "secret_store": "file"}))
+    env = {"QWEN_HOME": str(qwen_home)}
+    prefs = load_prefs(env)
+    assert (prefs.theme, prefs.language, prefs.oauth_store, prefs.usage_endpoint, prefs.error) == \
+        ("qwen-light", "fr", "keyring", "https://c.example/v1", None)
+    overridden = load_prefs({**env, "QWEN_TUI_OAUTH_STORE": "file", "QWEN_TUI_USAGE_ENDPOINT": "http://127.0.0.1:9/v1"})
+    assert (overridden.oauth_store, overridden.usage_endpoint) == ("file", "http://127.0.0.1:9/v1")
+    bad = load_prefs({**env, "QWEN_TUI_OAUTH_STORE": "vault", "QWEN_TUI_USAGE_ENDPOINT": "ftp://x",
+                      "QWEN_TUI_LANGUAGE": "de", "QWEN_TUI_THEME": "no spaces"})
+    assert (bad.theme, bad.language, bad.oauth_store, bad.usage_endpoint) == ("qwen-dark", None, "file", None)
 
 
 def test_prefs_save_keeps_other_keys_and_env_overrides(qwen_home: Path) -> None:
@@ -65,7 +80,7 @@ def test_prefs_save_keeps_other_keys_and_env_overrides(qwen_home: Path) -> None:
     assert (qwen_home / "tui.json").stat().st_mode & 0o777 == 0o600
     env = {"QWEN_HOME": str(qwen_home), "QWEN_TUI_THEME": "high-contrast", "QWEN_TUI_LANGUAGE": "zh"}
     assert load_prefs(env).theme == "high-contrast" and load_prefs(env).oauth_store == "keyring"
-    assert peek_prefs(env).language == "zh"
+    assert load_prefs(env).language == "zh"
 
 
 def test_prefs_invalid_values_are_refused(qwen_home: Path) -> None:
@@ -73,6 +88,8 @@ def test_prefs_invalid_values_are_refused(qwen_home: Path) -> None:
         save_prefs({"language": "de"})
     with pytest.raises(PrefsError, match="usage_endpoint"):
         save_prefs({"usage_endpoint": "ftp://x"})
+    with pytest.raises(PrefsError, match="oauth_store"):
+        save_prefs({"oauth_store": "vault"})
     assert not (qwen_home / "tui.json").exists()
 
 
@@ -80,17 +97,15 @@ def test_corrupted_prefs_are_reported_and_never_overwritten(qwen_home: Path) -> 
     qwen_home.mkdir()
     path = qwen_home / "tui.json"
     path.write_text("[1, 2")
-    peek = peek_prefs()
-    assert peek.theme == "qwen-dark" and peek.error and "tui.json" in peek.error
-    with pytest.raises(PrefsError):
-        load_prefs()
+    prefs = load_prefs()
+    assert prefs.theme == "qwen-dark" and prefs.error and "tui.json" in prefs.error
     with pytest.raises(PrefsError):
         save_prefs({"theme": "qwen-light"})
     assert path.read_text() == "[1, 2"
 
 
 def test_provider_terms_lookup() -> None:
-    from qwen_tui.core.provider_terms import LOCAL_SERVER, provider_for_base_url
+    from qwen_tui.core.providers.catalog import LOCAL_SERVER, provider_for_base_url
 
     assert provider_for_base_url("https://api.deepseek.com/v1").name == "DeepSeek"
     assert provider_for_base_url("http://127.0.0.1:11434/v1") is LOCAL_SERVER
@@ -104,10 +119,8 @@ def test_undecodable_prefs_are_a_one_line_prefs_error(qwen_home: Path, content: 
     qwen_home.mkdir()
     path = qwen_home / "tui.json"
     path.write_bytes(content)
-    peek = peek_prefs()
-    assert peek.theme == "qwen-dark" and peek.error and str(path) in peek.error and "\n" not in peek.error
-    with pytest.raises(PrefsError):
-        load_prefs()
+    prefs = load_prefs()
+    assert prefs.theme == "qwen-dark" and prefs.error and str(path) in prefs.error and "\n" not in prefs.error
     with pytest.raises(PrefsError):
         save_prefs({"theme": "qwen-light"})
     assert path.read_bytes() == content
@@ -125,7 +138,7 @@ def test_prefs_reasons_are_translated(qwen_home: Path) -> None:
     assert "doit être une URL http(s)" in str(bad_endpoint.value)
     qwen_home.mkdir()
     (qwen_home / "tui.json").write_text("[]")
-    assert "pas un objet JSON" in peek_prefs().error
+    assert "pas un objet JSON" in load_prefs().error
 
 
 @pytest.mark.parametrize("saved", ["qwen-light", "high-contrast"])

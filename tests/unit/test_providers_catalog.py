@@ -7,14 +7,16 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from qwen_tui.core.provider_terms import LOCAL_SERVER, PROVIDER_TERMS, provider_for_base_url
 from qwen_tui.core.providers.catalog import (
+    LOCAL_SERVER,
     PRESETS,
+    PROVIDER_TERMS,
     KeyCheck,
     endpoint,
     endpoint_for_base_url,
     preset,
     preset_for_base_url,
+    provider_for_base_url,
 )
 from qwen_tui.core.providers.install import builtin_models
 from tests.conftest import FIXTURES

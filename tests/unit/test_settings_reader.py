@@ -13,8 +13,10 @@ from pathlib import Path
 import pytest
 
 from qwen_tui.core import i18n
+from qwen_tui.core.resolver import OPENAI_DEFAULT_BASE_URL, resolve
 from qwen_tui.core.settings import (
     MISSING,
+    LoadedSettings,
     Scope,
     SettingsError,
     expand_env_vars,
@@ -374,21 +376,26 @@ def test_get_dotted() -> None:
     assert get_dotted(data, "s.x") is MISSING
 
 
-# --- the captured files and the typed view ---------------------------------------------------------
+# --- the captured files, read as the resolver reads them ------------------------------------------
+
+
+def _value(settings: LoadedSettings, dotted: str) -> object:
+    found = settings.lookup(dotted)
+    return None if found is None else found[0]
 
 
 def test_custom_provider_file_written_by_qwen_code(layer_files: dict[Scope, Path]) -> None:
     source = FIXTURES / "qwen-code-0.15.10" / "settings_after_custom_provider.json"
     write(layer_files[Scope.USER], source.read_text())
     settings = load_settings()
-    model = settings.model
-    assert model.security.auth.selectedType == "openai"
-    assert model.model.name == "mock-model"
-    providers = model.modelProviders["openai"]
-    active = next(entry for entry in providers if entry.id == model.model.name)
-    assert active.baseUrl == "http://127.0.0.1:8000/v1"
-    assert model.env[active.envKey] == "sk-test-1234567890abcdef"
-    assert model.version is None  # that capture has no $version and still reads
+    assert settings.errors == []
+    assert _value(settings, "security.auth.selectedType") == "openai"
+    assert _value(settings, "model.name") == "mock-model"
+    providers = _value(settings, "modelProviders.openai")
+    active = next(entry for entry in providers if entry["id"] == "mock-model")
+    assert active["baseUrl"] == "http://127.0.0.1:8000/v1"
+    assert _value(settings, f"env.{active['envKey']}") == "sk-test-1234567890abcdef"
+    assert "$version" not in settings.merged  # that capture has no $version and still reads
 
 
 @pytest.mark.parametrize(
@@ -410,36 +417,40 @@ def test_interop_files_read_as_qwen_code_reads_them(
     settings = load_settings()
     assert settings.errors == []
     assert settings.lookup("security.auth.selectedType")[0] == selected
-    assert settings.model.privacy.usageStatisticsEnabled is usage
-    assert settings.model.version == version
-    # Unknown keys (e.g. 0.7.1's general.disableAutoUpdate) survive in the typed view.
-    assert settings.model.model_dump(by_alias=True, exclude_unset=True) == json.loads(source.read_text())
+    assert _value(settings, "privacy.usageStatisticsEnabled") is usage
+    assert settings.merged["$version"] == version
+    # Every key is read as written, unknown ones too (e.g. 0.7.1's general.disableAutoUpdate).
+    assert settings.layer(Scope.USER).data == json.loads(source.read_text())
 
 
 def test_custom_sse_fixture_names_the_provider_key_variable(layer_files: dict[Scope, Path]) -> None:
     source = FIXTURES / "qwen-code-interop" / "v0244-custom-sse.settings.json"
     write(layer_files[Scope.USER], source.read_text())
-    model = load_settings().model
-    (provider,) = model.modelProviders["openai"]
-    assert provider.id == model.model.name == "qwen3-coder-plus"
-    assert model.model.baseUrl == provider.baseUrl == "http://127.0.0.1:18080/v1"
-    assert model.env[provider.envKey].startswith("sk-bars-")
+    settings = load_settings()
+    (provider,) = _value(settings, "modelProviders.openai")
+    assert provider["id"] == _value(settings, "model.name") == "qwen3-coder-plus"
+    assert _value(settings, "model.baseUrl") == provider["baseUrl"] == "http://127.0.0.1:18080/v1"
+    assert _value(settings, f"env.{provider['envKey']}").startswith("sk-bars-")
 
 
 def test_legacy_fixture_keeps_key_and_base_url_under_security_auth(layer_files: dict[Scope, Path]) -> None:
     write(layer_files[Scope.USER], (FIXTURES / "qwen-code-interop" / "v0244-legacy.settings.json").read_text())
-    auth = load_settings().model.security.auth
-    assert (auth.apiKey, auth.baseUrl) == ("sk-bars-0123456789abcdef", "http://127.0.0.1:18080/v1")
-    assert load_settings().model.model is None
+    settings = load_settings()
+    assert (_value(settings, "security.auth.apiKey"), _value(settings, "security.auth.baseUrl")) == \
+        ("sk-bars-0123456789abcdef", "http://127.0.0.1:18080/v1")
+    assert _value(settings, "model") is None
 
 
-def test_wrong_type_in_typed_view_names_the_layer_without_the_value(layer_files: dict[Scope, Path]) -> None:
-    write(layer_files[Scope.USER], {"security": {"auth": {"apiKey": 12345678901234}}})
-    with pytest.raises(SettingsError) as caught:
-        _ = load_settings().model
-    message = str(caught.value)
-    assert str(layer_files[Scope.USER]) in message and "security.auth.apiKey" in message
-    assert "12345678901234" not in message
+def test_a_value_of_the_wrong_type_is_not_used_and_never_shown(layer_files: dict[Scope, Path],
+                                                               project_dir: Path) -> None:
+    """A number or a list where Qwen Code expects a string key or URL: the resolver takes neither (no key, the
+    default URL), and `status` says so instead of failing with "unexpected error" (it did: a TypeError)."""
+    write(layer_files[Scope.USER], {"security": {"auth": {"selectedType": "openai", "apiKey": 12345678901234,
+                                                          "baseUrl": ["http://127.0.0.1:1/v1"]}}})
+    resolution = resolve(project_dir)
+    assert not resolution.credential.present and resolution.credential.masked is None
+    assert resolution.base_url.value == OPENAI_DEFAULT_BASE_URL
+    assert not any("12345678901234" in problem or "127.0.0.1:1" in problem for problem in resolution.problems)
 
 
 def test_settings_module_does_not_import_pydantic() -> None:

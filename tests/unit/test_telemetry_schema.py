@@ -15,8 +15,9 @@ from qwen_tui.core.telemetry import names
 from qwen_tui.core.telemetry.events import EVENT_MODELS, event_fields, load_event, make_event
 from qwen_tui.core.telemetry.transport import otlp_payload
 
+# Every vocabulary the telemetry names module offers (Method is qwen_tui.core.names.AuthMethod, imported).
 ENUMS = [obj for obj in vars(names).values() if isinstance(obj, type) and issubclass(obj, enum.Enum)
-         and obj is not enum.Enum and obj.__module__ == names.__name__]
+         and obj not in (enum.Enum, enum.StrEnum)]
 ALLOWED_TEXT = {member.value for e in ENUMS for member in e} | {__version__}
 VALID = {
     "app_started": {},

@@ -255,16 +255,9 @@ def open_store(kind: StoreKind | str, env: Mapping[str, str] | None = None) -> C
 def preferred_store(env: Mapping[str, str] | None = None) -> StoreKind:
     """qwen-tui's `oauth_store` preference (`QWEN_TUI_OAUTH_STORE`, else tui.json), read cheaply; "file"
     when unset or unreadable, since Qwen Code's file is what the `qwen` CLI can use."""
-    from qwen_tui.core.prefs import PrefsError, read_prefs_file
+    from qwen_tui.core.prefs import load_prefs
 
-    env = os.environ if env is None else env
-    value = env.get("QWEN_TUI_OAUTH_STORE")
-    if not value:
-        try:
-            value = read_prefs_file(paths.tui_prefs_path(env)).get("oauth_store")
-        except PrefsError:
-            value = None
-    return StoreKind.KEYRING if value == StoreKind.KEYRING else StoreKind.FILE
+    return StoreKind(load_prefs(env).oauth_store)
 
 
 def active_store(env: Mapping[str, str] | None = None) -> CredentialStore | None:

@@ -11,12 +11,8 @@ from dataclasses import dataclass
 
 from qwen_tui.core.fileops import FileOpError
 from qwen_tui.core.i18n import t
+from qwen_tui.core.names import MODEL_NAME, QWEN_OAUTH_MODEL, SELECTED_TYPE, AuthMethod
 from qwen_tui.core.oauth.credentials import Credentials, Location, StoreKind, api_base, preferred_store
-
-SELECTED_TYPE_KEY = "security.auth.selectedType"
-MODEL_KEY = "model.name"
-QWEN_OAUTH = "qwen-oauth"
-QWEN_OAUTH_MODEL = "coder-model"
 
 
 class SignInError(Exception):
@@ -49,9 +45,9 @@ def finish_sign_in(
         user = load_settings(env=env).layer(Scope.USER)
         if user.error is not None:
             raise user.error  # never rewrite a layer we could not parse
-        changes: dict[str, object] = {SELECTED_TYPE_KEY: QWEN_OAUTH}
-        if user.get(MODEL_KEY) in (MISSING, None, ""):
-            changes[MODEL_KEY] = QWEN_OAUTH_MODEL
+        changes: dict[str, object] = {SELECTED_TYPE: str(AuthMethod.QWEN_OAUTH)}
+        if user.get(MODEL_NAME) in (MISSING, None, ""):
+            changes[MODEL_NAME] = QWEN_OAUTH_MODEL
         update_layer(Scope.USER, changes, env=env)
     except (SettingsError, FileOpError) as exc:
         raise SignInError(t("oauth.login.settings_failed", reason=exc)) from None

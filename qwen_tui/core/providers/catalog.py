@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from urllib.parse import urlsplit
 
+from qwen_tui.core.names import Protocol
+
 
 class KeyCheck(StrEnum):
     """How a key is told valid from invalid: 200 = valid, 401/403 = rejected."""
@@ -33,14 +35,6 @@ class Group(StrEnum):
     ALIBABA = "alibaba"
     THIRD_PARTY = "third-party"
     CUSTOM = "custom"
-
-
-class Protocol(StrEnum):
-    """`security.auth.selectedType` and the `modelProviders.<protocol>` bucket a provider is saved in."""
-
-    OPENAI = "openai"
-    ANTHROPIC = "anthropic"
-    GEMINI = "gemini"
 
 
 DEFAULT_REGION = "default"   # the one region of a single-endpoint preset
@@ -353,3 +347,34 @@ def _common_prefix(a: str, b: str) -> int:
             break
         count += 1
     return count
+
+
+def _terms_rows() -> tuple[Endpoint, ...]:
+    """One row per provider whose terms differ: a preset whose regions share its links is one row. Coding
+    Plan and Token Plan are sold under Model Studio's terms (its rows), and "custom" is whoever the user
+    points at."""
+    rows: list[Endpoint] = []
+    for item in PRESETS:
+        if item.id in ("custom", "coding-plan", "token-plan"):
+            continue
+        if any(region.legal for region in item.regions):
+            rows += [Endpoint(item, region) for region in item.regions]
+        else:
+            rows.append(Endpoint(item, None))
+    return tuple(rows)
+
+
+PROVIDER_TERMS: tuple[Endpoint, ...] = _terms_rows()   # the settings screen's table of terms and privacy links
+
+
+def provider_for_base_url(base_url: str | None) -> Endpoint | Preset | None:
+    """The provider whose terms apply to `base_url`; LOCAL_SERVER for loopback; None when unknown."""
+    if not base_url:
+        return None
+    try:
+        host = (urlsplit(base_url).hostname or "").lower()
+    except ValueError:
+        return None
+    if is_loopback_host(host):
+        return LOCAL_SERVER
+    return endpoint_for_base_url(base_url)

@@ -18,7 +18,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from qwen_tui.core.providers.catalog import Endpoint, Preset, Protocol
+from qwen_tui.core.names import Protocol
+from qwen_tui.core.providers.catalog import Endpoint, Preset
 
 CUSTOM_ENV_PREFIX = "QWEN_CUSTOM_API_KEY_"
 METADATA = "providerMetadata"

@@ -22,19 +22,27 @@ from typing import Any
 from qwen_tui.core import paths
 from qwen_tui.core.fileops import SETTINGS_LIMIT, FileOpError, atomic_write, read_regular
 from qwen_tui.core.i18n import t
-from qwen_tui.core.providers.catalog import Endpoint, Preset, Protocol
+from qwen_tui.core.names import (
+    API_KEY,
+    AUTH_BASE_URL,
+    ENV,
+    MODEL_BASE_URL,
+    MODEL_NAME,
+    MODEL_PROVIDERS,
+    SELECTED_TYPE,
+    AuthMethod,
+    Protocol,
+    providers_key,
+)
+from qwen_tui.core.providers.catalog import Endpoint, Preset
 from qwen_tui.core.providers.dotenv_edit import set_variable
 from qwen_tui.core.providers.install import InstallPlan
-from qwen_tui.core.providers.saved import OPENAI, PROVIDERS, Profile, list_profiles
+from qwen_tui.core.providers.saved import PROVIDERS, Profile, list_profiles
 from qwen_tui.core.providers.validate import check_base_url, normalize_key
 from qwen_tui.core.resolver import KEYLESS_PLACEHOLDER, Source, SourceKind
+from qwen_tui.core.settings import MISSING, get_dotted
 from qwen_tui.core.urls import is_loopback_url
 
-SELECTED_TYPE = "security.auth.selectedType"
-API_KEY = "security.auth.apiKey"
-AUTH_BASE_URL = "security.auth.baseUrl"
-MODEL_BASE_URL = "model.baseUrl"
-MODEL_NAME = "model.name"
 _NO_KEYRING = "keyring.backends.fail.Keyring"  # keyring's own "no backend": forces SecretStore's file
 
 
@@ -81,7 +89,7 @@ def save_profile(
     plan = install_plan(url, model, preset, endpoint, models, protocol)
     chosen = preset if preset is not None and preset.id != "custom" else None
     env_key = plan.env_key
-    bucket = f"modelProviders.{plan.protocol}"
+    bucket = providers_key(plan.protocol)
     _raw_entries(_user_layer(env), env, plan.protocol)   # refuse an unusable file before any key is stored
 
     secrets = SecretStore(env)
@@ -151,7 +159,7 @@ def key_users(env_key: str, cwd: Path | None = None, env: Mapping[str, str] | No
     from qwen_tui.core.settings import load_settings
 
     environ = dict(os.environ if env is None else env)
-    found = load_settings(cwd, environ).lookup("modelProviders")
+    found = load_settings(cwd, environ).lookup(MODEL_PROVIDERS)
     buckets = found[0] if found is not None and isinstance(found[0], dict) else {}
     replaced = {(e["id"], e["baseUrl"]) for e in besides.entries} if besides else set()
     names: list[str] = []
@@ -207,7 +215,7 @@ def activate_profile(profile_id: str, cwd: Path | None = None, env: Mapping[str,
     model_base = "" if installed_preset(entry, metadata[0] if metadata else None) else base_url
 
     def changes(raw: dict[str, Any]) -> dict[str, Any]:
-        wanted: dict[str, Any] = {SELECTED_TYPE: OPENAI, MODEL_NAME: profile_id,
+        wanted: dict[str, Any] = {SELECTED_TYPE: str(AuthMethod.OPENAI), MODEL_NAME: profile_id,
                                   MODEL_BASE_URL: model_base if model_base is not None else DELETE}
         if _api_key_is_stale(raw, base_url, None):
             wanted[API_KEY] = DELETE
@@ -222,7 +230,7 @@ def delete_profile(profile_id: str, cwd: Path | None = None, env: Mapping[str, s
 
     Returns the names of the providers that still use the key it kept (empty: the key went, or it had none)."""
     from qwen_tui.core.secrets import SecretStore
-    from qwen_tui.core.settings import get_dotted, load_settings, migrate_v1
+    from qwen_tui.core.settings import load_settings, migrate_v1
     from qwen_tui.core.settings_writer import DELETE
 
     env = dict(os.environ if env is None else env)
@@ -271,8 +279,8 @@ def _user_layer(env: Mapping[str, str]) -> dict[str, Any]:
         raise ProfileError(str(exc)) from None
 
 
-def _raw_entries(raw: dict[str, Any], env: Mapping[str, str], bucket: str = OPENAI) -> list[Any]:
-    providers = raw.get("modelProviders")
+def _raw_entries(raw: dict[str, Any], env: Mapping[str, str], bucket: str = Protocol.OPENAI) -> list[Any]:
+    providers = raw.get(MODEL_PROVIDERS)
     entries = providers.get(bucket) if isinstance(providers, dict) else None
     if entries is None:
         return []
@@ -293,25 +301,16 @@ def _other_layer_entries(settings: Any) -> list[Any]:
     return entries
 
 
-def _raw_get(raw: dict[str, Any], dotted: str) -> Any:
-    node: Any = raw
-    for part in dotted.split("."):
-        if not isinstance(node, dict):
-            return None
-        node = node.get(part)
-    return node
-
-
 def _api_key_is_stale(raw: dict[str, Any], base_url: str | None, key: str | None) -> bool:
     """`security.auth.apiKey` belongs to the `security.auth.baseUrl` beside it (Qwen Code #1855).
 
     With a new key for this profile it is either stale or a second copy; without one it is kept only when
     it was saved for this very base URL."""
-    if _raw_get(raw, API_KEY) is None:
+    if get_dotted(raw, API_KEY) in (MISSING, None):
         return False
     if key is not None:
         return True
-    saved_for = _raw_get(raw, AUTH_BASE_URL)
+    saved_for = get_dotted(raw, AUTH_BASE_URL)
     return not (isinstance(saved_for, str) and base_url and saved_for.rstrip("/") == base_url.rstrip("/"))
 
 
@@ -327,8 +326,8 @@ def _update_user_layer(changes: Callable[[dict[str, Any]], dict[str, Any]], env:
         wanted = changes(raw)
         removed[:] = [
             old for dotted, value in wanted.items()
-            if (dotted == API_KEY or dotted.startswith("env."))
-            and isinstance(old := _raw_get(raw, dotted), str) and old and value != old
+            if (dotted == API_KEY or dotted.startswith(f"{ENV}."))
+            and isinstance(old := get_dotted(raw, dotted), str) and old and value != old
         ]
         return wanted
 

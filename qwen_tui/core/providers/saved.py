@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from qwen_tui.core.names import AuthMethod, Protocol, providers_key
 from qwen_tui.core.resolver import Resolution, Source, SourceKind, Value, mask_secret
 
-OPENAI = "openai"
-PROVIDERS = "modelProviders.openai"
+PROVIDERS = providers_key(Protocol.OPENAI)
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ def list_profiles(resolution: Resolution | None = None) -> list[Profile]:
     lookup = resolution.lookup
     if lookup is None:
         return []
-    active_model = resolution.model.value if resolution.auth_type.value == OPENAI else None
+    active_model = resolution.model.value if resolution.auth_type.value == AuthMethod.OPENAI else None
     found = lookup.settings.lookup(PROVIDERS)
     entries = found[0] if found is not None and isinstance(found[0], list) else []
     store: SecretStore | None = None

@@ -16,11 +16,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from qwen_tui.core.i18n import t
+from qwen_tui.core.names import Protocol
 from qwen_tui.core.providers.catalog import (
     Endpoint,
     KeyCheck,
     Preset,
-    Protocol,
     endpoint_for_base_url,
     endpoints,
 )

@@ -17,6 +17,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from qwen_tui.core.i18n import t
+from qwen_tui.core.names import Protocol
 from qwen_tui.core.providers.catalog import KeyCheck, Preset
 from qwen_tui.core.urls import is_loopback_url
 
@@ -56,7 +57,7 @@ ANTHROPIC_VERSION = "2023-06-01"
 
 async def check_key(
     base_url: str, key: str | None, preset: Preset | None, *, model: str | None = None,
-    timeout: float = DEFAULT_TIMEOUT, protocol: str = "openai",
+    timeout: float = DEFAULT_TIMEOUT, protocol: str = Protocol.OPENAI,
 ) -> CheckResult:
     """The preset's key check (for custom providers: GET /models in the `protocol`'s dialect).
 
@@ -76,7 +77,7 @@ async def check_key(
     return CheckResult(True, None, message, latency, status)
 
 
-_CUSTOM_CHECKS = {"anthropic": KeyCheck.ANTHROPIC, "gemini": KeyCheck.GEMINI}
+_CUSTOM_CHECKS: dict[str, KeyCheck] = {Protocol.ANTHROPIC: KeyCheck.ANTHROPIC, Protocol.GEMINI: KeyCheck.GEMINI}
 
 
 def _key_request(check: KeyCheck, base_url: str, key: str | None) -> tuple[str, dict[str, str] | None]:

@@ -13,13 +13,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from qwen_tui.core.names import USAGE_STATS
 from qwen_tui.core.resolver import Source, SourceKind
 
 if TYPE_CHECKING:
     from qwen_tui.core.settings import LoadedSettings
-
-USAGE_KEY = "privacy.usageStatisticsEnabled"
-
 
 class Rule(StrEnum):
     """A rule that set a value aside, named by the verdict."""
@@ -50,10 +48,10 @@ def consent(settings: LoadedSettings, env: Mapping[str, str]) -> Consent:
         return Consent(True, False, Source(SourceKind.ENV, None, "DO_NOT_TRACK"), Rule.DO_NOT_TRACK)
     ignored: Source | None = None
     for layer in reversed(settings.layers):
-        value = layer.get(USAGE_KEY)
+        value = layer.get(USAGE_STATS)
         if value is MISSING:
             continue
-        source = Source(SourceKind.SETTINGS, layer.path, layer.key_as_written(USAGE_KEY), str(layer.scope))
+        source = Source(SourceKind.SETTINGS, layer.path, layer.key_as_written(USAGE_STATS), str(layer.scope))
         if layer.scope == Scope.WORKSPACE and value is not False:
             ignored = source
             continue

@@ -21,14 +21,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from qwen_tui.core.i18n import t
+from qwen_tui.core.names import AuthMethod
 from qwen_tui.core.resolver import NOT_SET, Resolution, Source, Value
-from qwen_tui.core.telemetry.consent import USAGE_KEY as USAGE_KEY  # re-exported: callers import it from here
 from qwen_tui.core.telemetry.consent import Consent, Rule, consent
 
 if TYPE_CHECKING:
     from qwen_tui.core.settings import LoadedSettings
 
-RECORDING_METHOD = "qwen-oauth"
+RECORDING_METHOD = AuthMethod.QWEN_OAUTH   # the one method whose users may be recorded
 
 
 class Reason(StrEnum):

@@ -9,6 +9,8 @@ from __future__ import annotations
 import sys
 from enum import StrEnum
 
+from qwen_tui.core.names import AuthMethod
+
 
 class EventName(StrEnum):
     APP_STARTED = "app_started"
@@ -20,9 +22,8 @@ class EventName(StrEnum):
     COMMAND_RUN = "command_run"
 
 
-class Method(StrEnum):
-    QWEN_OAUTH = "qwen-oauth"
-    OPENAI = "openai"
+# The auth method an event names: Qwen Code's own ids (a new method is reviewed here like any new value).
+Method = AuthMethod
 
 
 class SignInOutcome(StrEnum):

@@ -7,7 +7,6 @@ httpx is imported inside `post_batch`, i.e. only when something is actually sent
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping, Sequence
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
@@ -17,7 +16,6 @@ from qwen_tui import __version__
 if TYPE_CHECKING:
     from qwen_tui.core.telemetry.events import _Event
 
-ENDPOINT_ENV = "QWEN_TUI_USAGE_ENDPOINT"
 SCOPE_NAME = "qwen-tui.usage"
 SEVERITY_INFO = 9
 _OTEL_OS = {"linux": "linux", "macos": "darwin", "windows": "windows", "other": "other"}
@@ -25,19 +23,9 @@ _OTEL_OS = {"linux": "linux", "macos": "darwin", "windows": "windows", "other": 
 
 def endpoint_from(env: Mapping[str, str] | None = None) -> str | None:
     """`QWEN_TUI_USAGE_ENDPOINT`, else the `usage_endpoint` preference; None when neither is an http(s) URL."""
-    env = os.environ if env is None else env
-    value: Any = env.get(ENDPOINT_ENV)
-    if not value:
-        from qwen_tui.core import paths
-        from qwen_tui.core.prefs import PrefsError, read_prefs_file
+    from qwen_tui.core.prefs import load_prefs
 
-        try:
-            value = read_prefs_file(paths.tui_prefs_path(env)).get("usage_endpoint")
-        except PrefsError:
-            value = None
-    if isinstance(value, str) and value.startswith(("https://", "http://")):
-        return value
-    return None
+    return load_prefs(env).usage_endpoint
 
 
 def _value(value: str | bool | int) -> dict[str, Any]:

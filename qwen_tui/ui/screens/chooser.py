@@ -20,7 +20,8 @@ from textual.widgets import Footer, OptionList, Switch
 from textual.widgets.option_list import Option
 
 from qwen_tui.core.i18n import t
-from qwen_tui.core.methods import METHODS, QWEN_OAUTH_FREE_TIER_END, AuthMethod, MethodInfo
+from qwen_tui.core.methods import METHODS, QWEN_OAUTH_FREE_TIER_END, MethodInfo
+from qwen_tui.core.names import AuthMethod
 from qwen_tui.core.usage_story import usage_story
 from qwen_tui.resources import stylesheet
 from qwen_tui.ui.screens.base import QwenScreen
@@ -183,8 +184,8 @@ class ChooserScreen(QwenScreen):
 
     def _signed_in(self) -> bool:
         res = self.resolution
-        return res.auth_type.value == AuthMethod.QWEN_OAUTH.value and res.credential.present \
-            and not getattr(self.app, "qwen_signed_out", None)
+        return res.auth_type.value == AuthMethod.QWEN_OAUTH and res.credential.present \
+            and not self.app.qwen_signed_out
 
     def action_leave(self) -> None:
         if not self.resolution.auth_type.value:

@@ -13,6 +13,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Footer
 
 from qwen_tui.core.i18n import t
+from qwen_tui.core.names import AuthMethod
 from qwen_tui.core.resolver import Source
 from qwen_tui.core.urls import mask_url
 from qwen_tui.core.usage_story import usage_story
@@ -88,7 +89,7 @@ class HomeScreen(QwenScreen):
             if res.enforced_type.value:
                 yield SourcedRow(t("home.enforced_type"), res.enforced_type.value,
                                  self._where(res.enforced_type.source), id="row-enforced")
-            qwen_oauth = res.auth_type.value == "qwen-oauth"
+            qwen_oauth = res.auth_type.value == AuthMethod.QWEN_OAUTH
             yield SourcedRow(t("signin.home.api_base") if qwen_oauth else t("home.base_url"),
                              mask_url(res.base_url.value or "") or none, self._where(res.base_url.source),
                              id="row-base-url")
@@ -162,7 +163,7 @@ class HomeScreen(QwenScreen):
 
     def on_screen_resume(self) -> None:
         res = self.resolution
-        if res.auth_type.value == "qwen-oauth" and res.credential.present \
+        if res.auth_type.value == AuthMethod.QWEN_OAUTH and res.credential.present \
                 and not self.app.qwen_signed_out:
             self._check_qwen_sign_in()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.screen import Screen
 
-from qwen_tui.core.methods import AuthMethod
+from qwen_tui.core.names import AuthMethod
 
 
 def next_step_screen(method: AuthMethod) -> Screen:

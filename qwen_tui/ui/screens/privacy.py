@@ -14,8 +14,9 @@ from textual.widgets import Button, Footer
 
 from qwen_tui.core import paths
 from qwen_tui.core.i18n import t
-from qwen_tui.core.methods import QWEN_PRIVACY_URL, QWEN_TERMS_URL, AuthMethod
-from qwen_tui.core.provider_terms import provider_for_base_url
+from qwen_tui.core.methods import QWEN_PRIVACY_URL, QWEN_TERMS_URL
+from qwen_tui.core.names import AuthMethod
+from qwen_tui.core.providers.catalog import provider_for_base_url
 from qwen_tui.resources import stylesheet
 from qwen_tui.ui.describe import tilde
 from qwen_tui.ui.resolution import Resolved

@@ -10,9 +10,9 @@ from textual.widgets import Button, DataTable, Footer, Label, Select, Switch
 from qwen_tui.core import paths
 from qwen_tui.core.i18n import LANGUAGES, t
 from qwen_tui.core.methods import METHODS
-from qwen_tui.core.provider_terms import PROVIDER_TERMS
+from qwen_tui.core.names import USAGE_STATS
+from qwen_tui.core.providers.catalog import PROVIDER_TERMS
 from qwen_tui.core.resolver import Resolution
-from qwen_tui.core.telemetry.gate import USAGE_KEY
 from qwen_tui.core.usage_story import usage_story
 from qwen_tui.resources import stylesheet
 from qwen_tui.ui.describe import describe_source
@@ -131,7 +131,7 @@ class SettingsScreen(QwenScreen):
 
     def _save_usage_choice(self, value: bool) -> None:
         self._pending = value
-        self.app.config.write_setting(self._current_scope(), {USAGE_KEY: value}, "usage_stats")
+        self.app.config.write_setting(self._current_scope(), {USAGE_STATS: value}, "usage_stats")
         # The live recorder follows at once (off: stops and deletes unsent events), not after the write.
         self.app.usage.apply_choice(value, scope=self._current_scope())
 
