@@ -19,6 +19,7 @@ from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
 from qwen_tui import __version__, collector
+from qwen_tui.core.errors import QwenTuiError
 from qwen_tui.core.i18n import choose_language, language_from_env, set_language, t
 from qwen_tui.core.names import AuthMethod
 
@@ -150,6 +151,12 @@ def _main(argv: list[str]) -> int:
         code = 130
     except BrokenPipeError:
         code = _stdout_closed()
+    except QwenTuiError as exc:   # an expected failure a command did not word itself: its own line
+        _log_exception(exc)
+        from qwen_tui.commands.output import say
+
+        say(exc.message)
+        code = 1
     except Exception as exc:  # noqa: BLE001 - the promise is one line, never a traceback
         _log_exception(exc)
         print(t("cli.internal_error", kind=type(exc).__name__), file=sys.stderr)

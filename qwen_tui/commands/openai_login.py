@@ -43,9 +43,9 @@ def _chosen(preset_id: str | None, region: str | None, method: str) -> Endpoint 
             regions = ", ".join(r.id for r in item.regions)
             raise _Usage(t("setup.cli.region_needed", preset=item.id, regions=regions))
         return endpoint(f"{preset_id}:{region}" if region else preset_id)
-    except KeyError:
+    except KeyError as exc:
         raise _Usage(t("providers.login.unknown_preset", name=preset_id if not region else f"{preset_id} --region "
-                       f"{region}", names=", ".join(p.id for p in PRESETS))) from None
+                       f"{region}", names=", ".join(p.id for p in PRESETS))) from exc
 
 
 def login(

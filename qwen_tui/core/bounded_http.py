@@ -43,8 +43,8 @@ class BoundedResponse:
         """The body as JSON; ValueError (never RecursionError) when it is not JSON or is nested absurdly deep."""
         try:
             return json.loads(self.content)
-        except RecursionError:
-            raise ValueError("JSON nested too deeply") from None
+        except RecursionError as exc:
+            raise ValueError("JSON nested too deeply") from exc
 
 
 def _options(url: str, options: dict[str, Any]) -> dict[str, Any]:
@@ -94,8 +94,8 @@ async def fetch(
                 return await _read(client, method, url, max_bytes, request)
             async with client_for(url, timeout=deadline) as own:
                 return await _read(own, method, url, max_bytes, request)
-    except TimeoutError:
-        raise httpx.TimeoutException(t("security.http.deadline", seconds=f"{deadline:g}")) from None
+    except TimeoutError as exc:
+        raise httpx.TimeoutException(t("security.http.deadline", seconds=f"{deadline:g}")) from exc
 
 
 async def _read(client: httpx.AsyncClient, method: str, url: str, max_bytes: int,

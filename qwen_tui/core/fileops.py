@@ -11,15 +11,18 @@ import stat
 import time
 from pathlib import Path
 
+from qwen_tui.core.errors import QwenTuiError
 from qwen_tui.core.i18n import t
 
 PRIVATE_DIR_MODE = 0o700
 PRIVATE_FILE_MODE = 0o600
 
 
-class FileOpError(Exception):
+class FileOpError(QwenTuiError):
     """A one-line, user-facing reason a file could not be read, written or locked; `reason` is the short cause
     (for callers that word their own line around it)."""
+
+    kind = "file"
 
     def __init__(self, message: str, reason: str | None = None) -> None:
         super().__init__(message)
@@ -42,7 +45,7 @@ def read_regular(path: Path, limit: int = SMALL_FILE_LIMIT, *, follow_link: bool
         return None
     except OSError as exc:
         link = not follow_link and os.path.islink(path)
-        raise _read_error(path, t("security.reason.symlink") if link else str(exc.strerror or exc)) from None
+        raise _read_error(path, t("security.reason.symlink") if link else str(exc.strerror or exc)) from exc
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
@@ -56,7 +59,7 @@ def read_regular(path: Path, limit: int = SMALL_FILE_LIMIT, *, follow_link: bool
             raise _read_error(path, t("security.reason.too_big", limit=_size(limit)))
         return b"".join(chunks)
     except OSError as exc:
-        raise _read_error(path, str(exc.strerror or exc)) from None
+        raise _read_error(path, str(exc.strerror or exc)) from exc
     finally:
         os.close(fd)
 
@@ -77,7 +80,7 @@ def refuse_link(path: Path) -> None:
     except FileNotFoundError:
         return
     except OSError as exc:
-        raise FileOpError(t("files.error.read", path=path, reason=exc.strerror or exc)) from None
+        raise FileOpError(t("files.error.read", path=path, reason=exc.strerror or exc)) from exc
     if stat.S_ISLNK(info.st_mode):
         raise FileOpError(t("security.file.symlink", path=path))
     if not stat.S_ISREG(info.st_mode):
@@ -94,7 +97,7 @@ def ensure_private_dir(path: Path) -> None:
         if (path.stat().st_mode & 0o777) != PRIVATE_DIR_MODE:
             path.chmod(PRIVATE_DIR_MODE)
     except OSError as exc:
-        raise FileOpError(t("files.error.create_dir", path=path, reason=exc.strerror or exc)) from None
+        raise FileOpError(t("files.error.create_dir", path=path, reason=exc.strerror or exc)) from exc
 
 
 def atomic_write(path: Path, data: bytes, mode: int = PRIVATE_FILE_MODE, *, follow_link: bool = False) -> None:
@@ -115,7 +118,7 @@ def atomic_write(path: Path, data: bytes, mode: int = PRIVATE_FILE_MODE, *, foll
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:
-        raise FileOpError(t("files.error.write", path=path, reason=exc.strerror or exc)) from None
+        raise FileOpError(t("files.error.write", path=path, reason=exc.strerror or exc)) from exc
     try:
         with os.fdopen(fd, "wb") as handle:
             os.fchmod(handle.fileno(), mode)
@@ -128,7 +131,7 @@ def atomic_write(path: Path, data: bytes, mode: int = PRIVATE_FILE_MODE, *, foll
             os.unlink(tmp)
         except OSError:
             pass
-        raise FileOpError(t("files.error.write", path=path, reason=exc.strerror or exc)) from None
+        raise FileOpError(t("files.error.write", path=path, reason=exc.strerror or exc)) from exc
 
 
 class LockFile:
@@ -171,13 +174,13 @@ class LockFile:
             refuse_link(self.path)
             return False
         except OSError as exc:
-            raise FileOpError(t("files.error.lock_create", path=self.path, reason=exc.strerror or exc)) from None
+            raise FileOpError(t("files.error.lock_create", path=self.path, reason=exc.strerror or exc)) from exc
         try:
             with os.fdopen(fd, "w") as handle:
                 handle.write(self.token)
         except OSError as exc:  # a full disk: leave no empty lock behind to block the next writer
             self.path.unlink(missing_ok=True)
-            raise FileOpError(t("files.error.lock_create", path=self.path, reason=exc.strerror or exc)) from None
+            raise FileOpError(t("files.error.lock_create", path=self.path, reason=exc.strerror or exc)) from exc
         return True
 
     def _remove_if_stale(self) -> None:

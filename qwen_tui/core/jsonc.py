@@ -11,18 +11,22 @@ import math
 import re
 from typing import Any
 
+from qwen_tui.core.errors import QwenTuiError
+
 # A string literal (kept as is), a line comment, or a closed block comment. An unclosed `/*` matches
 # nothing and is left for the JSON parser to reject at its exact position.
 _TOKEN = re.compile(r'"(?:\\.|[^"\\\n])*"|//[^\n\r]*|/\*[\s\S]*?\*/')
 _BOM = "\ufeff"
 
 
-class JsoncError(ValueError):
+class JsoncError(QwenTuiError, ValueError):
     """Why a text is not JSON with comments; `line`/`column` are 1-based, None when unknown.
 
     `code` names our own reasons (`not_finite` with `token`, `too_deep`, `invalid_utf8`) so callers can
     translate them; None means `reason` is the JSON parser's own message.
     """
+
+    kind = "jsonc"
 
     def __init__(
         self, reason: str, line: int | None = None, column: int | None = None,
@@ -80,13 +84,13 @@ def loads(text: str, empty: Any = None) -> Any:
         return empty
     try:
         return json.loads(stripped, parse_constant=_reject_constant, parse_float=_parse_float, parse_int=_parse_int)
-    except json.JSONDecodeError as exc:
+    except json.JSONDecodeError as exc:   # not chained: the decode error holds the whole text, API keys included
         raise JsoncError(exc.msg, exc.lineno, exc.colno) from None
     except _NotFinite as exc:
         token = exc.token[:40]
-        raise JsoncError(f"{token} is not a finite JSON number", code="not_finite", token=token) from None
-    except RecursionError:
-        raise JsoncError("nested too deeply", code="too_deep") from None
+        raise JsoncError(f"{token} is not a finite JSON number", code="not_finite", token=token) from exc
+    except RecursionError as exc:
+        raise JsoncError("nested too deeply", code="too_deep") from exc
 
 
 def decode_utf8(raw: bytes) -> str:
@@ -99,4 +103,5 @@ def decode_utf8(raw: bytes) -> str:
         line_start = raw.rfind(b"\n", 0, exc.start) + 1
         line = raw.count(b"\n", 0, exc.start) + 1
         column = len(raw[line_start:exc.start].decode("utf-8", "replace")) + 1
+        # Not chained: the decode error holds the file's bytes, API keys included.
         raise JsoncError("invalid UTF-8", line, column, code="invalid_utf8") from None

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from qwen_tui.core import paths
+from qwen_tui.core.errors import QwenTuiError
 from qwen_tui.core.i18n import t
 from qwen_tui.core.names import AuthMethod, Protocol, providers_key
 
@@ -27,8 +28,10 @@ _ORDER = ("dotenv", "settings", "keyring", "file")
 _BACKUP_SUFFIXES = (".orig", ".tmp")
 
 
-class MoveKeyError(Exception):
+class MoveKeyError(QwenTuiError):
     """The key could not be moved; `str()` is one user-facing line. Nothing was deleted."""
+
+    kind = "move_key"
 
 
 def default_store(requested: KeyStore, secrets: SecretStore, env: Mapping[str, str]) -> tuple[KeyStore, str | None]:
@@ -65,7 +68,7 @@ def _user_settings_env(env: Mapping[str, str]) -> dict[str, object]:
     try:
         raw = read_settings_file(paths.user_settings_path(env)) or {}
     except (SettingsError, FileOpError) as exc:
-        raise MoveKeyError(str(exc)) from None
+        raise MoveKeyError(str(exc)) from exc
     block = raw.get("env")
     return block if isinstance(block, dict) else {}
 
@@ -93,7 +96,7 @@ def write_store(store: KeyStore, name: str, value: str | None, secrets: SecretSt
         else:   # the settings writer's `.orig` backup is scrubbed of a removed key by _update_user_layer
             profiles._update_user_layer(lambda raw: {f"env.{name}": DELETE if value is None else value}, env)
     except (FileOpError, ProfileError) as exc:
-        raise MoveKeyError(str(exc)) from None
+        raise MoveKeyError(str(exc)) from exc
 
 
 def describe_store(store: KeyStore, name: str, env: Mapping[str, str]) -> str:

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NoReturn
 
+from qwen_tui.core.errors import QwenTuiError
 from qwen_tui.core.fileops import FileOpError, read_regular
 from qwen_tui.core.i18n import t
 from qwen_tui.core.names import AuthMethod
@@ -47,8 +48,10 @@ _VERSION_TEXT = re.compile(r"[0-9A-Za-z.+-]{1,40}")
 _QWEN_TUI_ONLY = (SourceKind.KEYRING, SourceKind.SECRET_FILE)
 
 
-class LaunchError(Exception):
+class LaunchError(QwenTuiError):
     """`qwen` cannot be started; `str()` is the one line shown to the user."""
+
+    kind = "launch"
 
 
 @dataclass(frozen=True)
@@ -224,10 +227,10 @@ def _refresh_qwen_oauth(env: Mapping[str, str]) -> None:
     try:
         get_valid_credentials(env, margin_s=REFRESH_MARGIN_S)
     except SignedOut as exc:
-        raise LaunchError(str(exc)) from None
+        raise LaunchError(str(exc)) from exc
     except RefreshError as exc:
         if creds.needs_refresh(time.time()):   # already expired: `qwen` would fail
-            raise LaunchError(str(exc)) from None
+            raise LaunchError(str(exc)) from exc
 
 
 def exec_launch(launch: Launch) -> NoReturn:
@@ -237,4 +240,4 @@ def exec_launch(launch: Launch) -> NoReturn:
     try:
         os.execve(launch.executable, launch.argv, launch.env)
     except OSError as exc:
-        raise LaunchError(t("run.error.exec", path=launch.executable, reason=exc.strerror or exc)) from None
+        raise LaunchError(t("run.error.exec", path=launch.executable, reason=exc.strerror or exc)) from exc

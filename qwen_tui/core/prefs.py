@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from qwen_tui.core import paths
+from qwen_tui.core.errors import QwenTuiError
 from qwen_tui.core.fileops import atomic_write
 from qwen_tui.core.i18n import LANGUAGES, t
 
@@ -24,8 +25,10 @@ DEFAULT_THEME = "qwen-dark"
 OAUTH_STORES = ("file", "keyring")
 
 
-class PrefsError(Exception):
+class PrefsError(QwenTuiError):
     """A one-line reason tui.json could not be read, validated or written."""
+
+    kind = "prefs"
 
 
 @dataclass(frozen=True)
@@ -67,18 +70,18 @@ def read_prefs_file(path: Path) -> dict[str, Any]:
     try:
         raw = read_regular(path)
         text = "" if raw is None else raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise PrefsError(t("prefs.error.corrupt", path=path, reason=t("prefs.reason.not_utf8"))) from None
+    except UnicodeDecodeError as exc:
+        raise PrefsError(t("prefs.error.corrupt", path=path, reason=t("prefs.reason.not_utf8"))) from exc
     except FileOpError as exc:
-        raise PrefsError(t("prefs.error.unreadable", path=path, reason=exc.reason)) from None
+        raise PrefsError(t("prefs.error.unreadable", path=path, reason=exc.reason)) from exc
     if not text.strip():
         return {}
     try:
         data = json.loads(text)
     except ValueError as exc:  # JSONDecodeError, or an integer past Python's 4300-digit limit
-        raise PrefsError(t("prefs.error.corrupt", path=path, reason=str(exc).splitlines()[0])) from None
-    except RecursionError:
-        raise PrefsError(t("prefs.error.corrupt", path=path, reason=t("prefs.reason.too_deep"))) from None
+        raise PrefsError(t("prefs.error.corrupt", path=path, reason=str(exc).splitlines()[0])) from exc
+    except RecursionError as exc:
+        raise PrefsError(t("prefs.error.corrupt", path=path, reason=t("prefs.reason.too_deep"))) from exc
     if not isinstance(data, dict):
         raise PrefsError(t("prefs.error.corrupt", path=path, reason=t("prefs.reason.not_object")))
     return data

@@ -15,6 +15,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from qwen_tui.core.errors import QwenTuiError
 from qwen_tui.core.i18n import t
 from qwen_tui.core.names import (
     API_KEY,
@@ -41,8 +42,10 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
-class KeyringNeeded(Exception):
+class KeyringNeeded(QwenTuiError):
     """A resolution told not to ask the keyring (it may take seconds) would have had to."""
+
+    kind = "keyring_needed"
 
 
 class SourceKind(StrEnum):

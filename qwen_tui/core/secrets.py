@@ -157,10 +157,10 @@ class SecretStore:
             if raw is None:
                 return {}
             text = raw.decode("utf-8")
-        except UnicodeDecodeError:
+        except UnicodeDecodeError:   # not chained: the decode error holds the file's bytes, keys included
             raise FileOpError(t("secrets.file_invalid", path=path)) from None
         except FileOpError as exc:
-            raise FileOpError(t("secrets.file_unreadable", path=path, reason=exc.reason)) from None
+            raise FileOpError(t("secrets.file_unreadable", path=path, reason=exc.reason)) from exc
         try:
             data = json.loads(text)
         except (ValueError, RecursionError):

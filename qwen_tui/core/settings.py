@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from qwen_tui.core import jsonc, paths
+from qwen_tui.core.errors import QwenTuiError
 from qwen_tui.core.i18n import t
 from qwen_tui.core.names import ENFORCED_TYPE, ENV, MODEL_NAME, MODEL_PROVIDERS, SELECTED_TYPE, USAGE_STATS
 
@@ -53,8 +54,10 @@ class _Missing:
 MISSING: Any = _Missing()
 
 
-class SettingsError(Exception):
+class SettingsError(QwenTuiError):
     """A settings file that cannot be read, parsed or changed; `str()` is one user-facing line."""
+
+    kind = "settings"
 
     def __init__(self, path: Path, reason: str, line: int | None = None, column: int | None = None) -> None:
         self.path = Path(path)
@@ -162,7 +165,7 @@ def read_settings_file(path: Path) -> dict[str, Any] | None:
     try:
         raw = read_regular(path, SETTINGS_LIMIT)
     except FileOpError as exc:  # unreadable, not a regular file (a FIFO, /dev/zero), or too big
-        raise SettingsError(path, exc.reason) from None
+        raise SettingsError(path, exc.reason) from exc
     return None if raw is None else parse_settings_bytes(raw, path)
 
 
@@ -170,7 +173,7 @@ def parse_settings_bytes(raw: bytes, path: Path) -> dict[str, Any]:
     try:
         text = jsonc.decode_utf8(raw)
     except jsonc.JsoncError as exc:
-        raise _settings_error(path, exc) from None
+        raise _settings_error(path, exc) from exc
     return parse_settings_text(text, path)
 
 
@@ -184,7 +187,7 @@ def parse_settings_text(text: str, path: Path) -> dict[str, Any]:
     try:
         value = jsonc.loads(text, empty={})
     except jsonc.JsoncError as exc:
-        raise _settings_error(path, exc) from None
+        raise _settings_error(path, exc) from exc
     if not isinstance(value, dict):
         raise SettingsError(path, t("settingsfile.reason.not_object"))
     return value

@@ -23,6 +23,7 @@ from textual.app import App
 from textual.color import Color, ColorParseError
 from textual.theme import Theme
 
+from qwen_tui.core.errors import QwenTuiError
 from qwen_tui.core.i18n import t
 from qwen_tui.resources import resource_dir
 
@@ -32,8 +33,10 @@ _COLOR_KEYS = frozenset({"primary", "secondary", "warning", "error", "success", 
 _TOP_KEYS = frozenset({"name", "dark", "colors", "variables"})
 
 
-class ThemeError(Exception):
+class ThemeError(QwenTuiError):
     """A one-line reason a theme file was rejected."""
+
+    kind = "theme"
 
 
 def _fail(path: Path, reason: str) -> ThemeError:
@@ -45,8 +48,8 @@ def _check_color(path: Path, where: str, value: object) -> str:
         raise _fail(path, t("app.theme.reason.not_text", where=where))
     try:
         Color.parse(value)
-    except ColorParseError:
-        raise _fail(path, t("app.theme.reason.not_colour", where=where, value=repr(value))) from None
+    except ColorParseError as exc:
+        raise _fail(path, t("app.theme.reason.not_colour", where=where, value=repr(value))) from exc
     return value
 
 
@@ -57,9 +60,9 @@ def parse_theme(path: Path) -> Theme:
     try:
         data = tomllib.loads((read_regular(path) or b"").decode("utf-8"))
     except FileOpError as exc:
-        raise _fail(path, exc.reason) from None
+        raise _fail(path, exc.reason) from exc
     except ValueError as exc:  # TOMLDecodeError, UnicodeDecodeError, an integer past Python's digit limit
-        raise _fail(path, str(exc).splitlines()[0]) from None
+        raise _fail(path, str(exc).splitlines()[0]) from exc
     unknown = set(data) - _TOP_KEYS
     if unknown:
         raise _fail(path, t("app.theme.reason.unknown_key", key=repr(sorted(unknown)[0])))

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Protocol, TypeGuard
 
 from qwen_tui.core import fileops, paths
+from qwen_tui.core.errors import QwenTuiError
 from qwen_tui.core.i18n import t
 
 DEFAULT_API_BASE = "https://dashscope.aliyuncs.com/compatible-mode/v1"
@@ -32,8 +33,10 @@ MAX_EXPIRES_IN_S = 366 * 24 * 3600
 _MAX_TOKEN_CHARS = 16_384
 
 
-class TokenResponseError(ValueError):
+class TokenResponseError(QwenTuiError, ValueError):
     """A token answer that cannot be stored: `str()` is one user-facing line."""
+
+    kind = "token_response"
 
 
 def token_text_ok(value: str) -> bool:
@@ -183,7 +186,7 @@ class FileStore:
         raw = fileops.read_regular(self.location)
         try:
             return None if raw is None else raw.decode("utf-8")
-        except UnicodeDecodeError:
+        except UnicodeDecodeError:   # not chained: the decode error holds the file's bytes, tokens included
             reason = t("files.reason.not_utf8")
             raise fileops.FileOpError(t("files.error.read", path=self.location, reason=reason)) from None
 
@@ -197,7 +200,7 @@ class FileStore:
         except FileNotFoundError:
             pass
         except OSError as exc:
-            raise fileops.FileOpError(t("files.error.delete", path=self.location, reason=exc.strerror or exc)) from None
+            raise fileops.FileOpError(t("files.error.delete", path=self.location, reason=exc.strerror or exc)) from exc
 
     def set_aside(self) -> Path | None:
         target = self.location.with_name(self.location.name + INVALID_SUFFIX)
@@ -206,7 +209,7 @@ class FileStore:
         except FileNotFoundError:
             return None
         except OSError as exc:
-            raise fileops.FileOpError(t("files.error.rename", path=self.location, reason=exc.strerror or exc)) from None
+            raise fileops.FileOpError(t("files.error.rename", path=self.location, reason=exc.strerror or exc)) from exc
         return target
 
 

@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable, Mapping
 
 from qwen_tui.core import fileops
+from qwen_tui.core.errors import QwenTuiError
 from qwen_tui.core.i18n import t
 from qwen_tui.core.oauth import protocol
 from qwen_tui.core.oauth.credentials import (
@@ -25,12 +26,16 @@ from qwen_tui.core.oauth.credentials import (
 )
 
 
-class SignedOut(Exception):
+class SignedOut(QwenTuiError):
     """There is no usable Qwen OAuth sign-in; the message (one line) says why and what to do."""
 
+    kind = "signed_out"
 
-class RefreshError(Exception):
+
+class RefreshError(QwenTuiError):
     """The refresh could not be done now (network, server error, lock): the sign-in may still be fine."""
+
+    kind = "refresh"
 
 
 def get_valid_credentials(
@@ -70,14 +75,14 @@ def get_valid_credentials(
             store.write(fresh)
             return fresh
     except fileops.FileOpError as exc:
-        raise RefreshError(str(exc)) from None
+        raise RefreshError(str(exc)) from exc
 
 
 def _read(store: CredentialStore) -> str | None:
     try:
         return store.read_text()
     except fileops.FileOpError as exc:
-        raise RefreshError(str(exc)) from None
+        raise RefreshError(str(exc)) from exc
 
 
 def _parse(store: CredentialStore, text: str | None) -> Credentials:
@@ -108,6 +113,7 @@ def _refresh(creds: Credentials, env: Mapping[str, str], clock: Callable[[], flo
     try:
         response = fetch_blocking("POST", url, deadline=protocol.REFRESH_TIMEOUT_S, data=form,
                                   headers=protocol.JSON_HEADERS)
+    # Not chained: an httpx error holds its request, whose body is the refresh token.
     except httpx.TimeoutException:
         raise RefreshError(t("oauth.error.timeout", url=protocol.base_url(env))) from None
     except httpx.HTTPError as exc:
@@ -121,7 +127,7 @@ def _refresh(creds: Credentials, env: Mapping[str, str], clock: Callable[[], flo
     try:
         fresh = Credentials.from_token_response(body, clock(), previous=creds) if body is not None else None
     except TokenResponseError as exc:
-        raise RefreshError(str(exc)) from None
+        raise RefreshError(str(exc)) from exc
     if fresh is None:
         raise RefreshError(t("oauth.error.no_access_token"))
     return fresh

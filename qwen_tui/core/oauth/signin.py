@@ -9,14 +9,17 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from qwen_tui.core.errors import QwenTuiError
 from qwen_tui.core.fileops import FileOpError
 from qwen_tui.core.i18n import t
 from qwen_tui.core.names import MODEL_NAME, QWEN_OAUTH_MODEL, SELECTED_TYPE, AuthMethod
 from qwen_tui.core.oauth.credentials import Credentials, Location, StoreKind, api_base, preferred_store
 
 
-class SignInError(Exception):
+class SignInError(QwenTuiError):
     """Signed in, but the result could not be kept; the message (one line, no secrets) says what failed."""
+
+    kind = "sign_in"
 
 
 @dataclass(frozen=True)
@@ -40,7 +43,7 @@ def finish_sign_in(
     try:
         saved = save_credentials(creds, store or preferred_store(env), env)
     except FileOpError as exc:
-        raise SignInError(t("oauth.login.save_failed", reason=exc)) from None
+        raise SignInError(t("oauth.login.save_failed", reason=exc)) from exc
     try:
         user = load_settings(env=env).layer(Scope.USER)
         if user.error is not None:
@@ -50,5 +53,5 @@ def finish_sign_in(
             changes[MODEL_NAME] = QWEN_OAUTH_MODEL
         update_layer(Scope.USER, changes, env=env)
     except (SettingsError, FileOpError) as exc:
-        raise SignInError(t("oauth.login.settings_failed", reason=exc)) from None
+        raise SignInError(t("oauth.login.settings_failed", reason=exc)) from exc
     return SignedIn(saved.location, getattr(saved, "warning", None), creds.expiry_date, api_base(creds))

@@ -30,7 +30,10 @@ def set_variable(path: Path, name: str, value: str | None) -> None:
     try:
         raw = read_regular(path)
         old = "" if raw is None else raw.decode("utf-8")
-    except (FileOpError, UnicodeDecodeError):
+    except FileOpError as exc:
+        raise ProfileError(t("providers.store.dotenv_unsafe", path=path)) from exc
+    except UnicodeDecodeError:
+        # Not chained: the decode error holds the file's bytes, API keys included.
         raise ProfileError(t("providers.store.dotenv_unsafe", path=path)) from None
     if raw is None and value is None:
         return
@@ -63,7 +66,7 @@ def set_variable(path: Path, name: str, value: str | None) -> None:
         else:
             # An empty .env would still stop Qwen Code's search and hide ~/.env: remove it instead.
             path.unlink()
-    except OSError:
-        raise ProfileError(t("providers.store.dotenv_unsafe", path=path)) from None
+    except OSError as exc:
+        raise ProfileError(t("providers.store.dotenv_unsafe", path=path)) from exc
     except FileOpError as exc:
-        raise ProfileError(str(exc)) from None
+        raise ProfileError(str(exc)) from exc

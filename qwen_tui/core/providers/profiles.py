@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from qwen_tui.core import paths
+from qwen_tui.core.errors import QwenTuiError
 from qwen_tui.core.fileops import SETTINGS_LIMIT, FileOpError, atomic_write, read_regular
 from qwen_tui.core.i18n import t
 from qwen_tui.core.names import (
@@ -53,8 +54,10 @@ class KeyStore(StrEnum):
     FILE = "file"            # qwen-tui's explicit 0600 secrets file
 
 
-class ProfileError(Exception):
+class ProfileError(QwenTuiError):
     """A profile could not be saved, activated or deleted; `str()` is one user-facing line."""
+
+    kind = "profile"
 
 
 @dataclass(frozen=True)
@@ -276,7 +279,7 @@ def _user_layer(env: Mapping[str, str]) -> dict[str, Any]:
     try:
         return read_settings_file(paths.user_settings_path(env)) or {}
     except SettingsError as exc:
-        raise ProfileError(str(exc)) from None
+        raise ProfileError(str(exc)) from exc
 
 
 def _raw_entries(raw: dict[str, Any], env: Mapping[str, str], bucket: str = Protocol.OPENAI) -> list[Any]:
@@ -336,7 +339,7 @@ def _update_user_layer(changes: Callable[[dict[str, Any]], dict[str, Any]], env:
         if removed:
             _scrub_backup(path, removed)
     except (SettingsError, FileOpError) as exc:
-        raise ProfileError(str(exc)) from None
+        raise ProfileError(str(exc)) from exc
 
 
 def _scrub_backup(path: Path, removed: list[str]) -> None:
@@ -370,7 +373,7 @@ def _write_secret(
                     t("providers.store.file_warning", name=env_key, path=written.path))
         written = secrets.set(env_key, key)
     except FileOpError as exc:
-        raise ProfileError(str(exc)) from None
+        raise ProfileError(str(exc)) from exc
     if written.location == SecretLocation.KEYRING:
         return Source(SourceKind.KEYRING, key=env_key), None
     return Source(SourceKind.SECRET_FILE, written.path, env_key), written.warning

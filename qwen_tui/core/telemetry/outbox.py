@@ -93,7 +93,7 @@ class Outbox:
         except FileNotFoundError:
             pass
         except OSError as exc:
-            raise FileOpError(t("files.error.delete", path=self.path, reason=exc.strerror or exc)) from None
+            raise FileOpError(t("files.error.delete", path=self.path, reason=exc.strerror or exc)) from exc
 
     def _write(self, entries: list[Entry]) -> None:
         atomic_write(self.path, "".join(entry.to_json() + "\n" for entry in entries).encode("utf-8"))
@@ -128,7 +128,7 @@ def delete_installation_id(env: Mapping[str, str] | None = None) -> bool:
     except FileNotFoundError:
         return False
     except OSError as exc:
-        raise FileOpError(t("files.error.delete", path=installation_id_path(env), reason=exc.strerror or exc)) from None
+        raise FileOpError(t("files.error.delete", path=installation_id_path(env), reason=exc.strerror or exc)) from exc
 
 
 def discard_local_data(env: Mapping[str, str] | None = None) -> None:
