@@ -12,9 +12,10 @@ import logging
 import logging.handlers
 import os
 import re
+import sys
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from qwen_tui.core import paths
 from qwen_tui.core.fileops import PRIVATE_FILE_MODE, FileOpError, ensure_private_dir
@@ -122,6 +123,22 @@ class _PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
         """The stdlib default prints "--- Logging error ---" and a traceback to stderr: say nothing."""
 
 
+def _import_structlog() -> None:
+    """Import structlog without the rich tracebacks it loads for its console renderer whenever rich is
+    installed (Textual brings it): `rich.traceback` pulls in pygments, ~3.4 MB of the TUI's 42 MB peak
+    (bench/startup.py), for a renderer this module never uses. A `None` entry in `sys.modules` makes that
+    optional import fail, as it would without rich; it is there only while structlog is being imported."""
+    if "structlog" in sys.modules or "rich.traceback" in sys.modules:
+        return
+    modules = cast(dict[str, Any], sys.modules)
+    modules["rich.traceback"] = None
+    try:
+        import structlog  # noqa: F401 - imported once, here
+    finally:
+        if "rich.traceback" in modules and modules["rich.traceback"] is None:
+            del modules["rich.traceback"]
+
+
 def _shared_processors() -> list[Any]:
     import structlog
     from structlog.tracebacks import ExceptionDictTransformer
@@ -145,6 +162,7 @@ def _drop(logger: Any, method_name: str, event_dict: Any) -> Any:
 
 def _configure_silent() -> None:
     """structlog's default prints to stdout; until a file is set up, events go nowhere."""
+    _import_structlog()
     import structlog
 
     structlog.configure(
@@ -167,6 +185,7 @@ def configure_logging(env: Mapping[str, str] | None = None, *, interactive: bool
 
     `interactive` (the TUI) also routes Python warnings into the log, as stderr belongs to the screen."""
     global _handler
+    _import_structlog()
     import structlog
 
     _remove_handler()
@@ -217,6 +236,7 @@ def logging_configured() -> bool:
 
 def get_logger(name: str | None = None) -> Any:
     """A structlog BoundLogger; silent until `configure_logging` has set up the file."""
+    _import_structlog()
     import structlog
 
     if not structlog.is_configured():

@@ -187,3 +187,33 @@ def test_nothing_heavy_loads_before_the_first_screen(qwen_home: Path, files: dic
     assert shown == first_screen
     loaded = [name for name in modules if name in _AFTER_FIRST_FRAME or name.split(".")[0] in _AFTER_FIRST_FRAME]
     assert loaded == []
+
+
+# ---- what starts after the first frame ----------------------------------------------------------------------
+
+_LOGGING_AFTER_TEXTUAL = """
+import json, sys
+import textual.app   # rich is loaded, as in the TUI
+from qwen_tui.core.log import configure_logging, get_logger
+
+path = configure_logging(interactive=True)
+try:
+    raise RuntimeError("boom")
+except RuntimeError as exc:
+    get_logger("app").error("crashed", exc_info=exc)
+heavy = sorted(name for name in ("rich.traceback", "pygments") if name in sys.modules)
+import rich.traceback   # the import structlog was kept from still works for anyone else
+print(json.dumps([str(path), heavy]))
+"""
+
+
+def test_the_log_loads_no_rich_traceback_or_pygments(qwen_home: Path) -> None:
+    """structlog loads rich's tracebacks (and pygments, ~3.4 MB of peak memory) for a console renderer the log
+    never uses; the TUI's log is set up just after its first frame, inside the bench's memory budget."""
+    done = subprocess.run([sys.executable, "-c", _LOGGING_AFTER_TEXTUAL], capture_output=True, text=True,
+                          stdin=subprocess.DEVNULL, env=os.environ, timeout=60)
+    assert done.returncode == 0, done.stderr
+    path, heavy = json.loads(done.stdout.strip().splitlines()[-1])
+    assert heavy == []
+    entry = json.loads(Path(path).read_text().splitlines()[-1])
+    assert entry["event"] == "crashed" and entry["exception"][0]["exc_type"] == "RuntimeError"
