@@ -18,7 +18,6 @@ PACKAGE = Path(__file__).resolve().parents[1] / "qwen_tui"
 # setup of issues 12-13; the sanitising and crash screen of issue 11; Start qwen of issue 10): held at the size
 # they had then (they may shrink, not grow). Split them and delete the entry.
 CEILINGS = {
-    "qwen_tui/ui/screens/provider_form.py": 745,
     "qwen_tui/ui/app.py": 465,
     "qwen_tui/ui/widgets/device_flow.py": 457,
 }

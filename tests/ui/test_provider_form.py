@@ -549,7 +549,7 @@ async def test_a_new_outcome_is_scrolled_fully_into_view(isolated_home: Path) ->
         body = form.query_one("#form-body")
         body.scroll_home(animate=False)
         await pilot.pause()
-        form._outcome("\n".join(f"line {n} of the outcome" for n in range(1, 6)), "error")
+        form.outcome = ("\n".join(f"line {n} of the outcome" for n in range(1, 6)), "error")
         await pilot.pause()
         await pilot.pause()
         box = form.query_one("#outcome").region

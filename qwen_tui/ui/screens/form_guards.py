@@ -1,5 +1,6 @@
-"""The provider form's two questions that keep the user's input (issue 14 points 6 and 9), apart from the form
-itself: leaving a form with something entered, and saving a model the provider did not list."""
+"""The provider form's questions, apart from the form itself: leaving a form with something entered and saving a
+model the provider did not list (both keep the user's input: issue 14 points 6 and 9), sending a key over plain
+http://, saving without verifying, replacing a key other providers share."""
 
 from __future__ import annotations
 
@@ -9,13 +10,15 @@ from typing import Any
 from textual.widgets import Checkbox, Input, Select
 
 from qwen_tui.core.i18n import t
+from qwen_tui.core.providers.validate import check_base_url
 from qwen_tui.ui.screens.confirm import ConfirmScreen
 
 
 def entered(form: Any) -> tuple[Any, ...]:
     """What the user put in the form (a store the form picked itself, e.g. with no keyring, is not input)."""
     inputs = tuple(form.query_one(f"#{name}", Input).value for name in ("base-url", "api-key", "model"))
-    return (*inputs, form.query_one("#preset", Select).value, form._store_chosen and form._store(),
+    chooser = form.store_chooser
+    return (*inputs, form.query_one("#preset", Select).value, chooser.chosen and chooser.store,
             form.query_one("#chat-check", Checkbox).value)
 
 
@@ -50,3 +53,31 @@ def ask_unlisted_model(form: Any, model: str, listed: list[str], save: Callable[
     form.app.push_screen(ConfirmScreen(t("form.model.not_listed", model=model, count=len(listed)),
                                        confirm_label=t("form.model.not_listed.save")), answered)
     return True
+
+
+def ask(form: Any, question: str, accept: str, yes: Callable[[], None], no: Callable[[], None] | None = None) -> None:
+    """A yes/no question about something that cannot be taken back; `yes()` or `no()` after the answer."""
+
+    def answered(accepted: bool | None) -> None:
+        if accepted:
+            yes()
+        elif no is not None:
+            no()
+
+    form.app.push_screen(ConfirmScreen(question, confirm_label=accept, danger=True), answered)
+
+
+def with_cleartext_consent(form: Any, url: str, then: Callable[[], None]) -> None:
+    """Run `then()` at once, or after the user accepts sending a key over plain http:// to another host."""
+    if not check_base_url(url).cleartext_remote or form._key() is None or form.cleartext_ok == url:
+        then()
+        return
+
+    def accepted() -> None:
+        form.cleartext_ok = url
+        then()
+
+    def declined() -> None:
+        form.outcome = (t("form.cleartext.declined"), "warning")
+
+    ask(form, t("form.cleartext.question", url=url), t("form.cleartext.accept"), accepted, declined)

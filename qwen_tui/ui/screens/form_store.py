@@ -1,0 +1,86 @@
+"""Where the provider form keeps the key: the four stores, what the chosen one means for plain `qwen`, and the
+one line said when there is no keyring (then Qwen Code's own `.env`, which plain `qwen` reads, is preselected)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.reactive import var
+from textual.widgets import Label, RadioButton, RadioSet
+
+from qwen_tui.core.i18n import t
+from qwen_tui.ui.widgets.plain import Plain
+from qwen_tui.ui.widgets.state import StateRadioButton
+
+STORES = ("keyring", "settings", "dotenv", "file")   # KeyStore values, in the order shown
+
+
+class KeyStoreChooser(Vertical):
+    """The store choice. `probe` is the keyring probe's answer (bound from the form): (keyring available, the
+    nearer `.env` that hides Qwen Code's own from the installed qwen, or None); None until it arrives."""
+
+    probe: var[tuple[bool, Path | None] | None] = var(None, init=False)
+
+    def __init__(self, dotenv: Path, store: str = "keyring", *, chosen: bool = False) -> None:
+        super().__init__(id="store-field", classes="field")
+        self.dotenv = dotenv
+        self._initial = store
+        self.chosen = chosen               # the user picked a store: the keyring probe keeps off it
+        self._auto: str | None = None      # a store selected by the form itself, not the user
+
+    def compose(self) -> ComposeResult:
+        yield Label(t("form.store"), classes="field-label")
+        with RadioSet(id="key-store"):
+            for store in STORES:
+                yield StateRadioButton(t(f"run_ui.store.{store}"), value=store == self._initial, id=f"store-{store}")
+        yield Plain(self._help(self._initial), id="store-help", classes="hint")
+        yield Plain("", id="store-warning", classes="warning")
+
+    @property
+    def store(self) -> str:
+        pressed = self.query_one("#key-store", RadioSet).pressed_button
+        return pressed.id.removeprefix("store-") if pressed and pressed.id else "keyring"
+
+    def select(self, store: str) -> None:
+        """The form's own choice (not the user's: `chosen` stays as it was)."""
+        if self.store != store:
+            self._auto = store
+        self.query_one(f"#store-{store}", RadioButton).value = True
+        self._show_help()
+
+    @on(RadioSet.Changed, "#key-store")
+    def _store_changed(self, event: RadioSet.Changed) -> None:
+        if self._auto == self.store:
+            self._auto = None
+        else:
+            self.chosen = True
+        self._show_help()
+
+    def _help(self, store: str) -> str:
+        """Under the choices: what the chosen store means for plain `qwen` (and which `.env` hides Qwen Code's)."""
+        winner = self.probe[1] if self.probe else None
+        if store == "dotenv" and winner is not None:
+            return t("run_ui.store.dotenv_hidden_help", path=self.dotenv, winner=winner)
+        if store == "dotenv":
+            return t("run_ui.store.dotenv_help", path=self.dotenv)
+        return t(f"run_ui.store.{store}_help")
+
+    def _show_help(self) -> None:
+        self.query_one("#store-help", Plain).update(self._help(self.store))
+
+    def watch_probe(self, probe: tuple[bool, Path | None] | None) -> None:
+        self._show_help()
+        self.set_class(probe is not None and not probe[0], "-no-keyring")
+        if probe is None or probe[0]:
+            return
+        winner = probe[1]
+        warning = self.query_one("#store-warning", Plain)
+        if winner is None:
+            warning.update(t("run_ui.store.no_keyring", path=self.dotenv))
+        else:
+            warning.update(t("run_ui.store.no_keyring_hidden", path=self.dotenv, winner=winner))
+        if not self.chosen:
+            self.select("dotenv")

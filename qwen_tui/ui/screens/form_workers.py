@@ -1,0 +1,182 @@
+"""The provider form's workers and the messages they post back: every network call and disk access of the form.
+
+`FormWorkers` is the form's base screen: the form itself (provider_form.py) only starts these and renders what
+they post. Each worker that receives the key names itself: Textual's default description is repr(args).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual import work
+from textual.message import Message
+
+from qwen_tui.core.i18n import t
+from qwen_tui.ui.screens.base import QwenScreen
+
+if TYPE_CHECKING:
+    from qwen_tui.core.providers.profiles import SaveResult
+    from qwen_tui.core.providers.saved import EnvironmentValues
+    from qwen_tui.core.providers.setup import ProviderDraft
+    from qwen_tui.core.providers.verify import CheckResult
+
+
+class ChecksFinished(Message):
+    """The connection test: one CheckResult per check run, for the form state `fingerprint`."""
+
+    def __init__(self, results: list[CheckResult], fingerprint: str, then_save: bool) -> None:
+        super().__init__()
+        self.results = results
+        self.fingerprint = fingerprint
+        self.then_save = then_save
+
+
+class ModelsFetched(Message):
+    def __init__(self, models: list[str], result: CheckResult) -> None:
+        super().__init__()
+        self.models = models
+        self.result = result
+
+
+class ProfileSaved(Message):
+    def __init__(self, result: SaveResult | None, error: str | None = None) -> None:
+        super().__init__()
+        self.result = result
+        self.error = error
+
+
+class SharedKeyFound(Message):
+    """Nothing saved yet: other providers share this endpoint's key and a different one is stored there."""
+
+    def __init__(self, names: list[str], env_key: str, draft: ProviderDraft, store: str) -> None:
+        super().__init__()
+        self.names = names
+        self.env_key = env_key
+        self.draft = draft
+        self.store = store
+
+
+class EnvironmentFound(Message):
+    """OPENAI_* values Qwen Code would see (key masked), or why they could not be read."""
+
+    def __init__(self, values: EnvironmentValues | None, error: str | None = None) -> None:
+        super().__init__()
+        self.values = values
+        self.error = error
+
+
+class EnvironmentImported(Message):
+    """The values to put in the form. Carries the key itself: kept out of reprs."""
+
+    def __init__(self, base_url: str | None, key: str | None, model: str | None) -> None:
+        super().__init__()
+        self.base_url = base_url
+        self.key = key
+        self.model = model
+
+    def __rich_repr__(self):
+        yield "base_url", self.base_url
+        yield "model", self.model
+
+
+class KeyringProbed(Message):
+    """Is there a keyring; and the `.env` qwen would read from here instead of Qwen Code's own (None: none)."""
+
+    def __init__(self, available: bool, dotenv_winner: Path | None) -> None:
+        super().__init__()
+        self.available = available
+        self.dotenv_winner = dotenv_winner
+
+
+def crashed(exc: Exception) -> CheckResult:
+    """A bug in a check shows as a failed check, not a crash."""
+    from qwen_tui.core.providers.verify import CheckResult, ErrorKind
+
+    return CheckResult(False, ErrorKind.OTHER, t("form.error.check_crashed", kind=type(exc).__name__), None, None)
+
+
+def qwen_dotenv(env: Mapping[str, str]) -> Path:
+    """Qwen Code's own `.env` (`~/.qwen/.env`), the store plain `qwen` reads."""
+    from qwen_tui.core import paths
+
+    return paths.qwen_home(env) / ".env"
+
+
+class FormWorkers(QwenScreen):
+    """The provider form's background jobs; each posts one of the messages above."""
+
+    check_timeout = 10.0   # seconds per request (verify's default); tests of the timeout path shorten it
+
+    @work(exclusive=True, exit_on_error=False, group="provider-check", description="provider checks")
+    async def _run_checks(self, draft: ProviderDraft, key: str | None, fingerprint: str, then_save: bool) -> None:
+        try:
+            results = await draft.verify(key, timeout=self.check_timeout)
+        except Exception as exc:  # noqa: BLE001 - see crashed()
+            results = [crashed(exc)]
+        self.post_message(ChecksFinished(results, fingerprint, then_save))
+
+    @work(exclusive=True, exit_on_error=False, group="provider-models", description="fetch models")
+    async def _fetch_models(self, url: str, key: str | None) -> None:
+        from qwen_tui.core.providers.verify import fetch_models
+
+        try:
+            models, result = await fetch_models(url, key, timeout=self.check_timeout)
+        except Exception as exc:  # noqa: BLE001 - see crashed()
+            models, result = [], crashed(exc)
+        self.post_message(ModelsFetched(models, result))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="provider-save", description="save profile")
+    def _save(self, draft: ProviderDraft, key: str | None, store: str, shared_ok: bool = False) -> None:
+        from qwen_tui.core.fileops import FileOpError
+        from qwen_tui.core.providers.profiles import KeyStore, ProfileError
+
+        app = self.app
+        try:
+            others = [] if shared_ok else draft.shared_with(key, app.cwd, app.env)
+            if others:
+                self.post_message(SharedKeyFound(others, draft.env_key() or "", draft, store))
+                return
+            result = draft.save(key, KeyStore(store), cwd=app.cwd, env=app.env)
+        except (ProfileError, FileOpError) as exc:
+            self.post_message(ProfileSaved(None, str(exc)))
+        else:
+            # The app follows the saved profile even if the user left this form while it was saving (this
+            # screen's own message would be lost then).
+            app.call_from_thread(app.refresh_resolution)
+            self.post_message(ProfileSaved(result))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="provider-env")
+    def _load_environment(self) -> None:
+        from qwen_tui.core.providers.saved import environment_values
+
+        try:   # from the files the current resolution read: nothing is loaded again
+            values = environment_values(self.app.resolution) if self.app.resolution else None
+        except Exception as exc:  # noqa: BLE001 - unreadable settings: the form still works without the notice
+            self.post_message(EnvironmentFound(None, str(exc)))
+        else:
+            self.post_message(EnvironmentFound(values))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="provider-env-import")
+    def _import_environment(self) -> None:
+        from qwen_tui.core.providers.saved import environment_values
+
+        # The key itself, not masked: it fills the (masked) key field.
+        values = environment_values(self.app.resolution, unmasked=True) if self.app.resolution else None
+        base_url, key, model = (values.base_url, values.key, values.model) if values else (None, None, None)
+        self.post_message(EnvironmentImported(
+            base_url.value if base_url else None, key.value if key else None, model.value if model else None))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="provider-keyring")
+    def _probe_keyring(self) -> None:
+        from qwen_tui.core.dotenv import dotenv_hiding
+        from qwen_tui.core.launch import installed_qwen_skips_home_dotenv
+        from qwen_tui.core.secrets import SecretStore
+
+        app = self.app
+        available = SecretStore(app.env).keyring_available()
+        # A nearer .env hides Qwen Code's own only from the installed qwen versions that load the first .env alone.
+        hidden = installed_qwen_skips_home_dotenv(app.env)
+        self.post_message(KeyringProbed(available, dotenv_hiding(qwen_dotenv(app.env), app.cwd, app.env) if hidden
+                                        else None))
