@@ -24,7 +24,7 @@ EXIT_FLUSH_S = 1.0
 _SCREEN_NAMES = frozenset(member.value for member in ScreenName)
 # A settings write's `what` → the setting named in a usage event (others are not recorded).
 RECORDED_SETTINGS = {"usage_stats": Setting.USAGE_STATS, "auth_method": Setting.AUTH_METHOD,
-                     "provider": Setting.PROVIDER, "secret_store": Setting.SECRET_STORE}
+                     "provider": Setting.PROVIDER}
 
 
 class UsageAdapter:

@@ -55,7 +55,6 @@ class Setting(StrEnum):
     USAGE_STATS = "usage_stats"
     THEME = "theme"
     LANGUAGE = "language"
-    SECRET_STORE = "secret_store"
     AUTH_METHOD = "auth_method"
     PROVIDER = "provider"
 
