@@ -234,6 +234,10 @@ class SecretStore:
         a key on every `qwen` start)."""
         if self._available is False:
             return None
+        if self._available is None:
+            found = self._secret_service_get(name)
+            if found is not None:
+                return found
         try:
             if self._available:
                 value = self._keyring(lambda backend: backend.get_password(SERVICE, name))
@@ -244,6 +248,19 @@ class SecretStore:
                 self._available = False
             return None
         return value if isinstance(value, str) else None
+
+    def _secret_service_get(self, name: str) -> str | None:
+        """The same read without importing keyring, when keyring would use the Secret Service (secrets_dbus);
+        None: ask keyring. A bus that does not answer within the timeout is a keyring that does not work."""
+        from qwen_tui.core import secrets_dbus
+
+        if not secrets_dbus.keyring_uses_secret_service(self._env):
+            return None
+        try:
+            return self._run(lambda: secrets_dbus.read_secret(SERVICE, name, self._env, self._timeout))
+        except _KeyringFailed:
+            self._available = False
+            return None
 
     def _load_and_get(self, name: str) -> str | None:
         backend = self._load_backend()

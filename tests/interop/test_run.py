@@ -89,6 +89,7 @@ class Tried:
     plain: subprocess.CompletedProcess[str]
     through_run: subprocess.CompletedProcess[str]
     cmdlines: list[str]
+    imported: list[str]    # the modules `qwen-tui run` imported before it became qwen (python -X importtime)
 
     def __str__(self) -> str:
         return f"plain: {describe(self.plain)}\nrun: {describe(self.through_run)}"
@@ -97,15 +98,21 @@ class Tried:
 def _try_both(qwen: QwenCode, server: OpenAIServer, plain_env: dict, env: dict, cwd: Path) -> Tried:
     plain = run_qwen(qwen, plain_env, cwd)
     calls = len(server.requests_to("/chat/completions"))
-    through_run, cmdlines = _run_through_qwen_tui(env, cwd, "-p", PROMPT)
-    return Tried(_answered(plain, server, 0), _answered(through_run, server, calls), plain, through_run, cmdlines)
+    traced, cmdlines = _run_through_qwen_tui(env, cwd, "-p", PROMPT, python=("-X", "importtime"))
+    # The interpreter's import trace went to the stderr qwen then inherited: take it out, keep the module names.
+    trace = [line for line in traced.stderr.splitlines() if line.startswith("import time:")]
+    imported = [line.rpartition("|")[2].strip() for line in trace]
+    rest = "".join(line for line in traced.stderr.splitlines(keepends=True) if not line.startswith("import time:"))
+    through_run = subprocess.CompletedProcess(traced.args, traced.returncode, traced.stdout, rest)
+    return Tried(_answered(plain, server, 0), _answered(through_run, server, calls), plain, through_run, cmdlines,
+                 imported)
 
 
-def _run_through_qwen_tui(env: dict[str, str], cwd: Path, *args: str) -> tuple[subprocess.CompletedProcess[str],
-                                                                              list[str]]:
+def _run_through_qwen_tui(env: dict[str, str], cwd: Path, *args: str,
+                          python: tuple[str, ...] = ()) -> tuple[subprocess.CompletedProcess[str], list[str]]:
     """`qwen-tui run -- ARGS` in its own process group; also returns the command lines seen under its PID
-    (and its children's) while it ran: after the exec that PID is `qwen` itself."""
-    process = subprocess.Popen([sys.executable, "-m", "qwen_tui", "run", "--", *args], env=env, cwd=cwd,
+    (and its children's) while it ran: after the exec that PID is `qwen` itself. `python`: interpreter options."""
+    process = subprocess.Popen([sys.executable, *python, "-m", "qwen_tui", "run", "--", *args], env=env, cwd=cwd,
                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                start_new_session=True)
     seen: list[str] = []
@@ -171,6 +178,11 @@ def test_verdict_and_run_match_the_real_qwen_for_each_key_store(
     # The exec kept the PID: its command line became qwen's, and no command line ever held the key.
     assert any("qwen-code" in line for line in tried.cmdlines), tried.cmdlines
     assert not any(KEY in line for line in tried.cmdlines)
+    # What `run` imported before the exec: never keyring, SecretStorage or cryptography, even for a key in the
+    # Secret Service (read over D-Bus: core/secrets_dbus.py); only the file store asks keyring (told: no backend).
+    assert "qwen_tui.core.launch" in tried.imported, tried.imported[-20:]
+    heavy = [name for name in tried.imported if name.split(".")[0] in ("keyring", "secretstorage", "cryptography")]
+    assert heavy == [] or store == "file", heavy
     if store == "keyring":
         assert "keyring" in verdict["reason"]
         holding = [p for p in isolated_home.rglob("*") if p.is_file() and KEY.encode() in p.read_bytes()]
