@@ -101,3 +101,8 @@ def test_whitespace_inside_a_pasted_key_is_removed_and_reported(left: str, right
 
     assert normalize_key_checked(left + gap + right) == (left + right, True)
     assert normalize_key_checked(" " + left + right + "\n") == (left + right, False)   # edges only: not reshaped
+
+
+def test_only_trailing_slashes_are_trimmed() -> None:
+    assert check_base_url("https://api.example.com/SANDBOX//").url == "https://api.example.com/SANDBOX"
+    assert check_base_url("https://api.example.com/v1X/").url == "https://api.example.com/v1X"

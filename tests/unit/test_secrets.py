@@ -12,6 +12,7 @@ import stat
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -226,3 +227,77 @@ def test_secrets_file_that_is_not_utf8_is_a_one_line_error_and_left_alone(qwen_h
         assert str(file) in str(error.value) and "\n" not in str(error.value)
         assert "sk-only-copy" not in str(error.value)
     assert file.read_bytes() == content
+
+
+# --- one store at a time, and the shapes others read (found open by a mutation run) --------------------------
+
+@pytest.fixture
+def keyring_store(secret_service: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Callable[[], SecretStore]:
+    """New stores on the private Secret Service (keyring's backend finds the bus in the process environment)."""
+    for key, value in secret_service.items():
+        monkeypatch.setenv(key, value)
+    return lambda: SecretStore({**os.environ, "PYTHON_KEYRING_BACKEND": SECRET_SERVICE_BACKEND})
+
+
+@pytest.mark.keyring
+def test_a_key_stored_by_another_program_is_read_without_a_probe(
+    secret_service: dict[str, str], keyring_store: Callable[[], SecretStore],
+) -> None:
+    """`qwen-tui run` reads a key on every `qwen` start: one bounded read, no write round trip first."""
+    name = "OPENAI_API_KEY_stored_by_secret_tool"
+    stored = subprocess.run(["secret-tool", "store", "--label", "test", "service", SERVICE, "username", name],
+                            input=FAKE_KEY, env={**os.environ, **secret_service}, capture_output=True, text=True,
+                            timeout=30)
+    assert stored.returncode == 0, stored.stderr
+    try:
+        assert keyring_store().keyring_get(name) == FAKE_KEY
+        assert keyring_store().get(name) == SecretLookup(FAKE_KEY, SecretLocation.KEYRING, None)
+        assert keyring_store().keyring_get(name + "-missing") is None
+    finally:
+        secret_tool("clear", "service", SERVICE, "username", name, bus_env=secret_service)
+
+
+@pytest.mark.keyring
+def test_keyring_only_calls_touch_the_keyring_only(
+    secret_service: dict[str, str], keyring_store: Callable[[], SecretStore], qwen_home: Path,
+) -> None:
+    name = "OPENAI_API_KEY_keyring_only"
+    store = keyring_store()
+    assert store.keyring_set(name, FAKE_KEY) is True
+    assert secret_tool("lookup", "service", SERVICE, "username", name, bus_env=secret_service).stdout == FAKE_KEY
+    assert store.file_get(name) is None and not paths.secrets_file_path().exists()
+    store.file_set(name, "plain-copy")                 # the file alone, even with a keyring at hand
+    assert json.loads(paths.secrets_file_path().read_text()) == {name: "plain-copy"}
+    assert store.keyring_get(name) == FAKE_KEY and store.file_get(name) == "plain-copy"
+    assert store.keyring_set("OTHER_KEY_keyring_only", "other-value") is True
+    store.keyring_delete(name)
+    store.keyring_delete(name)                         # nothing stored under the name any more: fine
+    assert secret_tool("lookup", "service", SERVICE, "username", name, bus_env=secret_service).stdout == ""
+    assert store.keyring_get("OTHER_KEY_keyring_only") == "other-value"      # only that name went
+    store.keyring_delete("OTHER_KEY_keyring_only")
+    assert store.file_get(name) == "plain-copy"
+    store.file_delete(name)
+    assert not paths.secrets_file_path().exists()
+
+
+def test_keyring_only_calls_without_a_keyring(qwen_home: Path) -> None:
+    store = SecretStore(fail_env())
+    assert store.keyring_set("K", "v") is False
+    assert store.keyring_get("K") is None
+    store.keyring_delete("K")
+    assert not paths.secrets_file_path().exists()      # nothing fell back to the file
+
+
+def test_the_file_is_sorted_indented_json(qwen_home: Path) -> None:
+    """The file is the user's to read: one key per line, sorted, whatever order they were saved in."""
+    store = SecretStore(fail_env())
+    store.set("ZED_KEY", "z-value")
+    store.file_set("ALPHA_KEY", "a-value")
+    assert paths.secrets_file_path().read_text() == '{\n  "ALPHA_KEY": "a-value",\n  "ZED_KEY": "z-value"\n}\n'
+
+
+def test_a_lookup_shows_where_but_never_what(qwen_home: Path) -> None:
+    file = qwen_home / "qwen-tui-secrets.json"
+    assert repr(SecretLookup(FAKE_KEY, SecretLocation.FILE, file)) == (
+        f"SecretLookup(value=***, location=<SecretLocation.FILE: 'file'>, path={file!r})")
+    assert repr(SecretLookup(None, None, None)) == "SecretLookup(value=None, location=None, path=None)"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import subprocess
 import sys
@@ -10,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from qwen_tui.core.i18n import set_language
-from qwen_tui.core.resolver import resolve
-from qwen_tui.core.telemetry.gate import Reason, decide, decide_light
+from qwen_tui.core.resolver import NOT_SET, Value, resolve
+from qwen_tui.core.telemetry.gate import Reason, decide, decide_light, evaluate, unchosen
 from qwen_tui.core.usage_story import usage_story
 
 
@@ -117,3 +118,83 @@ def test_status_with_the_gate_closed_imports_neither_pydantic_nor_httpx(qwen_hom
         assert "pydantic" in _loaded(code)
         _settings(qwen_home, data)
     assert _loaded(code) == []
+
+
+# --- every line written down (a mutation run found the prefixes and reasons alone left these open) ---------------
+
+def test_open_verdict_names_both_sources_in_full(qwen_home: Path) -> None:
+    _settings(qwen_home, {"privacy": {"usageStatisticsEnabled": True},
+                          "security": {"auth": {"selectedType": "qwen-oauth"}}})
+    file = qwen_home / "settings.json"
+    for verdict in (decide_light(), decide(resolve())):
+        assert verdict.describe() == (
+            f"qwen-tui records its own usage events: usage statistics are on in user settings ({file}) "
+            f"privacy.usageStatisticsEnabled and the active method is Qwen OAuth (user settings ({file}) "
+            "security.auth.selectedType).")
+        assert (verdict.chosen, verdict.enabled) == (True, True)
+
+
+def test_a_workspace_true_set_aside_is_one_sentence_after_the_verdict(qwen_home: Path, project_dir: Path) -> None:
+    _settings(qwen_home, {"privacy": {"usageStatisticsEnabled": False}})
+    workspace = project_dir / ".qwen" / "settings.json"
+    workspace.parent.mkdir()
+    workspace.write_text('{"privacy": {"usageStatisticsEnabled": true}}')
+    assert decide_light().describe() == (
+        f"qwen-tui records nothing: usage statistics are off in user settings ({qwen_home / 'settings.json'}) "
+        f"privacy.usageStatisticsEnabled. qwen-tui: the workspace value on (workspace settings ({workspace}) "
+        "privacy.usageStatisticsEnabled) is ignored — a project's settings can turn usage statistics off, never "
+        "on; only your user settings can.")
+
+
+@pytest.mark.parametrize(("chosen", "enabled", "method", "expected"), [
+    # (open, reason, chosen, enabled): `enabled` is Qwen Code's effective flag, true when nothing was chosen
+    (False, False, "qwen-oauth", (False, Reason.NOT_CHOSEN, False, True)),
+    (True, False, "qwen-oauth", (False, Reason.OFF, True, False)),
+    (True, True, None, (False, Reason.NO_METHOD, True, True)),
+    (True, True, "openai", (False, Reason.OTHER_METHOD, True, True)),
+    (True, True, "qwen-oauth", (True, Reason.OPEN, True, True)),
+])
+def test_the_rule_from_its_inputs(chosen: bool, enabled: bool, method: str | None, expected: tuple) -> None:
+    verdict = evaluate(chosen=chosen, enabled=enabled, source=NOT_SET, method=Value(method))
+    assert (verdict.open, verdict.reason, verdict.chosen, verdict.enabled) == expected
+
+
+def test_before_the_first_resolution_nothing_is_recorded() -> None:
+    verdict = unchosen()
+    assert (verdict.open, verdict.reason, verdict.chosen, verdict.enabled) == (False, Reason.NOT_CHOSEN, False, True)
+    assert verdict.describe() == "qwen-tui records nothing until a choice is saved."
+
+
+@pytest.mark.parametrize(("value", "reason"), [(True, Reason.OPEN), (False, Reason.OFF)])
+def test_a_resolution_without_the_consent_rule_is_judged_by_its_usage_value(
+    qwen_home: Path, value: bool, reason: Reason,
+) -> None:
+    """The UI's resolution when the resolver failed carries no consent rule (`ui/resolution.unresolved`): the
+    verdict then comes from the resolution's own usage-statistics value and choice."""
+    _settings(qwen_home, {"privacy": {"usageStatisticsEnabled": value},
+                          "security": {"auth": {"selectedType": "qwen-oauth"}}})
+    full = resolve()
+    bare = decide(dataclasses.replace(full, usage_consent=None))
+    assert (bare.open, bare.reason, bare.chosen, bare.enabled) == (value, reason, True, value)
+    assert bare.describe() == decide(full).describe()
+
+
+def test_explicit_cwd_and_env_are_the_ones_read(tmp_path: Path, qwen_home: Path) -> None:
+    """`decide_light(cwd, env)` (the CLI's one-shot gate) reads the layers and the home `.env` of the environment it
+    is given, not the process's: here the process's own files make no choice."""
+    home, project, elsewhere = tmp_path / "other-home", tmp_path / "other-project", tmp_path / "elsewhere"
+    project.mkdir()
+    elsewhere.mkdir()
+    (home / ".qwen").mkdir(parents=True)
+    (home / ".qwen" / "settings.json").write_text('{"privacy": {"usageStatisticsEnabled": true}}')
+    (home / ".qwen" / ".env").write_text("QWEN_OAUTH=1\n")
+    (project / ".qwen").mkdir()
+    (project / ".qwen" / "settings.json").write_text('{"privacy": {"usageStatisticsEnabled": false}}')
+    env = {"HOME": str(home), "QWEN_CODE_SYSTEM_SETTINGS_PATH": str(tmp_path / "none.json"),
+           "QWEN_CODE_SYSTEM_DEFAULTS_PATH": str(tmp_path / "none-defaults.json")}
+    qwen_home.mkdir()
+    (qwen_home / ".env").write_text("QWEN_OAUTH=1\n")                # the process's own home `.env`
+    assert decide_light().reason == Reason.NOT_CHOSEN                   # the process's files: no choice
+    verdict = decide_light(elsewhere, env)                               # no workspace layer, no `.env` there
+    assert verdict.reason == Reason.OPEN and verdict.method.source.path == home / ".qwen" / ".env"
+    assert decide_light(project, env).reason == Reason.OFF              # the given cwd's workspace layer

@@ -53,9 +53,8 @@ class Verdict:
 
     def describe(self) -> str:
         """One localised line: the verdict and its reason (and the workspace value set aside, if any)."""
-        where = self.source.describe()
-        method = self.method.value or "-"
-        line = t(f"telemetry.verdict.{self.reason}", where=where, method=method,
+        # Only other-method names the method, and that reason needs one.
+        line = t(f"telemetry.verdict.{self.reason}", where=self.source.describe(), method=self.method.value,
                  method_where=self.method.source.describe())
         if self.ignored is not None:
             line += " " + t("telemetry.rule.workspace-ignored", where=self.ignored.describe())
