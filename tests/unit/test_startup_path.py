@@ -160,7 +160,9 @@ print(json.dumps(app.seen))
 """
 # Each costs from ~3 ms (the recorder) to ~100 ms (structlog): they load after the first frame (bench/startup.py).
 _AFTER_FIRST_FRAME = ("pydantic", "httpx", "keyring", "authlib", "structlog", "argparse",
-                      "qwen_tui.core.telemetry.recorder", "qwen_tui.core.telemetry.gate")
+                      "qwen_tui.core.telemetry.recorder", "qwen_tui.core.telemetry.gate",
+                      # the chooser's usage switch and notice, mounted a frame later (~2% of its launch)
+                      "qwen_tui.ui.widgets.state", "qwen_tui.ui.widgets.usage_notice", "textual.widgets._checkbox")
 _SIGNED_IN_WITH_USAGE_ON = {
     "settings.json": {"security": {"auth": {"selectedType": "qwen-oauth"}},
                       "privacy": {"usageStatisticsEnabled": True}},

@@ -27,11 +27,10 @@ from qwen_tui.resources import stylesheet
 from qwen_tui.ui.screens.base import QwenScreen
 from qwen_tui.ui.widgets.link import Link, WholeUrl
 from qwen_tui.ui.widgets.plain import Plain
-from qwen_tui.ui.widgets.state import StateSwitch
-from qwen_tui.ui.widgets.usage_notice import UsageNotice
+from qwen_tui.ui.widgets.rendered_once import RenderedOnce
 
 
-def _option_prompt(info: MethodInfo) -> Table:
+def _option_prompt(info: MethodInfo) -> RenderedOnce:
     """The digit in its own column so wrapped lines keep a hanging indent. No colour or dim of its own: the
     highlighted row's colours must keep every word readable (≥ 4.5:1 in every theme, tests/ui/test_contrast)."""
     lines: list[RenderableType] = [Text.assemble((t(info.title_msg) + " — ", "bold"), t(info.provider_msg),
@@ -48,7 +47,7 @@ def _option_prompt(info: MethodInfo) -> Table:
     grid.add_column(width=1)
     grid.add_column(ratio=1)
     grid.add_row(Text(info.key, "bold"), Group(*lines))
-    return grid
+    return RenderedOnce(grid)
 
 
 class UsageSwitch(Switch):
@@ -102,6 +101,9 @@ class ChooserScreen(QwenScreen):
         yield Footer()
 
     def _details(self) -> list[Widget]:
+        # Imported here: not in the first frame (with Textual's Checkbox and RadioButton, ~2% of the launch).
+        from qwen_tui.ui.widgets.usage_notice import UsageNotice
+
         return [self._usage_section(), self._terms_section(), UsageNotice(id="usage-notice", classes="section")]
 
     def after_first_frame(self) -> None:
@@ -109,6 +111,8 @@ class ChooserScreen(QwenScreen):
         self.call_later(lambda: self.query_one("#chooser-details").mount_all(self._details()))
 
     def _usage_section(self) -> Vertical:
+        from qwen_tui.ui.widgets.state import StateSwitch
+
         return Vertical(
             StateSwitch(UsageSwitch(self._usage_value, id="usage-switch"), t("chooser.usage.label"),
                         id="usage-row"),
