@@ -7,10 +7,9 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from urllib.parse import urlsplit
-
-from qwen_tui.core.providers.catalog import is_loopback_host
 
 # `user:password@` in a URL's authority (which ends at the first / ? or #).
 _USERINFO = re.compile(r"(?<=//)[^/?#@]*(?:@[^/?#@]*)*@")
@@ -29,6 +28,16 @@ def _parts(url: str) -> tuple[str, str] | None:
     except ValueError:
         return None
     return (parts.scheme.lower(), host) if host else None
+
+
+def is_loopback_host(host: str) -> bool:
+    """localhost, *.localhost, 127.0.0.0/8, ::1 (`host` as urlsplit gives it: lower case, no brackets)."""
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def is_loopback_url(url: str) -> bool:

@@ -162,7 +162,9 @@ print(json.dumps(app.seen))
 _AFTER_FIRST_FRAME = ("pydantic", "httpx", "keyring", "authlib", "structlog", "argparse",
                       "qwen_tui.core.telemetry.recorder", "qwen_tui.core.telemetry.gate",
                       # the chooser's usage switch and notice, mounted a frame later (~2% of its launch)
-                      "qwen_tui.ui.widgets.state", "qwen_tui.ui.widgets.usage_notice", "textual.widgets._checkbox")
+                      "qwen_tui.ui.widgets.state", "qwen_tui.ui.widgets.usage_notice", "textual.widgets._checkbox",
+                      # the provider presets: home's first frame masks a URL, it names no provider
+                      "qwen_tui.core.providers.catalog")
 _SIGNED_IN_WITH_USAGE_ON = {
     "settings.json": {"security": {"auth": {"selectedType": "qwen-oauth"}},
                       "privacy": {"usageStatisticsEnabled": True}},

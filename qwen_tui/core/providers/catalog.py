@@ -11,12 +11,12 @@ Light on purpose (no httpx, no pydantic, no JSON read): the privacy and settings
 
 from __future__ import annotations
 
-import ipaddress
 from dataclasses import dataclass, field
 from enum import StrEnum
 from urllib.parse import urlsplit
 
 from qwen_tui.core.names import Protocol
+from qwen_tui.core.urls import is_loopback_host
 
 
 class KeyCheck(StrEnum):
@@ -302,16 +302,6 @@ def _host_port_path(url: str) -> tuple[str, int | None, str] | None:
     if not parts.hostname:
         return None
     return parts.hostname.lower(), port, parts.path.rstrip("/")
-
-
-def is_loopback_host(host: str) -> bool:
-    """localhost, *.localhost, 127.0.0.0/8, ::1 (`host` as urlsplit gives it: lower case, no brackets)."""
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def endpoint_for_base_url(url: str | None) -> Endpoint | None:
