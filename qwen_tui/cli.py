@@ -200,10 +200,10 @@ def _stdout_closed() -> int:
 
 
 def _dispatch(args: Args) -> int:
+    if args.command == "run":   # the collector stays paused: this process becomes qwen, nothing to collect
+        return _run_qwen(args.qwen_args)
     if not _opens_tui(args):
         collector.resume()
-    if args.command == "run":
-        return _run_qwen(args.qwen_args)
     if args.command is None:
         return _run_tui(None)
     if args.command in ("settings", "privacy"):
@@ -243,11 +243,12 @@ def _run_qwen(argv: list[str]) -> int:
             argv = argv[1:]
         break
     from qwen_tui.core.launch import LaunchError, exec_launch, prepare_launch
-    from qwen_tui.core.sanitize import clean
 
     try:
         exec_launch(prepare_launch(argv, qwen=qwen, cwd=Path.cwd(), env=os.environ))
     except LaunchError as exc:
+        from qwen_tui.core.sanitize import clean  # only a failure prints outside text
+
         print(clean(exc, limit=1000), file=sys.stderr)   # the reason may quote a workspace's values
         return 1
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
@@ -32,7 +31,6 @@ from qwen_tui.core.names import (
     Protocol,
     providers_key,
 )
-from qwen_tui.core.sanitize import clean
 
 if TYPE_CHECKING:
     from qwen_tui.core.dotenv import DotenvFile
@@ -72,6 +70,8 @@ class Source:
         """A short localised description, e.g. `user settings (~/.qwen/settings.json) security.auth.selectedType`;
         `path_text` writes the path (the UI shortens it). The path and key may come from a cloned repository (a
         directory or `.env` name): shown sanitised."""
+        from qwen_tui.core.sanitize import clean  # its patterns compile on import: not on `run`'s path
+
         scope = t(f"source.scope.{self.scope}") if self.scope in _SCOPES else self.scope or ""
         path = clean(path_text(self.path)) if self.path else ""
         return t(f"source.{self.kind}", path=path, key=clean(self.key or ""), scope=scope)
@@ -396,6 +396,8 @@ def _qwen_oauth(lookup: ConfigLookup, env: Mapping[str, str]) -> tuple[Value[Any
     source = Source(SourceKind.OAUTH_CREDS, location) if isinstance(location, Path) else Source(
         SourceKind.KEYRING, key=str(location)
     )
+    from datetime import UTC, datetime  # only a Qwen OAuth expiry needs it: off `run`'s path otherwise
+
     try:
         expiry = datetime.fromtimestamp(creds.expiry_date / 1000, tz=UTC).isoformat(timespec="seconds")
     except (OverflowError, OSError, ValueError):  # a number no clock can show: say so, don't crash

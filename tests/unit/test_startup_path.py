@@ -221,3 +221,53 @@ def test_the_log_loads_no_rich_traceback_or_pygments(qwen_home: Path) -> None:
     assert heavy == []
     entry = json.loads(Path(path).read_text().splitlines()[-1])
     assert entry["event"] == "crashed" and entry["exception"][0]["exc_type"] == "RuntimeError"
+
+
+# ---- what `qwen-tui run` imports before it becomes qwen ---------------------------------------------------------
+
+# The exec is replaced so the interpreter can list its modules at that moment (tests/interop/test_run.py runs the
+# real exec into the real qwen, and traces the same imports there with -X importtime).
+_RUN_MODULES = """
+import json, os, sys
+
+def become(path, argv, env):
+    print(json.dumps({"argv": argv, "modules": sorted(sys.modules)}), flush=True)
+    os._exit(0)
+
+os.execve = become
+from qwen_tui.cli import main
+main(["run", "--qwen", sys.argv[1], "--", "--version"])
+"""
+# Paid by every `qwen` started through qwen-tui: the UI, the network and validation stacks, the parser, keyring and
+# what it brings (a Secret Service key is read over D-Bus: core/secrets_dbus.py), and what only a failure or the
+# screens use (sanitize's patterns, datetime).
+_NOT_ON_RUN_PATH = ("textual", "rich", "httpx", "pydantic", "authlib", "structlog", "argparse", "keyring",
+                    "secretstorage", "cryptography", "qwen_tui.ui", "qwen_tui.commands", "qwen_tui.core.sanitize",
+                    "datetime")
+
+
+@pytest.mark.parametrize("store", ["dotenv", "settings", "keyring"])
+def test_run_imports_nothing_heavy_before_it_becomes_qwen(store: str, request: pytest.FixtureRequest,
+                                                           tmp_path: Path) -> None:
+    env = dict(os.environ)
+    if store == "keyring":
+        env.update(request.getfixturevalue("secret_service"))
+        env.pop("PYTHON_KEYRING_BACKEND", None)   # keyring's own detection, as a user has it
+    else:
+        env["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
+    login = [sys.executable, "-m", "qwen_tui", "auth", "login", "--method", "openai", "--base-url",
+             "http://127.0.0.1:9/v1", "--model", "m", "--api-key-stdin", "--store", store, "--no-verify"]
+    saved = subprocess.run(login, input="sk-startup-0123456789abcdef", env=env, capture_output=True, text=True,
+                           timeout=60)
+    assert saved.returncode == 0, saved.stderr
+    qwen = tmp_path / "qwen"
+    qwen.write_text("#!/bin/sh\nexit 0\n")
+    qwen.chmod(0o755)
+    done = subprocess.run([sys.executable, "-c", _RUN_MODULES, str(qwen)], capture_output=True, text=True,
+                          stdin=subprocess.DEVNULL, env=env, timeout=60)
+    assert done.returncode == 0, done.stderr
+    seen = json.loads(done.stdout)
+    assert seen["argv"] == [str(qwen), "--version"]   # it got as far as the exec
+    loaded = [name for name in seen["modules"]
+              if any(name == heavy or name.startswith(heavy + ".") for heavy in _NOT_ON_RUN_PATH)]
+    assert loaded == []
