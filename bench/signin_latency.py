@@ -34,7 +34,8 @@ BUDGET_SLACK_S = 0.3
 async def one_run(interval: float) -> tuple[float, float]:
     from qwen_tui.ui.app import QwenTuiApp
     from qwen_tui.ui.screens.home import HomeScreen
-    from qwen_tui.ui.widgets.device_flow import DeviceFlowWidget, FlowState
+    from qwen_tui.ui.widgets.device_flow import DeviceFlowWidget
+    from qwen_tui.ui.widgets.device_flow_states import FlowState
 
     server = DeviceServer(interval=interval).start()
     try:

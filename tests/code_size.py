@@ -14,13 +14,9 @@ from pathlib import Path
 MAX_MODULE_LINES = 450
 MAX_FUNCTION_LINES = 60
 PACKAGE = Path(__file__).resolve().parents[1] / "qwen_tui"
-# Over the limits when the check landed, each being changed by another piece of work at the time (the provider
-# setup of issues 12-13; the sanitising and crash screen of issue 11; Start qwen of issue 10): held at the size
-# they had then (they may shrink, not grow). Split them and delete the entry.
-CEILINGS = {
-    "qwen_tui/ui/app.py": 465,
-    "qwen_tui/ui/widgets/device_flow.py": 457,
-}
+# A module or function allowed over the limits, held at its size (it may shrink, not grow): none left. The ones
+# over them when the check landed were split along their seams (issue 12).
+CEILINGS: dict[str, int] = {}
 
 
 def offenders(root: Path = PACKAGE) -> Iterator[str]:

@@ -4,10 +4,10 @@ Startup reads the configuration before the first frame when files and the enviro
 the auth chooser (nothing resolves, or opened with `auth`) or the home screen as the first screen. Where the
 keyring must be asked (seconds, at worst), a placeholder is painted at once and a thread worker resolves.
 Screens never do I/O themselves: they call `app.config` (ui/resolution.py: the resolution, settings and
-preferences writes) or `open_link`, whose workers post messages, and follow what changes app-wide through
-signals (`app.config.resolved`, `app.config.written`, `app.language_changed`, `app.signed_out`); so do the
-usage statistics (ui/usage.py). What the first frame can do without (logging, the collector, lower sections
-of a screen) waits until that frame is out.
+preferences writes) or `app.links` (ui/links.py), whose workers post messages, and follow what changes
+app-wide through signals (`app.config.resolved`, `app.config.written`, `app.language_changed`,
+`app.signed_out`); so do the usage statistics (ui/usage.py). What the first frame can do without (logging,
+the collector, lower sections of a screen) waits until that frame is out.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ from qwen_tui.core.sanitize import clean
 from qwen_tui.core.telemetry.names import EventName, Method
 from qwen_tui.resources import stylesheet
 from qwen_tui.ui.command_actions import CommandActions
+from qwen_tui.ui.links import Links
 from qwen_tui.ui.messages import ResolutionReady, SettingWritten
 from qwen_tui.ui.resolution import ConfigState, Resolver
 from qwen_tui.ui.screens.loading import LoadingScreen
@@ -96,6 +97,7 @@ class QwenTuiApp(CommandActions, App["Launch"], inherit_bindings=False):
         super().__init__()
         self.config = ConfigState(self, self.cwd, self.env, resolver)
         self.usage = UsageAdapter(self, self.config)
+        self.links = Links(self, self.env)
         # Published after the catalog language changed (the new preference, None = the system's): screens relabel.
         self.language_changed: Signal[str | None] = Signal(self, "language-changed")
         # Published when the stored Qwen OAuth sign-in turns unusable (the reason) or usable again (None).
@@ -416,35 +418,6 @@ class QwenTuiApp(CommandActions, App["Launch"], inherit_bindings=False):
         if name in self.theme_names and name != self.theme:
             self.theme = name   # the usage statistics follow Textual's theme_changed_signal
             self.config.save_pref({"theme": name})
-
-    # ---- links ----------------------------------------------------------------------------------------------
-
-    def copy_link(self, url: str) -> None:
-        self.copy_to_clipboard(url)
-        self.notify(t("app.link.copied", url=url))
-
-    def open_link(self, url: str) -> None:
-        """Open in a browser where one can be opened; otherwise (SSH, CI, NO_BROWSER, no display) copy it."""
-        if _can_open_browser(self.env):
-            self._open_in_browser(url)
-        else:
-            self.copy_to_clipboard(url)
-            self.notify(t("app.link.no_browser", url=url))
-
-    @work(thread=True, exit_on_error=False, group="browser")
-    def _open_in_browser(self, url: str) -> None:
-        from qwen_tui.core.oauth.browser import open_url
-
-        if open_url(url, self.env):
-            self.call_from_thread(self.notify, t("app.link.opened", url=url))
-        else:
-            self.call_from_thread(self.copy_link, url)
-
-
-def _can_open_browser(env: Mapping[str, str]) -> bool:
-    from qwen_tui.core.oauth.browser import can_open_browser
-
-    return can_open_browser(env)
 
 
 # Textual writes each frame from its own output thread, a pty buffer's worth at a time. With Python's default

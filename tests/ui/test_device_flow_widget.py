@@ -23,9 +23,10 @@ from qwen_tui.ui.screens.chooser import ChooserScreen
 from qwen_tui.ui.screens.home import HomeScreen
 from qwen_tui.ui.screens.next_step import next_step_screen
 from qwen_tui.ui.screens.oauth_signin import OAuthSignInScreen
-from qwen_tui.ui.widgets.device_flow import DeviceFlowWidget, FlowState, QrScreen
+from qwen_tui.ui.widgets.device_flow import DeviceFlowWidget
+from qwen_tui.ui.widgets.device_flow_states import FlowState
 from qwen_tui.ui.widgets.plain import Plain
-from qwen_tui.ui.widgets.qr import QrCode, half_block_lines, qr_matrix
+from qwen_tui.ui.widgets.qr import QrCode, QrScreen, half_block_lines, qr_matrix
 from qwen_tui.ui.widgets.sourced_row import SourcedRow
 from tests.servers.device_server import DISCONTINUED, DeviceServer
 

@@ -30,7 +30,8 @@ from qwen_tui.ui.screens.chooser import ChooserScreen
 from qwen_tui.ui.screens.command_input import CommandInputScreen
 from qwen_tui.ui.screens.home import HomeScreen
 from qwen_tui.ui.screens.provider_form import ProviderFormScreen
-from qwen_tui.ui.widgets.device_flow import DeviceFlowWidget, FlowState
+from qwen_tui.ui.widgets.device_flow import DeviceFlowWidget
+from qwen_tui.ui.widgets.device_flow_states import FlowState
 from qwen_tui.ui.widgets.profiles import ProfilesPanel
 from tests.hostile import CLEAR_AND_TITLE, OSC52, hostile_text, unsafe_in
 from tests.servers.device_server import DeviceServer

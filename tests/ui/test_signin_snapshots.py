@@ -20,7 +20,8 @@ from qwen_tui.core.oauth.credentials import Credentials
 from qwen_tui.ui.app import QwenTuiApp
 from qwen_tui.ui.screens.chooser import ChooserScreen
 from qwen_tui.ui.screens.oauth_signin import OAuthSignInScreen
-from qwen_tui.ui.widgets.device_flow import DeviceFlowWidget, FlowState
+from qwen_tui.ui.widgets.device_flow import DeviceFlowWidget
+from qwen_tui.ui.widgets.device_flow_states import FlowState
 from tests.servers.device_server import DISCONTINUED
 
 FROZEN = 1_800_000_000.0  # 2027-01-15 08:00 UTC

@@ -18,7 +18,8 @@ from qwen_tui.core.i18n import t
 from qwen_tui.core.methods import QWEN_OAUTH_FREE_TIER_END
 from qwen_tui.resources import stylesheet
 from qwen_tui.ui.screens.base import QwenScreen
-from qwen_tui.ui.widgets.device_flow import DeviceFlowWidget, FlowFactory, FlowState, default_flow
+from qwen_tui.ui.widgets.device_flow import DeviceFlowWidget, FlowFactory, default_flow
+from qwen_tui.ui.widgets.device_flow_states import FlowState
 from qwen_tui.ui.widgets.plain import Plain
 
 

@@ -179,11 +179,11 @@ class SettingsScreen(QwenScreen):
 
     def on_data_table_cell_selected(self, event: DataTable.CellSelected) -> None:
         if isinstance(event.value, str) and event.value.startswith("https://"):
-            self.app.open_link(event.value)
+            self.app.links.open(event.value)
 
     def action_copy_cell(self) -> None:
         url = self._cell_url()
         if url:
-            self.app.copy_link(url)
+            self.app.links.copy(url)
         else:
             self.notify(t("settings.providers.no_link"), severity="warning")

@@ -3,7 +3,7 @@
 The flow runs in an async worker (`group="device-flow"`) that consumes `DeviceFlow` events and only posts
 them back as messages; cancelling the worker stops polling at once. On success the worker saves the sign-in
 (`finish_sign_in`, in a thread) and the widget posts `DeviceFlowWidget.SignedIn` for its host screen.
-States: requesting → waiting → slowed down → saving → success / denied / expired / refused / error / cancelled.
+The states and what each says: ui/widgets/device_flow_states.py.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ import contextlib
 import os
 import time
 from collections.abc import AsyncGenerator, Callable, Mapping
-from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -35,6 +34,16 @@ from qwen_tui.core.oauth.signin import SignedIn as SavedSignIn
 from qwen_tui.core.oauth.signin import SignInError, finish_sign_in
 from qwen_tui.core.sanitize import clean
 from qwen_tui.ui.describe import tilde
+from qwen_tui.ui.widgets.device_flow_states import (
+    CODE_STATES,
+    POLLING_STATES,
+    RETRY_STATES,
+    SPINNER,
+    FlowState,
+    format_remaining,
+    next_text,
+    status_text,
+)
 from qwen_tui.ui.widgets.plain import Plain
 from qwen_tui.ui.widgets.qr import QrCode, QrScreen
 
@@ -44,38 +53,13 @@ if TYPE_CHECKING:
     from qwen_tui.core.oauth.credentials import Credentials
 
 FlowFactory = Callable[[Mapping[str, str]], AsyncGenerator[flow.Event, None]]
-SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 TICK_S = 0.125
 MIN_INFO_WIDTH = 36  # columns the URL / code column needs beside an inline QR code
 URL_LIMIT = 2500     # characters of a verification URL shown (a usable URL is far shorter)
 
 
-class FlowState(StrEnum):
-    REQUESTING = "requesting"
-    WAITING = "waiting"
-    SLOWED_DOWN = "slowed_down"
-    SAVING = "saving"
-    SUCCESS = "success"
-    DENIED = "denied"
-    EXPIRED = "expired"
-    REFUSED = "refused"
-    ERROR = "error"
-    CANCELLED = "cancelled"
-
-
-POLLING_STATES = frozenset({FlowState.REQUESTING, FlowState.WAITING, FlowState.SLOWED_DOWN})
-CODE_STATES = frozenset({FlowState.WAITING, FlowState.SLOWED_DOWN})  # a live user code is on screen
-RETRY_STATES = frozenset({FlowState.DENIED, FlowState.EXPIRED, FlowState.REFUSED, FlowState.ERROR,
-                          FlowState.CANCELLED})
-
-
 def default_flow(env: Mapping[str, str]) -> AsyncGenerator[flow.Event, None]:
     return flow.DeviceFlow(env).run()
-
-
-def format_remaining(seconds: float) -> str:
-    seconds = max(0, int(seconds))
-    return f"{seconds // 60}:{seconds % 60:02d}"
 
 
 class DeviceFlowWidget(Widget, can_focus=True):
@@ -363,33 +347,11 @@ class DeviceFlowWidget(Widget, can_focus=True):
         self.refresh_bindings()
 
     def _status_text(self) -> str:
-        seconds = f"{self.interval:g}" if self.interval is not None else ""
         host = urlsplit(protocol.base_url(self.env)).netloc
-        texts = {
-            FlowState.REQUESTING: t("signin.state.requesting", host=host),
-            FlowState.WAITING: t("signin.state.waiting", seconds=seconds),
-            FlowState.SLOWED_DOWN: t("signin.state.slowed_down", seconds=seconds),
-            FlowState.SAVING: t("signin.state.saving"),
-            FlowState.SUCCESS: t("signin.state.success"),
-            FlowState.DENIED: t("signin.state.denied"),
-            FlowState.EXPIRED: t("signin.state.expired"),
-            FlowState.REFUSED: t("signin.state.refused"),
-            FlowState.ERROR: t("signin.state.error"),
-            FlowState.CANCELLED: t("signin.state.cancelled"),
-        }
-        text = texts[self.state]
+        text = status_text(self.state, self.interval, host)
         if self.state in POLLING_STATES or self.state is FlowState.SAVING:
             return f"{SPINNER[self._frame % len(SPINNER)]} {text}"
         return text
-
-    def _next_text(self) -> str:
-        return {
-            FlowState.DENIED: t("signin.next.retry"),
-            FlowState.EXPIRED: t("signin.next.new_code"),
-            FlowState.REFUSED: t("signin.next.refused"),
-            FlowState.ERROR: t("signin.next.retry"),
-            FlowState.CANCELLED: t("signin.next.cancelled"),
-        }.get(self.state, "")
 
     def _refresh_text(self) -> None:
         self.query_one("#df-status", Plain).update(self._status_text())
@@ -397,8 +359,8 @@ class DeviceFlowWidget(Widget, can_focus=True):
         detail.update(self.detail)
         detail.display = bool(self.detail)
         next_step = self.query_one("#df-next", Plain)
-        next_step.update(self._next_text())
-        next_step.display = bool(self._next_text())
+        next_step.update(next_text(self.state))
+        next_step.display = bool(next_text(self.state))
         self._update_countdown()
 
     def _update_countdown(self) -> None:

@@ -80,10 +80,10 @@ class Link(Static, can_focus=True):
         super().__init__(self.whole, id=id, classes=f"link {classes}".strip())
 
     def action_open(self) -> None:
-        self.app.open_link(self.url)
+        self.app.links.open(self.url)
 
     def action_copy(self) -> None:
-        self.app.copy_link(self.url)
+        self.app.links.copy(self.url)
 
     def on_click(self) -> None:
         self.focus()
