@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import textwrap
-from pathlib import Path
 
+from qwen_tui.core.context import Context
 from qwen_tui.core.i18n import t
 from qwen_tui.core.launch import QwenCli, qwen_cli_verdict
 from qwen_tui.core.names import AuthMethod
@@ -16,9 +15,9 @@ from qwen_tui.core.usage_story import usage_story
 
 
 def status(*, as_json: bool) -> int:
-    cwd = Path.cwd()
-    resolution = resolve(cwd, os.environ)
-    verdict = qwen_cli_verdict(resolution, cwd, os.environ)
+    context = Context.current()
+    resolution = resolve(context)
+    verdict = qwen_cli_verdict(resolution, context.cwd, context.env)
     if as_json:
         print(safe_json(status_document(resolution, verdict)))
     else:

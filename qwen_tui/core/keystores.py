@@ -141,14 +141,15 @@ def _backups_holding(value: str, env: Mapping[str, str]) -> list[Path]:
 
 def key_name(profile_id: str | None, cwd: Path, env: Mapping[str, str]) -> str:
     """The variable holding the key of profile `profile_id`, else of the active OpenAI-compatible profile."""
+    from qwen_tui.core.context import Context
     from qwen_tui.core.resolver import ConfigLookup, resolve
 
     if profile_id is None:
-        resolution = resolve(cwd, env)
+        resolution = resolve(Context(cwd, env))
         if resolution.auth_type.value != AuthMethod.OPENAI or not resolution.credential.variable:
             raise MoveKeyError(t("keys.error.no_profile"))
         return resolution.credential.variable
-    found = ConfigLookup.load(cwd, env).settings.lookup(providers_key(Protocol.OPENAI))
+    found = ConfigLookup.load(Context(cwd, env)).settings.lookup(providers_key(Protocol.OPENAI))
     entries = found[0] if found is not None and isinstance(found[0], list) else []
     entry = next((e for e in entries if isinstance(e, dict) and e.get("id") == profile_id), None)
     if entry is None:
@@ -210,9 +211,10 @@ def _reach(store: KeyStore, cwd: Path, env: Mapping[str, str]) -> str:
 
 
 def _not_stored(name: str, cwd: Path, env: Mapping[str, str]) -> str:
+    from qwen_tui.core.context import Context
     from qwen_tui.core.resolver import ConfigLookup
 
-    source = ConfigLookup.load(cwd, env).variable(name).source
+    source = ConfigLookup.load(Context(cwd, env)).variable(name).source
     if source.path is not None or source.key:
         return t("keys.error.outside", name=name, source=source.describe())
     return t("keys.error.not_stored", name=name)

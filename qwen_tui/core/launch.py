@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NoReturn
 
+from qwen_tui.core.context import Context
 from qwen_tui.core.errors import QwenTuiError
 from qwen_tui.core.fileops import FileOpError, read_regular
 from qwen_tui.core.i18n import t
@@ -198,7 +199,7 @@ def prepare_launch(args: Sequence[str], *, qwen: str | None, cwd: Path, env: Map
     path = find_qwen(qwen, env)
     if path is None:
         raise LaunchError(t("run.error.not_found", command=INSTALL_COMMAND))
-    resolution = resolve(cwd, env)
+    resolution = resolve(Context(cwd, env))
     _direct, via_run, reason, fix = _judge(resolution, qwen_version(path))
     if not via_run:
         raise LaunchError(t("run.error.cannot_start", reason=reason, fix=fix))

@@ -7,13 +7,13 @@ the home screen, the chooser's preselection and the forms all use `resolve()`.
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from qwen_tui.core.context import Context
 from qwen_tui.core.errors import QwenTuiError
 from qwen_tui.core.i18n import t
 from qwen_tui.core.names import (
@@ -146,14 +146,13 @@ OPENAI_DEFAULT_BASE_URL = "https://api.openai.com/v1"
 OPENAI_DEFAULT_MODEL = "qwen3.7-max"
 
 
-def resolve(cwd: Path | None = None, env: Mapping[str, str] | None = None, *, keyring: bool = True) -> Resolution:
-    """Resolve the effective auth configuration for a `qwen` started in `cwd` with `env`. With
-    `keyring=False`, KeyringNeeded where a value could only come from the keyring."""
+def resolve(context: Context | None = None, *, keyring: bool = True) -> Resolution:
+    """Resolve the effective auth configuration for a `qwen` started in `context` (default: this process's).
+    With `keyring=False`, KeyringNeeded where a value could only come from the keyring."""
     from qwen_tui.core.telemetry.consent import consent
 
-    env = dict(os.environ if env is None else env)
-    cwd = Path.cwd() if cwd is None else cwd
-    lookup = ConfigLookup.load(cwd, env, keyring=keyring)
+    lookup = ConfigLookup.load(Context.current() if context is None else context, keyring=keyring)
+    env = lookup.env
     settings, dotenv = lookup.settings, lookup.dotenv
     problems = [str(error) for error in settings.errors]
     if dotenv.error:
@@ -162,7 +161,7 @@ def resolve(cwd: Path | None = None, env: Mapping[str, str] | None = None, *, ke
     auth_type = lookup.auth_type()
     enforced = lookup.setting(ENFORCED_TYPE)
     if auth_type.value == AuthMethod.QWEN_OAUTH:
-        base_url, model, credential = _qwen_oauth(lookup, env)
+        base_url, model, credential = _qwen_oauth(lookup)
     elif auth_type.value == AuthMethod.OPENAI:
         base_url, model, credential = _openai(lookup)
     elif auth_type.value in _OTHER_PROTOCOLS:
@@ -205,23 +204,25 @@ def resolve(cwd: Path | None = None, env: Mapping[str, str] | None = None, *, ke
 class ConfigLookup:
     """Finds one value with its source, in Qwen Code's order for each kind of value."""
 
-    def __init__(self, settings: LoadedSettings, dotenv: DotenvFile, env: Mapping[str, str], *,
+    def __init__(self, settings: LoadedSettings, dotenv: DotenvFile, context: Context, *,
                  keyring: bool = True) -> None:
         self.settings = settings
         self.dotenv = dotenv
-        self.env = env
+        self.context = context
+        self.env = context.env
         self.keyring = keyring   # False: KeyringNeeded rather than asking it
         self._home: list[tuple[Path, dict[str, str]]] | None = None
 
     @classmethod
-    def load(cls, cwd: Path, env: Mapping[str, str], *, keyring: bool = True) -> ConfigLookup:
-        """Read the settings layers and the `.env` file Qwen Code would load from `cwd`."""
+    def load(cls, context: Context, *, keyring: bool = True) -> ConfigLookup:
+        """Read the settings layers and the `.env` file Qwen Code would load in `context`."""
         from qwen_tui.core.dotenv import load_dotenv
         from qwen_tui.core.settings import load_settings
 
+        cwd, env = context.cwd, context.env
         dotenv = load_dotenv(cwd, env)
         # Qwen Code loads `.env` before it expands `$VAR`s in settings; `.env` never overrides the environment.
-        return cls(load_settings(cwd, env, expand_env={**dotenv.values, **env}), dotenv, env, keyring=keyring)
+        return cls(load_settings(cwd, env, expand_env={**dotenv.values, **env}), dotenv, context, keyring=keyring)
 
     def setting(self, dotted: str) -> Value[Any]:
         found = self.settings.lookup(dotted)
@@ -382,15 +383,15 @@ def _other_protocol(lookup: ConfigLookup, protocol: str) -> tuple[Value[Any], Va
     return base_url, model, credential
 
 
-def _qwen_oauth(lookup: ConfigLookup, env: Mapping[str, str]) -> tuple[Value[Any], Value[Any], Credential]:
+def _qwen_oauth(lookup: ConfigLookup) -> tuple[Value[Any], Value[Any], Credential]:
     from qwen_tui.core.oauth.credentials import api_base, load_credentials, only_in_keyring
 
     model = lookup.setting(MODEL_NAME)
     if not model.value:
         model = Value(QWEN_OAUTH_MODEL, Source(SourceKind.DEFAULT))
-    if not lookup.keyring and only_in_keyring(env):
+    if not lookup.keyring and only_in_keyring(lookup.env):
         raise KeyringNeeded("oauth credentials")
-    creds, location = load_credentials(env)
+    creds, location = load_credentials(lookup.env)
     if creds is None:
         return Value(None), model, Credential(False)
     source = Source(SourceKind.OAUTH_CREDS, location) if isinstance(location, Path) else Source(

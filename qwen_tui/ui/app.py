@@ -27,6 +27,7 @@ from textual.signal import Signal
 from textual.worker import Worker, WorkerState
 
 from qwen_tui.core import paths
+from qwen_tui.core.context import Context
 from qwen_tui.core.i18n import choose_language, set_language, t
 from qwen_tui.core.names import AuthMethod
 from qwen_tui.core.prefs import DEFAULT_THEME, load_prefs
@@ -75,8 +76,8 @@ class QwenTuiApp(CommandActions, App["Launch"], inherit_bindings=False):
         if initial not in INITIAL_SCREENS:
             raise ValueError(f"unknown initial screen {initial!r}")
         self.initial = initial
-        self.cwd = cwd or Path.cwd()
-        self.env: dict[str, str] = dict(os.environ if env is None else env)
+        # Where the configuration is looked for, taken once: every read and write of the app is relative to it.
+        self.context = Context(cwd or Path.cwd(), dict(os.environ if env is None else env))
         # "Will qwen start here?" (home's QwenVerdict): how it is computed (tests give their own), the last one
         # with the resolution it was computed for, why Start qwen last failed, and the outcome that offers it.
         self.qwen_verdict = verdict
@@ -95,7 +96,7 @@ class QwenTuiApp(CommandActions, App["Launch"], inherit_bindings=False):
         if prefs.error:  # read again so the message is in the language just chosen (rare path)
             self._startup_warnings.append(load_prefs(self.env).error or prefs.error)
         super().__init__()
-        self.config = ConfigState(self, self.cwd, self.env, resolver)
+        self.config = ConfigState(self, self.context, resolver)
         self.usage = UsageAdapter(self, self.config)
         self.links = Links(self, self.env)
         # Published after the catalog language changed (the new preference, None = the system's): screens relabel.
@@ -107,6 +108,14 @@ class QwenTuiApp(CommandActions, App["Launch"], inherit_bindings=False):
         if prefs.theme not in self.theme_names:
             self._startup_warnings.append(t("app.theme.missing", name=prefs.theme, fallback=DEFAULT_THEME))
         set_theme_before_first_parse(self, prefs.theme if prefs.theme in self.theme_names else DEFAULT_THEME)
+
+    @property
+    def cwd(self) -> Path:
+        return self.context.cwd
+
+    @property
+    def env(self) -> Mapping[str, str]:
+        return self.context.env
 
     @property
     def resolution(self) -> Resolution | None:

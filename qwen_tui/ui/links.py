@@ -4,6 +4,7 @@ started in a worker thread, and every outcome is said in a toast."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -14,7 +15,7 @@ if TYPE_CHECKING:
 
 
 class Links:
-    def __init__(self, app: App[Any], env: dict[str, str]) -> None:
+    def __init__(self, app: App[Any], env: Mapping[str, str]) -> None:
         self._app = app
         self._env = env
 

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import itertools
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual.signal import Signal
 
+from qwen_tui.core.context import Context
 from qwen_tui.core.i18n import t
 from qwen_tui.core.resolver import NOT_SET, Credential, Resolution, Value
 from qwen_tui.ui.messages import ResolutionReady, SettingWritten
@@ -26,24 +26,24 @@ from qwen_tui.ui.messages import ResolutionReady, SettingWritten
 if TYPE_CHECKING:
     from textual.app import App
 
-Resolver = Callable[[Path, Mapping[str, str]], Resolution]
-QuickResolver = Callable[[Path, Mapping[str, str]], "Resolution | None"]
+Resolver = Callable[[Context], Resolution]
+QuickResolver = Callable[[Context], "Resolution | None"]
 PREFS = "prefs"   # the `what` of a preferences write
 
 
-def default_resolver(cwd: Path, env: Mapping[str, str]) -> Resolution:
+def default_resolver(context: Context) -> Resolution:
     from qwen_tui.core.resolver import resolve
 
-    return resolve(cwd, env)
+    return resolve(context)
 
 
-def resolve_without_keyring(cwd: Path, env: Mapping[str, str]) -> Resolution | None:
+def resolve_without_keyring(context: Context) -> Resolution | None:
     """The resolution when every value comes from files and the environment, None where only the keyring
     (which may take seconds) could tell."""
     from qwen_tui.core.resolver import KeyringNeeded, resolve
 
     try:
-        return resolve(cwd, env, keyring=False)
+        return resolve(context, keyring=False)
     except KeyringNeeded:
         return None
 
@@ -78,10 +78,9 @@ class Written:
 class ConfigState:
     """The current resolution, the refreshes that replace it, and the writes that change what it reads."""
 
-    def __init__(self, app: App[Any], cwd: Path, env: Mapping[str, str], resolver: Resolver | None) -> None:
+    def __init__(self, app: App[Any], context: Context, resolver: Resolver | None) -> None:
         self._app = app
-        self.cwd = cwd
-        self.env = env
+        self.context = context
         self._resolver = resolver or default_resolver
         # A resolver given by the caller is the only one used (tests); the real one first tries without the keyring.
         self._quick_resolver: QuickResolver | None = resolve_without_keyring if resolver is None else None
@@ -105,7 +104,7 @@ class ConfigState:
         if self._quick_resolver is None:
             return None
         try:
-            return self._quick_resolver(self.cwd, self.env)
+            return self._quick_resolver(self.context)
         except Exception:   # the worker resolves again and shows the failure as a problem
             return None
 
@@ -117,7 +116,7 @@ class ConfigState:
 
     def _resolve(self, generation: int) -> None:
         try:
-            resolution = self._resolver(self.cwd, self.env)
+            resolution = self._resolver(self.context)
         except Exception as exc:  # a resolver bug must not take the app down: show it as a problem
             resolution = unresolved(t("app.resolve_failed", reason=f"{type(exc).__name__}: {exc}"))
             self._app.post_message(ResolutionReady(resolution, generation, failed=True))
@@ -157,7 +156,7 @@ class ConfigState:
             if self._superseded((scope, *sorted(changes)), number):
                 return
             try:
-                update_layer(Scope(scope), changes, cwd=self.cwd, env=self.env)
+                update_layer(Scope(scope), changes, cwd=self.context.cwd, env=self.context.env)
             except (SettingsError, FileOpError) as exc:
                 self._app.post_message(SettingWritten(what, str(exc)))
             else:
@@ -171,7 +170,7 @@ class ConfigState:
             if self._superseded((PREFS, *sorted(changes)), number):
                 return
             try:
-                save_prefs(changes, self.env)
+                save_prefs(changes, self.context.env)
             except (PrefsError, FileOpError) as exc:
                 self._app.post_message(SettingWritten(PREFS, str(exc)))
 

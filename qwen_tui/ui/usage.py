@@ -56,7 +56,7 @@ class UsageAdapter:
                 from qwen_tui.core.telemetry.gate import decide
                 from qwen_tui.core.telemetry.recorder import Recorder
 
-                self._recorder = Recorder(self._config.env, held=not self._started)
+                self._recorder = Recorder(self._config.context.env, held=not self._started)
                 if self._config.resolution is not None:
                     self._recorder.update(decide(self._config.resolution))
             return self._recorder
@@ -113,12 +113,12 @@ class UsageAdapter:
 
         resolution = self._config.resolution
         assert resolution is not None
-        env = self._config.env
+        env = self._config.context.env
         if enabled and (scope != "user" or do_not_track(env)):
             return   # on counts only where the consent rule lets it (the user layer, no DO_NOT_TRACK): the
             #          resolution that follows the write decides
         path = paths.user_settings_path(env) if scope == "user" \
-            else paths.workspace_settings_path(self._config.cwd, env)
+            else paths.workspace_settings_path(self._config.context.cwd, env)
         source = Source(SourceKind.SETTINGS, path, USAGE_STATS, scope)
         self.recorder.update(evaluate(chosen=True, enabled=enabled, source=source, method=resolution.auth_type))
         if not enabled:

@@ -67,7 +67,7 @@ async def test_initial_auth_opens_the_chooser_even_when_configured() -> None:
 
 
 async def test_resolver_failure_is_shown_not_raised() -> None:
-    def broken(cwd, env) -> Resolution:
+    def broken(context) -> Resolution:
         raise RuntimeError("settings exploded")
 
     app = QwenTuiApp(resolver=broken)
@@ -117,10 +117,10 @@ async def test_a_failing_quick_read_falls_back_to_the_worker(isolated_home: Path
 
     real_resolve = resolver.resolve
 
-    def broken_without_keyring(cwd, env, *, keyring=True):
+    def broken_without_keyring(context, *, keyring=True):
         if not keyring:
             raise RuntimeError("quick read exploded")
-        return real_resolve(cwd, env)
+        return real_resolve(context)
 
     monkeypatch.setattr(resolver, "resolve", broken_without_keyring)
     app = QwenTuiApp(cwd=Path.cwd(), env=dict(__import__("os").environ))
@@ -477,7 +477,7 @@ async def test_the_app_logs_to_a_private_file_and_a_failing_worker_is_logged(iso
             secret = "sk-test-SECRETSECRETSECRET1234"  # noqa: F841 - a local the log must not show
             raise RuntimeError("boom")
 
-    app = Failing(env={**__import__("os").environ}, resolver=lambda cwd, env: resolution())
+    app = Failing(env={**__import__("os").environ}, resolver=lambda context: resolution())
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
         from textual.worker import WorkerFailed
@@ -638,7 +638,7 @@ async def test_a_stale_resolution_never_overwrites_a_fresh_one() -> None:
     release, stale_done = threading.Event(), threading.Event()
     calls: list[int] = []
 
-    def resolver(cwd, env) -> Resolution:
+    def resolver(context) -> Resolution:
         calls.append(1)
         if len(calls) == 2:                              # the first refresh: slow, and out of date
             release.wait(10)
@@ -687,7 +687,7 @@ async def test_chooser_keeps_its_selection_and_focus_after_a_language_switch() -
 async def test_r_on_home_resolves_again() -> None:
     calls: list[int] = []
 
-    def resolver(cwd, env) -> Resolution:
+    def resolver(context) -> Resolution:
         calls.append(1)
         return resolution("openai")
 

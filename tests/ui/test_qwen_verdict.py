@@ -141,7 +141,7 @@ async def test_the_verdict_is_computed_off_the_ui_thread_after_the_first_frame()
         return QwenCli(True, Path("/usr/local/bin/qwen"), "0.24.4", True, True, None, None)
 
     res = resolution("openai")
-    app = QwenTuiApp(None, cwd=Path.cwd(), env=dict(os.environ), resolver=lambda cwd, env: res, verdict=slow_verdict)
+    app = QwenTuiApp(None, cwd=Path.cwd(), env=dict(os.environ), resolver=lambda context: res, verdict=slow_verdict)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         while not threads:
@@ -163,7 +163,7 @@ async def test_a_new_resolution_gets_a_new_verdict() -> None:
 
     resolutions = iter([resolution("openai"), resolution("qwen-oauth")])
     current = [next(resolutions)]
-    app = QwenTuiApp(None, cwd=Path.cwd(), env=dict(os.environ), resolver=lambda cwd, env: current[0],
+    app = QwenTuiApp(None, cwd=Path.cwd(), env=dict(os.environ), resolver=lambda context: current[0],
                      verdict=verdict)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

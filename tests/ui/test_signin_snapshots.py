@@ -63,7 +63,7 @@ class StayOnSignIn(QwenTuiApp):
 def test_signin_state_snapshot(snap_compare, state: str) -> None:
     events, expected = SCRIPTS[state]
     fixed = resolution()
-    app = StayOnSignIn("auth", cwd=Path.cwd(), env=dict(os.environ), resolver=lambda cwd, env: fixed)
+    app = StayOnSignIn("auth", cwd=Path.cwd(), env=dict(os.environ), resolver=lambda context: fixed)
 
     async def run_before(pilot) -> None:
         while not isinstance(pilot.app.screen, ChooserScreen):

@@ -62,7 +62,7 @@ def make_app(res: Resolution | None = None, initial: str | None = None, **env_ex
     (see tests/conftest.py)."""
     fixed = res or resolution()
     env = {**os.environ, **env_extra}
-    return QwenTuiApp(initial, cwd=Path.cwd(), env=env, resolver=lambda cwd, env: fixed,
+    return QwenTuiApp(initial, cwd=Path.cwd(), env=env, resolver=lambda context: fixed,
                       verdict=lambda res, cwd, env: verdict(res))
 
 

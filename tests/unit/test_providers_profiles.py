@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from qwen_tui.core import paths
+from qwen_tui.core.context import Context
 from qwen_tui.core.providers.catalog import preset
 from qwen_tui.core.providers.install import env_key_for
 from qwen_tui.core.providers.profiles import (
@@ -268,7 +269,7 @@ def test_environment_values_report_sources_and_shadowed_files(
     (qwen_home / ".env").write_text("OPENAI_MODEL=hidden\n")
     (project_dir / ".env").write_text(f"OPENAI_API_KEY={KEY}\nOPENAI_BASE_URL={URL}\n")
     monkeypatch.setenv("OPENAI_BASE_URL", "https://env.example/v1")
-    values = environment_values(resolve(project_dir))
+    values = environment_values(resolve(Context(project_dir, os.environ)))
     assert values is not None
     assert values.dotenv_path == project_dir / ".env"
     assert values.shadowed == ()   # qwen 0.24.4 reads ~/.qwen/.env after the project's, for unset variables
@@ -276,7 +277,8 @@ def test_environment_values_report_sources_and_shadowed_files(
     assert values.key.source.kind == SourceKind.DOTENV and values.key.source.path == project_dir / ".env"
     assert KEY not in values.key.value and values.key.value.endswith("cdef")
     assert values.model.value == "hidden" and values.model.source.path == qwen_home / ".env"
-    unmasked = environment_values(resolve(project_dir), unmasked=True)   # the form's import asks for the key
+    # The form's import asks for the key itself.
+    unmasked = environment_values(resolve(Context(project_dir, os.environ)), unmasked=True)
     assert unmasked is not None and unmasked.key is not None and unmasked.key.value == KEY
 
 

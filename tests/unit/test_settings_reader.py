@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from qwen_tui.core import i18n
+from qwen_tui.core.context import Context
 from qwen_tui.core.resolver import OPENAI_DEFAULT_BASE_URL, resolve
 from qwen_tui.core.settings import (
     MISSING,
@@ -447,7 +448,7 @@ def test_a_value_of_the_wrong_type_is_not_used_and_never_shown(layer_files: dict
     default URL), and `status` says so instead of failing with "unexpected error" (it did: a TypeError)."""
     write(layer_files[Scope.USER], {"security": {"auth": {"selectedType": "openai", "apiKey": 12345678901234,
                                                           "baseUrl": ["http://127.0.0.1:1/v1"]}}})
-    resolution = resolve(project_dir)
+    resolution = resolve(Context(project_dir, os.environ))
     assert not resolution.credential.present and resolution.credential.masked is None
     assert resolution.base_url.value == OPENAI_DEFAULT_BASE_URL
     assert not any("12345678901234" in problem or "127.0.0.1:1" in problem for problem in resolution.problems)

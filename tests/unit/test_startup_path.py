@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from qwen_tui import cli, collector
+from qwen_tui.core.context import Context
 from qwen_tui.core.resolver import KeyringNeeded, resolve
 from qwen_tui.ui.resolution import resolve_without_keyring
 from tests.conftest import FIXTURES
@@ -88,9 +89,9 @@ def test_the_tui_launch_path_builds_no_parser() -> None:
 
 def test_without_keyring_nothing_configured_is_the_full_resolution(isolated_home: Path) -> None:
     env = dict(os.environ)
-    quick = resolve_without_keyring(Path.cwd(), env)
+    quick = resolve_without_keyring(Context(Path.cwd(), env))
     assert quick is not None
-    assert quick == resolve(Path.cwd(), env)
+    assert quick == resolve(Context(Path.cwd(), env))
     assert quick.auth_type.value is None
 
 
@@ -99,7 +100,7 @@ def test_without_keyring_keeps_problems_and_usage_choice(qwen_home: Path) -> Non
     (qwen_home / "settings.json").write_text(json.dumps({"privacy": {"usageStatisticsEnabled": False}}))
     (Path.cwd() / ".qwen").mkdir(exist_ok=True)
     (Path.cwd() / ".qwen" / "settings.json").write_text("{ not json")
-    quick = resolve_without_keyring(Path.cwd(), dict(os.environ))
+    quick = resolve_without_keyring(Context.current())
     assert quick is not None
     assert quick.usage_stats_chosen and quick.usage_stats.value is False
     assert len(quick.problems) == 1 and "settings.json" in quick.problems[0]
@@ -119,9 +120,9 @@ def test_values_from_files_and_environment_need_no_keyring(how: str, qwen_home: 
     else:
         (qwen_home / ".env").write_text("OPENAI_API_KEY=sk-test-1234567890\nOPENAI_BASE_URL=http://127.0.0.1:9/v1\n"
                                         "OPENAI_MODEL=m\n")
-    quick = resolve_without_keyring(Path.cwd(), env)
+    quick = resolve_without_keyring(Context(Path.cwd(), env))
     assert quick is not None and quick.credential.present
-    assert quick == resolve(Path.cwd(), env)
+    assert quick == resolve(Context(Path.cwd(), env))
 
 
 @pytest.mark.parametrize("how", ["openai_key_in_store", "qwen_oauth_in_keyring"])
@@ -135,8 +136,8 @@ def test_a_value_only_the_keyring_has_is_left_to_the_worker(how: str, qwen_home:
         env["QWEN_OAUTH"] = "1"
         env["QWEN_TUI_OAUTH_STORE"] = "keyring"
     with pytest.raises(KeyringNeeded):
-        resolve(Path.cwd(), env, keyring=False)
-    assert resolve_without_keyring(Path.cwd(), env) is None
+        resolve(Context(Path.cwd(), env), keyring=False)
+    assert resolve_without_keyring(Context(Path.cwd(), env)) is None
 
 
 # ---- what the launch imports before its first screen ------------------------------------------------------

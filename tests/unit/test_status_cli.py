@@ -253,10 +253,11 @@ def test_gemini_takes_its_own_key_not_openais(qwen_home: Path, monkeypatch, caps
 
 
 def test_a_resolved_value_never_shows_a_secret_in_its_repr(monkeypatch) -> None:
+    from qwen_tui.core.context import Context
     from qwen_tui.core.resolver import ConfigLookup
 
     monkeypatch.setenv("OPENAI_API_KEY", "sk-repr-leak-check-98765432")
-    found = ConfigLookup.load(Path.cwd(), dict(os.environ)).secret("OPENAI_API_KEY")
+    found = ConfigLookup.load(Context.current()).secret("OPENAI_API_KEY")
     assert found.value == "sk-repr-leak-check-98765432"
     assert "98765432" not in repr(found)
 

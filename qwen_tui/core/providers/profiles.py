@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from qwen_tui.core import paths
+from qwen_tui.core.context import Context
 from qwen_tui.core.errors import QwenTuiError
 from qwen_tui.core.fileops import SETTINGS_LIMIT, FileOpError, atomic_write, read_regular
 from qwen_tui.core.i18n import t
@@ -43,8 +44,6 @@ from qwen_tui.core.providers.validate import check_base_url, normalize_key
 from qwen_tui.core.resolver import KEYLESS_PLACEHOLDER, Source, SourceKind
 from qwen_tui.core.settings import MISSING, get_dotted
 from qwen_tui.core.urls import is_loopback_url
-
-_NO_KEYRING = "keyring.backends.fail.Keyring"  # keyring's own "no backend": forces SecretStore's file
 
 
 class KeyStore(StrEnum):
@@ -106,7 +105,7 @@ def save_profile(
         else:
             key_change[f"env.{env_key}"] = DELETE  # one copy only
             location, warning = _write_secret(store, secrets, env_key, key, env, cwd)
-    elif is_keyless(url, chosen) and ConfigLookup.load(cwd or Path.cwd(), env).secret(env_key).value is None:
+    elif is_keyless(url, chosen) and ConfigLookup.load(Context(cwd or Path.cwd(), env)).secret(env_key).value is None:
         key_change[f"env.{env_key}"] = KEYLESS_PLACEHOLDER
 
     def changes(raw: dict[str, Any]) -> dict[str, Any]:
@@ -225,7 +224,8 @@ def activate_profile(profile_id: str, cwd: Path | None = None, env: Mapping[str,
         return wanted
 
     _update_user_layer(changes, env)
-    return next(p for p in list_profiles(resolve(cwd, env)) if p.id == profile_id)
+    saved = list_profiles(resolve(Context(Path.cwd() if cwd is None else cwd, env)))
+    return next(p for p in saved if p.id == profile_id)
 
 
 def delete_profile(profile_id: str, cwd: Path | None = None, env: Mapping[str, str] | None = None) -> list[str]:
@@ -359,7 +359,7 @@ def _scrub_backup(path: Path, removed: list[str]) -> None:
 def _write_secret(
     store: KeyStore, secrets: Any, env_key: str, key: str, env: Mapping[str, str], cwd: Path | None,
 ) -> tuple[Source, str | None]:
-    from qwen_tui.core.secrets import SecretLocation, SecretStore
+    from qwen_tui.core.secrets import SecretLocation
 
     try:
         if store == KeyStore.DOTENV:
@@ -368,9 +368,10 @@ def _write_secret(
             return Source(SourceKind.DOTENV, path, env_key), _dotenv_hidden(path, cwd, env)
         if store == KeyStore.FILE:
             secrets.delete(env_key)  # the keyring copy, if any: one copy only
-            written = SecretStore({**env, "PYTHON_KEYRING_BACKEND": _NO_KEYRING}).set(env_key, key)
-            return (Source(SourceKind.SECRET_FILE, written.path, env_key),
-                    t("providers.store.file_warning", name=env_key, path=written.path))
+            secrets.file_set(env_key, key)   # the explicit file, even where a keyring works
+            path = secrets.file_path
+            return Source(SourceKind.SECRET_FILE, path, env_key), t("providers.store.file_warning", name=env_key,
+                                                                       path=path)
         written = secrets.set(env_key, key)
     except FileOpError as exc:
         raise ProfileError(str(exc)) from exc
@@ -395,8 +396,7 @@ def _shadowed_by(env_key: str, key: str, cwd: Path | None, env: Mapping[str, str
     """A warning when another value of `env_key` (environment, a project .env) wins over the saved key."""
     from qwen_tui.core.resolver import ConfigLookup
 
-    cwd = Path.cwd() if cwd is None else cwd
-    found = ConfigLookup.load(cwd, env).variable(env_key)
+    found = ConfigLookup.load(Context(Path.cwd() if cwd is None else cwd, env)).variable(env_key)
     if found.value is None or found.value == key:
         return None
     return t("providers.store.shadowed", name=env_key, source=found.source.describe())

@@ -116,13 +116,14 @@ class ProviderDraft:
 
     def existing_key(self, cwd: Path | None = None, env: Mapping[str, str] | None = None) -> str | None:
         """A key already set for this provider's variable (environment, .env, settings env, keyring)."""
+        from qwen_tui.core.context import Context
         from qwen_tui.core.resolver import ConfigLookup
 
         name = self.env_key()
         if name is None:
             return None
         environ = os.environ if env is None else env
-        return ConfigLookup.load(Path.cwd() if cwd is None else cwd, environ).secret(name).value
+        return ConfigLookup.load(Context(Path.cwd() if cwd is None else cwd, environ)).secret(name).value
 
     async def verify(self, key: str | None, *, timeout: float | None = None) -> list[CheckResult]:
         """The key check in the provider's own dialect, then the chat check when asked (not twice)."""

@@ -116,10 +116,11 @@ def decide_light(cwd: Path | None = None, env: Mapping[str, str] | None = None) 
 def _auth_method(settings: LoadedSettings, cwd: Path, env: Mapping[str, str]) -> Value[str | None]:
     # The resolver's own lookup (settings, then QWEN_OAUTH / OPENAI_* in env, .env, settings.env), so the
     # gate and `qwen-tui status` can never disagree about the method.
+    from qwen_tui.core.context import Context
     from qwen_tui.core.dotenv import load_dotenv
     from qwen_tui.core.resolver import ConfigLookup
 
-    return ConfigLookup(settings, load_dotenv(cwd, env), env).auth_type()
+    return ConfigLookup(settings, load_dotenv(cwd, env), Context(cwd, env)).auth_type()
 
 
 def unchosen() -> Verdict:

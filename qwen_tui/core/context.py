@@ -1,0 +1,23 @@
+"""Where a configuration is looked for: the working directory and the environment a `qwen` would start with.
+
+Taken once — at the app's startup, or per CLI command — and passed down, instead of each function reading
+`os.environ` and `Path.cwd()` again (tests and the TUI pass their own).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Context:
+    cwd: Path
+    env: Mapping[str, str] = field(repr=False)   # may hold API keys
+
+    @classmethod
+    def current(cls) -> Context:
+        """This process's own: its working directory and a copy of its environment."""
+        return cls(Path.cwd(), dict(os.environ))
