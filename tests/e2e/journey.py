@@ -251,20 +251,18 @@ def add_openai_provider(session: Terminal, server_url: str, key: str, model: str
 
 
 def fill_provider_form(session: Terminal, server_url: str, key: str, model: str) -> str:
-    """On the empty form, with no keyring: Custom preset → URL, key, model → Test → Save → home (its screen)."""
-    session.send("Enter")                       # open the preset list, find "Custom" by typing
-    session.wait_for("Dismiss menu")            # the footer while the list is open (the list is long)
-    session.send("-l", "Cust")
-    session.send("Enter")
-    wait_gone(session, "Dismiss menu")
-    # Textual gives the focus back to the Select just after the list closes; a Tab sent within the same
-    # instant (no person types that fast) would leave from the list instead.
-    time.sleep(1.0)
+    """On the empty form, with no keyring: Custom provider, OpenAI-compatible → URL, key, model → Test → Save →
+    home (its screen)."""
+    session.send("-l", "Custom")                # the picker finds the custom provider in its group by typing
+    session.wait_for("Finding")
+    session.send("Enter")                       # its protocols
+    session.wait_for("Anthropic-compatible")
+    session.send("Enter")                       # OpenAI-compatible: the focus moves on to the base URL
     assert "Terms and privacy policy: unknown" in session.screen()
     # Each field is typed only once the terminal cursor (which Textual puts in the focused input) is on its
     # line: under load a Tab can still be on its way when the text arrives, and the text lands in the field
     # before (a key typed into the URL field would be shown in clear).
-    tab_to(session, "Base URL")
+    tab_to(session, "Base URL", tabs=0)
     session.send("-l", server_url)
     session.wait_for(server_url)
     tab_to(session, "API key")

@@ -25,17 +25,17 @@ def test_the_form_keeps_what_was_typed(installed_venv: Path, tmux, isolated_home
     session = tmux([str(installed_venv / "qwen-tui"), "auth"], 80, 24, PYTHON_KEYRING_BACKEND=NO_KEYRING)
     session.wait_for("OpenAI-compatible")
     open_openai_form(session)
-    time.sleep(1.0)                                # the preset list has the focus once the form is drawn
+    time.sleep(1.0)                                # the provider picker has the focus once the form is drawn
     tab_to(session, "Base URL")
     tab_to(session, "API key")
     session.send("-l", KEY)
     session.wait_for("•" * len(KEY))
-    session.send("BTab", "BTab")                   # back to the preset list
+    session.send("BTab", "BTab")                   # back to the provider picker
     time.sleep(0.5)
-    session.send("Enter")                          # its dropdown opens
-    session.wait_for("OpenRouter")
-    session.send("Escape")                         # closes the dropdown only
-    wait_gone(session, "OpenRouter")
+    session.send("Enter")                          # it opens its first group
+    session.wait_for("ModelStudio Token Plan")
+    session.send("Escape")                         # back to the groups only
+    wait_gone(session, "ModelStudio Token Plan")
     assert "OpenAI-compatible provider" in session.screen()
     session.send("Escape")                         # the form was changed: it asks
     session.wait_for("Discard what you entered in this form?")

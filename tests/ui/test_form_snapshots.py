@@ -1,4 +1,5 @@
-"""The provider form at 80×24 and 120×40: empty, and after a failed connection test.
+"""The provider form at 80×24 and 120×40: as it opens (the picker on its three groups), at the picker's region
+step, and after a failed connection test.
 
 QWEN_HOME is a fixed path (only read here: no keyring, so the form names the file it would use), and the
 failed test talks to 127.0.0.1:9, where nothing listens, so every run shows the same line.
@@ -51,3 +52,15 @@ def test_form_empty(snap_compare, size: tuple[int, int]) -> None:
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_form_after_failed_test(snap_compare, size: tuple[int, int]) -> None:
     assert snap_compare(_app(), terminal_size=size, run_before=_failed_test)
+
+
+async def _region_step(pilot) -> None:
+    """The picker one step before the region is chosen: Alibaba ModelStudio → Coding Plan → its regions."""
+    await _open_form(pilot)
+    await pilot.press("enter", "enter")
+    await pilot.wait_for_animation()
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_form_picker_region_step(snap_compare, size: tuple[int, int]) -> None:
+    assert snap_compare(_app(), terminal_size=size, run_before=_region_step)

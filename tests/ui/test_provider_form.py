@@ -21,6 +21,7 @@ from qwen_tui.core import paths
 from qwen_tui.core.providers.install import env_key_for
 from qwen_tui.ui.app import QwenTuiApp
 from qwen_tui.ui.screens.confirm import ConfirmScreen
+from qwen_tui.ui.screens.form_picker import PresetList
 from qwen_tui.ui.screens.home import HomeScreen
 from qwen_tui.ui.screens.provider_form import ProviderFormScreen
 from tests.interop.conftest import CURRENT, install_qwen_code
@@ -378,7 +379,7 @@ async def test_a_keyless_local_preset_needs_no_key(isolated_home: Path) -> None:
         app = make_real_app()
         async with app.run_test(size=SIZE) as pilot:
             form = await open_form(pilot)
-            form.query_one("#preset", Select).value = "ollama"
+            form.query_one("#preset", PresetList).value = "ollama"
             await settle(pilot)
             assert "runs on your machine" in " ".join(
                 str(w.render()) for w in form.query("#preset-info Static")).lower()
@@ -399,28 +400,30 @@ async def test_a_preset_fills_the_url_model_and_links() -> None:
     app = make_real_app()
     async with app.run_test(size=SIZE) as pilot:
         form = await open_form(pilot)
-        form.query_one("#preset", Select).value = "deepseek"
+        form.query_one("#preset", PresetList).value = "deepseek"
         await settle(pilot)
         assert form.query_one("#base-url", Input).value == "https://api.deepseek.com"
         assert form.query_one("#model", Input).value == "deepseek-v4-pro"
         assert "DEEPSEEK_API_KEY" in str(form.query_one("#key-hint").render())
         links = [link.url for link in form.query("#preset-info Link")]
         assert "https://api-docs.deepseek.com/zh-cn/" in links and len(links) == 3
-        form.query_one("#preset", Select).value = "grok"       # terms not verified: says "unknown"
+        form.query_one("#preset", PresetList).value = "grok"       # terms not verified: says "unknown"
         await settle(pilot)
         texts = " ".join(str(w.render()) for w in form.query("#preset-info Static"))
         assert "Terms: unknown" in texts and "Privacy policy: unknown" in texts
 
 
 async def test_type_to_search_picks_a_preset() -> None:
+    """Typing a name jumps to it wherever it lives in the picker's groups (issue 13 point 3)."""
     app = make_real_app()
     async with app.run_test(size=SIZE) as pilot:
         form = await open_form(pilot)
-        assert app.focused is form.query_one("#preset", Select)
-        await pilot.press("enter", "g", "r", "o", "q", "enter")
+        assert app.focused is form.query_one("#preset", PresetList)
+        await pilot.press("g", "r", "o", "q", "enter")
         await settle(pilot)
-        assert form.query_one("#preset", Select).value == "groq"
+        assert form.query_one("#preset", PresetList).value == "groq"
         assert form.query_one("#base-url", Input).value == "https://api.groq.com/openai/v1"
+        assert app.focused is form.query_one("#api-key", Input)      # on to the key
         await pilot.press("escape")                   # a preset was picked: leaving asks first
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)
@@ -562,7 +565,7 @@ async def test_the_coding_plan_key_rule_shows_as_the_key_is_typed() -> None:
     app = make_real_app()
     async with app.run_test(size=SIZE) as pilot:
         form = await open_form(pilot)
-        form.query_one("#preset", Select).value = "coding-plan:alibabacloud"
+        form.query_one("#preset", PresetList).value = "coding-plan:alibabacloud"
         await settle(pilot)
         form.query_one("#api-key", Input).focus()
         await pilot.press(*"sk-abc")
@@ -572,7 +575,7 @@ async def test_the_coding_plan_key_rule_shows_as_the_key_is_typed() -> None:
         form.query_one("#api-key", Input).value = "sk-sp-0123456789"
         await settle(pilot)
         assert "BAILIAN_CODING_PLAN_API_KEY" in str(form.query_one("#key-hint").render())
-        form.query_one("#preset", Select).value = "alibabaStandard:sg-singapore"   # a Coding Plan key here
+        form.query_one("#preset", PresetList).value = "alibabaStandard:sg-singapore"   # a Coding Plan key here
         await settle(pilot)
         assert "Coding Plan" in str(form.query_one("#key-hint").render())
 
@@ -613,7 +616,7 @@ async def test_coding_plan_saves_the_model_list_fetched_with_the_key(isolated_ho
         app = make_real_app()
         async with app.run_test(size=SIZE) as pilot:
             form = await open_form(pilot)
-            form.query_one("#preset", Select).value = "coding-plan:alibabacloud"
+            form.query_one("#preset", PresetList).value = "coding-plan:alibabacloud"
             await settle(pilot)
             fill(form, server.url, key, "qwen3-coder-plus")
             form.query_one("#store-settings", RadioButton).value = True
@@ -646,13 +649,14 @@ async def test_escape_on_a_changed_form_asks_and_escape_in_a_dropdown_closes_onl
     async with app.run_test(size=SIZE) as pilot:
         form = await open_form(pilot)
         fill(form, key="sk-pasted-key-0000000000")
-        assert app.focused is form.query_one("#preset", Select)
-        await pilot.press("enter")                    # the preset dropdown opens
+        picker = form.query_one("#preset", PresetList)
+        assert app.focused is picker
+        await pilot.press("enter")                    # the picker opens its first group
         await pilot.pause()
-        assert form.query_one("#preset", Select).expanded
-        await pilot.press("escape")                   # closes the dropdown only
+        assert picker.level == ("alibaba",)
+        await pilot.press("escape")                   # back to the groups only
         await pilot.pause()
-        assert app.screen is form and not form.query_one("#preset", Select).expanded
+        assert app.screen is form and picker.level == ()
         await pilot.press("escape")                   # the form: asks before discarding
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)

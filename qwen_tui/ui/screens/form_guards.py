@@ -7,18 +7,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from textual.widgets import Checkbox, Input, Select
+from textual.widgets import Checkbox, Input
 
 from qwen_tui.core.i18n import t
 from qwen_tui.core.providers.validate import check_base_url
 from qwen_tui.ui.screens.confirm import ConfirmScreen
+from qwen_tui.ui.screens.form_picker import PresetList
 
 
 def entered(form: Any) -> tuple[Any, ...]:
     """What the user put in the form (a store the form picked itself, e.g. with no keyring, is not input)."""
     inputs = tuple(form.query_one(f"#{name}", Input).value for name in ("base-url", "api-key", "model"))
     chooser = form.store_chooser
-    return (*inputs, form.query_one("#preset", Select).value, chooser.chosen and chooser.store,
+    return (*inputs, form.query_one(PresetList).value, chooser.chosen and chooser.store,
             form.query_one("#chat-check", Checkbox).value)
 
 

@@ -24,13 +24,18 @@ if TYPE_CHECKING:
 
 
 class ChecksFinished(Message):
-    """The connection test: one CheckResult per check run, for the form state `fingerprint`."""
+    """The connection test: one CheckResult per check run, for the form state `fingerprint`; for Coding Plan and
+    Token Plan also the draft with the models the key is offered (`discovered`; None: the list was not
+    available, or not asked for: `discovery_tried`)."""
 
-    def __init__(self, results: list[CheckResult], fingerprint: str, then_save: bool) -> None:
+    def __init__(self, results: list[CheckResult], fingerprint: str, then_save: bool,
+                 discovered: ProviderDraft | None = None, discovery_tried: bool = False) -> None:
         super().__init__()
         self.results = results
         self.fingerprint = fingerprint
         self.then_save = then_save
+        self.discovered = discovered
+        self.discovery_tried = discovery_tried
 
 
 class ModelsFetched(Message):
@@ -111,11 +116,16 @@ class FormWorkers(QwenScreen):
 
     @work(exclusive=True, exit_on_error=False, group="provider-check", description="provider checks")
     async def _run_checks(self, draft: ProviderDraft, key: str | None, fingerprint: str, then_save: bool) -> None:
+        # Coding Plan and Token Plan: the models offered for this key, as `auth login` and Qwen Code's /auth ask
+        # (unless the user fetched the list already); the built-in list when unavailable.
+        tried = draft.preset is not None and draft.preset.discovery and not draft.models and key is not None
+        discovered = None
         try:
-            results = await draft.verify(key, timeout=self.check_timeout)
+            discovered = await draft.discover(key) if tried else None
+            results = await (discovered or draft).verify(key, timeout=self.check_timeout)
         except Exception as exc:  # noqa: BLE001 - see crashed()
             results = [crashed(exc)]
-        self.post_message(ChecksFinished(results, fingerprint, then_save))
+        self.post_message(ChecksFinished(results, fingerprint, then_save, discovered, tried))
 
     @work(exclusive=True, exit_on_error=False, group="provider-models", description="fetch models")
     async def _fetch_models(self, url: str, key: str | None) -> None:

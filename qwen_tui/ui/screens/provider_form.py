@@ -18,10 +18,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.reactive import var
-from textual.widgets import Button, Checkbox, Footer, Input, Label, LoadingIndicator, Select
+from textual.widgets import Button, Checkbox, Footer, Input, Label, LoadingIndicator
 
 from qwen_tui.core.i18n import t
-from qwen_tui.core.providers.catalog import Endpoint, Preset, endpoint, endpoint_for_base_url, endpoints
+from qwen_tui.core.names import Protocol
+from qwen_tui.core.providers.catalog import Endpoint, Preset, endpoint, endpoint_for_base_url
 from qwen_tui.core.providers.setup import ProviderDraft
 from qwen_tui.core.providers.validate import UrlCheck, check_base_url, normalize_key
 from qwen_tui.core.sanitize import clean
@@ -29,7 +30,7 @@ from qwen_tui.resources import stylesheet
 from qwen_tui.ui.describe import environment_lines
 from qwen_tui.ui.screens.form_fields import EnvironmentNotice, KeyField, ModelField, mark
 from qwen_tui.ui.screens.form_guards import ask, ask_unlisted_model, entered, leave, with_cleartext_consent
-from qwen_tui.ui.screens.form_picker import CUSTOM, PresetInfo
+from qwen_tui.ui.screens.form_picker import CUSTOM, PresetInfo, PresetList, ProviderPicker, split_value
 from qwen_tui.ui.screens.form_store import KeyStoreChooser
 from qwen_tui.ui.screens.form_workers import (
     ChecksFinished,
@@ -55,10 +56,6 @@ FIELD_LIMIT = 2000   # characters of an outside value put in a field
 Note = tuple[str, str]   # a line under a field or the outcome: (text, CSS classes)
 
 
-def _preset_options() -> list[tuple[str, str]]:
-    return [(item.name, item.key) for item in endpoints()]
-
-
 def _endpoint_key(url: str | None) -> str:
     found = endpoint_for_base_url(url) if url else None
     return found.key if found is not None else CUSTOM
@@ -80,6 +77,7 @@ class ProviderFormScreen(FormWorkers):
 
     # ---- the form's state: each watcher renders one part; the toggled classes show or hide it (the .tcss) ----
     preset_id: var[str] = var(CUSTOM, init=False)                 # an endpoint key: `id` or `id:region`
+    protocol: var[Protocol] = var(Protocol.OPENAI, init=False)    # a custom provider's (presets have their own)
     busy: var[bool] = var(False, toggle_class="-busy", init=False)                 # a check or a save runs
     fetching: var[bool] = var(False, init=False)                      # the model list is coming
     models: var[tuple[str, ...]] = var((), init=False)                # the list fetched, cleaned
@@ -116,6 +114,10 @@ class ProviderFormScreen(FormWorkers):
     def choice(self) -> Endpoint:
         return endpoint(self.preset_id)
 
+    def _picker_value(self) -> str:
+        custom = self.preset_id == CUSTOM and self.protocol != Protocol.OPENAI
+        return f"{CUSTOM}@{self.protocol.value}" if custom else self.preset_id
+
     def compose(self) -> ComposeResult:
         entry = self._entry
         title = t("form.title.edit", name=self.profile.name) if self.profile else t("form.title")
@@ -124,11 +126,8 @@ class ProviderFormScreen(FormWorkers):
             yield EnvironmentNotice(id="env-notice", classes="section").data_bind(
                 values=ProviderFormScreen.environment)
             with Horizontal(id="preset-row"):
-                with Vertical(id="preset-field", classes="field"):
-                    yield Label(t("form.preset"), classes="field-label")
-                    yield Select(_preset_options(), value=self.preset_id, allow_blank=False,
-                                 type_to_search=True, id="preset", compact=True)
-                    yield Plain(t("form.preset.hint"), classes="hint")
+                # The picker opens on the three groups, as Qwen Code's `/auth` (the choice marked ● in them).
+                yield ProviderPicker(self._picker_value(), entry.get("level", ()))
                 yield PresetInfo(id="preset-info").data_bind(endpoint_key=ProviderFormScreen.preset_id)
             with Vertical(classes="field"):
                 yield Label(t("form.base_url"), classes="field-label")
@@ -141,7 +140,7 @@ class ProviderFormScreen(FormWorkers):
                 note=ProviderFormScreen.model_note)
             yield KeyStoreChooser(qwen_dotenv(self.app.env), entry["store"], chosen=entry["store_chosen"]
                                   ).data_bind(probe=ProviderFormScreen.keyring_probe)
-            with Vertical(classes="field"):
+            with Vertical(id="chat-field", classes="field"):
                 yield StateCheckbox(t("form.chat_check"), entry["chat"], id="chat-check", compact=True)
                 yield Plain(t("form.chat_check.hint"), classes="hint")
             with Horizontal(id="form-buttons"):
@@ -154,7 +153,7 @@ class ProviderFormScreen(FormWorkers):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#preset", Select).focus()
+        self.query_one(PresetList).focus()
         self._initial_entry = entered(self)   # what Esc compares with (form_guards.leave)
         self._load_environment()
         self._probe_keyring()
@@ -164,7 +163,7 @@ class ProviderFormScreen(FormWorkers):
         key = self.query_one("#api-key", Input)
         self._entry = {**{name: self.query_one(f"#{name}", Input).value for name in _INPUTS},
                        "chat": self._chat(), "reveal": not key.password, "store": self.store_chooser.store,
-                       "store_chosen": self.store_chooser.chosen}
+                       "store_chosen": self.store_chooser.chosen, "level": self.query_one(PresetList).level}
         await super().relabel()
         self._entry["api-key"] = ""           # the key lives in its field only
         self._show_url_message(self._url_check(), force=False)
@@ -190,7 +189,7 @@ class ProviderFormScreen(FormWorkers):
     def _fingerprint(self, url: str) -> str:
         """What a passed test vouches for; the key enters only as a hash."""
         key_hash = hashlib.sha256((self._key() or "").encode()).hexdigest()
-        return "\n".join((self.preset_id, url, key_hash, self._model(), str(self._chat())))
+        return "\n".join((self._picker_value(), url, key_hash, self._model(), str(self._chat())))
 
     def _ready(self, *, need_model: bool) -> str | None:
         """The normalised URL when the form can be sent, else None with the problem shown."""
@@ -212,8 +211,8 @@ class ProviderFormScreen(FormWorkers):
         """The form as a setup draft (cleartext asked apart); Coding/Token Plan install the fetched list."""
         fetched = self.models if self.preset.discovery else ()
         return ProviderDraft(self.query_one("#base-url", Input).value, self._model(), self._key(),
-                             self.choice if self.preset.id != CUSTOM else None, chat_check=self._chat(),
-                             allow_cleartext=True, models=fetched).resolved()
+                             self.choice if self.preset.id != CUSTOM else None, self.protocol,
+                             chat_check=self._chat(), allow_cleartext=True, models=fetched).resolved()
 
     # ---- rendering the state -----------------------------------------------------------------------------
 
@@ -228,6 +227,15 @@ class ProviderFormScreen(FormWorkers):
         if item.model_hint and model.value.strip() in ("", old_hint):
             model.value = item.model_hint
         self.models = ()
+        self._show_chat_check()
+
+    def watch_protocol(self) -> None:
+        self._show_chat_check()
+
+    def _show_chat_check(self) -> None:
+        """The chat check is a chat completion: an OpenAI-protocol request only (verify skips it for the others)."""
+        protocol = self.preset.protocol if self.preset.id != CUSTOM else self.protocol
+        self.set_class(protocol != Protocol.OPENAI, "-no-chat")
 
     def watch_busy(self, busy: bool) -> None:
         for button in ("test", "save", "save-unverified"):
@@ -255,9 +263,15 @@ class ProviderFormScreen(FormWorkers):
 
     # ---- reacting to input ----------------------------------------------------------------------------------
 
-    @on(Select.Changed, "#preset")
-    def preset_changed(self, event: Select.Changed) -> None:
-        self.preset_id = str(event.value)
+    @on(PresetList.Changed)
+    def preset_changed(self, event: PresetList.Changed) -> None:
+        key, self.protocol = split_value(event.value)
+        self.preset_id = key
+
+    @on(PresetList.Picked)
+    def preset_picked(self, event: PresetList.Picked) -> None:
+        """A provider chosen: on to its first field to fill (the URL when it has none, else the key)."""
+        self.query_one("#api-key" if self.choice.base_url else "#base-url", Input).focus()
 
     @on(Input.Changed, "#base-url")
     def url_changed(self, event: Input.Changed) -> None:
@@ -350,6 +364,15 @@ class ProviderFormScreen(FormWorkers):
         self.busy = False
         ok = all(result.ok for result in message.results)
         lines = [mark(result) for result in message.results]
+        url = self._url_check().url
+        found = message.discovered
+        if message.discovery_tried:
+            lines.insert(0, t("setup.discovered", count=len(found.models)) if found else t("setup.discovery_failed"))
+        if found is not None and url is not None and self._fingerprint(url) == message.fingerprint:
+            # The models offered for this key, and the first one unless the user chose another (as `auth login`).
+            self.models, self.model_note = found.models, len(found.models)
+            self.query_one("#model", Input).value = found.model
+            message.fingerprint = self._fingerprint(url)
         if ok:
             self._verified = message.fingerprint
             if not message.then_save:
@@ -358,7 +381,6 @@ class ProviderFormScreen(FormWorkers):
             self._verified = None
             lines.append(t("form.test.failed_nothing_saved") if message.then_save else t("form.test.failed"))
         self.outcome = ("\n".join(lines), "success" if ok else "error")
-        url = self._url_check().url
         # Save only what was checked: a field edited while the checks ran means test again.
         if ok and message.then_save and url is not None and self._fingerprint(url) == message.fingerprint:
             self._start_save(url)
@@ -407,8 +429,8 @@ class ProviderFormScreen(FormWorkers):
     def on_environment_imported(self, message: EnvironmentImported) -> None:
         if message.base_url:
             target = _endpoint_key(message.base_url)
-            self.preset_id = target
-            self.query_one("#preset", Select).value = target
+            self.preset_id = target                        # fills the preset's URL, replaced just below
+            self.query_one(PresetList).value = target
             self.query_one("#base-url", Input).value = clean(message.base_url, limit=FIELD_LIMIT)
         if message.key:
             self.query_one(KeyField).reveal(False)
