@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import textwrap
+from typing import TYPE_CHECKING
 
 from qwen_tui.core.context import Context
 from qwen_tui.core.i18n import t
@@ -13,16 +14,32 @@ from qwen_tui.core.resolver import Resolution, Source, SourceKind, Value, resolv
 from qwen_tui.core.sanitize import clean, safe_json
 from qwen_tui.core.usage_story import usage_story
 
+if TYPE_CHECKING:
+    from qwen_tui.core.providers.installs import Install
+
 
 def status(*, as_json: bool) -> int:
     context = Context.current()
     resolution = resolve(context)
     verdict = qwen_cli_verdict(resolution, context.cwd, context.env)
+    installs = _installs(resolution)
     if as_json:
-        print(safe_json(status_document(resolution, verdict)))
+        print(safe_json(status_document(resolution, verdict, installs)))
     else:
-        print(render_status(resolution, verdict))
+        print(render_status(resolution, verdict, installs=installs))
     return 0 if resolution.ok else 1
+
+
+def _installs(resolution: Resolution) -> list[Install]:
+    """The saved providers, grouped as `/auth` installed them, from the files `resolution` read; none when a
+    secret store cannot be read (the resolution's problems say what is wrong with the files)."""
+    from qwen_tui.core.fileops import FileOpError
+    from qwen_tui.core.providers.installs import list_installs
+
+    try:
+        return list_installs(resolution)
+    except (FileOpError, OSError):
+        return []
 
 
 def _source(source: Source) -> dict:
@@ -46,7 +63,8 @@ def _shown_url(url: str | None) -> str | None:
     return mask_url(url) if url else url
 
 
-def status_document(resolution: Resolution, verdict: QwenCli | None = None) -> dict:
+def status_document(resolution: Resolution, verdict: QwenCli | None = None,
+                    installs: list[Install] | None = None) -> dict:
     """The JSON shape of `status --json` (secrets masked)."""
     credential = resolution.credential
     return {
@@ -67,6 +85,22 @@ def status_document(resolution: Resolution, verdict: QwenCli | None = None) -> d
         "shadowedDotenv": [str(path) for path in resolution.shadowed_dotenv],
         "problems": list(resolution.problems),
         **({"qwenCli": verdict.to_json()} if verdict is not None else {}),
+        **({"installs": [_install_json(install) for install in installs]} if installs is not None else {}),
+    }
+
+
+def _install_json(install: Install) -> dict:
+    """One saved provider install: its preset and region (Qwen Code's ids; null for a custom entry), models."""
+    return {
+        "preset": install.preset_id,
+        "region": install.region_id,
+        "label": install.label,
+        "baseUrl": _shown_url(install.base_url),
+        "envKey": install.env_key,
+        "models": install.model_ids,
+        "active": install.active.id if install.active else None,
+        "key": install.key_location,
+        "keyInSettings": install.key_in_settings,
     }
 
 
@@ -97,7 +131,8 @@ def render_verdict(verdict: QwenCli) -> list[str]:
     return lines
 
 
-def status_rows(resolution: Resolution, verdict: QwenCli | None = None) -> list[tuple[str, str, str | None]]:
+def status_rows(resolution: Resolution, verdict: QwenCli | None = None,
+                installs: list[Install] | None = None) -> list[tuple[str, str, str | None]]:
     """(label, value, where it comes from) per field, with the app's labels; no source when nothing sets it.
     Values and paths may come from a cloned repository's files: each is sanitised (one line) as it is placed."""
     credential = resolution.credential
@@ -117,6 +152,8 @@ def status_rows(resolution: Resolution, verdict: QwenCli | None = None) -> list[
         rows.insert(2, (t("setup.status.provider"), provider["label"], None))
     if resolution.enforced_type.value:
         rows.insert(1, _row(t("home.enforced_type"), resolution.enforced_type))
+    if installs:
+        rows.append((t("installs.status.label"), "\n".join(_install_lines(installs)), None))
     qwen_cli, qwen_tui, saved_in = usage_story(resolution)
     rows.append((t("home.usage_stats"), f"{clean(qwen_cli, limit=1000)}\n{clean(qwen_tui, limit=1000)}",
                  clean(saved_in, limit=1000) if saved_in else saved_in))
@@ -125,6 +162,17 @@ def status_rows(resolution: Resolution, verdict: QwenCli | None = None) -> list[
                      None))
     rows.append((t("home.dotenv"), clean(resolution.dotenv_path or t("home.dotenv.none")), None))
     return rows
+
+
+def _install_lines(installs: list[Install]) -> list[str]:
+    """Per install: "● <preset · region> — 10 models, active: <model>", then where its key is."""
+    from qwen_tui.core.providers.installs import key_text, summary
+
+    lines = []
+    for install in installs:
+        lines.append(("● " if install.active else "  ") + clean(summary(install), limit=1000))
+        lines.append("    " + clean(t("installs.key", where=key_text(install)), limit=1000))
+    return lines
 
 
 def _row(label: str, value: Value) -> tuple[str, str, str | None]:
@@ -137,12 +185,13 @@ def _where(source: Source) -> str | None:
     return None if source.kind == SourceKind.NONE else t("status.from", source=source.describe())
 
 
-def render_status(resolution: Resolution, verdict: QwenCli | None = None, width: int | None = None) -> str:
+def render_status(resolution: Resolution, verdict: QwenCli | None = None, width: int | None = None,
+                  installs: list[Install] | None = None) -> str:
     """Field by field at any width: the label, its value, and the source on its own line under the value;
     below 60 columns the label on a line of its own too. Long lines wrap between words only, so a path, URL
     or key name is never cut."""
     width = width or shutil.get_terminal_size((80, 24)).columns
-    rows = status_rows(resolution, verdict)
+    rows = status_rows(resolution, verdict, installs)
     label_width = max(len(label) for label, _, _ in rows)
     narrow = width < NARROW
     indent = 2 if narrow else label_width + 2

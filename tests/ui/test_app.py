@@ -454,13 +454,14 @@ async def test_typing_slash_auth_opens_the_chooser() -> None:
 async def test_every_binding_has_an_id() -> None:
     from qwen_tui.ui.screens.command_input import CommandInputScreen
     from qwen_tui.ui.screens.confirm import ConfirmScreen
+    from qwen_tui.ui.screens.model_picker import ModelPickerScreen
     from qwen_tui.ui.screens.usage_data import UsageDataScreen
     from qwen_tui.ui.widgets.device_flow import DeviceFlowWidget, QrScreen
     from qwen_tui.ui.widgets.profiles import ProfilesPanel
 
     classes = (QwenTuiApp, ChooserScreen, HomeScreen, SettingsScreen, PrivacyScreen, OAuthSignInScreen,
                ProviderFormScreen, ConfirmScreen, UsageDataScreen, DeviceFlowWidget, QrScreen, ProfilesPanel,
-               CommandInputScreen, Link)
+               CommandInputScreen, Link, ModelPickerScreen)
     for cls in classes:
         for binding in cls.BINDINGS:
             assert binding.id, f"{cls.__name__} binding {binding.key} has no id"

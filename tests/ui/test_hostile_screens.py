@@ -123,7 +123,7 @@ async def test_hostile_workspace_on_home_the_provider_form_and_the_command_line(
         await pilot.press("enter")   # on the active provider: a toast names it
         await settle(pilot)
         assert_clean(app, "home, the active provider named")
-        app.open_provider_form(app.screen.query_one(ProfilesPanel).profiles[0])   # `e` on the first provider
+        app.open_provider_form(app.screen.query_one(ProfilesPanel).installs[0].profiles[0])   # `e` on the first
         await settle(pilot)
         assert isinstance(app.screen, ProviderFormScreen)
         assert_clean(app, "provider form")

@@ -57,6 +57,7 @@ async def test_profiles_are_listed_with_the_active_one_marked(isolated_home: Pat
         listed = rows(app)
         # Qwen Code 0.24 puts the last install first; it is the active one.
         assert [row[1] for row in listed] == ["model-two", "model-one"]
+        assert [row[2] for row in listed] == [SECOND[0], FIRST[0]]     # a custom provider is named by its URL
         assert [row[0] for row in listed] == ["●", ""]
         assert all("settings.json" in row[3] for row in listed)        # where each key is
 

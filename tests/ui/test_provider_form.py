@@ -407,7 +407,7 @@ async def test_a_preset_fills_the_url_model_and_links() -> None:
         assert "DEEPSEEK_API_KEY" in str(form.query_one("#key-hint").render())
         links = [link.url for link in form.query("#preset-info Link")]
         assert "https://api-docs.deepseek.com/zh-cn/" in links and len(links) == 3
-        form.query_one("#preset", PresetList).value = "grok"       # terms not verified: says "unknown"
+        form.query_one("#preset", PresetList).value = "requesty"   # terms and privacy not verified: "unknown"
         await settle(pilot)
         texts = " ".join(str(w.render()) for w in form.query("#preset-info Static"))
         assert "Terms: unknown" in texts and "Privacy policy: unknown" in texts

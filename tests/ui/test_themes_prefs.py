@@ -110,7 +110,7 @@ def test_provider_terms_lookup() -> None:
     assert provider_for_base_url("https://api.deepseek.com/v1").name == "DeepSeek"
     assert provider_for_base_url("http://127.0.0.1:11434/v1") is LOCAL_SERVER
     assert provider_for_base_url("https://example.invalid/v1") is None
-    assert provider_for_base_url("https://api.x.ai/v1").terms_url is None   # not found on x.ai: unknown
+    assert provider_for_base_url("https://api.x.ai/v1").privacy_url is None   # not found on x.ai: unknown
 
 
 @pytest.mark.parametrize("content", [b"\xff{}", b"[" * 100_000], ids=["not-utf8", "too-deep"])

@@ -71,7 +71,10 @@ def test_reference_facts() -> None:
     assert endpoint("dashscope-us").terms_url == endpoint("alibabaStandard:sg-singapore").terms_url
     assert endpoint("coding-plan:aliyun").terms_url == endpoint("alibabaStandard:cn-beijing").terms_url
     # Not found on the provider's own site: unknown, not guessed.
-    assert preset("grok").terms_url is None and preset("minimax").privacy_url is None
+    assert preset("grok").privacy_url is None and preset("minimax").privacy_url is None
+    assert preset("requesty").terms_url is preset("requesty").privacy_url is None
+    # xAI's API terms: its Enterprise Terms of Service (x.ai's own pages, cited in the catalogue).
+    assert preset("grok").terms_url == "https://x.ai/legal/terms-of-service-enterprise"
     assert endpoint("alibabaStandard:cn-hongkong").terms_url is None
     with pytest.raises(KeyError):
         preset("nope")

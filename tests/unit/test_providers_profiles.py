@@ -238,7 +238,8 @@ def test_list_activate_delete(no_keyring: None) -> None:
     assert active.active and active.base_url == URL
     assert user_settings()["model"] == {"name": "a", "baseUrl": URL}
     assert activate_profile("deepseek-v4-pro").active
-    assert user_settings()["model"] == {"name": "deepseek-v4-pro", "baseUrl": ""}   # as `/auth` leaves a preset
+    # As Qwen Code's `/model` writes it (persistModelSelection): the entry's URL.
+    assert user_settings()["model"] == {"name": "deepseek-v4-pro", "baseUrl": "https://api.deepseek.com"}
     with pytest.raises(ProfileError):
         activate_profile("missing")
 

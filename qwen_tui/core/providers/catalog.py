@@ -186,9 +186,13 @@ PRESETS: tuple[Preset, ...] = (
            "https://cdn.deepseek.com/policies/en-US/deepseek-open-platform-terms-of-service.html",
            "https://cdn.deepseek.com/policies/en-US/deepseek-privacy-policy.html",
            model_prefix="DeepSeek", qwen_code=True),
-    # xAI's current terms and privacy pages were not found on x.ai in our sources: unknown.
+    # Terms: xAI's Enterprise Terms of Service, which govern "a business or developer Enterprise Account" (the
+    # API): x.ai's own /legal/terms-of-service-enterprise/previous (the 2024-09-05 version of that page) and
+    # /legal/data-processing-addendum ("forms part of the Enterprise Terms of Service", for data sent "through
+    # our API"). Privacy: x.ai/legal/ccpa names "xAI's Privacy Policy" but no xAI page gave its address: unknown.
     Preset("grok", "Grok (xAI)", Group.THIRD_PARTY, "XAI_API_KEY", KeyCheck.MODELS, _one("https://api.x.ai/v1"),
-           "grok-4.5", "https://docs.x.ai/docs", model_prefix="Grok", qwen_code=True),
+           "grok-4.5", "https://docs.x.ai/docs", "https://x.ai/legal/terms-of-service-enterprise",
+           model_prefix="Grok", qwen_code=True),
     # Terms: MiniMax's own https://www.minimax.io/terms-of-service-v2.html ("Terms of Service", updated
     # 2026-04-15, covering its APIs). Its privacy policy was not found on minimax.io: unknown.
     Preset("minimax", "MiniMax", Group.THIRD_PARTY, "MINIMAX_API_KEY", KeyCheck.CHAT, (
@@ -217,7 +221,8 @@ PRESETS: tuple[Preset, ...] = (
     Preset("openrouter", "OpenRouter", Group.THIRD_PARTY, "OPENROUTER_API_KEY", KeyCheck.OPENROUTER_KEY,
            _one("https://openrouter.ai/api/v1"), "z-ai/glm-4.5-air:free", "https://openrouter.ai/docs",
            "https://openrouter.ai/terms", "https://openrouter.ai/privacy", model_prefix="OpenRouter", qwen_code=True),
-    # Requesty's terms and privacy pages were not found in our sources: unknown.
+    # Requesty's terms and privacy pages were not found in our sources (requesty.ai/dpa mentions a privacy policy
+    # without its address): unknown.
     Preset("requesty", "Requesty", Group.THIRD_PARTY, "REQUESTY_API_KEY", KeyCheck.MODELS,
            _one("https://router.requesty.ai/v1"), "openai/gpt-4o-mini", "https://docs.requesty.ai",
            model_prefix="Requesty", qwen_code=True),
@@ -236,8 +241,10 @@ PRESETS: tuple[Preset, ...] = (
            _one("https://api.together.xyz/v1"), "Qwen/Qwen3-Coder-480B-A35B-Instruct-FP8", "https://docs.together.ai/",
            "https://www.together.ai/terms-of-service", "https://www.together.ai/privacy"),
     # Anthropic's commercial terms and privacy policy: its own anthropic.com/legal pages ("commercial-terms",
-    # "privacy"). Base URL: the Anthropic SDK's own default, which qwen 0.24.4 uses as given and appends
-    # /v1/messages to (anthropicContentGenerator-JOZNOMSX.js 4147, 5399; seen in tests/interop).
+    # "privacy"); Anthropic's Claude Code docs (legal-and-compliance) name the Commercial Terms at that address
+    # "for Team, Enterprise, and Claude API users". Base URL: the Anthropic SDK's own default, which qwen 0.24.4
+    # uses as given and appends /v1/messages to (anthropicContentGenerator-JOZNOMSX.js 4147, 5399; seen in
+    # tests/interop).
     Preset("anthropic", "Anthropic", Group.THIRD_PARTY, "ANTHROPIC_API_KEY", KeyCheck.ANTHROPIC,
            _one("https://api.anthropic.com"), "claude-sonnet-4-5", "https://docs.anthropic.com/",
            "https://www.anthropic.com/legal/commercial-terms", "https://www.anthropic.com/legal/privacy",

@@ -13,7 +13,7 @@ Reading the saved providers is core/providers/saved.py.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -38,7 +38,7 @@ from qwen_tui.core.names import (
 )
 from qwen_tui.core.providers.catalog import Endpoint, Preset
 from qwen_tui.core.providers.dotenv_edit import set_variable
-from qwen_tui.core.providers.install import InstallPlan
+from qwen_tui.core.providers.install import METADATA, InstallPlan
 from qwen_tui.core.providers.saved import PROVIDERS, Profile, list_profiles
 from qwen_tui.core.providers.validate import check_base_url, normalize_key
 from qwen_tui.core.resolver import KEYLESS_PLACEHOLDER, Source, SourceKind
@@ -197,29 +197,28 @@ def is_keyless(url: str | None, preset: Preset | None) -> bool:
     return url is not None and url != "" and is_loopback_url(url)
 
 
-def activate_profile(profile_id: str, cwd: Path | None = None, env: Mapping[str, str] | None = None) -> Profile:
-    """Make a saved profile the active one (selectedType, model.name, baseUrl), dropping a stale apiKey."""
-    from qwen_tui.core.providers.install import installed_preset
+def activate_profile(profile_id: str, cwd: Path | None = None, env: Mapping[str, str] | None = None,
+                     base_url: str | None = None) -> Profile:
+    """Make a saved profile (the entry of this id, at `base_url` when given) the active one, writing what
+    Qwen Code 0.24.4's `/model` writes (persistModelSelection, persistAuthTypeSelection: selectedType,
+    model.name, model.baseUrl = the entry's URL or ""), and dropping a stale apiKey."""
     from qwen_tui.core.resolver import resolve
     from qwen_tui.core.settings import load_settings
     from qwen_tui.core.settings_writer import DELETE
 
     env = dict(os.environ if env is None else env)
-    settings = load_settings(cwd, env)
-    found = settings.lookup(PROVIDERS)
+    found = load_settings(cwd, env).lookup(PROVIDERS)
     entries = found[0] if found is not None and isinstance(found[0], list) else []
-    entry = next((e for e in entries if isinstance(e, dict) and e.get("id") == profile_id), None)
+    entry = next((e for e in entries if isinstance(e, dict) and e.get("id") == profile_id
+                  and base_url in (None, e.get("baseUrl"))), None)
     if entry is None:
         raise ProfileError(t("providers.profile.unknown", id=profile_id))
-    base_url = entry.get("baseUrl") if isinstance(entry.get("baseUrl"), str) else None
-    metadata = settings.lookup("providerMetadata")
-    # As `/auth` leaves it: "" for a preset's model (its entry has the URL), the URL for a custom one.
-    model_base = "" if installed_preset(entry, metadata[0] if metadata else None) else base_url
+    entry_url = entry.get("baseUrl") if isinstance(entry.get("baseUrl"), str) else None
 
     def changes(raw: dict[str, Any]) -> dict[str, Any]:
         wanted: dict[str, Any] = {SELECTED_TYPE: str(AuthMethod.OPENAI), MODEL_NAME: profile_id,
-                                  MODEL_BASE_URL: model_base if model_base is not None else DELETE}
-        if _api_key_is_stale(raw, base_url, None):
+                                  MODEL_BASE_URL: entry_url or ""}
+        if _api_key_is_stale(raw, entry_url, None):
             wanted[API_KEY] = DELETE
         return wanted
 
@@ -228,8 +227,10 @@ def activate_profile(profile_id: str, cwd: Path | None = None, env: Mapping[str,
     return next(p for p in saved if p.id == profile_id)
 
 
-def delete_profile(profile_id: str, cwd: Path | None = None, env: Mapping[str, str] | None = None) -> list[str]:
-    """Remove a profile from the user settings; its key goes too unless another profile uses its envKey.
+def delete_profile(profile_id: str | Collection[str], cwd: Path | None = None, env: Mapping[str, str] | None = None,
+                   *, base_url: str | None = None, metadata: str | None = None) -> list[str]:
+    """Remove a profile (or an install: its ids at `base_url`, with `providerMetadata.<metadata>` of that URL)
+    from the user settings; its key goes too unless another profile uses its envKey.
 
     Returns the names of the providers that still use the key it kept (empty: the key went, or it had none)."""
     from qwen_tui.core.secrets import SecretStore
@@ -237,18 +238,22 @@ def delete_profile(profile_id: str, cwd: Path | None = None, env: Mapping[str, s
     from qwen_tui.core.settings_writer import DELETE
 
     env = dict(os.environ if env is None else env)
+    ids = [profile_id] if isinstance(profile_id, str) else list(profile_id)
     others = _other_layer_entries(load_settings(cwd, env))
     outcome: dict[str, Any] = {}
 
     def changes(raw: dict[str, Any]) -> dict[str, Any]:
         entries = _raw_entries(raw, env)
-        removed = [e for e in entries if isinstance(e, dict) and e.get("id") == profile_id]
+        removed = [e for e in entries if isinstance(e, dict) and e.get("id") in ids
+                   and base_url in (None, e.get("baseUrl"))]
         if not removed:
-            raise ProfileError(t("providers.profile.not_in_user", id=profile_id, path=paths.user_settings_path(env)))
+            raise ProfileError(t("providers.profile.not_in_user", id=ids[0], path=paths.user_settings_path(env)))
         remaining = [e for e in entries if e not in removed]
         wanted: dict[str, Any] = {PROVIDERS: remaining if remaining else DELETE}
         nested, _ = migrate_v1(raw)   # a v1 flat `model` names the model too
-        if get_dotted(nested, MODEL_NAME) == profile_id:
+        if metadata and get_dotted(nested, f"{METADATA}.{metadata}.baseUrl") == base_url:
+            wanted[f"{METADATA}.{metadata}"] = DELETE   # Qwen Code's record of the install goes with it
+        if get_dotted(nested, MODEL_NAME) in ids:
             wanted[MODEL_NAME] = DELETE
             for dotted in (AUTH_BASE_URL, MODEL_BASE_URL):
                 if get_dotted(nested, dotted) in (removed[0].get("baseUrl"), ""):

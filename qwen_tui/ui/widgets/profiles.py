@@ -1,4 +1,5 @@
-"""Saved OpenAI-compatible profiles on the home screen: the active one marked; switch, edit, delete.
+"""Saved OpenAI-compatible providers on the home screen, one row per install (a preset's models together, as
+Qwen Code's `/auth` installed them), the active one marked; choose the model, edit, delete.
 
 The list is made in a worker when the widget mounts, from the files the app's current resolution read (the
 home screen rebuilds it for every new resolution, so it is always fresh, and a refresh reads each file once);
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich.text import Text
 from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -18,18 +20,19 @@ from textual.message import Message
 from textual.widgets import Button, DataTable
 
 from qwen_tui.core.i18n import t
-from qwen_tui.ui.describe import environment_lines
+from qwen_tui.ui.describe import environment_lines, short_path
 from qwen_tui.ui.widgets.plain import Plain, plain_text
 
 if TYPE_CHECKING:
+    from qwen_tui.core.providers.installs import Install
     from qwen_tui.core.providers.saved import EnvironmentValues, Profile
     from qwen_tui.ui.app import QwenTuiApp
 
 
 class ProfilesLoaded(Message):
-    def __init__(self, profiles: list[Profile], environment: EnvironmentValues | None, error: str | None) -> None:
+    def __init__(self, installs: list[Install], environment: EnvironmentValues | None, error: str | None) -> None:
         super().__init__()
-        self.profiles = profiles
+        self.installs = installs
         self.environment = environment
         self.error = error
 
@@ -54,7 +57,7 @@ class ProfilesPanel(Vertical):
 
     def __init__(self, *, id: str | None = None, classes: str = "") -> None:
         super().__init__(id=id, classes=classes)
-        self.profiles: list[Profile] = []
+        self.installs: list[Install] = []
 
     def compose(self) -> ComposeResult:
         # The table, the keys note and the environment notice stay hidden until the list is read.
@@ -62,12 +65,12 @@ class ProfilesPanel(Vertical):
         yield Plain(t("profiles.loading"), id="profiles-status", classes="note")
         table: DataTable = DataTable(id="profiles-table", cursor_type="row", zebra_stripes=False)
         table.add_column("", key="active", width=2)
-        table.add_column(t("profiles.column.model"), key="model")
-        table.add_column(t("profiles.column.base_url"), key="base_url")
+        table.add_column(t("profiles.column.model"), key="model")   # first: what Enter changes, in view at 80
+        table.add_column(t("installs.column.provider"), key="provider")
         table.add_column(t("profiles.column.key"), key="key")
         table.display = False
         yield table
-        keys = Plain(t("profiles.keys"), id="profiles-keys", classes="note")
+        keys = Plain(t("installs.keys"), id="profiles-keys", classes="note")
         keys.display = False
         yield keys
         with Vertical(id="profiles-env") as environment:
@@ -82,14 +85,15 @@ class ProfilesPanel(Vertical):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="profiles-load")
     def load(self) -> None:
-        from qwen_tui.core.providers.saved import environment_values, list_profiles
+        from qwen_tui.core.providers.installs import list_installs
+        from qwen_tui.core.providers.saved import environment_values
 
         # From the files the current resolution was read from: a refresh loads them once, for every screen.
         resolution = self.app.resolution
         if resolution is None:
             return
         try:
-            profiles = list_profiles(resolution)
+            installs = list_installs(resolution)
         except Exception as exc:  # noqa: BLE001 - an unreadable settings file is shown, not raised
             self.post_message(ProfilesLoaded([], None, str(exc)))
             return
@@ -97,23 +101,25 @@ class ProfilesPanel(Vertical):
             environment = environment_values(resolution)
         except Exception:  # noqa: BLE001 - the notice is a nicety; the resolver reports broken files
             environment = None
-        self.post_message(ProfilesLoaded(profiles, environment, None))
+        self.post_message(ProfilesLoaded(installs, environment, None))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="profiles-change")
-    def _change(self, what: str, profile_id: str, had_key: bool = True) -> None:
-        """`what` is "activated" or "deleted"; the outcome comes back as a ProfileChanged message."""
+    def _change(self, what: str, profile: Profile | None = None, install: Install | None = None) -> None:
+        """Make `profile` active ("activated") or delete `install`, every model of it ("deleted"); the outcome
+        comes back as a ProfileChanged message."""
         from qwen_tui.core.providers.profiles import ProfileError, activate_profile, delete_profile
 
         app = self.app
         said = None
         try:
-            if what == "activated":
-                activate_profile(profile_id, app.cwd, app.env)
-            else:
+            if profile is not None:
+                activate_profile(profile.id, app.cwd, app.env, base_url=profile.base_url or None)
+            elif install is not None:
                 # Say only what happened: the key went, stayed for the providers still using it, or there was none.
-                kept = delete_profile(profile_id, app.cwd, app.env)
+                kept = delete_profile(install.model_ids, app.cwd, app.env, base_url=install.base_url or None,
+                                      metadata=install.preset_id)
                 said = t("setup.deleted_key_kept", names=", ".join(kept)) if kept else (
-                    None if had_key else t("setup.deleted_no_key"))
+                    None if install.key_location else t("setup.deleted_no_key"))
         except ProfileError as exc:
             self.post_message(ProfileChanged(what, str(exc)))
         else:
@@ -124,29 +130,46 @@ class ProfilesPanel(Vertical):
     def on_profiles_loaded(self, message: ProfilesLoaded) -> None:
         message.stop()
         status = self.query_one("#profiles-status", Plain)
-        self.profiles = message.profiles
+        self.installs = message.installs
         if message.error:
             status.set_classes("error")
             status.update(t("profiles.unreadable", reason=message.error))
-        elif not message.profiles:
+        elif not message.installs:
             status.update(t("profiles.empty"))
         else:
             status.display = False
-            self._fill_table(message.profiles)
+            self._fill_table(message.installs)
         self._show_environment(message.environment)
 
-    def _fill_table(self, profiles: list[Profile]) -> None:
+    def _fill_table(self, installs: list[Install]) -> None:
+        from qwen_tui.core.providers.installs import key_text
+
         table = self.query_one("#profiles-table", DataTable)
         table.clear()
-        for profile in profiles:
+        for install in installs:
             # Names and URLs come from settings files: cells as text, never markup (`[/]` is a name too). Rows
             # are not keyed by id: a file may list one id twice (rows are found by their place, `_selected`).
-            table.add_row("●" if profile.active else "", plain_text(profile.name), plain_text(profile.base_url),
-                          plain_text(profile.key_location or t("profiles.key.missing")))
+            # A preset install says how many models it holds on a second line: the label alone fits at 80 columns.
+            several = len(install.profiles) > 1
+            provider = plain_text(install.label)
+            if several:
+                provider = Text("\n").join([provider, plain_text(t("installs.models", count=len(install.profiles)))])
+            shown = install.active or (None if several else install.profiles[0])
+            table.add_row("●" if install.active else "", plain_text(shown.id if shown else ""), provider,
+                          plain_text(key_text(install, self._where(install))), height=2 if several else 1)
         table.display = True
         self.query_one("#profiles-keys").display = True
-        active = next((row for row, profile in enumerate(profiles) if profile.active), 0)
+        active = next((row for row, install in enumerate(installs) if install.active), 0)
         table.move_cursor(row=active)
+
+    def _where(self, install: Install) -> str | None:
+        """The key's place with paths as home writes them (~/…, ./…; in full after `f`)."""
+        if install.key_source is None:
+            return None
+        app = self.app
+        if getattr(self.screen, "full_paths", False):
+            return install.key_source.describe()
+        return install.key_source.describe(lambda path: short_path(path, app.env, app.cwd))
 
     def _show_environment(self, environment: EnvironmentValues | None) -> None:
         if environment is None:
@@ -167,11 +190,16 @@ class ProfilesPanel(Vertical):
 
     # ---- actions ---------------------------------------------------------------------------------------------
 
-    def _selected(self) -> Profile | None:
+    def _selected(self) -> Install | None:
         table = self.query_one("#profiles-table", DataTable)
-        if not self.profiles or not table.display or table.row_count == 0:
+        if not self.installs or not table.display or table.row_count == 0:
             return None
-        return self.profiles[min(table.cursor_row, len(self.profiles) - 1)]
+        return self.installs[min(table.cursor_row, len(self.installs) - 1)]
+
+    def _selected_profile(self) -> Profile | None:
+        """The install's active model, else its first: what `e` edits."""
+        install = self._selected()
+        return None if install is None else install.active or install.profiles[0]
 
     @on(DataTable.RowSelected, "#profiles-table")
     def row_selected(self, event: DataTable.RowSelected) -> None:
@@ -179,32 +207,48 @@ class ProfilesPanel(Vertical):
         self.action_activate()
 
     def action_activate(self) -> None:
-        profile = self._selected()
-        if profile is None:
+        """One model: make it active. Several (a preset install): choose which, as Qwen Code's `/model` does."""
+        from qwen_tui.ui.screens.model_picker import ModelPickerScreen
+
+        install = self._selected()
+        if install is None:
             return
+        if len(install.profiles) == 1:
+            self._use(install.profiles[0])
+            return
+
+        def chosen(index: int | None) -> None:
+            if index is not None:
+                self._use(install.profiles[index])
+
+        self.app.push_screen(ModelPickerScreen(install), chosen)
+
+    def _use(self, profile: Profile) -> None:
         if profile.active:
             self.notify(t("profiles.already_active", name=profile.name))
             return
-        self._change("activated", profile.id)
+        self._change("activated", profile)
 
     def action_edit(self) -> None:
-        profile = self._selected()
+        profile = self._selected_profile()
         if profile is not None:
             self.app.open_provider_form(profile)
 
     def action_delete(self) -> None:
+        """Delete the install (all its models, as it was installed), after a question naming it."""
+        from qwen_tui.core.providers.installs import summary
         from qwen_tui.ui.screens.confirm import ConfirmScreen
 
-        profile = self._selected()
-        if profile is None:
+        install = self._selected()
+        if install is None:
             return
 
         def answered(accepted: bool | None) -> None:
             if accepted:
-                self._change("deleted", profile.id, profile.key_location is not None)
+                self._change("deleted", install=install)
 
-        where = profile.key_location or t("profiles.key.missing")
-        question = t("profiles.delete.question", name=profile.name, where=where)
+        where = install.key_location or t("profiles.key.missing")
+        question = t("profiles.delete.question", name=summary(install), where=where)
         self.app.push_screen(ConfirmScreen(question, confirm_label=t("profiles.delete.accept"), danger=True), answered)
 
     @on(Button.Pressed, "#profiles-import")
