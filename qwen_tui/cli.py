@@ -327,8 +327,8 @@ def _usage_command(args: Args) -> str | None:
 
 
 def _record_usage(args: Args, exit_code: int, duration_s: float) -> None:
-    """A command-run usage event, only if the gate is open (closed, no pydantic/httpx import, no connection);
-    flushed within 1 s before the process exits."""
+    """A command-run usage event, only if the gate is open (closed, no pydantic/httpx import, no connection):
+    stored in the outbox, then sent with 1 s for the exchange before the process exits (see oneshot)."""
     name = _usage_command(args)
     if name is None:
         return

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -111,18 +112,25 @@ def _too_large(max_bytes: int) -> str:
     return t("security.http.too_large", size=f"{max_bytes // (1024 * 1024)} MiB")
 
 
+def blocking_client(url: str, **options: Any) -> httpx.Client:
+    """A Client for requests to `url`'s host (see `_options`). Making one loads the TLS trust store: tens of
+    ms of CPU, seconds on a busy machine; a caller whose deadline is about the network makes it beforehand."""
+    return httpx.Client(**_options(url, options))
+
+
 def fetch_blocking(method: str, url: str, *, deadline: float, max_bytes: int = MAX_BODY_BYTES,
-                   **request: Any) -> BoundedResponse:
+                   client: httpx.Client | None = None, **request: Any) -> BoundedResponse:
     """`fetch` for blocking code (the refresh under the creds lock, the statistics flush at exit), without an
     event loop (whose async stack costs a fresh process a few hundred ms): the request runs in a daemon thread
-    that stops reading at the deadline; one still stuck in the headers then is left behind, never waited for."""
+    that stops reading at the deadline; one still stuck in the headers then is left behind, never waited for.
+    `client`: one made by `blocking_client` (the caller closes it); default a new one, within the deadline."""
     stop_at = time.monotonic() + deadline
     outcome: list[BoundedResponse | Exception] = []
 
     def run() -> None:
         try:
-            with httpx.Client(**_options(url, {"timeout": deadline})) as client, \
-                    client.stream(method, url, **request) as response:
+            with (nullcontext(client) if client else blocking_client(url, timeout=deadline)) as session, \
+                    session.stream(method, url, **request) as response:
                 body = _Body(response, max_bytes)
                 for chunk in response.iter_bytes():
                     if time.monotonic() > stop_at:

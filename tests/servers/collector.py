@@ -2,7 +2,8 @@
 
 In-process use: `Collector().start()`; `url` is the logs endpoint (`…/v1/logs`), `requests` the recorded
 requests (raw body + parsed JSON), `records()` every logRecord received. Fault modes (attribute `mode`):
-"ok" (200), "500", "429", "400" (rejected), "hang" (never answers until stopped).
+"ok" (200), "500", "429", "400" (rejected), "hang" (never answers until the client gives up or the collector
+stops; `hangs` then holds how long each client waited, from its request to its closing the connection).
 Standalone: `python -m tests.servers.collector [--mode M]` (prints the URL, serves until interrupted).
 """
 
@@ -10,7 +11,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import select
+import socket
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -34,6 +38,7 @@ class Collector:
             raise ValueError(f"unknown mode {mode!r}")
         self.mode = mode
         self.requests: list[CollectedRequest] = []
+        self.hangs: list[float] = []          # seconds each hung client waited before closing its connection
         self._lock = threading.Lock()
         self._release = threading.Event()     # lets hung handlers finish at stop()
         self._received = threading.Condition(self._lock)
@@ -66,6 +71,11 @@ class Collector:
         with self._received:
             return self._received.wait_for(lambda: len(self.requests) >= count, timeout)
 
+    def wait_for_hangs(self, count: int, timeout: float) -> bool:
+        """Wait until at least `count` hung clients have closed their connection."""
+        with self._received:
+            return self._received.wait_for(lambda: len(self.hangs) >= count, timeout)
+
     def records(self) -> list[dict]:
         """Every logRecord of every well-formed payload."""
         found = []
@@ -78,6 +88,20 @@ class Collector:
     def _record(self, request: CollectedRequest) -> None:
         with self._received:
             self.requests.append(request)
+            self._received.notify_all()
+
+    def _hang(self, connection: socket.socket) -> None:
+        """Answer nothing until the client closes the connection (or stop()); record how long that took."""
+        started = time.monotonic()
+        while not self._release.is_set() and time.monotonic() - started < 30:
+            readable, _, _ = select.select([connection], [], [], 0.05)
+            try:
+                if readable and not connection.recv(1, socket.MSG_PEEK):
+                    break
+            except OSError:
+                break
+        with self._received:
+            self.hangs.append(time.monotonic() - started)
             self._received.notify_all()
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
@@ -97,7 +121,7 @@ class Collector:
                                                    body, payload))
                 mode = collector.mode
                 if mode == "hang":
-                    collector._release.wait(30)
+                    collector._hang(self.connection)
                     return
                 status = {"ok": 200, "500": 500, "429": 429, "400": 400}[mode]
                 if self.path != LOGS_PATH:

@@ -2,7 +2,10 @@
 
 `record_command_run()` asks the light gate; closed (the usual case) it returns without importing pydantic
 or httpx and without opening any connection. Open, it records the command-run event (and, after a sign-in,
-the sign-in-finished event), then flushes within `timeout` seconds before the process exits.
+the sign-in-finished event) in the outbox, in this thread, then sends the unsent events once: `timeout` bounds
+the network exchange, counted after the imports (pydantic, httpx), so a busy machine makes the command slower by
+the time those take and a hung collector by `timeout` at most, and no event is lost either way (one not sent
+stays in the outbox for the next command).
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from qwen_tui.core.telemetry.gate import decide_light
 from qwen_tui.core.telemetry.names import (
@@ -34,13 +38,16 @@ def record_command_run(command: Command, exit_code: int, *, sign_in: Method | No
         return False
     from qwen_tui.core.telemetry.recorder import Recorder
 
-    recorder = Recorder(env)
+    recorder = Recorder(env, held=True)   # held: no worker thread, this process stores and sends itself
     recorder.update(verdict)
     outcome = CommandOutcome.of(exit_code)
-    recorder.record(EventName.COMMAND_RUN, command=command, outcome=outcome)
+    events: list[tuple[EventName, dict[str, Any]]] = [
+        (EventName.COMMAND_RUN, {"command": command, "outcome": outcome})]
     if sign_in is not None:
         result = {CommandOutcome.OK: SignInOutcome.SUCCESS, CommandOutcome.INTERRUPTED: SignInOutcome.CANCELLED}
-        recorder.record(EventName.SIGN_IN_FINISHED, method=sign_in, outcome=result.get(outcome, SignInOutcome.FAILED),
-                        duration=DurationBucket.of(duration_s))
-    recorder.close(timeout)
+        events.append((EventName.SIGN_IN_FINISHED, {
+            "method": sign_in, "outcome": result.get(outcome, SignInOutcome.FAILED),
+            "duration": DurationBucket.of(duration_s)}))
+    recorder.store_now(events)    # stored first: whatever happens next, the outbox keeps them
+    recorder.send_now(timeout)
     return True

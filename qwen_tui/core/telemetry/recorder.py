@@ -118,6 +118,21 @@ class Recorder:
             return False
         return True
 
+    def store_now(self, events: list[tuple[EventName, dict[str, Any]]]) -> None:
+        """Validate and store events in the caller's thread, with no worker (a one-shot command: a daemon
+        worker still importing pydantic when the process exits would take the events with it)."""
+        when = time.time()
+        self._store([(self._generation, str(name), fields, when) for name, fields in events])
+
+    def send_now(self, timeout: float) -> None:
+        """Send what is unsent once, in the caller's thread. `timeout` bounds the exchange itself: it starts
+        after the imports, so a busy machine delays the send instead of spending the budget on loading httpx."""
+        from qwen_tui.core.telemetry.transport import endpoint_from
+
+        endpoint = endpoint_from(self.env)
+        if endpoint and self._verdict.open:
+            self._send(endpoint, timeout)
+
     def flush(self, timeout: float = 1.0) -> bool:
         """Wait (at most `timeout` s) until what was recorded is stored and, with an endpoint, sent once."""
         return self._wait_for(_Marker(threading.Event(), deadline=time.monotonic() + timeout), timeout)

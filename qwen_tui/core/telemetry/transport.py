@@ -72,13 +72,17 @@ class SendResult(StrEnum):
 
 
 def post_batch(endpoint: str, payload: dict[str, Any], timeout: float) -> SendResult:
-    """One POST with one deadline for the whole exchange; the answer's body is capped (it is never used)."""
+    """One POST with one deadline for the whole exchange; the answer's body is capped (it is never used). The
+    client is made before the deadline starts: loading the TLS trust store is CPU work a busy machine makes slow,
+    not a wait on the network, and must not use up the exchange's budget (the exit flush has 1 s)."""
     import httpx
 
-    from qwen_tui.core.bounded_http import fetch_blocking
+    from qwen_tui.core.bounded_http import blocking_client, fetch_blocking
 
     try:
-        response = fetch_blocking("POST", endpoint, deadline=timeout, max_bytes=64 * 1024, json=payload)
+        with blocking_client(endpoint, timeout=timeout) as client:
+            response = fetch_blocking("POST", endpoint, deadline=timeout, max_bytes=64 * 1024, client=client,
+                                      json=payload)
     except httpx.HTTPError:
         return SendResult.RETRY
     if 200 <= response.status_code < 300:
