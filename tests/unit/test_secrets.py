@@ -301,3 +301,48 @@ def test_a_lookup_shows_where_but_never_what(qwen_home: Path) -> None:
     assert repr(SecretLookup(FAKE_KEY, SecretLocation.FILE, file)) == (
         f"SecretLookup(value=***, location=<SecretLocation.FILE: 'file'>, path={file!r})")
     assert repr(SecretLookup(None, None, None)) == "SecretLookup(value=None, location=None, path=None)"
+
+
+@pytest.mark.keyring
+def test_when_the_direct_read_declines_keyring_is_asked(
+    secret_service: dict[str, str], keyring_store: Callable[[], SecretStore],
+) -> None:
+    """The store's environment names no session bus, so the direct D-Bus read (secrets_dbus) declines; keyring's
+    own backend finds the bus in the process environment: a fresh store asks keyring, in one bounded call before
+    any probe. (keyring's chainer would say the same, but it caches its backends for the whole process.)"""
+    name = "OPENAI_API_KEY_read_through_keyring"
+    env = {k: v for k, v in os.environ.items() if k != "DBUS_SESSION_BUS_ADDRESS"}
+    env["PYTHON_KEYRING_BACKEND"] = SECRET_SERVICE_BACKEND
+    assert keyring_store().keyring_set(name, FAKE_KEY)
+    try:
+        assert SecretStore(env).keyring_get(name) == FAKE_KEY
+        assert SecretStore(env).get(name) == SecretLookup(FAKE_KEY, SecretLocation.KEYRING, None)
+    finally:
+        keyring_store().keyring_delete(name)
+    assert SecretStore(env).keyring_get(name) is None
+
+
+@pytest.mark.keyring
+def test_the_log_says_where_a_secret_went_never_what(
+    tmp_path: Path, qwen_home: Path, keyring_store: Callable[[], SecretStore],
+) -> None:
+    from qwen_tui.core import log
+
+    log_file = log.configure_logging({"QWEN_HOME": str(tmp_path / "logs-home")}, interactive=False)
+    try:
+        keyring_store().set("OPENAI_API_KEY_logged", FAKE_KEY)
+        SecretStore(fail_env()).set("OTHER_KEY_logged", "other-value")
+        import logging
+
+        for handler in logging.getLogger().handlers:
+            handler.flush()
+    finally:
+        log._remove_handler()
+        log._configure_silent()
+    assert log_file is not None
+    events = [json.loads(line) for line in log_file.read_text().splitlines()]
+    stored = [(e["event"], e["name"], e["location"]) for e in events if e.get("event") == "secret_stored"]
+    assert stored == [("secret_stored", "OPENAI_API_KEY_logged", "keyring"),
+                      ("secret_stored", "OTHER_KEY_logged", "file")]
+    assert FAKE_KEY not in log_file.read_text() and "other-value" not in log_file.read_text()
+    keyring_store().delete("OPENAI_API_KEY_logged")

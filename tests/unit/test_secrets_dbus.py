@@ -18,7 +18,7 @@ import pytest
 from jeepney import DBusAddress, new_method_call
 from jeepney.io.blocking import open_dbus_connection
 
-from qwen_tui.core.secrets import SERVICE
+from qwen_tui.core.secrets import SERVICE, SecretLocation, SecretLookup, SecretStore
 from qwen_tui.core.secrets_dbus import BUS_NAME, DEFAULT_COLLECTION, SERVICE_PATH, read_secret
 from tests.keyring_service import start_secret_service
 from tests.unit.test_secrets import FAKE_KEY, REPO, SECRET_SERVICE_BACKEND, run_store
@@ -56,6 +56,7 @@ def test_a_key_saved_through_keyring_is_read_back_without_it(secret_service: dic
     env = bus_env(secret_service, **extra)
     assert run_store("set", name, FAKE_KEY, **secret_service, **extra)["location"] == "keyring"   # keyring's path
     assert read_secret(SERVICE, name, env, 3.0) == FAKE_KEY
+    assert SecretStore(env).get(name) == SecretLookup(FAKE_KEY, SecretLocation.KEYRING, None)  # in this process too
     assert fresh_get(name, env) == {"value": FAKE_KEY, "location": "keyring", "imported": []}
     run_store("delete", name, **secret_service)
 
