@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from textual.widgets import DataTable, OptionList
+from ui_helpers import profile_rows, settle
 
 from qwen_tui.core.context import Context
 from qwen_tui.core.i18n import t
@@ -42,15 +43,11 @@ def install_capture(name: str, home: Path) -> Path:
     return target
 
 
-async def settle(pilot) -> None:
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-
-
-def rows(app: QwenTuiApp) -> list[list[str]]:
-    table = app.screen.query_one("#profiles-table", DataTable)
-    return [[str(cell) for cell in table.get_row_at(index)] for index in range(table.row_count)]
+def write_user_settings(home: Path, data: dict) -> Path:
+    target = home / ".qwen" / "settings.json"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(data, indent=2))
+    return target
 
 
 async def open_home(pilot) -> DataTable:
@@ -79,7 +76,7 @@ async def test_home_shows_what_auth_installed_as_one_row(capture: str, provider:
     app = QwenTuiApp(cwd=Path.cwd(), env=app_env())
     async with app.run_test(size=SIZE) as pilot:
         await open_home(pilot)
-        assert rows(app) == [["●", active, provider.format(count=count),
+        assert profile_rows(app) == [["●", active, provider.format(count=count),
                               f"user settings (~/.qwen/settings.json) env.{env_key} — in plain text"]]
         problems = str(app.screen.query_one("#problem-lines").render())
         assert f"The key {env_key} is in plain text" in problems and "move-key --to keyring" in problems
@@ -104,7 +101,8 @@ async def test_enter_chooses_a_model_of_the_install_and_writes_what_model_writes
         await pilot.press("down", "down", "down", "enter")                    # glm-5, the capture's fourth
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
-        assert rows(app)[0][:3] == ["●", "glm-5", "ModelStudio Coding Plan · Singapore (International)\n10 models"]
+        provider = "ModelStudio Coding Plan · Singapore (International)\n10 models"
+        assert profile_rows(app)[0][:3] == ["●", "glm-5", provider]
         assert app.resolution.model.value == "glm-5"
     assert json.loads(settings.read_text()) == {**before, "model": {"name": "glm-5", "baseUrl": INTL}}
 
@@ -137,18 +135,16 @@ async def test_a_model_of_another_install_becomes_active_with_its_own_url(isolat
               "providerMetadata": {**coding["providerMetadata"], **deepseek["providerMetadata"]},
               "modelProviders": {"openai": [*deepseek["modelProviders"]["openai"],
                                             *coding["modelProviders"]["openai"]]}}
-    settings = isolated_home / ".qwen" / "settings.json"
-    settings.parent.mkdir()
-    settings.write_text(json.dumps(merged, indent=2))
+    settings = write_user_settings(isolated_home, merged)
     app = QwenTuiApp(cwd=Path.cwd(), env=app_env())
     async with app.run_test(size=SIZE) as pilot:
         await open_home(pilot)
-        assert [row[0] for row in rows(app)] == ["●", ""]
+        assert [row[0] for row in profile_rows(app)] == ["●", ""]
         await pilot.press("down", "enter")
         await settle(pilot)
         await pilot.press("down", "enter")                                     # qwen3.6-plus
         await settle(pilot)
-        assert [row[0] for row in rows(app)] == ["", "●"]
+        assert [row[0] for row in profile_rows(app)] == ["", "●"]
         assert app.resolution.base_url.value == INTL
     data = json.loads(settings.read_text())
     assert data["model"] == {"name": "qwen3.6-plus", "baseUrl": INTL}
@@ -215,9 +211,7 @@ async def test_d_deletes_the_whole_install_and_only_it(isolated_home: Path) -> N
     custom = json.loads((CAPTURES / "c-custom/settings.json").read_text())
     merged = {**coding, "env": {**coding["env"], **custom["env"]},
               "modelProviders": {"openai": [*coding["modelProviders"]["openai"], *custom["modelProviders"]["openai"]]}}
-    settings = isolated_home / ".qwen" / "settings.json"
-    settings.parent.mkdir()
-    settings.write_text(json.dumps(merged, indent=2))
+    settings = write_user_settings(isolated_home, merged)
     app = QwenTuiApp(cwd=Path.cwd(), env=app_env())
     async with app.run_test(size=SIZE) as pilot:
         await open_home(pilot)
@@ -227,7 +221,7 @@ async def test_d_deletes_the_whole_install_and_only_it(isolated_home: Path) -> N
         assert "ModelStudio Coding Plan · Singapore (International) — 10 models" in app.screen.question
         await pilot.press("y")
         await settle(pilot)
-        assert [row[1] for row in rows(app)] == ["my-model"]
+        assert [row[1] for row in profile_rows(app)] == ["my-model"]
     data = json.loads(settings.read_text())
     assert data["modelProviders"] == custom["modelProviders"]
     assert "providerMetadata" not in data or "coding-plan" not in data["providerMetadata"]

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from textual.widgets import DataTable, Input
+from ui_helpers import profile_rows, settle
 
 from qwen_tui.core.providers.install import env_key_for
 from qwen_tui.core.providers.profiles import KeyStore, save_profile
@@ -37,24 +38,13 @@ def user_settings(home: Path) -> dict:
     return json.loads((home / ".qwen" / "settings.json").read_text())
 
 
-async def settle(pilot) -> None:
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-
-
-def rows(app: QwenTuiApp) -> list[list[str]]:
-    table = app.screen.query_one("#profiles-table", DataTable)
-    return [[str(cell) for cell in table.get_row_at(index)] for index in range(table.row_count)]
-
-
 async def test_profiles_are_listed_with_the_active_one_marked(isolated_home: Path) -> None:
     save_two()
     app = QwenTuiApp(cwd=Path.cwd(), env=app_env())
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
-        listed = rows(app)
+        listed = profile_rows(app)
         # Qwen Code 0.24 puts the last install first; it is the active one.
         assert [row[1] for row in listed] == ["model-two", "model-one"]
         assert [row[2] for row in listed] == [SECOND[0], FIRST[0]]     # a custom provider is named by its URL
@@ -72,7 +62,7 @@ async def test_enter_switches_the_active_profile(isolated_home: Path) -> None:
         assert table.cursor_row == 0                                   # the cursor starts on the active one
         await pilot.press("down", "enter")
         await settle(pilot)
-        assert [row[0] for row in rows(app)] == ["", "●"]
+        assert [row[0] for row in profile_rows(app)] == ["", "●"]
         assert app.resolution.model.value == "model-one"
         assert app.resolution.base_url.value == FIRST[0]
     data = user_settings(isolated_home)
@@ -97,7 +87,7 @@ async def test_delete_asks_first_and_removes_the_key_too(isolated_home: Path) ->
         await settle(pilot)
         await pilot.press("y")
         await settle(pilot)
-        assert [row[1] for row in rows(app)] == ["model-two"]
+        assert [row[1] for row in profile_rows(app)] == ["model-two"]
     data = user_settings(isolated_home)
     assert [entry["id"] for entry in data["modelProviders"]["openai"]] == ["model-two"]
     assert first_key not in data["env"] and env_key_for(SECOND[0], None) in data["env"]

@@ -78,3 +78,18 @@ async def settled(pilot, read, *, still_for: int = 5, timeout: float = 3.0):
         unchanged = unchanged + 1 if current == value else 0
         value = current
     return value
+
+
+async def settle(pilot) -> None:
+    """Workers done and their messages handled, three times over (a worker's result may start another)."""
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def profile_rows(app: QwenTuiApp) -> list[list[str]]:
+    """Home's saved-providers table, cell by cell as text."""
+    from textual.widgets import DataTable
+
+    table = app.screen.query_one("#profiles-table", DataTable)
+    return [[str(cell) for cell in table.get_row_at(index)] for index in range(table.row_count)]
