@@ -106,3 +106,9 @@ def test_whitespace_inside_a_pasted_key_is_removed_and_reported(left: str, right
 def test_only_trailing_slashes_are_trimmed() -> None:
     assert check_base_url("https://api.example.com/SANDBOX//").url == "https://api.example.com/SANDBOX"
     assert check_base_url("https://api.example.com/v1X/").url == "https://api.example.com/v1X"
+
+
+@pytest.mark.parametrize("url", ["https://user@host/v1", "https://:sk-live-123@host/v1", "https://user:pw@host/v1"])
+def test_a_user_name_or_a_password_alone_is_refused(url: str) -> None:
+    assert check_base_url(url).error == ("Do not put a user name or password in the base URL: the key has its own "
+                                         "field.")

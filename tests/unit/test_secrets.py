@@ -346,3 +346,70 @@ def test_the_log_says_where_a_secret_went_never_what(
                       ("secret_stored", "OTHER_KEY_logged", "file")]
     assert FAKE_KEY not in log_file.read_text() and "other-value" not in log_file.read_text()
     keyring_store().delete("OPENAI_API_KEY_logged")
+
+
+def test_a_secrets_file_that_is_a_link_is_refused_not_followed(qwen_home: Path, tmp_path: Path) -> None:
+    """Someone who can plant a link there must not make qwen-tui read or write the key file elsewhere."""
+    elsewhere = tmp_path / "elsewhere.json"
+    elsewhere.write_text('{"OPENAI_API_KEY": "sk-from-elsewhere"}')
+    qwen_home.mkdir(mode=0o700)
+    file = qwen_home / "qwen-tui-secrets.json"
+    file.symlink_to(elsewhere)
+    store = SecretStore(fail_env())
+    for attempt in (lambda: store.get("OPENAI_API_KEY"), lambda: store.set("OTHER", "value")):
+        with pytest.raises(FileOpError) as error:
+            attempt()
+        assert str(error.value) == (f"Cannot read the secrets file {file}: a symbolic link, which qwen-tui does "
+                                    "not follow here. Fix its permissions and try again.")
+    assert file.is_symlink() and elsewhere.read_text() == '{"OPENAI_API_KEY": "sk-from-elsewhere"}'
+
+
+def test_the_plain_text_warning_names_the_key_and_the_file(qwen_home: Path) -> None:
+    written = SecretStore(fail_env()).set("OPENAI_API_KEY", FAKE_KEY)
+    assert written.warning == (f"No OS keyring available: OPENAI_API_KEY stored in plain text in "
+                               f"{qwen_home / 'qwen-tui-secrets.json'} (0600)")
+
+
+@pytest.mark.keyring
+def test_each_name_reads_and_deletes_its_own_keyring_entry(
+    secret_service: dict[str, str], keyring_store: Callable[[], SecretStore], qwen_home: Path,
+) -> None:
+    store = keyring_store()
+    names = ("OPENAI_API_KEY_first_of_two", "OPENAI_API_KEY_second_of_two")
+    for name in names:
+        assert store.set(name, f"value-of-{name}").location is SecretLocation.KEYRING
+    for name in names:                                    # after the probe: through keyring
+        assert store.get(name) == SecretLookup(f"value-of-{name}", SecretLocation.KEYRING, None)
+    store.delete(names[0])
+    assert store.get(names[0]) == SecretLookup(None, None, None)
+    assert keyring_store().keyring_get(names[1]) == f"value-of-{names[1]}"
+    store.delete(names[1])
+
+
+@pytest.mark.keyring
+def test_a_keyring_that_stops_working_is_not_asked_again(
+    secret_service: dict[str, str], tmp_path: Path, qwen_home: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Its own Secret Service, locked after the probe (a locked collection cannot be unlocked without a prompt):
+    the failed write falls back to the file, and the store stops asking the keyring (each ask could cost the
+    whole timeout)."""
+    from jeepney import DBusAddress, new_method_call
+    from jeepney.io.blocking import open_dbus_connection
+
+    from qwen_tui.core.secrets_dbus import BUS_NAME, DEFAULT_COLLECTION, SERVICE_PATH
+    from tests.keyring_service import start_secret_service
+
+    session = start_secret_service(tmp_path / "own-service")
+    try:
+        for key, value in session.env.items():
+            monkeypatch.setenv(key, value)
+        store = SecretStore({**os.environ, "PYTHON_KEYRING_BACKEND": SECRET_SERVICE_BACKEND})
+        assert store.keyring_available()
+        with open_dbus_connection(bus=session.env["DBUS_SESSION_BUS_ADDRESS"]) as connection:
+            service = DBusAddress(SERVICE_PATH, BUS_NAME, "org.freedesktop.Secret.Service")
+            connection.send_and_get_reply(new_method_call(service, "Lock", "ao", ([DEFAULT_COLLECTION],)), timeout=5)
+        assert store.keyring_set("OPENAI_API_KEY_locked", FAKE_KEY) is False
+        assert store.keyring_available() is False
+        assert store.set("OPENAI_API_KEY_locked", FAKE_KEY).location is SecretLocation.FILE
+    finally:
+        session.stop()
