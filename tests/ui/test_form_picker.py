@@ -141,6 +141,34 @@ async def test_alibaba_coding_plan_region_saves_what_auth_login_writes(isolated_
     assert names[0] == "[ModelStudio Coding Plan for Global/Intl] qwen3-coder-next" and len(names) == 3
 
 
+async def test_without_a_model_list_the_built_in_one_is_saved_as_auth_login_does(isolated_home: Path,
+                                                                                   tmp_path: Path) -> None:
+    """Token Plan whose provider lists no models for the key: the test says so and the built-in list is
+    installed, the same settings.json as `auth login --preset token-plan --region ap-southeast-1`."""
+    key = "sk-token-plan-form-0123456789"
+    with OpenAIServer(key=key, models=()) as server:
+        app = make_real_app()
+        async with app.run_test(size=SIZE) as pilot:
+            form = await open_form(pilot)
+            await pilot.press(*"token", "enter", "down", "enter")     # found by name → its regions → Singapore
+            await settle(pilot)
+            assert form.query_one("#preset", PresetList).value == "token-plan:ap-southeast-1"
+            fill(form, url=server.url, key=key)
+            form.query_one("#store-settings", RadioButton).value = True
+            await pilot.press("ctrl+t")
+            await settle(pilot)
+            assert "not available from the provider, the built-in list is used" in outcome(form)
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert isinstance(app.screen, HomeScreen), outcome(form)
+        expected = cli_settings(tmp_path / "cli-home", "--method", "openai", "--preset", "token-plan", "--region",
+                                "ap-southeast-1", "--base-url", server.url, key=key)
+    saved = provider_settings(isolated_home)
+    assert saved == expected
+    assert all(entry["name"].startswith("[ModelStudio Token Plan for Global/Intl] ")
+               for entry in saved["modelProviders"]["openai"])
+
+
 @pytest.mark.parametrize(("protocol", "server_class", "model"), [
     ("anthropic", AnthropicServer, "claude-test-1"), ("gemini", GeminiServer, "gemini-test-pro")])
 async def test_a_custom_provider_in_another_protocol_saves_what_auth_login_writes(
