@@ -84,10 +84,10 @@ async def test_home_shows_what_auth_installed_as_one_row(capture: str, provider:
 
 async def test_enter_chooses_a_model_of_the_install_and_writes_what_model_writes(isolated_home: Path) -> None:
     """Qwen Code 0.24.4's `/model` persists model.name, model.baseUrl (the entry's URL) and selectedType
-    (startInteractiveUI-PJDI6SSE.js 9130-9139, persistModelSelection / persistAuthTypeSelection); nothing else
-    of the file may change."""
+    (startInteractiveUI-PJDI6SSE.js 9130-9139, persistModelSelection / persistAuthTypeSelection): the file must
+    end up as the real qwen left it after choosing glm-5 in `/model` (captured: fixtures README)."""
     settings = install_capture("a-coding-plan", isolated_home)
-    before = json.loads(settings.read_text())
+    by_qwen = json.loads((CAPTURES / "a-coding-plan/settings.after-model-glm-5.json").read_text())
     app = QwenTuiApp(cwd=Path.cwd(), env=app_env())
     async with app.run_test(size=SIZE) as pilot:
         await open_home(pilot)
@@ -104,7 +104,7 @@ async def test_enter_chooses_a_model_of_the_install_and_writes_what_model_writes
         provider = "ModelStudio Coding Plan · Singapore (International)\n10 models"
         assert profile_rows(app)[0][:3] == ["●", "glm-5", provider]
         assert app.resolution.model.value == "glm-5"
-    assert json.loads(settings.read_text()) == {**before, "model": {"name": "glm-5", "baseUrl": INTL}}
+    assert json.loads(settings.read_text()) == by_qwen
 
 
 async def test_esc_in_the_model_picker_and_the_active_model_write_nothing(isolated_home: Path) -> None:
