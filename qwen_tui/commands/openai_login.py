@@ -9,13 +9,14 @@ are the provider form's: both use `core.providers.setup.ProviderDraft`.
 from __future__ import annotations
 
 import asyncio
-import os
 import sys
 from collections.abc import Mapping
 from dataclasses import replace
+from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from qwen_tui.commands.output import LINE_LIMIT, say
+from qwen_tui.core.context import Context
 from qwen_tui.core.i18n import t
 from qwen_tui.core.names import Protocol
 from qwen_tui.core.providers.catalog import LEGACY_IDS, PRESETS, Endpoint, endpoint, preset
@@ -56,7 +57,8 @@ def login(
 ) -> int:
     from qwen_tui.core.providers.setup import Field, ProviderDraft
 
-    env = os.environ if env is None else env
+    context = Context.current() if env is None else Context(Path.cwd(), env)
+    env = context.env
     try:
         chosen = _chosen(preset_id, region, method)
         protocol_preset = endpoint(method) if method in (Protocol.ANTHROPIC, Protocol.GEMINI) else None
@@ -66,10 +68,10 @@ def login(
         key, reshaped = _read_key(api_key_stdin, api_key_env, env, stdin)
         draft = ProviderDraft(text, (model or "").strip() or (chosen.preset.model_hint or "" if chosen else ""),
                               key, chosen, Protocol(method), chat_check, allow_cleartext).resolved()
-        if key is None and _asks(draft, env):
+        if key is None and _asks(draft, context):
             key, reshaped = _prompt_key()
             draft = replace(draft, key=key)
-        problems = draft.problems(env=env)
+        problems = draft.problems(context)
         if problems and problems[0].field == Field.KEY and key is None:
             raise _Usage(t("setup.cli.no_key"))
         if problems and problems[0].field == Field.MODEL:
@@ -80,9 +82,9 @@ def login(
     except _Usage as usage:
         say(str(usage))
         return EXIT_USAGE
-    verify_key = key or (None if draft.keyless else draft.existing_key(env=env))
+    verify_key = key or (None if draft.keyless else draft.existing_key(context))
     try:
-        if not _shared_key_confirmed(draft, key, env, yes):   # asked before anything is sent or saved
+        if not _shared_key_confirmed(draft, key, context, yes):   # asked before anything is sent or saved
             return EXIT_USAGE
         if not no_verify and draft.preset is not None and draft.preset.discovery:
             discovered = asyncio.run(draft.discover(verify_key))
@@ -99,7 +101,7 @@ def login(
                     say(t("providers.login.verify_failed", message=detail))
                     return EXIT_FAILED
                 say(result.message)
-        return _save(draft, key, store, env)
+        return _save(draft, key, store, context)
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
 
@@ -122,10 +124,10 @@ def _read_key(stdin_flag: bool, env_name: str | None, env: Mapping[str, str],
     return None, False
 
 
-def _asks(draft: ProviderDraft, env: Mapping[str, str]) -> bool:
+def _asks(draft: ProviderDraft, context: Context) -> bool:
     """A key is needed and none is set: ask on a terminal (hidden input), else it is a usage error."""
     needs = not draft.keyless and draft.url is not None
-    return needs and sys.stdin.isatty() and draft.existing_key(env=env) is None
+    return needs and sys.stdin.isatty() and draft.existing_key(context) is None
 
 
 def _prompt_key() -> tuple[str | None, bool]:
@@ -141,9 +143,9 @@ def _prompt_key() -> tuple[str | None, bool]:
     return key or None, reshaped
 
 
-def _shared_key_confirmed(draft: ProviderDraft, key: str | None, env: Mapping[str, str], yes: bool) -> bool:
+def _shared_key_confirmed(draft: ProviderDraft, key: str | None, context: Context, yes: bool) -> bool:
     """A different key where other providers share the key variable: say which, and ask (or need --yes)."""
-    others = draft.shared_with(key, env=env)
+    others = draft.shared_with(key, context)
     if not others or yes:
         return True
     names = ", ".join(others)
@@ -157,11 +159,11 @@ def _shared_key_confirmed(draft: ProviderDraft, key: str | None, env: Mapping[st
     return answer in (t("setup.cli.yes_short"), "y", "yes")
 
 
-def _save(draft: ProviderDraft, key: str | None, store: str, env: Mapping[str, str]) -> int:
+def _save(draft: ProviderDraft, key: str | None, store: str, context: Context) -> int:
     from qwen_tui.core.providers.profiles import KeyStore, ProfileError
 
     try:
-        saved = draft.save(key, KeyStore(store), env=env)
+        saved = draft.save(key, KeyStore(store), context)
     except ProfileError as exc:
         say(t("providers.login.failed", reason=exc))
         return EXIT_FAILED

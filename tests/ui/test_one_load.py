@@ -17,6 +17,7 @@ import pytest
 
 import qwen_tui.core.dotenv as dotenv_module
 import qwen_tui.core.fileops as fileops
+from qwen_tui.core.context import Context
 from qwen_tui.core.providers.profiles import KeyStore, save_profile
 from qwen_tui.ui.app import QwenTuiApp
 from qwen_tui.ui.screens.home import HomeScreen
@@ -58,7 +59,7 @@ def every_file(isolated_home: Path, project_dir: Path) -> list[Path]:
     """Every settings layer and a `.env` at each place the resolver reads one: the project's (loaded), one
     above it (shadowed) and the home ones (read after the project's for unset variables)."""
     save_profile(base_url="http://127.0.0.1:9101/v1", model="model-one", key=KEY, store=KeyStore.SETTINGS,
-                 env=app_env())
+                 context=Context(Path.cwd(), app_env()))
     etc = isolated_home.parent / "etc"
     files = [isolated_home / ".qwen" / "settings.json", project_dir / ".qwen" / "settings.json",
              etc / "settings.json", etc / "system-defaults.json"]

@@ -13,6 +13,7 @@ import pytest
 from textual.widgets import DataTable, Input
 from ui_helpers import profile_rows, settle
 
+from qwen_tui.core.context import Context
 from qwen_tui.core.providers.install import env_key_for
 from qwen_tui.core.providers.profiles import KeyStore, save_profile
 from qwen_tui.ui.app import QwenTuiApp
@@ -31,7 +32,8 @@ def app_env(**extra: str) -> dict[str, str]:
 
 def save_two() -> None:
     for url, model, key in (FIRST, SECOND):
-        save_profile(base_url=url, model=model, key=key, store=KeyStore.SETTINGS, env=app_env())
+        save_profile(base_url=url, model=model, key=key, store=KeyStore.SETTINGS,
+                     context=Context(Path.cwd(), app_env()))
 
 
 def user_settings(home: Path) -> dict:
@@ -165,7 +167,8 @@ async def test_deleting_a_provider_whose_key_is_shared_keeps_it_and_says_so(isol
     """Issue 14.1: the key stays for the providers still using it, and the message says only that."""
     url, key = FIRST[0], FIRST[2]
     for model in ("shared-a", "shared-b"):
-        save_profile(base_url=url, model=model, key=key, store=KeyStore.SETTINGS, env=app_env())
+        save_profile(base_url=url, model=model, key=key, store=KeyStore.SETTINGS,
+                     context=Context(Path.cwd(), app_env()))
     app = QwenTuiApp(cwd=Path.cwd(), env=app_env())
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

@@ -582,12 +582,14 @@ async def test_the_coding_plan_key_rule_shows_as_the_key_is_typed() -> None:
 
 async def test_a_different_key_for_a_shared_endpoint_asks_and_names_the_providers(isolated_home: Path) -> None:
     """Issue 14.1: a save that would replace the key other providers at the same URL use says which, and asks."""
+    from qwen_tui.core.context import Context
     from qwen_tui.core.providers.profiles import KeyStore, save_profile
 
     url = f"http://127.0.0.1:{free_port()}/v1"
     env = {**os.environ, "PYTHON_KEYRING_BACKEND": FAIL_BACKEND}
     for model in ("shared-a", "shared-b"):
-        save_profile(base_url=url, model=model, key="sk-shared-old-0123456789", store=KeyStore.SETTINGS, env=env)
+        save_profile(base_url=url, model=model, key="sk-shared-old-0123456789", store=KeyStore.SETTINGS,
+                     context=Context(Path.cwd(), env))
     before = (isolated_home / ".qwen" / "settings.json").read_text()
     app = make_real_app()
     async with app.run_test(size=SIZE) as pilot:

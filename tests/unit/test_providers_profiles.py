@@ -131,7 +131,7 @@ def test_dotenv_store_warns_when_another_env_file_hides_it(
 
     monkeypatch.setenv("QWEN_TUI_QWEN", str(fake_qwen(tmp_path, version)))
     (project_dir / ".env").write_text("OTHER=1\n")
-    result = save_profile(base_url=URL, model="m", key=KEY, store=store, cwd=project_dir)
+    result = save_profile(base_url=URL, model="m", key=KEY, store=store, context=Context(project_dir, os.environ))
     assert bool(result.warning and str(project_dir / ".env") in result.warning) is hidden
     assert (project_dir / ".env").read_text() == "OTHER=1\n"  # the user's own file is not touched
     assert (paths.qwen_home() / ".env").read_text() == f"{CUSTOM_ENV_KEY}={KEY}\n"

@@ -12,7 +12,6 @@ Reading the saved providers is core/providers/saved.py.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -71,22 +70,24 @@ class SaveResult:
 
 def save_profile(
     *, base_url: str, model: str, key: str | None, store: KeyStore = KeyStore.KEYRING,
-    preset: Preset | None = None, cwd: Path | None = None, env: Mapping[str, str] | None = None,
-    endpoint: Endpoint | None = None, models: list[str] | None = None, protocol: Protocol | None = None,
+    preset: Preset | None = None, context: Context | None = None, endpoint: Endpoint | None = None,
+    models: list[str] | None = None, protocol: Protocol | None = None,
 ) -> SaveResult:
     """Install a provider as Qwen Code's `/auth` does and make `model` the active one; its key, when given,
     into `store` only.
 
     A Qwen Code preset is installed with its built-in models (`models` replaces them: a fetched list), a
     custom provider with `models` or `[model]`. `key=None` keeps whatever key is already stored under the
-    envKey. Raises ProfileError (one line)."""
+    envKey. `context` (default: this process's) is where the configuration is looked for. Raises ProfileError
+    (one line)."""
     from qwen_tui.core.keystores import default_store
     from qwen_tui.core.providers.install import merge_entries
     from qwen_tui.core.resolver import ConfigLookup
     from qwen_tui.core.secrets import SecretStore
     from qwen_tui.core.settings_writer import DELETE
 
-    env = dict(os.environ if env is None else env)
+    context = Context.current() if context is None else context
+    env = context.env
     url, model, key = _checked(base_url, model, key)
     plan = install_plan(url, model, preset, endpoint, models, protocol)
     chosen = preset if preset is not None and preset.id != "custom" else None
@@ -104,8 +105,8 @@ def save_profile(
             location = Source(SourceKind.SETTINGS_ENV, paths.user_settings_path(env), f"env.{env_key}", "user")
         else:
             key_change[f"env.{env_key}"] = DELETE  # one copy only
-            location, warning = _write_secret(store, secrets, env_key, key, env, cwd)
-    elif is_keyless(url, chosen) and ConfigLookup.load(Context(cwd or Path.cwd(), env)).secret(env_key).value is None:
+            location, warning = _write_secret(store, secrets, env_key, key, context)
+    elif is_keyless(url, chosen) and ConfigLookup.load(context).secret(env_key).value is None:
         key_change[f"env.{env_key}"] = KEYLESS_PLACEHOLDER
 
     def changes(raw: dict[str, Any]) -> dict[str, Any]:
@@ -122,7 +123,7 @@ def save_profile(
     _update_user_layer(changes, env)
     if key is not None:
         warning = _join(fallback, warning, _forget_elsewhere(store, secrets, env_key, env),
-                        _shadowed_by(env_key, key, cwd, env))
+                        _shadowed_by(env_key, key, context))
     where = location.describe() if location else None
     entry = next(e for e in plan.entries if e["id"] == plan.model_name)
     profile = Profile(plan.model_name, str(entry["name"]), url, env_key, True, where)
@@ -154,14 +155,13 @@ def install_plan(url: str, model: str, preset: Preset | None = None, endpoint: E
     return plan_install(endpoint, url, wanted, model, protocol)
 
 
-def key_users(env_key: str, cwd: Path | None = None, env: Mapping[str, str] | None = None,
-              *, besides: InstallPlan | None = None) -> list[str]:
+def key_users(env_key: str, context: Context | None = None, *, besides: InstallPlan | None = None) -> list[str]:
     """The names of the saved providers (any protocol, any settings layer) whose key is `env_key`, except
     the entries the install `besides` replaces: the providers a new key there would change too."""
     from qwen_tui.core.settings import load_settings
 
-    environ = dict(os.environ if env is None else env)
-    found = load_settings(cwd, environ).lookup(MODEL_PROVIDERS)
+    context = Context.current() if context is None else context
+    found = load_settings(context.cwd, context.env).lookup(MODEL_PROVIDERS)
     buckets = found[0] if found is not None and isinstance(found[0], dict) else {}
     replaced = {(e["id"], e["baseUrl"]) for e in besides.entries} if besides else set()
     names: list[str] = []
@@ -197,8 +197,7 @@ def is_keyless(url: str | None, preset: Preset | None) -> bool:
     return url is not None and url != "" and is_loopback_url(url)
 
 
-def activate_profile(profile_id: str, cwd: Path | None = None, env: Mapping[str, str] | None = None,
-                     base_url: str | None = None) -> Profile:
+def activate_profile(profile_id: str, context: Context | None = None, base_url: str | None = None) -> Profile:
     """Make a saved profile (the entry of this id, at `base_url` when given) the active one, writing what
     Qwen Code 0.24.4's `/model` writes (persistModelSelection, persistAuthTypeSelection: selectedType,
     model.name, model.baseUrl = the entry's URL or ""), and dropping a stale apiKey."""
@@ -206,8 +205,8 @@ def activate_profile(profile_id: str, cwd: Path | None = None, env: Mapping[str,
     from qwen_tui.core.settings import load_settings
     from qwen_tui.core.settings_writer import DELETE
 
-    env = dict(os.environ if env is None else env)
-    found = load_settings(cwd, env).lookup(PROVIDERS)
+    context = Context.current() if context is None else context
+    found = load_settings(context.cwd, context.env).lookup(PROVIDERS)
     entries = found[0] if found is not None and isinstance(found[0], list) else []
     entry = next((e for e in entries if isinstance(e, dict) and e.get("id") == profile_id
                   and base_url in (None, e.get("baseUrl"))), None)
@@ -222,13 +221,13 @@ def activate_profile(profile_id: str, cwd: Path | None = None, env: Mapping[str,
             wanted[API_KEY] = DELETE
         return wanted
 
-    _update_user_layer(changes, env)
-    saved = list_profiles(resolve(Context(Path.cwd() if cwd is None else cwd, env)))
+    _update_user_layer(changes, context.env)
+    saved = list_profiles(resolve(context))
     return next(p for p in saved if p.id == profile_id)
 
 
-def delete_profile(profile_id: str | Collection[str], cwd: Path | None = None, env: Mapping[str, str] | None = None,
-                   *, base_url: str | None = None, metadata: str | None = None) -> list[str]:
+def delete_profile(profile_id: str | Collection[str], context: Context | None = None, *,
+                   base_url: str | None = None, metadata: str | None = None) -> list[str]:
     """Remove a profile (or an install: its ids at `base_url`, with `providerMetadata.<metadata>` of that URL)
     from the user settings; its key goes too unless another profile uses its envKey.
 
@@ -237,9 +236,10 @@ def delete_profile(profile_id: str | Collection[str], cwd: Path | None = None, e
     from qwen_tui.core.settings import load_settings, migrate_v1
     from qwen_tui.core.settings_writer import DELETE
 
-    env = dict(os.environ if env is None else env)
+    context = Context.current() if context is None else context
+    env = context.env
     ids = [profile_id] if isinstance(profile_id, str) else list(profile_id)
-    others = _other_layer_entries(load_settings(cwd, env))
+    others = _other_layer_entries(load_settings(context.cwd, env))
     outcome: dict[str, Any] = {}
 
     def changes(raw: dict[str, Any]) -> dict[str, Any]:
@@ -271,7 +271,7 @@ def delete_profile(profile_id: str | Collection[str], cwd: Path | None = None, e
     env_key, shared = outcome["env_key"], outcome["shared"]
     if env_key and not shared:
         _forget_elsewhere(None, SecretStore(env), env_key, env)
-    return key_users(env_key, cwd, env) if env_key and shared else []
+    return key_users(env_key, context) if env_key and shared else []
 
 
 # --- helpers -----------------------------------------------------------------------------------------
@@ -362,15 +362,15 @@ def _scrub_backup(path: Path, removed: list[str]) -> None:
 
 
 def _write_secret(
-    store: KeyStore, secrets: Any, env_key: str, key: str, env: Mapping[str, str], cwd: Path | None,
+    store: KeyStore, secrets: Any, env_key: str, key: str, context: Context,
 ) -> tuple[Source, str | None]:
     from qwen_tui.core.secrets import SecretLocation
 
     try:
         if store == KeyStore.DOTENV:
-            path = paths.qwen_home(env) / ".env"
+            path = paths.qwen_home(context.env) / ".env"
             set_variable(path, env_key, key)
-            return Source(SourceKind.DOTENV, path, env_key), _dotenv_hidden(path, cwd, env)
+            return Source(SourceKind.DOTENV, path, env_key), _dotenv_hidden(path, context)
         if store == KeyStore.FILE:
             secrets.delete(env_key)  # the keyring copy, if any: one copy only
             secrets.file_set(env_key, key)   # the explicit file, even where a keyring works
@@ -397,24 +397,24 @@ def _forget_elsewhere(store: KeyStore | None, secrets: Any, env_key: str, env: M
     return None
 
 
-def _shadowed_by(env_key: str, key: str, cwd: Path | None, env: Mapping[str, str]) -> str | None:
+def _shadowed_by(env_key: str, key: str, context: Context) -> str | None:
     """A warning when another value of `env_key` (environment, a project .env) wins over the saved key."""
     from qwen_tui.core.resolver import ConfigLookup
 
-    found = ConfigLookup.load(Context(Path.cwd() if cwd is None else cwd, env)).variable(env_key)
+    found = ConfigLookup.load(context).variable(env_key)
     if found.value is None or found.value == key:
         return None
     return t("providers.store.shadowed", name=env_key, source=found.source.describe())
 
 
-def _dotenv_hidden(path: Path, cwd: Path | None, env: Mapping[str, str]) -> str | None:
+def _dotenv_hidden(path: Path, context: Context) -> str | None:
     """A warning when, from `cwd`, the installed `qwen` would load another .env instead (up to 0.15.10 it
     loads only the first; 0.24.4 also reads the home ones after it: core/launch.py)."""
     from qwen_tui.core.dotenv import find_dotenv
     from qwen_tui.core.launch import installed_qwen_skips_home_dotenv
 
-    loaded = find_dotenv(Path.cwd() if cwd is None else cwd, env)
-    if loaded is not None and loaded != path and installed_qwen_skips_home_dotenv(env):
+    loaded = find_dotenv(context.cwd, context.env)
+    if loaded is not None and loaded != path and installed_qwen_skips_home_dotenv(context.env):
         return t("providers.store.dotenv_hidden", path=path, winner=loaded)
     return None
 

@@ -8,13 +8,11 @@ preset's key rule); `verify()` runs the preset's key check and, when asked, the 
 
 from __future__ import annotations
 
-import os
-from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from pathlib import Path
 from typing import TYPE_CHECKING
 
+from qwen_tui.core.context import Context
 from qwen_tui.core.i18n import t
 from qwen_tui.core.names import Protocol
 from qwen_tui.core.providers.catalog import (
@@ -92,8 +90,8 @@ class ProviderDraft:
         url = self.url
         return env_key_for(url, self.preset, self.effective_protocol) if url else None
 
-    def problems(self, cwd: Path | None = None, env: Mapping[str, str] | None = None, *,
-                 need_model: bool = True, known_key: bool | None = None) -> list[Problem]:
+    def problems(self, context: Context | None = None, *, need_model: bool = True,
+                 known_key: bool | None = None) -> list[Problem]:
         """Everything that stops this draft from being checked or saved, in field order.
 
         `known_key` says whether a key is already stored for it (None: look it up — disk and keyring)."""
@@ -107,23 +105,22 @@ class ProviderDraft:
         if key_issue:
             found.append(Problem(Field.KEY, key_issue))
         elif not self.key and checked.url and not self.keyless and not (
-                known_key if known_key is not None else self.existing_key(cwd, env) is not None):
+                known_key if known_key is not None else self.existing_key(context) is not None):
             found.append(Problem(Field.KEY, t("setup.key_required")))
         if need_model and not self.model.strip():
             hint = self.preset.model_hint if self.preset else None
             found.append(Problem(Field.MODEL, t("setup.model_hint", hint=hint) if hint else t("setup.model_required")))
         return found
 
-    def existing_key(self, cwd: Path | None = None, env: Mapping[str, str] | None = None) -> str | None:
-        """A key already set for this provider's variable (environment, .env, settings env, keyring)."""
-        from qwen_tui.core.context import Context
+    def existing_key(self, context: Context | None = None) -> str | None:
+        """A key already set for this provider's variable (environment, .env, settings env, keyring) in `context`
+        (default: this process's)."""
         from qwen_tui.core.resolver import ConfigLookup
 
         name = self.env_key()
         if name is None:
             return None
-        environ = os.environ if env is None else env
-        return ConfigLookup.load(Context(Path.cwd() if cwd is None else cwd, environ)).secret(name).value
+        return ConfigLookup.load(Context.current() if context is None else context).secret(name).value
 
     async def verify(self, key: str | None, *, timeout: float | None = None) -> list[CheckResult]:
         """The key check in the provider's own dialect, then the chat check when asked (not twice)."""
@@ -168,7 +165,7 @@ class ProviderDraft:
         model = chosen if chosen and chosen != self.preset.model_hint else found[0]
         return replace(self, models=tuple(found), model=model)
 
-    def shared_with(self, key: str | None, cwd: Path | None = None, env: Mapping[str, str] | None = None) -> list[str]:
+    def shared_with(self, key: str | None, context: Context | None = None) -> list[str]:
         """The other providers a save of `key` would change: they share this endpoint's key variable (as in
         Qwen Code) and a different key is stored there now. Empty when nothing else changes."""
         from qwen_tui.core.providers.profiles import install_plan, key_users
@@ -176,21 +173,20 @@ class ProviderDraft:
         url, name = self.url, self.env_key()
         if key is None or url is None or name is None:
             return []
-        existing = self.existing_key(cwd, env)
+        existing = self.existing_key(context)
         if existing is None or existing == key:
             return []
         plan = install_plan(url, self.model, self.preset, self.endpoint if self.preset else None,
                             list(self.models) or None, self.effective_protocol)
-        return key_users(name, cwd, env, besides=plan)
+        return key_users(name, context, besides=plan)
 
-    def save(self, key: str | None, store: KeyStore, cwd: Path | None = None,
-             env: Mapping[str, str] | None = None) -> SaveResult:
+    def save(self, key: str | None, store: KeyStore, context: Context | None = None) -> SaveResult:
         from qwen_tui.core.providers.profiles import save_profile
 
         url = self.url
         assert url is not None, "save() after problems() found none"
-        return save_profile(base_url=url, model=self.model, key=key, store=store, preset=self.preset, cwd=cwd,
-                            env=env, endpoint=self.endpoint if self.preset else None,
+        return save_profile(base_url=url, model=self.model, key=key, store=store, preset=self.preset,
+                            context=context, endpoint=self.endpoint if self.preset else None,
                             models=list(self.models) or None, protocol=self.effective_protocol)
 
 

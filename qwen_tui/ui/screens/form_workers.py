@@ -144,11 +144,11 @@ class FormWorkers(QwenScreen):
 
         app = self.app
         try:
-            others = [] if shared_ok else draft.shared_with(key, app.cwd, app.env)
+            others = [] if shared_ok else draft.shared_with(key, app.context)
             if others:
                 self.post_message(SharedKeyFound(others, draft.env_key() or "", draft, store))
                 return
-            result = draft.save(key, KeyStore(store), cwd=app.cwd, env=app.env)
+            result = draft.save(key, KeyStore(store), app.context)
         except (ProfileError, FileOpError) as exc:
             self.post_message(ProfileSaved(None, str(exc)))
         else:

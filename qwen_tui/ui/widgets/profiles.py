@@ -113,10 +113,10 @@ class ProfilesPanel(Vertical):
         said = None
         try:
             if profile is not None:
-                activate_profile(profile.id, app.cwd, app.env, base_url=profile.base_url or None)
+                activate_profile(profile.id, app.context, base_url=profile.base_url or None)
             elif install is not None:
                 # Say only what happened: the key went, stayed for the providers still using it, or there was none.
-                kept = delete_profile(install.model_ids, app.cwd, app.env, base_url=install.base_url or None,
+                kept = delete_profile(install.model_ids, app.context, base_url=install.base_url or None,
                                       metadata=install.preset_id)
                 said = t("setup.deleted_key_kept", names=", ".join(kept)) if kept else (
                     None if install.key_location else t("setup.deleted_no_key"))
