@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from textual.widgets import OptionList, Select, Switch
-from ui_helpers import make_app, resolution
+from ui_helpers import first_screen, make_app, resolution, until
 
 from qwen_tui.core.resolver import Resolution
 from qwen_tui.ui.app import QwenTuiApp
@@ -391,15 +391,19 @@ async def test_no_color_is_respected(monkeypatch) -> None:
 async def test_link_copy_and_open_without_browser(monkeypatch) -> None:
     app = make_app(resolution("qwen-oauth"), initial="privacy")   # NO_BROWSER=1 from tests/conftest.py
     async with app.run_test(size=SIZE) as pilot:
-        await started(pilot)
+        await first_screen(pilot)
         assert isinstance(app.screen, PrivacyScreen)
         link = app.screen.query(Link).first()
         link.focus()
+        await until(pilot, lambda: app.focused is link, "the link focused")
+        # A key is handled rounds after press() returns on a busy machine: wait for its effect, then check it.
         await pilot.press("c")
+        await until(pilot, lambda: bool(app.clipboard), "something copied")
         assert app.clipboard == link.url == "https://qwen.ai/termsservice"
         assert any(text == "Link sent to the terminal's clipboard (OSC 52)." for text in notifications(app))
         app.copy_to_clipboard("")
         await pilot.press("enter")
+        await until(pilot, lambda: bool(app.clipboard), "something copied")
         assert app.clipboard == link.url
         assert any("No browser" in text for text in notifications(app))
 

@@ -6,7 +6,7 @@ import re
 
 import pytest
 from textual.containers import VerticalScroll
-from ui_helpers import make_app, resolution, settled
+from ui_helpers import first_screen, make_app, resolution, scrolled_into_view, until
 
 from qwen_tui.core.i18n import catalog, set_language
 from qwen_tui.ui.screens.privacy import PrivacyScreen
@@ -19,9 +19,7 @@ SECTIONS = ["methods-overview", "qwen-oauth-terms", "openai-terms", "usage-stati
             "usage-setting", "switch-methods", "qwen-tui-records"]
 
 
-async def started(pilot) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+started = first_screen
 
 
 def section_order(screen) -> list[str]:
@@ -77,14 +75,14 @@ async def test_scrolls_to_what_qwen_tui_records_at_80x24() -> None:
         await started(pilot)
         body = app.screen.query_one("#privacy-body", VerticalScroll)
         assert body.max_scroll_y > 0
-        body.scroll_end(animate=False)
-        await pilot.pause()
+        body.scroll_end(animate=False)                    # done after the next refresh: wait for it
+        await until(pilot, lambda: body.scroll_y == body.max_scroll_y, "scrolled to the end")
         state = app.screen.query_one("#records-state")
-        assert 0 <= state.region.y < SIZE[1]              # scrolled into view
+        await until(pilot, lambda: body.region.contains_region(state.region), "the records state in view")
+        assert 0 <= state.region.y < SIZE[1]
         assert "qwen-tui records nothing" in str(state.content) and "openai" in str(state.content)
         await pilot.press("u")
-        await pilot.pause()
-        assert app.screen.name == "usage_data"
+        await until(pilot, lambda: app.screen.name == "usage_data", "the Usage data screen")
 
 
 def _plain_notice() -> str:
@@ -117,10 +115,17 @@ async def test_a_refresh_keeps_the_focus_and_the_scroll_position() -> None:
         button = app.screen.query_one("#open-usage-data")
         button.focus()
         body = app.screen.query_one("#privacy-body", VerticalScroll)
-        before = await settled(pilot, lambda: body.scroll_offset.y)
+        await until(pilot, lambda: app.focused is button and scrolled_into_view(button), "the focus scrolled")
+        before = body.scroll_offset.y
         assert before > 0                               # scrolled down to the button
         app.refresh_resolution()
         await pilot.app.workers.wait_for_complete()
-        after = await settled(pilot, lambda: app.screen.query_one("#privacy-body", VerticalScroll).scroll_offset.y)
+
+        def new_body() -> VerticalScroll:
+            return app.screen.query_one("#privacy-body", VerticalScroll)
+
+        # The screen is recomposed (a new body), then scrolled back once it is laid out.
+        await until(pilot, lambda: new_body() is not body and new_body().scroll_offset.y != 0, "scrolled back")
+        await until(pilot, lambda: app.focused is not None and scrolled_into_view(app.focused), "settled")
         assert app.focused is not None and app.focused.id == "open-usage-data"
-        assert after == before
+        assert new_body().scroll_offset.y == before

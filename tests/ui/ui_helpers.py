@@ -4,6 +4,7 @@ on the machine) and an app factory."""
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 from qwen_tui.core.i18n import t
@@ -64,6 +65,42 @@ def make_app(res: Resolution | None = None, initial: str | None = None, **env_ex
     env = {**os.environ, **env_extra}
     return QwenTuiApp(initial, cwd=Path.cwd(), env=env, resolver=lambda context: fixed,
                       verdict=lambda res, cwd, env: verdict(res))
+
+
+async def until(pilot, condition, what: str, *, timeout: float = 60.0) -> None:
+    """Wait until `condition()` holds, checking it after each round of the app's queued messages, scheduled
+    animations and refreshes: what a step needs, never a fixed time (a busy machine runs them late; Textual's
+    own `pause()` ends when the process looks idle, which a starved process does while work is still queued).
+    The timeout only stops a test that would hang; it is not part of what is checked."""
+    started = time.monotonic()
+    while not condition():
+        assert time.monotonic() - started < timeout, f"{what}: not after {timeout} s"
+        await pilot.wait_for_scheduled_animations()
+        await pilot.pause()
+
+
+async def first_screen(pilot) -> None:
+    """The resolution arrived and its first screen is composed and laid out (its footer, composed last, has its
+    place): a busy machine gets there rounds after the resolve worker ends."""
+    app = pilot.app
+    await app.workers.wait_for_complete()
+
+    def laid_out() -> bool:
+        footers = app.screen.query("Footer") if len(app.screen_stack) > 1 else []
+        return app.resolution is not None and any(footer.region.height for footer in footers)
+
+    await until(pilot, laid_out, "the first screen")
+
+
+def scrolled_into_view(widget) -> bool:
+    """`widget` is entirely in view and its scroll container has no scroll running or scheduled (a focus
+    scrolls its widget to the centre, animated, a few messages after the focus)."""
+    container = widget.parent
+    while container is not None and not getattr(container, "is_scrollable", False):
+        container = container.parent
+    animator = widget.app.animator
+    moving = container is not None and any(animator.is_being_animated(container, a) for a in ("scroll_x", "scroll_y"))
+    return widget.screen.can_view_entire(widget) and not moving
 
 
 async def settled(pilot, read, *, still_for: int = 5, timeout: float = 3.0):

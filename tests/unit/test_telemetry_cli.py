@@ -18,6 +18,10 @@ import pytest
 
 from tests.servers.collector import Collector
 
+# Up to six real CLI processes a test: one took ~20 s at load 22 on this 2-CPU machine, so the suite's 120 s
+# (there only to stop a hung test) was reached by a test that was merely slow.
+pytestmark = pytest.mark.timeout(600)
+
 USER = "zorglubette"
 FAKE_KEY = "sk-FAKEKEY-9f8e7d6c5b4a39281706"
 FAKE_ACCESS = "FAKE-ACCESS-TOKEN-a1b2c3d4e5f6"
