@@ -14,6 +14,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from ui_helpers import settle
 
 import qwen_tui.core.dotenv as dotenv_module
 import qwen_tui.core.fileops as fileops
@@ -74,21 +75,22 @@ def every_file(isolated_home: Path, project_dir: Path) -> list[Path]:
     return files + list(dotenvs)
 
 
-async def settle(pilot) -> None:
-    for _ in range(4):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-
-
-async def test_a_refresh_of_home_reads_each_file_once_and_walks_once(
-    every_file: list[Path], project_dir: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def counted(monkeypatch: pytest.MonkeyPatch, project_dir: Path, act) -> FileCounter:
+    """Start the app on home, then count the reads and walks of `act(app, pilot)` alone."""
     counter = FileCounter(monkeypatch, project_dir / ".qwen" / ".env")
     app = QwenTuiApp(cwd=Path.cwd(), env=app_env())
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
         counter.reset()
+        await act(app, pilot)
+    return counter
+
+
+async def test_a_refresh_of_home_reads_each_file_once_and_walks_once(
+    every_file: list[Path], project_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def refresh(app: QwenTuiApp, pilot) -> None:
         await pilot.press("r")
         await settle(pilot)
         # What the refresh showed came from those files: the profiles panel and the OPENAI_* notice are filled.
@@ -97,6 +99,8 @@ async def test_a_refresh_of_home_reads_each_file_once_and_walks_once(
         assert str(project_dir / ".env") in notice or "./.env" in notice
         assert app.resolution is not None
         assert app.resolution.shadowed_dotenv == (project_dir.parent / ".env",)
+
+    counter = await counted(monkeypatch, project_dir, refresh)
     assert {path: counter.reads[path] for path in every_file} == dict.fromkeys(every_file, 1)
     assert counter.walks == 1
 
@@ -106,15 +110,12 @@ async def test_the_forms_environment_notice_and_import_read_nothing_again(
 ) -> None:
     from textual.widgets import Input
 
-    counter = FileCounter(monkeypatch, project_dir / ".qwen" / ".env")
-    app = QwenTuiApp(cwd=Path.cwd(), env=app_env())
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        counter.reset()
+    async def open_and_import(app: QwenTuiApp, pilot) -> None:
         app.open_provider_form(import_env=True)
         await settle(pilot)
-        form = app.screen
-        assert form.query_one("#model", Input).value == "from-project"
-        assert form.query_one("#base-url", Input).value == "http://127.0.0.1:9101/v1"
+        assert app.screen.query_one("#model", Input).value == "from-project"
+        assert app.screen.query_one("#base-url", Input).value == "http://127.0.0.1:9101/v1"
+
+    counter = await counted(monkeypatch, project_dir, open_and_import)
     assert {path: counter.reads[path] for path in every_file} == dict.fromkeys(every_file, 0)
     assert counter.walks == 0
