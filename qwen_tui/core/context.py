@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 
+from qwen_tui.core.record import field, record
 
-@dataclass(frozen=True)
+
+@record
 class Context:
     cwd: Path
     env: Mapping[str, str] = field(repr=False)   # may hold API keys

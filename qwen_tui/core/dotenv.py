@@ -9,12 +9,12 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from qwen_tui.core import paths
 from qwen_tui.core.fileops import FileOpError, read_regular
 from qwen_tui.core.i18n import t
+from qwen_tui.core.record import field, record
 
 # The npm package's LINE expression: optional `export`, key, `=` (or `: `), a single/double/backtick
 # quoted value (which may span lines) or an unquoted value up to `#`, then an optional comment.
@@ -95,7 +95,7 @@ def _shadowed(found: list[Path], env: Mapping[str, str] | None) -> list[Path]:
     return [path for path in found[1:] if path not in home]
 
 
-@dataclass(frozen=True)
+@record
 class DotenvFile:
     path: Path | None
     values: dict[str, str] = field(default_factory=dict, repr=False)  # holds API keys

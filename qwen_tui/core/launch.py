@@ -18,7 +18,6 @@ import os
 import re
 import sys
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NoReturn
 
@@ -27,6 +26,7 @@ from qwen_tui.core.errors import QwenTuiError
 from qwen_tui.core.fileops import FileOpError, read_regular
 from qwen_tui.core.i18n import t
 from qwen_tui.core.names import AuthMethod
+from qwen_tui.core.record import field, record
 from qwen_tui.core.resolver import Resolution, SourceKind, resolve
 
 PACKAGE = "@qwen-code/qwen-code"
@@ -55,7 +55,7 @@ class LaunchError(QwenTuiError):
     kind = "launch"
 
 
-@dataclass(frozen=True)
+@record
 class QwenCli:
     """Whether the installed `qwen` starts here: plainly (`direct`) and through `qwen-tui run` (`via_run`)."""
     found: bool
@@ -73,7 +73,7 @@ class QwenCli:
         }
 
 
-@dataclass(frozen=True)
+@record
 class Launch:
     """What `exec_launch` runs. The environment may hold a key: it is never in the repr."""
     executable: str

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +18,7 @@ from qwen_tui.core import paths
 from qwen_tui.core.errors import QwenTuiError
 from qwen_tui.core.fileops import atomic_write
 from qwen_tui.core.i18n import LANGUAGES, t
+from qwen_tui.core.record import fields, record
 
 ENV_PREFIX = "QWEN_TUI_"
 DEFAULT_THEME = "qwen-dark"
@@ -31,7 +31,7 @@ class PrefsError(QwenTuiError):
     kind = "prefs"
 
 
-@dataclass(frozen=True)
+@record
 class Prefs:
     """qwen-tui's preferences: `QWEN_TUI_<NAME>`, else tui.json, else the default."""
     theme: str = DEFAULT_THEME

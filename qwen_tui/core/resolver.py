@@ -8,7 +8,6 @@ the home screen, the chooser's preselection and the forms all use `resolve()`.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
@@ -31,6 +30,7 @@ from qwen_tui.core.names import (
     Protocol,
     providers_key,
 )
+from qwen_tui.core.record import field, record, replace
 
 if TYPE_CHECKING:
     from qwen_tui.core.dotenv import DotenvFile
@@ -58,7 +58,7 @@ class SourceKind(StrEnum):
     NONE = "none"                  # nothing provides it
 
 
-@dataclass(frozen=True)
+@record
 class Source:
     """Where a value came from: a settings layer and key, a .env file, the environment, the keyring…"""
     kind: SourceKind
@@ -83,14 +83,14 @@ _SCOPES = ("user", "workspace", "system", "system-defaults")   # translated in t
 NOT_SET = Source(SourceKind.NONE)
 
 
-@dataclass(frozen=True)
+@record
 class Value(Generic[T]):
     """A resolved value and its source."""
     value: T = field(repr=False)   # may be a secret (a key found by ConfigLookup.secret): never in a repr
     source: Source = NOT_SET
 
 
-@dataclass(frozen=True)
+@record
 class Credential:
     """Whether the active method has a credential, shown masked, and where it is."""
     present: bool
@@ -101,7 +101,7 @@ class Credential:
     secret: str | None = field(default=None, repr=False, compare=False)  # the key itself, for `qwen-tui run`
 
 
-@dataclass(frozen=True)
+@record
 class Resolution:
     """Everything Qwen Code would use, each value with its source, and the problems found on the way."""
     auth_type: Value[str | None]

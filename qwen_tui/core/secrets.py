@@ -13,7 +13,6 @@ import os
 import secrets as _random
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, TypeVar
@@ -21,6 +20,7 @@ from typing import Any, TypeVar
 from qwen_tui.core import paths
 from qwen_tui.core.fileops import FileOpError, atomic_write, ensure_private_dir, read_regular
 from qwen_tui.core.i18n import t
+from qwen_tui.core.record import record
 
 SERVICE = "qwen-tui"
 _PROBE_NAME = "qwen-tui-keyring-probe"
@@ -32,7 +32,7 @@ class SecretLocation(StrEnum):
     FILE = "file"
 
 
-@dataclass(frozen=True)
+@record
 class SecretLookup:
     value: str | None
     location: SecretLocation | None
@@ -43,7 +43,7 @@ class SecretLookup:
         return f"SecretLookup(value={shown}, location={self.location!r}, path={self.path!r})"
 
 
-@dataclass(frozen=True)
+@record
 class SecretWrite:
     location: SecretLocation
     path: Path | None

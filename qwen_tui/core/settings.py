@@ -11,7 +11,6 @@ import copy
 import os
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -20,6 +19,7 @@ from qwen_tui.core import jsonc, paths
 from qwen_tui.core.errors import QwenTuiError
 from qwen_tui.core.i18n import t
 from qwen_tui.core.names import ENFORCED_TYPE, ENV, MODEL_NAME, MODEL_PROVIDERS, SELECTED_TYPE, USAGE_STATS
+from qwen_tui.core.record import field, record
 
 
 class Scope(StrEnum):
@@ -78,7 +78,7 @@ class SettingsError(QwenTuiError):
         return (SettingsError, (self.path, self.reason, self.line, self.column))
 
 
-@dataclass(frozen=True)
+@record
 class Layer:
     scope: Scope
     path: Path | None
@@ -94,7 +94,7 @@ class Layer:
         return self.written_as.get(dotted, dotted)
 
 
-@dataclass(frozen=True)
+@record
 class LoadedSettings:
     layers: tuple[Layer, ...]
     merged: dict[str, Any] = field(repr=False)  # may hold API keys

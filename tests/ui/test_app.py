@@ -279,8 +279,7 @@ async def test_turning_statistics_on_never_opens_the_gate_against_the_consent_ru
 
 async def test_settings_never_preselects_the_workspace_layer(isolated_home: Path, project_dir: Path) -> None:
     """Issue 11: a cloned repo's `.qwen/settings.json` holding the value must not make it the "Save in" default."""
-    from dataclasses import replace
-
+    from qwen_tui.core.record import replace
     from qwen_tui.core.resolver import Source, SourceKind, Value
 
     workspace = project_dir / ".qwen" / "settings.json"

@@ -240,11 +240,12 @@ from qwen_tui.cli import main
 main(["run", "--qwen", sys.argv[1], "--", "--version"])
 """
 # Paid by every `qwen` started through qwen-tui: the UI, the network and validation stacks, the parser, keyring and
-# what it brings (a Secret Service key is read over D-Bus: core/secrets_dbus.py), and what only a failure or the
+# what it brings (a Secret Service key is read over D-Bus: core/secrets_dbus.py), dataclasses and the inspect
+# machinery it imports (the path's value classes are core/record.py records), and what only a failure or the
 # screens use (sanitize's patterns, datetime).
 _NOT_ON_RUN_PATH = ("textual", "rich", "httpx", "pydantic", "authlib", "structlog", "argparse", "keyring",
                     "secretstorage", "cryptography", "qwen_tui.ui", "qwen_tui.commands", "qwen_tui.core.sanitize",
-                    "datetime")
+                    "datetime", "dataclasses", "inspect")
 
 
 @pytest.mark.parametrize("store", ["dotenv", "settings", "keyring"])

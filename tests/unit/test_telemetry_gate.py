@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import subprocess
 import sys
@@ -11,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from qwen_tui.core.i18n import set_language
+from qwen_tui.core.record import replace
 from qwen_tui.core.resolver import NOT_SET, Value, resolve
 from qwen_tui.core.telemetry.gate import Reason, decide, decide_light, evaluate, unchosen
 from qwen_tui.core.usage_story import usage_story
@@ -174,7 +174,7 @@ def test_a_resolution_without_the_consent_rule_is_judged_by_its_usage_value(
     _settings(qwen_home, {"privacy": {"usageStatisticsEnabled": value},
                           "security": {"auth": {"selectedType": "qwen-oauth"}}})
     full = resolve()
-    bare = decide(dataclasses.replace(full, usage_consent=None))
+    bare = decide(replace(full, usage_consent=None))
     assert (bare.open, bare.reason, bare.chosen, bare.enabled) == (value, reason, True, value)
     assert bare.describe() == decide(full).describe()
 

@@ -9,11 +9,11 @@ say (the convention Crush and others honour).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from qwen_tui.core.names import USAGE_STATS
+from qwen_tui.core.record import record
 from qwen_tui.core.resolver import Source, SourceKind
 
 if TYPE_CHECKING:
@@ -25,7 +25,7 @@ class Rule(StrEnum):
     DO_NOT_TRACK = "do-not-track"
 
 
-@dataclass(frozen=True)
+@record
 class Consent:
     """The user's usage-statistics choice after the consent rules, and where it comes from."""
     chosen: bool
