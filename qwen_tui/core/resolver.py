@@ -314,29 +314,48 @@ def _first(*values: Value[Any]) -> Value[Any]:
     return next((value for value in values if isinstance(value.value, str) and value.value), Value(None))
 
 
-def _active_provider(lookup: ConfigLookup, model: str | None,
+def provider_index(lookup: ConfigLookup, protocol: str, model: Value[Any]) -> int | None:
+    """The index in `modelProviders.<protocol>` of the entry Qwen Code 0.24.4 uses for `model`, None: none.
+
+    With a model from settings and `model.baseUrl` persisted beside it (its `/model` and qwen-tui's activate
+    write it to tell same-named models apart), the entry of that id at that URL, else the first of that id
+    (resolveCliGenerationConfig, chunks/chunk-Z4RLAAF3.js 184-196: `p.id === resolvedModel && p.baseUrl ===
+    persistedBaseUrl`, falling back to the first id match)."""
+    found = lookup.settings.lookup(providers_key(protocol))
+    if not model.value or found is None or not isinstance(found[0], list):
+        return None
+    entries = found[0]
+    matches = [index for index, entry in enumerate(entries)
+               if isinstance(entry, dict) and entry.get("id") == model.value]
+    persisted = lookup.setting(MODEL_BASE_URL).value if model.source.kind == SourceKind.SETTINGS else None
+    if isinstance(persisted, str) and persisted:
+        exact = next((index for index in matches if entries[index].get("baseUrl") == persisted), None)
+        if exact is not None:
+            return exact
+    return matches[0] if matches else None
+
+
+def _active_provider(lookup: ConfigLookup, model: Value[Any],
                      protocol: str) -> tuple[Value[str | None], Value[str | None], str | None]:
-    """The base URL and key of the `modelProviders.<protocol>` entry whose id is the selected model, as Qwen
-    Code picks it, and its `envKey` (the name `qwen-tui run` passes the key under); empty values without one."""
-    bucket = providers_key(protocol)
-    found = lookup.settings.lookup(bucket)
-    if not model or found is None or not isinstance(found[0], list):
+    """The base URL and key of the `modelProviders.<protocol>` entry Qwen Code picks for the selected model
+    (provider_index), and its `envKey` (the name `qwen-tui run` passes the key under); empty values without one."""
+    index = provider_index(lookup, protocol, model)
+    found = lookup.settings.lookup(providers_key(protocol))
+    if index is None or found is None:
         return Value(None), Value(None), None
-    for index, entry in enumerate(found[0]):
-        if isinstance(entry, dict) and entry.get("id") == model:
-            base = entry.get("baseUrl")
-            base_url: Value[str | None] = Value(base, _settings_source(found[1], f"{bucket}[{index}].baseUrl")) \
-                if isinstance(base, str) else Value(None)
-            env_key = entry.get("envKey") if isinstance(entry.get("envKey"), str) else None
-            return base_url, lookup.secret(env_key) if env_key is not None else Value(None), env_key
-    return Value(None), Value(None), None
+    entry, where = found[0][index], f"{providers_key(protocol)}[{index}].baseUrl"
+    base = entry.get("baseUrl")
+    base_url: Value[str | None] = Value(base, _settings_source(found[1], where)) if isinstance(base, str) \
+        else Value(None)
+    env_key = entry.get("envKey") if isinstance(entry.get("envKey"), str) else None
+    return base_url, lookup.secret(env_key) if env_key is not None else Value(None), env_key
 
 
 def _openai(lookup: ConfigLookup) -> tuple[Value[Any], Value[Any], Credential]:
     model = _first(lookup.variable("OPENAI_MODEL"), lookup.variable("QWEN_MODEL"), lookup.setting(MODEL_NAME))
     if not model.value:
         model = Value(OPENAI_DEFAULT_MODEL, Source(SourceKind.DEFAULT))
-    provider_base, provider_key, env_key = _active_provider(lookup, model.value, Protocol.OPENAI)
+    provider_base, provider_key, env_key = _active_provider(lookup, model, Protocol.OPENAI)
     # `qwen` looks in OPENAI_API_KEY when the active model has no envKey (or it is unset).
     variable = env_key if env_key is not None else "OPENAI_API_KEY"
     base_url = _first(
@@ -369,7 +388,7 @@ _OTHER_PROTOCOLS: dict[str, tuple[str, str | None, str]] = {
 def _other_protocol(lookup: ConfigLookup, protocol: str) -> tuple[Value[Any], Value[Any], Credential]:
     key_name, base_name, default_base = _OTHER_PROTOCOLS[protocol]
     model = _first(lookup.setting(MODEL_NAME))
-    base_url, key, env_key = _active_provider(lookup, model.value, protocol)
+    base_url, key, env_key = _active_provider(lookup, model, protocol)
     if env_key is not None and key.value:
         key_name = env_key   # the name `qwen-tui run` passes it under
     if not base_url.value:

@@ -187,6 +187,8 @@ async def test_a_custom_provider_in_another_protocol_saves_what_auth_login_write
             await pilot.press(*(["down"] if protocol == "anthropic" else ["down", "down"]), "enter")
             await settle(pilot)
             assert picker.value == f"custom@{protocol}"
+            title = {"anthropic": "Anthropic-compatible provider", "gemini": "Gemini-compatible provider"}[protocol]
+            assert str(form.query_one("#form-title").render()) == title    # not "OpenAI-compatible provider"
             assert app.focused is form.query_one("#base-url", Input)
             assert form.query_one("#chat-field").display is False     # a chat completion: OpenAI protocol only
             fill(form, server.url, server.key, model)

@@ -3,7 +3,8 @@
 `/auth` writes one `modelProviders.openai` entry per model of a preset (names `[prefix] model`, the preset's
 key variable, one base URL) and `providerMetadata.<preset id> = {version, baseUrl}` (NOTES.md §4). Those
 entries are one install: shown once, under the preset's name and region, with its models and the active one.
-Entries no preset owns (custom providers, qwen-tui's own presets, hand-written ones) stay one install each.
+Entries no preset owns (custom providers, qwen-tui's own presets, hand-written ones) stay one install each, as
+does every `modelProviders.anthropic` / `.gemini` entry (labelled with its protocol).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from qwen_tui.core.i18n import t
+from qwen_tui.core.names import Protocol
 from qwen_tui.core.providers.catalog import Endpoint, Preset, Region, endpoint_for_base_url, preset
 from qwen_tui.core.providers.install import METADATA, installed_preset
 from qwen_tui.core.providers.saved import Profile
@@ -73,7 +75,7 @@ def group_installs(profiles: Sequence[Profile], metadata: Any, in_settings: froz
     for index, profile in enumerate(profiles):
         profile = replace(profile, active=index == first_active)
         owner = installed_preset({"envKey": profile.env_key, "name": profile.name, "baseUrl": profile.base_url},
-                                 metadata)
+                                 metadata) if profile.protocol == Protocol.OPENAI else None
         key: tuple[str, str, str | None] | int = (owner, profile.base_url, profile.env_key) if owner else index
         groups.setdefault(key, []).append(profile)
     return [_install(key[0] if isinstance(key, tuple) else None, members, in_settings)
@@ -108,7 +110,11 @@ def _single_label(profile: Profile) -> str:
     """An entry no preset owns is told apart by where it is: the catalogue's name for its URL (a local
     server, qwen-tui's own presets), else the URL itself (masked: a file may carry `user:password@`)."""
     found = endpoint_for_base_url(profile.base_url)
-    return found.name if found is not None else clean(mask_url(profile.base_url) or profile.name)
+    place = found.name if found is not None else clean(mask_url(profile.base_url) or profile.name)
+    if profile.protocol == Protocol.OPENAI:
+        return place
+    # An Anthropic or Gemini entry (`modelProviders.anthropic` / `.gemini`) says which protocol it speaks.
+    return t("protocols_home.label", place=place, protocol=t(f"form_picker.protocol.{profile.protocol}"))
 
 
 # --- the same words in `status` and on home ------------------------------------------------------------

@@ -31,7 +31,6 @@ from qwen_tui.core.names import (
     MODEL_NAME,
     MODEL_PROVIDERS,
     SELECTED_TYPE,
-    AuthMethod,
     Protocol,
     providers_key,
 )
@@ -197,8 +196,10 @@ def is_keyless(url: str | None, preset: Preset | None) -> bool:
     return url is not None and url != "" and is_loopback_url(url)
 
 
-def activate_profile(profile_id: str, context: Context | None = None, base_url: str | None = None) -> Profile:
-    """Make a saved profile (the entry of this id, at `base_url` when given) the active one, writing what
+def activate_profile(profile_id: str, context: Context | None = None, base_url: str | None = None,
+                     protocol: Protocol = Protocol.OPENAI) -> Profile:
+    """Make a saved profile (the `modelProviders.<protocol>` entry of this id, at `base_url` when given) the
+    active one, writing what
     Qwen Code 0.24.4's `/model` writes (persistModelSelection, persistAuthTypeSelection: selectedType,
     model.name, model.baseUrl = the entry's URL or ""), and dropping a stale apiKey."""
     from qwen_tui.core.resolver import resolve
@@ -206,7 +207,7 @@ def activate_profile(profile_id: str, context: Context | None = None, base_url: 
     from qwen_tui.core.settings_writer import DELETE
 
     context = Context.current() if context is None else context
-    found = load_settings(context.cwd, context.env).lookup(PROVIDERS)
+    found = load_settings(context.cwd, context.env).lookup(providers_key(protocol))
     entries = found[0] if found is not None and isinstance(found[0], list) else []
     entry = next((e for e in entries if isinstance(e, dict) and e.get("id") == profile_id
                   and base_url in (None, e.get("baseUrl"))), None)
@@ -215,7 +216,7 @@ def activate_profile(profile_id: str, context: Context | None = None, base_url: 
     entry_url = entry.get("baseUrl") if isinstance(entry.get("baseUrl"), str) else None
 
     def changes(raw: dict[str, Any]) -> dict[str, Any]:
-        wanted: dict[str, Any] = {SELECTED_TYPE: str(AuthMethod.OPENAI), MODEL_NAME: profile_id,
+        wanted: dict[str, Any] = {SELECTED_TYPE: str(protocol), MODEL_NAME: profile_id,
                                   MODEL_BASE_URL: entry_url or ""}
         if _api_key_is_stale(raw, entry_url, None):
             wanted[API_KEY] = DELETE
@@ -223,11 +224,12 @@ def activate_profile(profile_id: str, context: Context | None = None, base_url: 
 
     _update_user_layer(changes, context.env)
     saved = list_profiles(resolve(context))
-    return next(p for p in saved if p.id == profile_id)
+    return next(p for p in saved if p.id == profile_id and p.protocol == protocol and p.base_url == (entry_url or ""))
 
 
 def delete_profile(profile_id: str | Collection[str], context: Context | None = None, *,
-                   base_url: str | None = None, metadata: str | None = None) -> list[str]:
+                   base_url: str | None = None, metadata: str | None = None,
+                   protocol: Protocol = Protocol.OPENAI) -> list[str]:
     """Remove a profile (or an install: its ids at `base_url`, with `providerMetadata.<metadata>` of that URL)
     from the user settings; its key goes too unless another profile uses its envKey.
 
@@ -243,13 +245,13 @@ def delete_profile(profile_id: str | Collection[str], context: Context | None = 
     outcome: dict[str, Any] = {}
 
     def changes(raw: dict[str, Any]) -> dict[str, Any]:
-        entries = _raw_entries(raw, env)
+        entries = _raw_entries(raw, env, protocol)
         removed = [e for e in entries if isinstance(e, dict) and e.get("id") in ids
                    and base_url in (None, e.get("baseUrl"))]
         if not removed:
             raise ProfileError(t("providers.profile.not_in_user", id=ids[0], path=paths.user_settings_path(env)))
         remaining = [e for e in entries if e not in removed]
-        wanted: dict[str, Any] = {PROVIDERS: remaining if remaining else DELETE}
+        wanted: dict[str, Any] = {providers_key(protocol): remaining if remaining else DELETE}
         nested, _ = migrate_v1(raw)   # a v1 flat `model` names the model too
         if metadata and get_dotted(nested, f"{METADATA}.{metadata}.baseUrl") == base_url:
             wanted[f"{METADATA}.{metadata}"] = DELETE   # Qwen Code's record of the install goes with it

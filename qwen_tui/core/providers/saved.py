@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from qwen_tui.core.names import AuthMethod, Protocol, providers_key
+from qwen_tui.core.names import Protocol, providers_key
 from qwen_tui.core.resolver import Resolution, Source, SourceKind, Value, mask_secret
 
 PROVIDERS = providers_key(Protocol.OPENAI)
@@ -24,6 +24,7 @@ class Profile:
     env_key: str | None
     active: bool
     key_location: str | None   # where its key is found (localised source description), None: nowhere
+    protocol: str = Protocol.OPENAI   # the `modelProviders.<protocol>` bucket it is saved in
 
 
 
@@ -43,36 +44,44 @@ class EnvironmentValues:
 
 
 def list_profiles(resolution: Resolution | None = None) -> list[Profile]:
-    """Every `modelProviders.openai` entry Qwen Code would see, with where its key is found, from the files
-    `resolution` was resolved from (default: a resolution of the current directory and environment)."""
-    from qwen_tui.core.resolver import resolve
-    from qwen_tui.core.secrets import SecretStore
+    """Every `modelProviders.openai`, then `.anthropic` and `.gemini` entry Qwen Code would see, with where its
+    key is found, from the files `resolution` was resolved from (default: a resolution of the current directory
+    and environment). Active: the one entry Qwen Code uses for the selected method and model."""
+    from qwen_tui.core.resolver import provider_index, resolve
 
     resolution = resolve() if resolution is None else resolution
     lookup = resolution.lookup
     if lookup is None:
         return []
-    active_model = resolution.model.value if resolution.auth_type.value == AuthMethod.OPENAI else None
-    found = lookup.settings.lookup(PROVIDERS)
-    entries = found[0] if found is not None and isinstance(found[0], list) else []
-    store: SecretStore | None = None
+    stores: list[Any] = []   # one SecretStore for every entry, made only when a key is not in the files
     profiles = []
-    for entry in entries:
-        if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
-            continue
-        env_key = entry.get("envKey") if isinstance(entry.get("envKey"), str) else None
-        location = None
-        if env_key:
-            source = lookup.variable(env_key).source
-            if source.kind == SourceKind.NONE:
-                store = store or SecretStore(lookup.env)
-                source = _secret_source(store, env_key)
-            location = source.describe() if source.kind != SourceKind.NONE else None
-        raw_base, raw_name = entry.get("baseUrl"), entry.get("name")
-        base_url = raw_base if isinstance(raw_base, str) else ""
-        name = raw_name if isinstance(raw_name, str) else str(entry["id"])
-        profiles.append(Profile(entry["id"], name, base_url, env_key, entry["id"] == active_model, location))
+    for protocol in Protocol:
+        found = lookup.settings.lookup(providers_key(protocol))
+        entries = found[0] if found is not None and isinstance(found[0], list) else []
+        active = provider_index(lookup, protocol, resolution.model) \
+            if resolution.auth_type.value == protocol else None
+        profiles += [profile for index, entry in enumerate(entries)
+                     if (profile := _profile(lookup, entry, index == active, protocol, stores)) is not None]
     return profiles
+
+
+def _profile(lookup: Any, entry: Any, active: bool, protocol: Protocol, stores: list[Any]) -> Profile | None:
+    from qwen_tui.core.secrets import SecretStore
+
+    if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
+        return None
+    env_key = entry.get("envKey") if isinstance(entry.get("envKey"), str) else None
+    location = None
+    if env_key:
+        source = lookup.variable(env_key).source
+        if source.kind == SourceKind.NONE:
+            stores[:] = stores or [SecretStore(lookup.env)]
+            source = _secret_source(stores[0], env_key)
+        location = source.describe() if source.kind != SourceKind.NONE else None
+    raw_base, raw_name = entry.get("baseUrl"), entry.get("name")
+    base_url = raw_base if isinstance(raw_base, str) else ""
+    name = raw_name if isinstance(raw_name, str) else str(entry["id"])
+    return Profile(entry["id"], name, base_url, env_key, active, location, protocol)
 
 
 def _secret_source(store: Any, name: str) -> Source:

@@ -120,8 +120,7 @@ class ProviderFormScreen(FormWorkers):
 
     def compose(self) -> ComposeResult:
         entry = self._entry
-        title = t("form.title.edit", name=self.profile.name) if self.profile else t("form.title")
-        yield Plain(title, id="form-title", classes="title")
+        yield Plain(self._title(), id="form-title", classes="title")
         with VerticalScroll(id="form-body"):
             yield EnvironmentNotice(id="env-notice", classes="section").data_bind(
                 values=ProviderFormScreen.environment)
@@ -236,6 +235,13 @@ class ProviderFormScreen(FormWorkers):
         """The chat check is a chat completion: an OpenAI-protocol request only (verify skips it for the others)."""
         protocol = self.preset.protocol if self.preset.id != CUSTOM else self.protocol
         self.set_class(protocol != Protocol.OPENAI, "-no-chat")
+        self.query_one("#form-title", Plain).update(self._title(protocol))
+
+    def _title(self, protocol: Protocol = Protocol.OPENAI) -> str:
+        """The form names the protocol of the provider chosen (an Anthropic or Gemini one is not OpenAI's)."""
+        if self.profile:
+            return t("form.title.edit", name=self.profile.name)
+        return t("form.title") if protocol == Protocol.OPENAI else t(f"protocols_home.form.title.{protocol}")
 
     def watch_busy(self, busy: bool) -> None:
         for button in ("test", "save", "save-unverified"):

@@ -107,17 +107,19 @@ class ProfilesPanel(Vertical):
     def _change(self, what: str, profile: Profile | None = None, install: Install | None = None) -> None:
         """Make `profile` active ("activated") or delete `install`, every model of it ("deleted"); the outcome
         comes back as a ProfileChanged message."""
+        from qwen_tui.core.names import Protocol
         from qwen_tui.core.providers.profiles import ProfileError, activate_profile, delete_profile
 
         app = self.app
         said = None
         try:
             if profile is not None:
-                activate_profile(profile.id, app.context, base_url=profile.base_url or None)
+                activate_profile(profile.id, app.context, base_url=profile.base_url or None,
+                                 protocol=Protocol(profile.protocol))
             elif install is not None:
                 # Say only what happened: the key went, stayed for the providers still using it, or there was none.
                 kept = delete_profile(install.model_ids, app.context, base_url=install.base_url or None,
-                                      metadata=install.preset_id)
+                                      metadata=install.preset_id, protocol=Protocol(install.profiles[0].protocol))
                 said = t("setup.deleted_key_kept", names=", ".join(kept)) if kept else (
                     None if install.key_location else t("setup.deleted_no_key"))
         except ProfileError as exc:

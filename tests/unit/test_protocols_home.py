@@ -1,0 +1,81 @@
+"""Anthropic and Gemini providers read back as installs, and the active entry found as `qwen` 0.24.4 finds it.
+
+The settings files are written by qwen-tui's own CLI (`auth login … --store settings --no-verify`) or by hand
+as Qwen Code's `/model` leaves them (`model.name` + `model.baseUrl`); the expected labels, URLs and key names
+are written here.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from qwen_tui.cli import main
+
+
+@pytest.fixture(autouse=True)
+def no_keyring(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+
+
+def login(*args: str, key: str) -> None:
+    result = subprocess.run([sys.executable, "-m", "qwen_tui.cli", "auth", "login", *args, "--api-key-stdin",
+                             "--store", "settings", "--no-verify"], input=key + "\n", env=dict(os.environ),
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+
+
+def status_json(capsys: pytest.CaptureFixture[str]) -> dict:
+    main(["status", "--json"])
+    return json.loads(capsys.readouterr().out)
+
+
+def test_anthropic_and_gemini_providers_are_installs_labelled_by_url_and_protocol(qwen_home: Path, capsys) -> None:
+    login("--method", "anthropic", "--base-url", "http://127.0.0.1:9", "--model", "claude-test-1",
+          key="sk-ant-test-0123456789")
+    login("--method", "gemini", "--base-url", "http://127.0.0.1:10", "--model", "gemini-test-1",
+          key="AIza-test-0123456789")
+    installs = status_json(capsys)["installs"]
+    assert [(i["label"], i["models"], i["active"]) for i in installs] == [
+        ("http://127.0.0.1:9 · Anthropic-compatible", ["claude-test-1"], None),
+        ("http://127.0.0.1:10 · Gemini-compatible", ["gemini-test-1"], "gemini-test-1"),   # the last login
+    ]
+    assert [i["preset"] for i in installs] == [None, None]
+
+
+def two_same_named_entries(qwen_home: Path, monkeypatch: pytest.MonkeyPatch, persisted: str) -> None:
+    monkeypatch.setenv("KEY_ONE", "sk-one-0123456789abcdef")
+    monkeypatch.setenv("KEY_TWO", "sk-two-0123456789abcdef")
+    qwen_home.mkdir(parents=True)
+    (qwen_home / "settings.json").write_text(json.dumps({
+        "security": {"auth": {"selectedType": "openai"}},
+        "model": {"name": "shared-model", "baseUrl": persisted},
+        "modelProviders": {"openai": [
+            {"id": "shared-model", "name": "one", "baseUrl": "http://127.0.0.1:9/v1", "envKey": "KEY_ONE"},
+            {"id": "shared-model", "name": "two", "baseUrl": "http://127.0.0.1:10/v1", "envKey": "KEY_TWO"},
+        ]},
+    }))
+
+
+def test_model_base_url_selects_the_entry_of_that_url(qwen_home: Path, monkeypatch, capsys) -> None:
+    """Qwen Code 0.24.4 takes the entry whose id is `model.name` *and* whose baseUrl is `model.baseUrl`."""
+    two_same_named_entries(qwen_home, monkeypatch, "http://127.0.0.1:10/v1")
+    doc = status_json(capsys)
+    assert doc["baseUrl"]["value"] == "http://127.0.0.1:10/v1"
+    assert doc["credential"]["source"]["key"] == "KEY_TWO"
+    assert [(i["label"], i["active"]) for i in doc["installs"]] == [
+        ("http://127.0.0.1:9/v1", None), ("http://127.0.0.1:10/v1", "shared-model")]
+
+
+def test_a_model_base_url_no_entry_has_falls_back_to_the_first_of_that_id(qwen_home: Path, monkeypatch,
+                                                                          capsys) -> None:
+    two_same_named_entries(qwen_home, monkeypatch, "http://127.0.0.1:11/v1")
+    doc = status_json(capsys)
+    assert doc["baseUrl"]["value"] == "http://127.0.0.1:9/v1"
+    assert doc["credential"]["source"]["key"] == "KEY_ONE"
+    assert [i["active"] for i in doc["installs"]] == ["shared-model", None]
