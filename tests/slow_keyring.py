@@ -7,9 +7,20 @@ PYTHON_KEYRING_BACKEND=tests.slow_keyring.SlowKeyring in a subprocess.
 
 from __future__ import annotations
 
+import os
 import time
 
 from keyring.backend import KeyringBackend
+
+
+def _hang() -> None:
+    """Block far longer than any probe timeout; then, if the process is still there, leave a mark in the file that
+    SLOW_KEYRING_MARK names (a process that waited for its keyring thread instead of exiting)."""
+    time.sleep(SlowKeyring.DELAY_S)
+    mark = os.environ.get("SLOW_KEYRING_MARK")
+    if mark:
+        with open(mark, "w") as file:
+            file.write("the hung keyring call finished: the process waited for it\n")
 
 
 class SlowKeyring(KeyringBackend):  # type: ignore[misc,valid-type]
@@ -21,11 +32,11 @@ class SlowKeyring(KeyringBackend):  # type: ignore[misc,valid-type]
     DELAY_S = 10.0
 
     def get_password(self, service: str, username: str) -> str | None:
-        time.sleep(self.DELAY_S)
+        _hang()
         return None
 
     def set_password(self, service: str, username: str, password: str) -> None:
-        time.sleep(self.DELAY_S)
+        _hang()
 
     def delete_password(self, service: str, username: str) -> None:
-        time.sleep(self.DELAY_S)
+        _hang()

@@ -172,6 +172,17 @@ def test_hanging_keyring_is_abandoned_within_the_timeout(qwen_home: Path) -> Non
     assert store.get("OPENAI_API_KEY").value == FAKE_KEY
 
 
+def test_a_hanging_keyring_never_keeps_the_process_alive(qwen_home: Path, tmp_path: Path) -> None:
+    """The abandoned keyring call runs in a daemon thread: the process ends with its answer instead of waiting
+    for the call (SlowKeyring marks the file only if its call ever finishes)."""
+    mark = tmp_path / "finished"
+    result = run_store("get", "OPENAI_API_KEY", PYTHON_KEYRING_BACKEND=SLOW_BACKEND, SLOW_KEYRING_MARK=str(mark))
+    assert result == {"available": False, "value": None, "location": None}
+    assert not mark.exists()
+    # and in this process: the store gives up on it the same way (so a mutation run maps this test to _run)
+    assert SecretStore({**os.environ, "PYTHON_KEYRING_BACKEND": SLOW_BACKEND}, timeout=0.2).keyring_get("K") is None
+
+
 def test_timeout_is_capped_at_three_seconds() -> None:
     store = SecretStore({}, timeout=30)
     assert store._timeout == 3.0
@@ -213,6 +224,8 @@ def test_secret_values_stay_out_of_reprs_and_logs(tmp_path: Path, qwen_home: Pat
     text = log_file.read_text()
     assert "keyring_probe" in text and "keyring_timeout" in text
     assert FAKE_KEY not in text
+    events = [json.loads(line) for line in text.splitlines()]
+    assert {(e["event"], e.get("timeout_s")) for e in events if "timeout" in e["event"]} == {("keyring_timeout", 0.2)}
 
 
 def test_secrets_file_that_is_not_utf8_is_a_one_line_error_and_left_alone(qwen_home: Path) -> None:
@@ -344,6 +357,8 @@ def test_the_log_says_where_a_secret_went_never_what(
     stored = [(e["event"], e["name"], e["location"]) for e in events if e.get("event") == "secret_stored"]
     assert stored == [("secret_stored", "OPENAI_API_KEY_logged", "keyring"),
                       ("secret_stored", "OTHER_KEY_logged", "file")]
+    probes = [(e["event"], e["available"]) for e in events if "probe" in e["event"]]
+    assert probes == [("keyring_probe", True), ("keyring_probe", False)]
     assert FAKE_KEY not in log_file.read_text() and "other-value" not in log_file.read_text()
     keyring_store().delete("OPENAI_API_KEY_logged")
 
@@ -393,9 +408,12 @@ def test_a_keyring_that_stops_working_is_not_asked_again(
     """Its own Secret Service, locked after the probe (a locked collection cannot be unlocked without a prompt):
     the failed write falls back to the file, and the store stops asking the keyring (each ask could cost the
     whole timeout)."""
+    import logging
+
     from jeepney import DBusAddress, new_method_call
     from jeepney.io.blocking import open_dbus_connection
 
+    from qwen_tui.core import log
     from qwen_tui.core.secrets_dbus import BUS_NAME, DEFAULT_COLLECTION, SERVICE_PATH
     from tests.keyring_service import start_secret_service
 
@@ -408,8 +426,19 @@ def test_a_keyring_that_stops_working_is_not_asked_again(
         with open_dbus_connection(bus=session.env["DBUS_SESSION_BUS_ADDRESS"]) as connection:
             service = DBusAddress(SERVICE_PATH, BUS_NAME, "org.freedesktop.Secret.Service")
             connection.send_and_get_reply(new_method_call(service, "Lock", "ao", ([DEFAULT_COLLECTION],)), timeout=5)
-        assert store.keyring_set("OPENAI_API_KEY_locked", FAKE_KEY) is False
-        assert store.keyring_available() is False
-        assert store.set("OPENAI_API_KEY_locked", FAKE_KEY).location is SecretLocation.FILE
+        log_file = log.configure_logging({"QWEN_HOME": str(tmp_path / "logs-home")}, interactive=False)
+        try:
+            assert store.keyring_set("OPENAI_API_KEY_locked", FAKE_KEY) is False
+            assert store.keyring_available() is False
+            assert store.set("OPENAI_API_KEY_locked", FAKE_KEY).location is SecretLocation.FILE
+            for handler in logging.getLogger().handlers:
+                handler.flush()
+        finally:
+            log._remove_handler()
+            log._configure_silent()
     finally:
         session.stop()
+    assert log_file is not None
+    failures = [(e["event"], e.get("error_type")) for e in map(json.loads, log_file.read_text().splitlines())
+                if e["event"].startswith("keyring_") and e["event"] != "keyring_probe"]
+    assert failures == [("keyring_error", "KeyringLocked")]     # the exception's type only: never its text
