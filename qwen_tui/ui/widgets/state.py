@@ -29,17 +29,20 @@ class StateSwitch(Horizontal):
         super().__init__(id=id)
         self.switch = switch
         self.label = label
+        # Held, not queried: an app quitting just after this mounts removes the children before on_mount's
+        # first call of the watcher, and a query would then crash the exit.
+        self._state = Label(state_word(switch.value), classes="switch-state")
 
     def compose(self) -> ComposeResult:
         yield self.switch
-        yield Label(state_word(self.switch.value), classes="switch-state")
+        yield self._state
         yield Label(self.label, classes="switch-label", markup=False)
 
     def on_mount(self) -> None:
         self.watch(self.switch, "value", self._show_state)
 
     def _show_state(self, value: bool) -> None:
-        self.query_one(".switch-state", Label).update(state_word(value))
+        self._state.update(state_word(value))
 
 
 class StateCheckbox(Checkbox):
