@@ -4,7 +4,7 @@ values Qwen Code would also see. Their classes show or hide their parts (provide
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import on
 from textual.app import ComposeResult
@@ -159,12 +159,18 @@ class EnvironmentNotice(Vertical):
 
     values: var[EnvironmentValues | None] = var(None, init=False)
 
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        # Held, not queried: the bound value can arrive before the children are mounted (the form's environment
+        # worker may answer while the notice is still mounting), and a query would then crash the screen.
+        self._lines = Plain("", id="env-lines")
+
     def compose(self) -> ComposeResult:
-        yield Plain("", id="env-lines")
+        yield self._lines
         yield Button(t("form.env.import"), id="import-env", compact=True)
 
     def watch_values(self, values: EnvironmentValues | None) -> None:
         lines = environment_lines(values, "form") if values is not None else []
         self.set_class(bool(lines), "-shown")
         self.set_class(values is not None and any((values.base_url, values.key, values.model)), "-importable")
-        self.query_one("#env-lines", Plain).update("\n".join(lines))
+        self._lines.update("\n".join(lines))
