@@ -79,3 +79,23 @@ def test_a_model_base_url_no_entry_has_falls_back_to_the_first_of_that_id(qwen_h
     assert doc["baseUrl"]["value"] == "http://127.0.0.1:9/v1"
     assert doc["credential"]["source"]["key"] == "KEY_ONE"
     assert [i["active"] for i in doc["installs"]] == ["shared-model", None]
+
+
+def test_home_activates_and_deletes_an_anthropic_or_gemini_entry_in_its_own_bucket(qwen_home: Path, capsys) -> None:
+    """Home's enter and delete on such an install act on `modelProviders.anthropic` / `.gemini` (not `.openai`,
+    where they would find nothing) and select its protocol."""
+    from qwen_tui.core.names import Protocol
+    from qwen_tui.core.providers.profiles import activate_profile, delete_profile
+
+    login("--method", "anthropic", "--base-url", "http://127.0.0.1:9", "--model", "claude-test-1",
+          key="sk-ant-test-0123456789")
+    login("--method", "gemini", "--base-url", "http://127.0.0.1:10", "--model", "gemini-test-1",
+          key="AIza-test-0123456789")
+    activate_profile("claude-test-1", base_url="http://127.0.0.1:9", protocol=Protocol.ANTHROPIC)
+    doc = status_json(capsys)
+    assert (doc["authType"]["value"], doc["model"]["value"]) == ("anthropic", "claude-test-1")
+    assert [i["active"] for i in doc["installs"]] == ["claude-test-1", None]
+    delete_profile(["gemini-test-1"], base_url="http://127.0.0.1:10", protocol=Protocol.GEMINI)
+    saved = json.loads((qwen_home / "settings.json").read_text())
+    assert list(saved["modelProviders"]) == ["anthropic"]
+    assert [name.split("_HTTP_")[0] for name in saved["env"]] == ["QWEN_CUSTOM_API_KEY_ANTHROPIC"]   # its key went
