@@ -6,13 +6,15 @@ use) happen in subprocesses, so each sees a fresh detection like a real `qwen-tu
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
 import os
 import stat
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -65,6 +67,22 @@ def secret_tool(*args: str, bus_env: dict[str, str]) -> subprocess.CompletedProc
 
 def mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
+
+
+@contextlib.contextmanager
+def captured_log(tmp_path: Path) -> Iterator[Path]:
+    """qwen-tui's log file, configured for the block and flushed at its end."""
+    from qwen_tui.core import log
+
+    log_file = log.configure_logging({"QWEN_HOME": str(tmp_path / "logs-home")}, interactive=False)
+    assert log_file is not None
+    try:
+        yield log_file
+        for handler in logging.getLogger().handlers:
+            handler.flush()
+    finally:
+        log._remove_handler()
+        log._configure_silent()
 
 
 # --- real Secret Service -------------------------------------------------------------------------
@@ -203,24 +221,13 @@ def test_unparsable_file_is_never_clobbered(qwen_home: Path) -> None:
 
 
 def test_secret_values_stay_out_of_reprs_and_logs(tmp_path: Path, qwen_home: Path) -> None:
-    from qwen_tui.core import log
-
-    log_file = log.configure_logging({"QWEN_HOME": str(tmp_path / "logs-home")}, interactive=False)
-    try:
+    with captured_log(tmp_path) as log_file:
         store = SecretStore(fail_env(), timeout=0.5)
         store.set("OPENAI_API_KEY", FAKE_KEY)
         found = store.get("OPENAI_API_KEY")
         assert FAKE_KEY not in repr(found)
         slow = SecretStore({**os.environ, "PYTHON_KEYRING_BACKEND": SLOW_BACKEND}, timeout=0.2)
         slow.set("OPENAI_API_KEY", FAKE_KEY)
-        import logging
-
-        for handler in logging.getLogger().handlers:
-            handler.flush()
-    finally:
-        log._remove_handler()
-        log._configure_silent()
-    assert log_file is not None
     text = log_file.read_text()
     assert "keyring_probe" in text and "keyring_timeout" in text
     assert FAKE_KEY not in text
@@ -339,20 +346,9 @@ def test_when_the_direct_read_declines_keyring_is_asked(
 def test_the_log_says_where_a_secret_went_never_what(
     tmp_path: Path, qwen_home: Path, keyring_store: Callable[[], SecretStore],
 ) -> None:
-    from qwen_tui.core import log
-
-    log_file = log.configure_logging({"QWEN_HOME": str(tmp_path / "logs-home")}, interactive=False)
-    try:
+    with captured_log(tmp_path) as log_file:
         keyring_store().set("OPENAI_API_KEY_logged", FAKE_KEY)
         SecretStore(fail_env()).set("OTHER_KEY_logged", "other-value")
-        import logging
-
-        for handler in logging.getLogger().handlers:
-            handler.flush()
-    finally:
-        log._remove_handler()
-        log._configure_silent()
-    assert log_file is not None
     events = [json.loads(line) for line in log_file.read_text().splitlines()]
     stored = [(e["event"], e["name"], e["location"]) for e in events if e.get("event") == "secret_stored"]
     assert stored == [("secret_stored", "OPENAI_API_KEY_logged", "keyring"),
@@ -408,12 +404,9 @@ def test_a_keyring_that_stops_working_is_not_asked_again(
     """Its own Secret Service, locked after the probe (a locked collection cannot be unlocked without a prompt):
     the failed write falls back to the file, and the store stops asking the keyring (each ask could cost the
     whole timeout)."""
-    import logging
-
     from jeepney import DBusAddress, new_method_call
     from jeepney.io.blocking import open_dbus_connection
 
-    from qwen_tui.core import log
     from qwen_tui.core.secrets_dbus import BUS_NAME, DEFAULT_COLLECTION, SERVICE_PATH
     from tests.keyring_service import start_secret_service
 
@@ -426,19 +419,12 @@ def test_a_keyring_that_stops_working_is_not_asked_again(
         with open_dbus_connection(bus=session.env["DBUS_SESSION_BUS_ADDRESS"]) as connection:
             service = DBusAddress(SERVICE_PATH, BUS_NAME, "org.freedesktop.Secret.Service")
             connection.send_and_get_reply(new_method_call(service, "Lock", "ao", ([DEFAULT_COLLECTION],)), timeout=5)
-        log_file = log.configure_logging({"QWEN_HOME": str(tmp_path / "logs-home")}, interactive=False)
-        try:
+        with captured_log(tmp_path) as log_file:
             assert store.keyring_set("OPENAI_API_KEY_locked", FAKE_KEY) is False
             assert store.keyring_available() is False
             assert store.set("OPENAI_API_KEY_locked", FAKE_KEY).location is SecretLocation.FILE
-            for handler in logging.getLogger().handlers:
-                handler.flush()
-        finally:
-            log._remove_handler()
-            log._configure_silent()
     finally:
         session.stop()
-    assert log_file is not None
     failures = [(e["event"], e.get("error_type")) for e in map(json.loads, log_file.read_text().splitlines())
                 if e["event"].startswith("keyring_") and e["event"] != "keyring_probe"]
     assert failures == [("keyring_error", "KeyringLocked")]     # the exception's type only: never its text
