@@ -14,7 +14,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Vertical
 from textual.widget import Widget
 from textual.widgets import Footer, OptionList, Switch
 from textual.widgets.option_list import Option
@@ -28,6 +28,7 @@ from qwen_tui.ui.screens.base import QwenScreen
 from qwen_tui.ui.widgets.link import Link, WholeUrl
 from qwen_tui.ui.widgets.plain import Plain
 from qwen_tui.ui.widgets.rendered_once import RenderedOnce
+from qwen_tui.ui.widgets.scroll_body import ScrollBody
 
 
 def _option_prompt(info: MethodInfo) -> RenderedOnce:
@@ -88,7 +89,7 @@ class ChooserScreen(QwenScreen):
 
     def compose(self) -> ComposeResult:
         yield Plain(t("chooser.title"), id="chooser-title", classes="title")
-        with VerticalScroll(id="chooser-body"):
+        with ScrollBody(id="chooser-body"):
             options: list[Option | None] = []
             for info in METHODS:
                 options += [None] if options else []   # a separator line between the methods
@@ -130,8 +131,11 @@ class ChooserScreen(QwenScreen):
         for info in METHODS:
             rows.append(Plain(f"{t(info.title_msg)} — {t(info.provider_msg)}", classes="terms-method"))
             if info.terms_url and info.privacy_url:
-                rows.append(Link(t("method.terms"), info.terms_url, classes="indented"))
-                rows.append(Link(t("method.privacy"), info.privacy_url, classes="indented"))
+                # Ids: a re-render puts the focus back on the same link (QwenScreen.recompose_in_place).
+                rows.append(Link(t("method.terms"), info.terms_url, id=f"{info.method.value}-terms-link",
+                                 classes="indented"))
+                rows.append(Link(t("method.privacy"), info.privacy_url, id=f"{info.method.value}-privacy-link",
+                                 classes="indented"))
             else:
                 rows.append(Plain(t("method.openai.terms"), classes="indented dim"))
         return Vertical(*rows, id="terms", classes="section")

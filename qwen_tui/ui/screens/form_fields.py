@@ -25,12 +25,12 @@ if TYPE_CHECKING:
     from qwen_tui.core.providers.verify import CheckResult
 
 
-def mark(result: CheckResult) -> str:
-    """One check's line: ✓ or ✗, its message, and how long a failed one took."""
+def mark(result: CheckResult, note: str = "") -> str:
+    """One check's line: ✓ or ✗, its message (then `note`), and how long a failed one took."""
     if result.ok:
         return f"✓ {result.message}"
     latency = f"  ({t('form.latency', ms=result.latency_ms)})" if result.latency_ms is not None else ""
-    return f"✗ {result.message}{latency}"
+    return f"✗ {result.message}{note}{latency}"
 
 
 class KeyField(Vertical):

@@ -7,7 +7,7 @@ from pathlib import Path
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Button, Footer
@@ -24,6 +24,7 @@ from qwen_tui.ui.resolution import Resolved
 from qwen_tui.ui.screens.base import QwenScreen
 from qwen_tui.ui.widgets.plain import Plain
 from qwen_tui.ui.widgets.qwen_verdict import QwenVerdict
+from qwen_tui.ui.widgets.scroll_body import ScrollBody
 from qwen_tui.ui.widgets.sourced_row import SourcedRow
 
 
@@ -68,7 +69,7 @@ class HomeScreen(QwenScreen):
     def compose(self) -> ComposeResult:
         res = self.resolution
         yield Plain(t("home.title"), id="home-title", classes="title")
-        with VerticalScroll(id="home-body"):
+        with ScrollBody(id="home-body"):
             yield QwenVerdict()
             if res.problems or res.enforced_mismatch:
                 with Vertical(id="problems"):

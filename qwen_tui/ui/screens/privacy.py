@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Vertical
 from textual.widgets import Button, Footer
 
 from qwen_tui.core import paths
@@ -23,6 +23,7 @@ from qwen_tui.ui.resolution import Resolved
 from qwen_tui.ui.screens.base import QwenScreen
 from qwen_tui.ui.widgets.link import Link, WholeUrl
 from qwen_tui.ui.widgets.plain import Plain
+from qwen_tui.ui.widgets.scroll_body import ScrollBody
 from qwen_tui.ui.widgets.usage_notice import COLLECTED, NOT_COLLECTED
 
 # The FAQ's own link for training questions (the notice links this address there).
@@ -69,8 +70,9 @@ class PrivacyScreen(QwenScreen):
             yield Plain(t("privacy.qwen_oauth.body"))
             yield _bullets("privacy.qwen_oauth.terms", "privacy.qwen_oauth.privacy")
             if links:
-                yield Link(t("method.terms"), QWEN_TERMS_URL)
-                yield Link(t("method.privacy"), QWEN_PRIVACY_URL)
+                # Ids: a refresh puts the focus back on the same link (QwenScreen.recompose_in_place).
+                yield Link(t("method.terms"), QWEN_TERMS_URL, id="qwen-terms-link")
+                yield Link(t("method.privacy"), QWEN_PRIVACY_URL, id="qwen-privacy-link")
             else:
                 yield Plain(t("privacy.qwen_oauth.links_above"), classes="note")
 
@@ -93,9 +95,9 @@ class PrivacyScreen(QwenScreen):
         else:
             yield Plain(t("privacy.openai.provider", name=provider.name))
             if provider.terms_url:
-                yield Link(t("method.terms"), provider.terms_url)
+                yield Link(t("method.terms"), provider.terms_url, id="provider-terms-link")
             if provider.privacy_url:
-                yield Link(t("method.privacy"), provider.privacy_url)
+                yield Link(t("method.privacy"), provider.privacy_url, id="provider-privacy-link")
             if not (provider.terms_url and provider.privacy_url):
                 yield Plain(t("privacy.openai.links_unknown"), classes="note")
 
@@ -152,7 +154,7 @@ class PrivacyScreen(QwenScreen):
     def compose(self) -> ComposeResult:
         method = self.resolution.auth_type.value
         yield Plain(t("privacy.title"), id="privacy-title", classes="title")
-        with VerticalScroll(id="privacy-body"):
+        with ScrollBody(id="privacy-body"):
             if method == AuthMethod.QWEN_OAUTH:
                 yield Plain(t("privacy.current_method", method=t("method.qwen_oauth.title")), id="current-method")
                 yield from self._qwen_oauth(links=True)

@@ -43,7 +43,9 @@ from qwen_tui.ui.screens.form_workers import (
     SharedKeyFound,
     qwen_dotenv,
 )
+from qwen_tui.ui.widgets.key_input import KeyInput
 from qwen_tui.ui.widgets.plain import Plain
+from qwen_tui.ui.widgets.scroll_body import keep_focus_in_sight
 from qwen_tui.ui.widgets.state import StateCheckbox
 
 if TYPE_CHECKING:
@@ -253,6 +255,8 @@ class ProviderFormScreen(FormWorkers):
         outcome.update(note[0])
         # Scroll once the new text is laid out: before, the box still has its old (often one-line) size.
         outcome.call_after_refresh(outcome.scroll_visible, animate=False)
+        # Ctrl+T in the key field: the result may be further below than 80×24 shows; the focus must stay in sight.
+        outcome.call_after_refresh(keep_focus_in_sight, self.query_one("#form-body"), self.query_one("#test"))
 
     def _show_url_message(self, checked: UrlCheck, *, force: bool) -> None:
         """The URL's problem under the field (an empty field only once the user tried to send it)."""
@@ -369,7 +373,8 @@ class ProviderFormScreen(FormWorkers):
     def on_checks_finished(self, message: ChecksFinished) -> None:
         self.busy = False
         ok = all(result.ok for result in message.results)
-        lines = [mark(result) for result in message.results]
+        shape = self.query_one("#api-key", KeyInput).shape_note   # a pasted key that had whitespace inside
+        lines = [mark(result, shape(result.status)) for result in message.results]
         url = self._url_check().url
         found = message.discovered
         if message.discovery_tried:

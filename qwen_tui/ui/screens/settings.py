@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, DataTable, Footer, Label, Select, Switch
 
 from qwen_tui.core import paths
@@ -19,6 +19,7 @@ from qwen_tui.ui.describe import describe_source
 from qwen_tui.ui.resolution import Resolved, Written
 from qwen_tui.ui.screens.base import QwenScreen
 from qwen_tui.ui.widgets.plain import Plain, plain_text
+from qwen_tui.ui.widgets.scroll_body import ScrollBody
 from qwen_tui.ui.widgets.state import StateSwitch
 
 SYSTEM_LANGUAGE = "system"
@@ -70,7 +71,7 @@ class SettingsScreen(QwenScreen):
     def compose(self) -> ComposeResult:
         app = self.app
         yield Plain(t("settings.title"), id="settings-title", classes="title")
-        with VerticalScroll(id="settings-body"):
+        with ScrollBody(id="settings-body"):
             with Vertical(classes="section", id="usage-section"):
                 yield Plain(t("settings.usage.title"), classes="subtitle")
                 yield StateSwitch(Switch(value=bool(self.resolution.usage_stats.value), id="usage-switch"),

@@ -10,6 +10,10 @@ Colours come from component classes, so themes style them in CSS like any widget
 
 from __future__ import annotations
 
+import re
+
+from rich.console import OverflowMethod
+from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
@@ -17,6 +21,7 @@ from textual.widgets import Static
 from qwen_tui.core.sanitize import clean
 
 LABEL_WIDTH = 20
+URL = re.compile(r"https?://\S+")
 
 
 class SourcedRow(Static):
@@ -43,7 +48,14 @@ class SourcedRow(Static):
         grid.add_column(width=LABEL_WIDTH)
         grid.add_column(ratio=1)
         value_style = style("sourced-row--error" if self.error else "sourced-row--value")
-        grid.add_row(Text(self.label, style("sourced-row--label")), Text(self.value, value_style))
+        # Nothing is cut: a word wider than the column folds onto the next line (Chinese has no spaces to wrap
+        # at, and `…` lost the end of paths and keys), except an address: clipped with …, its hyperlink (OSC 8)
+        # keeps it whole (issue 14 points 7 and 10).
+        overflow: OverflowMethod = "fold"
+        if URL.fullmatch(self.value):
+            value_style, overflow = value_style + Style(link=self.value), "ellipsis"
+        grid.add_row(Text(self.label, style("sourced-row--label"), overflow="fold"),
+                     Text(self.value, value_style, overflow=overflow))
         if self.source:   # a row without a source is one line
-            grid.add_row("", Text(self.source, style("sourced-row--source")))
+            grid.add_row("", Text(self.source, style("sourced-row--source"), overflow="fold"))
         return grid

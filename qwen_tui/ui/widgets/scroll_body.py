@@ -1,0 +1,37 @@
+"""A screen's scrolling body that is a focus stop only while it has something to scroll (issue 14 point 8).
+
+A VerticalScroll is always focusable, and nothing showed its focus: Tab landed on it and seemed to go nowhere.
+Here it is a stop only when its content overflows (then the arrow and page keys scroll it), and shows its focus
+with a bar on its left edge (app.tcss), drawn in a column that is blank otherwise, so nothing moves. It takes the
+focus from Tab only: focused on its own a frame after the screen, it raced the screen's own first focus.
+"""
+
+from __future__ import annotations
+
+from textual.containers import VerticalScroll
+from textual.widget import Widget
+from textual.widgets import Input
+
+
+class ScrollBody(VerticalScroll):
+    def allow_focus(self) -> bool:
+        return self.can_focus and self.max_scroll_y > 0
+
+
+def keep_focus_in_sight(body: Widget, fallback: Widget) -> None:
+    """After `body` scrolled to show something new (a form's result), the focused widget may be out of sight (a
+    field and the result further apart than the screen shows). An empty field (the one a "needs a key" result
+    points at) is scrolled back into view: the user fills it in there. Otherwise the focus moves to `fallback`,
+    a stop beside the result, rather than stay where typing would go unseen."""
+    def check() -> None:
+        if not (body.is_attached and fallback.is_attached):   # the screen is gone (a save went home)
+            return
+        focused = body.screen.focused
+        if focused is None or body.region.contains_region(focused.region):
+            return
+        if isinstance(focused, Input) and not focused.value:
+            focused.scroll_visible(animate=False)
+        else:
+            fallback.focus(scroll_visible=False)
+
+    body.call_after_refresh(body.call_after_refresh, check)   # once the scroll to the result is drawn
