@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from qwen_tui.core.context import Context
 from qwen_tui.core.providers.profiles import KeyStore, save_profile
 from tests.e2e.journey import cursor_row, openai_server, tab_to, wait_gone
 
@@ -57,13 +58,23 @@ def back_to(session, label: str) -> None:
     raise AssertionError(f"the cursor never reached {label!r}:\n{session.screen()}")
 
 
-def choose_custom_preset(session) -> None:
-    session.send("Enter")                          # the preset list; "Custom" found by typing
-    session.wait_for("Dismiss menu")
-    session.send("-l", "Cust")
-    session.send("Enter")
-    wait_gone(session, "Dismiss menu")
-    time.sleep(1.0)                                # Textual gives the focus back to the list just after
+def form_at_key(tmux, installed_venv: Path, url: str):
+    """`qwen-tui auth` at 80×24 with no keyring → 2 → Custom provider, OpenAI-compatible → `url` typed → the
+    cursor in the key field."""
+    session = tmux([str(installed_venv / "qwen-tui"), "auth"], 80, 24, PYTHON_KEYRING_BACKEND=NO_KEYRING)
+    session.wait_for("OpenAI-compatible")
+    session.send("2")
+    session.wait_for("OpenAI-compatible provider", "Base URL")
+    session.send("-l", "Custom")                   # the picker finds the custom provider by typing
+    session.wait_for("Finding")
+    session.send("Enter")                          # its protocols
+    session.wait_for("Anthropic-compatible")
+    session.send("Enter")                          # OpenAI-compatible: the focus moves on to the base URL
+    tab_to(session, "Base URL", tabs=0)
+    session.send("-l", url)
+    session.wait_for(url)
+    tab_to(session, "API key")
+    return session
 
 
 def test_a_key_shared_by_providers_is_replaced_only_when_confirmed(installed_venv: Path, tmux,
@@ -71,18 +82,11 @@ def test_a_key_shared_by_providers_is_replaced_only_when_confirmed(installed_ven
     with openai_server(NEW_KEY) as server:
         env = {"HOME": str(isolated_home), "PYTHON_KEYRING_BACKEND": NO_KEYRING}
         for model in ("shared-a", "shared-b"):
-            save_profile(base_url=server.url, model=model, key=OLD_KEY, store=KeyStore.DOTENV, env=env)
+            save_profile(base_url=server.url, model=model, key=OLD_KEY, store=KeyStore.DOTENV,
+                         context=Context(Path.cwd(), env))
         dotenv = isolated_home / ".qwen" / ".env"
         assert dotenv.read_text().count(OLD_KEY) == 1     # one key for both
-        session = tmux([str(installed_venv / "qwen-tui"), "auth"], 80, 24, PYTHON_KEYRING_BACKEND=NO_KEYRING)
-        session.wait_for("OpenAI-compatible")
-        session.send("2")
-        session.wait_for("OpenAI-compatible provider", "Base URL")
-        choose_custom_preset(session)
-        tab_to(session, "Base URL")
-        session.send("-l", server.url)
-        session.wait_for(server.url)
-        tab_to(session, "API key")
+        session = form_at_key(tmux, installed_venv, server.url)
         session.send("-l", NEW_KEY)
         session.wait_for("•" * len(NEW_KEY))
         tab_to(session, "Model", tabs=2)
@@ -105,15 +109,7 @@ def test_a_key_shared_by_providers_is_replaced_only_when_confirmed(installed_ven
 def test_a_pasted_key_is_normalised_and_its_shape_named_when_rejected(installed_venv: Path, tmux,
                                                                        isolated_home: Path) -> None:
     with openai_server(NEW_KEY) as server:
-        session = tmux([str(installed_venv / "qwen-tui"), "auth"], 80, 24, PYTHON_KEYRING_BACKEND=NO_KEYRING)
-        session.wait_for("OpenAI-compatible")
-        session.send("2")
-        session.wait_for("OpenAI-compatible provider", "Base URL")
-        choose_custom_preset(session)
-        tab_to(session, "Base URL")
-        session.send("-l", server.url)
-        session.wait_for(server.url)
-        tab_to(session, "API key")
+        session = form_at_key(tmux, installed_venv, server.url)
         wrong = NEW_KEY[:12] + " " + NEW_KEY[12:20] + "\n" + NEW_KEY[20:-1] + "X"
         paste(session, wrong)
         session.wait_for("•" * len(NEW_KEY))           # one line, the space and the break gone
