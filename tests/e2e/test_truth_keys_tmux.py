@@ -46,14 +46,14 @@ def wait_words(session, phrase: str, timeout: float = 30.0) -> str:
     raise AssertionError(f"{phrase!r} not on screen after {timeout}s:\n{session.screen()}")
 
 
-def back_to(session, label: str) -> None:
-    """Shift+Tab, one stop at a time, until the terminal cursor is in the input under `label` (after a result
-    the focus may be on the form's buttons or still in a field)."""
+def back_to(session, label: str, key: str = "BTab") -> None:
+    """Shift+Tab (or `key`), one stop at a time, until the terminal cursor is in the input under `label` (after a
+    result the focus may be on the form's buttons or still in a field)."""
     for _ in range(20):
         lines = [re.split(r"\s{2,}", line.strip())[0] for line in session.screen().splitlines()]
         if label in lines and cursor_row(session) == lines.index(label) + 1:
             return
-        session.send("BTab")
+        session.send(key)
         time.sleep(0.5)
     raise AssertionError(f"the cursor never reached {label!r}:\n{session.screen()}")
 
@@ -89,7 +89,7 @@ def test_a_key_shared_by_providers_is_replaced_only_when_confirmed(installed_ven
         session = form_at_key(tmux, installed_venv, server.url)
         session.send("-l", NEW_KEY)
         session.wait_for("•" * len(NEW_KEY))
-        tab_to(session, "Model", tabs=2)
+        back_to(session, "Model", key="Tab")
         session.send("-l", "shared-c")
         session.wait_for("shared-c")
         session.send("C-t")
@@ -113,7 +113,7 @@ def test_a_pasted_key_is_normalised_and_its_shape_named_when_rejected(installed_
         wrong = NEW_KEY[:12] + " " + NEW_KEY[12:20] + "\n" + NEW_KEY[20:-1] + "X"
         paste(session, wrong)
         session.wait_for("•" * len(NEW_KEY))           # one line, the space and the break gone
-        tab_to(session, "Model", tabs=2)               # past the Show button
+        back_to(session, "Model", key="Tab")               # past the Show button
         session.send("-l", "shape-model")
         session.wait_for("shape-model")
         session.send("C-t")
