@@ -31,6 +31,7 @@ from qwen_tui.ui.describe import environment_lines
 from qwen_tui.ui.screens.form_fields import EnvironmentNotice, KeyField, ModelField, mark
 from qwen_tui.ui.screens.form_guards import ask, ask_unlisted_model, entered, leave, with_cleartext_consent
 from qwen_tui.ui.screens.form_picker import CUSTOM, PresetInfo, PresetList, ProviderPicker, split_value
+from qwen_tui.ui.screens.form_results import key_shape_note, show_result
 from qwen_tui.ui.screens.form_store import KeyStoreChooser
 from qwen_tui.ui.screens.form_workers import (
     ChecksFinished,
@@ -43,9 +44,7 @@ from qwen_tui.ui.screens.form_workers import (
     SharedKeyFound,
     qwen_dotenv,
 )
-from qwen_tui.ui.widgets.key_input import KeyInput
 from qwen_tui.ui.widgets.plain import Plain
-from qwen_tui.ui.widgets.scroll_body import keep_focus_in_sight
 from qwen_tui.ui.widgets.state import StateCheckbox
 
 if TYPE_CHECKING:
@@ -253,10 +252,7 @@ class ProviderFormScreen(FormWorkers):
         outcome = self.query_one("#outcome", Plain)
         outcome.set_classes(note[1])
         outcome.update(note[0])
-        # Scroll once the new text is laid out: before, the box still has its old (often one-line) size.
-        outcome.call_after_refresh(outcome.scroll_visible, animate=False)
-        # Ctrl+T in the key field: the result may be further below than 80×24 shows; the focus must stay in sight.
-        outcome.call_after_refresh(keep_focus_in_sight, self.query_one("#form-body"), self.query_one("#test"))
+        show_result(outcome, self.query_one("#form-body"), self.query_one("#test"))
 
     def _show_url_message(self, checked: UrlCheck, *, force: bool) -> None:
         """The URL's problem under the field (an empty field only once the user tried to send it)."""
@@ -373,8 +369,7 @@ class ProviderFormScreen(FormWorkers):
     def on_checks_finished(self, message: ChecksFinished) -> None:
         self.busy = False
         ok = all(result.ok for result in message.results)
-        shape = self.query_one("#api-key", KeyInput).shape_note   # a pasted key that had whitespace inside
-        lines = [mark(result, shape(result.status)) for result in message.results]
+        lines = [mark(result, key_shape_note(self, result.status)) for result in message.results]
         url = self._url_check().url
         found = message.discovered
         if message.discovery_tried:
