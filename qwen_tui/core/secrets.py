@@ -61,6 +61,19 @@ def _log(event: str, **fields: object) -> None:
         log.get_logger(__name__).info(event, **fields)
 
 
+def _import_keyring() -> None:
+    """Import keyring and its Secret Service backend (SecretStorage, cryptography) before the timeout starts: the
+    timeout is for a keyring that does not answer, and on a busy machine these imports alone take seconds of wall
+    time for a fraction of a second of CPU — a working keyring was then taken for none and a key went to the file.
+    Importing reads only local files, so it cannot hang the way a D-Bus call can."""
+    import keyring  # noqa: F401
+
+    try:
+        import keyring.backends.SecretService  # noqa: F401
+    except Exception:  # noqa: BLE001 - a broken optional backend: keyring's detection skips it as well
+        pass
+
+
 class SecretStore:
     def __init__(self, env: Mapping[str, str] | None = None, timeout: float = 3.0) -> None:
         self._env: Mapping[str, str] = os.environ if env is None else env
@@ -125,6 +138,7 @@ class SecretStore:
         """A real round trip, bounded by the timeout; cached per store (False after any failure)."""
         if self._available is None:
             try:
+                _import_keyring()
                 # One thread for the whole probe: backend detection itself talks to D-Bus.
                 self._backend = self._run(self._probe)
             except _KeyringFailed:

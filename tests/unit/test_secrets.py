@@ -87,6 +87,36 @@ def captured_log(tmp_path: Path) -> Iterator[Path]:
 
 # --- real Secret Service -------------------------------------------------------------------------
 
+# What a busy machine does to a fresh process: the keyring stack takes seconds to import (0.2 s of CPU).
+_SLOW_KEYRING_IMPORTS = """
+import sys, time
+
+class SlowImports:
+    slowed = set()
+
+    def find_spec(self, name, path=None, target=None):
+        if name in ("keyring", "secretstorage") and name not in self.slowed:
+            self.slowed.add(name)
+            time.sleep(2)
+        return None
+
+sys.meta_path.insert(0, SlowImports())
+"""
+
+
+@pytest.mark.keyring
+def test_a_slow_import_is_not_taken_for_a_keyring_that_does_not_answer(
+        secret_service: dict[str, str], tmp_path: Path) -> None:
+    # 4 s of imports against the store's 3 s timeout: the timeout is for D-Bus, so the key still goes to the keyring.
+    (tmp_path / "sitecustomize.py").write_text(_SLOW_KEYRING_IMPORTS)
+    env = {**os.environ, **secret_service, "PYTHONPATH": f"{tmp_path}{os.pathsep}{REPO}"}
+    result = subprocess.run([sys.executable, "-c", _STORE_SCRIPT, "set", "OPENAI_API_KEY_slow"], input=FAKE_KEY,
+                            env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert json.loads(result.stdout) == {"available": True, "location": "keyring", "path": "None", "warning": None}
+    assert not paths.secrets_file_path().exists()
+
+
 @pytest.mark.keyring
 def test_secret_goes_to_secret_service_not_the_file(secret_service: dict[str, str]) -> None:
     name = "OPENAI_API_KEY_subprocess"
