@@ -3,8 +3,7 @@
 The form's state lives in reactive attributes; what shows and what hides follows from them through CSS classes
 (provider_form.tcss). Every network call and disk access runs in a worker (form_workers.py) that posts a
 message; the screen only renders it. Nothing is saved unless the checks passed for exactly what is in the form,
-or the user picked "Save without verifying" and confirmed. The key is shown only with "Show" on, and never in a
-notification.
+or the user picked "Save without verifying" and confirmed. The key shows only with "Show" on, never in a toast.
 """
 
 from __future__ import annotations
@@ -16,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.reactive import var
 from textual.widgets import Button, Checkbox, Footer, Input, Label, LoadingIndicator
 
@@ -45,6 +44,7 @@ from qwen_tui.ui.screens.form_workers import (
     qwen_dotenv,
 )
 from qwen_tui.ui.widgets.plain import Plain
+from qwen_tui.ui.widgets.scroll_body import CursorScroll
 from qwen_tui.ui.widgets.state import StateCheckbox
 
 if TYPE_CHECKING:
@@ -122,7 +122,7 @@ class ProviderFormScreen(FormWorkers):
     def compose(self) -> ComposeResult:
         entry = self._entry
         yield Plain(self._title(), id="form-title", classes="title")
-        with VerticalScroll(id="form-body"):
+        with CursorScroll(id="form-body"):
             yield EnvironmentNotice(id="env-notice", classes="section").data_bind(
                 values=ProviderFormScreen.environment)
             with Horizontal(id="preset-row"):

@@ -18,6 +18,22 @@ class ScrollBody(VerticalScroll):
         return self.can_focus and self.max_scroll_y > 0
 
 
+class CursorScroll(VerticalScroll):
+    """A scrolling form that keeps the terminal's cursor on its focused input. Textual places the cursor when an
+    input gains the focus, before the scroll that brings the input into view, and not again after it: Tab into a
+    field below the fold left the cursor where the field was, off screen (screen readers, input methods and
+    anyone watching the terminal's cursor lost the field)."""
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        self.call_after_refresh(self._place_cursor)
+
+    def _place_cursor(self) -> None:
+        focused = self.screen.focused if self.is_attached else None
+        if isinstance(focused, Input) and focused in self.walk_children():
+            self.app.cursor_position = focused.cursor_screen_offset
+
+
 def keep_focus_in_sight(body: Widget, fallback: Widget) -> None:
     """After `body` scrolled to show something new (a form's result), the focused widget may be out of sight (a
     field and the result further apart than the screen shows). An empty field (the one a "needs a key" result
