@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import time
 from functools import cache
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator
 
@@ -99,7 +99,8 @@ EVENT_MODELS: tuple[type[_Event], ...] = (
 
 @cache
 def _adapter() -> TypeAdapter[Event]:
-    return TypeAdapter(Event)
+    # Any: mypy reads the Annotated union as a UnionType, which some pydantic stubs refuse (and others accept).
+    return TypeAdapter(cast(Any, Event))
 
 
 def make_event(name: EventName | str, fields: dict[str, Any], *, now: float | None = None) -> _Event:
