@@ -30,7 +30,7 @@ class CursorScroll(VerticalScroll):
 
     def _place_cursor(self) -> None:
         focused = self.screen.focused if self.is_attached else None
-        if isinstance(focused, Input) and focused in self.walk_children():
+        if isinstance(focused, Input) and self in focused.ancestors:
             self.app.cursor_position = focused.cursor_screen_offset
 
 
