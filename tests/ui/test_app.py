@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from textual.widgets import OptionList, Select, Switch
-from ui_helpers import first_screen, make_app, resolution, until
+from ui_helpers import first_screen, make_app, resolution, until, workers_done
 
 from qwen_tui.core.resolver import Resolution
 from qwen_tui.ui.app import QwenTuiApp
@@ -23,7 +23,7 @@ SIZE = (80, 24)
 
 async def started(pilot) -> None:
     """Wait for the resolve worker and the first real screen."""
-    await pilot.app.workers.wait_for_complete()
+    await workers_done(pilot.app)
     await pilot.pause()
 
 
@@ -198,7 +198,7 @@ async def test_chooser_usage_stats_off_by_default_and_written_on_continue(isolat
         await started(pilot)
         assert app.screen.query_one("#usage-switch", Switch).value is False
         await pilot.press("2")
-        await app.workers.wait_for_complete()
+        await workers_done(app)
     assert user_settings(isolated_home)["privacy"]["usageStatisticsEnabled"] is False
 
 
@@ -209,7 +209,7 @@ async def test_chooser_usage_stats_opt_in_is_written(isolated_home: Path) -> Non
         await pilot.press("u")
         assert app.screen.query_one("#usage-switch", Switch).value is True
         await pilot.press("1")
-        await app.workers.wait_for_complete()
+        await workers_done(app)
     assert user_settings(isolated_home)["privacy"]["usageStatisticsEnabled"] is True
 
 
@@ -222,7 +222,7 @@ async def test_chooser_presets_an_explicit_choice_and_keeps_other_keys(isolated_
         await started(pilot)
         assert app.screen.query_one("#usage-switch", Switch).value is True
         await pilot.press("u", "1")
-        await app.workers.wait_for_complete()
+        await workers_done(app)
     data = user_settings(isolated_home)
     assert data["privacy"]["usageStatisticsEnabled"] is False
     assert data["model"] == {"name": "m"} and data["$version"] == 4
@@ -234,7 +234,7 @@ async def test_settings_switch_writes_user_layer_at_once(isolated_home: Path) ->
         await started(pilot)
         assert isinstance(app.screen, SettingsScreen)
         await pilot.press("space")        # the switch has the focus
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         assert user_settings(isolated_home)["privacy"]["usageStatisticsEnabled"] is True
 
 
@@ -246,7 +246,7 @@ async def test_settings_switch_writes_workspace_layer_when_chosen(isolated_home:
         await pilot.pause()
         app.screen.query_one("#usage-switch", Switch).value = True
         await pilot.pause()
-        await app.workers.wait_for_complete()
+        await workers_done(app)
     workspace = json.loads((project_dir / ".qwen" / "settings.json").read_text())
     assert workspace["privacy"]["usageStatisticsEnabled"] is True
     assert not (isolated_home / ".qwen" / "settings.json").exists()
@@ -292,7 +292,7 @@ async def test_settings_never_preselects_the_workspace_layer(isolated_home: Path
         await started(pilot)
         assert app.screen.query_one("#usage-scope", Select).value == "user"
         await pilot.press("space")
-        await app.workers.wait_for_complete()
+        await workers_done(app)
     assert user_settings(isolated_home)["privacy"]["usageStatisticsEnabled"] is True
     assert workspace.read_text() == '{"privacy": {"usageStatisticsEnabled": false}}'
 
@@ -305,7 +305,7 @@ async def test_unparsable_settings_gives_a_notification_and_is_untouched(isolate
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
         await pilot.press("space")
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         assert any(str(settings) in text for text in notifications(app))
         assert isinstance(app.screen, SettingsScreen)
@@ -320,7 +320,7 @@ async def test_theme_choice_applies_and_persists(qwen_home: Path) -> None:
         await started(pilot)
         app.screen.query_one("#theme-select", Select).value = "qwen-light"
         await pilot.pause()
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         assert app.theme == "qwen-light"
     assert json.loads((qwen_home / "tui.json").read_text())["theme"] == "qwen-light"
     assert (qwen_home / "tui.json").stat().st_mode & 0o777 == 0o600
@@ -335,7 +335,7 @@ async def test_language_switch_rerenders_and_persists(qwen_home: Path) -> None:
         assert str(app.screen.query_one("#settings-title").render()) == "Settings"
         app.screen.query_one("#language-select", Select).value = "fr"
         await pilot.pause()
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         assert str(app.screen.query_one("#settings-title").render()) == "Paramètres"
         footer_texts = [b.binding.description for b in app.screen.active_bindings.values()]
         assert "Retour" in footer_texts
@@ -354,7 +354,7 @@ async def test_corrupted_prefs_notify_and_are_never_overwritten(qwen_home: Path)
         assert any("tui.json" in text and "not valid JSON" in text for text in notifications(app))
         app.screen.query_one("#theme-select", Select).value = "high-contrast"
         await pilot.pause()
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
     assert (qwen_home / "tui.json").read_text() == "{not json"
 
@@ -490,7 +490,7 @@ async def test_the_app_logs_to_a_private_file_and_a_failing_worker_is_logged(iso
             await app.explode().wait()
         except WorkerFailed:
             pass
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
     log_file = isolated_home / ".qwen" / "logs" / "qwen-tui.log"
     text = log_file.read_text()
@@ -627,9 +627,9 @@ async def test_a_failed_settings_write_shows_the_value_on_disk_again(isolated_ho
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
         await pilot.press("space")                      # on: the write fails (the file does not parse)
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         assert app.screen.query_one("#usage-switch", Switch).value is False
         assert app.usage.verdict.open is False and app.usage.verdict.enabled is False
@@ -671,7 +671,7 @@ async def test_home_keeps_the_focus_across_a_refresh() -> None:
         await started(pilot)
         app.screen.query_one("#action-privacy").focus()
         app.refresh_resolution()
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         await pilot.pause()
         assert app.focused is not None and app.focused.id == "action-privacy"
@@ -700,7 +700,7 @@ async def test_r_on_home_resolves_again() -> None:
         await started(pilot)
         assert isinstance(app.screen, HomeScreen) and len(calls) == 1
         await pilot.press("r")
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         assert len(calls) == 2
 
 
@@ -740,7 +740,7 @@ async def test_quick_usage_toggles_land_in_the_order_they_were_made(isolated_hom
         await started(pilot)
         app.config.write_setting("user", {"privacy.usageStatisticsEnabled": True}, "usage_stats")
         app.config.write_setting("user", {"privacy.usageStatisticsEnabled": False}, "usage_stats")
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
     assert user_settings(isolated_home)["privacy"]["usageStatisticsEnabled"] is False
 

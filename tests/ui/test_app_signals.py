@@ -7,7 +7,7 @@ import json
 import os
 from pathlib import Path
 
-from ui_helpers import make_app, resolution
+from ui_helpers import make_app, resolution, settle
 
 from qwen_tui.core.telemetry.outbox import outbox_path
 from qwen_tui.ui.app import QwenTuiApp
@@ -15,12 +15,6 @@ from qwen_tui.ui.screens.settings import SettingsScreen
 from qwen_tui.ui.widgets.device_flow import DeviceFlowWidget
 
 SIZE = (80, 24)
-
-
-async def settle(pilot) -> None:
-    for _ in range(2):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 def recorded_settings() -> list[str]:

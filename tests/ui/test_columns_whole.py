@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 from textual.geometry import Region
-from ui_helpers import make_app, resolution
+from ui_helpers import make_app, resolution, workers_done
 
 from qwen_tui.core.i18n import set_language
 from qwen_tui.ui.widgets.sourced_row import SourcedRow
@@ -37,7 +37,7 @@ async def test_no_row_is_cut(language, case, size) -> None:
     app = make_app(CASES[case], LC_ALL=f"{language}_FR.UTF-8" if language == "fr" else "zh_CN.UTF-8")
     try:
         async with app.run_test(size=size) as pilot:
-            await app.workers.wait_for_complete()
+            await workers_done(app)
             for _ in range(100):                        # the usage row comes a frame after home (up to 5 s)
                 if app.screen.query("#row-usage"):
                     break

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from test_qwen_verdict import write_qwen_oauth_sign_in
 from textual.widgets import Select
-from ui_helpers import make_app, resolution
+from ui_helpers import make_app, resolution, workers_done
 
 from qwen_tui.ui.app import QwenTuiApp
 from qwen_tui.ui.screens.chooser import ChooserScreen
@@ -27,7 +27,7 @@ NAMES = ("/run", "/auth", "/settings", "/privacy", "/provider", "/status", "/usa
 
 
 async def _settle(pilot) -> None:
-    await pilot.app.workers.wait_for_complete()
+    await workers_done(pilot.app)
     await pilot.pause()
 
 

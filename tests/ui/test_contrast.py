@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from ui_helpers import make_app, resolution
+from ui_helpers import make_app, resolution, workers_done
 
 THEMES = sorted(path.stem for path in (Path(__file__).parents[2] / "themes").glob("*.toml"))
 SCREENS = {
@@ -43,7 +43,7 @@ async def test_every_word_on_screen_reads_at_4_5_to_1(theme: str, screen: str) -
     res, initial = SCREENS[screen]
     app = make_app(res, initial=initial)
     async with app.run_test(size=(80, 24)) as pilot:
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         app.theme = theme
         await pilot.pause()
         await pilot.pause()

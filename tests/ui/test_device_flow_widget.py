@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from ui_helpers import workers_done
 
 from qwen_tui.core.names import AuthMethod
 from qwen_tui.core.oauth.credentials import Credentials
@@ -349,7 +350,7 @@ async def test_a_valid_sign_in_is_checked_without_a_banner(device_server: Device
     app = home_app()
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen) and bool(device_server.refreshes()))
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         assert not app.screen.query("#signed-out")
         assert app.qwen_signed_out is None
@@ -384,7 +385,7 @@ async def test_a_finished_sign_in_is_recorded_when_usage_statistics_were_chosen(
         code = await open_sign_in(pilot, device_server)
         device_server.approve(code)
         await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen) and app.resolution.credential.present)
-        await app.workers.wait_for_complete()
+        await workers_done(app)
     events = [event for event in recorded_events(dict(os.environ)) if event.name == "sign_in_finished"]
     assert [(event.fields["method"], event.fields["outcome"]) for event in events] == [("qwen-oauth", "success")]
 
@@ -408,7 +409,7 @@ async def test_choosing_qwen_oauth_while_openai_is_active_records_nothing(
         await pilot.press("escape")                   # back to the chooser
         await pilot.pause()
         await pilot.press("escape")                   # home: OpenAI-compatible is still active
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen) and app.resolution.auth_type.value == "openai"
         assert app.usage.verdict.open is False

@@ -9,17 +9,17 @@ from __future__ import annotations
 
 import pytest
 from textual.widgets import Input
-from ui_helpers import make_app, resolution
+from ui_helpers import make_app, resolution, workers_done
 
 SIZES = [(80, 24), (120, 40)]
 
 
 async def _open_form(pilot) -> None:
-    await pilot.app.workers.wait_for_complete()
+    await workers_done(pilot.app)
     await pilot.pause()
     await pilot.press("2")
     for _ in range(2):
-        await pilot.app.workers.wait_for_complete()
+        await workers_done(pilot.app)
         await pilot.pause()
     pilot.app.screen.query_one("#preset").focus()
     pilot.app.clear_notifications()     # a toast from an earlier screen is not the form's
@@ -34,7 +34,7 @@ async def _failed_test(pilot) -> None:
     form.query_one("#model", Input).value = "qwen3-coder-plus"
     await pilot.press("ctrl+t")
     for _ in range(2):
-        await pilot.app.workers.wait_for_complete()
+        await workers_done(pilot.app)
         await pilot.pause()
     await pilot.wait_for_animation()
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from ui_helpers import make_app, resolution
+from ui_helpers import make_app, resolution, workers_done
 
 from qwen_tui.core.i18n import set_language
 from qwen_tui.core.resolver import Credential, Source, SourceKind, Value
@@ -15,7 +15,7 @@ SIZE = (80, 24)
 
 
 async def _settle(pilot) -> None:
-    await pilot.app.workers.wait_for_complete()
+    await workers_done(pilot.app)
     await pilot.pause()
 
 

@@ -24,6 +24,7 @@ from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 from textual.pilot import Pilot
 from textual.widgets import Input, Select
+from ui_helpers import settle
 
 from qwen_tui.ui.app import QwenTuiApp
 from qwen_tui.ui.screens.chooser import ChooserScreen
@@ -61,12 +62,6 @@ def assert_clean(app: QwenTuiApp, where: str) -> str:
     assert unsafe_in(text) == [], f"{where}: control characters reach the terminal"
     assert all(unsafe_in(link) == [] for link in links), f"{where}: a hyperlink target carries control characters"
     return text
-
-
-async def settle(pilot) -> None:
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 def plant_workspace(project: Path, texts: list[str]) -> None:

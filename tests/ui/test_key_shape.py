@@ -9,6 +9,7 @@ from pathlib import Path
 
 from textual import events
 from textual.widgets import Input
+from ui_helpers import workers_done
 
 from qwen_tui.core.i18n import t
 from qwen_tui.ui.app import QwenTuiApp
@@ -24,10 +25,10 @@ async def outcome_after_paste(pasted: str, *, typed_after: str = "") -> str:
     with OpenAIServer(key=KEY) as server:
         app = QwenTuiApp("auth", cwd=Path.cwd(), env=env)
         async with app.run_test(size=(80, 24)) as pilot:
-            await app.workers.wait_for_complete()
+            await workers_done(app)
             await pilot.pause()
             await pilot.press("2")
-            await app.workers.wait_for_complete()
+            await workers_done(app)
             await pilot.pause()
             form = app.screen
             assert isinstance(form, ProviderFormScreen)

@@ -6,7 +6,7 @@ import re
 
 import pytest
 from textual.containers import VerticalScroll
-from ui_helpers import first_screen, make_app, resolution, scrolled_into_view, until
+from ui_helpers import first_screen, make_app, resolution, scrolled_into_view, until, workers_done
 
 from qwen_tui.core.i18n import catalog, set_language
 from qwen_tui.ui.screens.privacy import PrivacyScreen
@@ -119,7 +119,7 @@ async def test_a_refresh_keeps_the_focus_and_the_scroll_position() -> None:
         before = body.scroll_offset.y
         assert before > 0                               # scrolled down to the button
         app.refresh_resolution()
-        await pilot.app.workers.wait_for_complete()
+        await workers_done(pilot.app)
 
         def new_body() -> VerticalScroll:
             return app.screen.query_one("#privacy-body", VerticalScroll)

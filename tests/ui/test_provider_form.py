@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from textual import events
 from textual.widgets import Input, RadioButton, Select
+from ui_helpers import settle
 
 from qwen_tui.core import paths
 from qwen_tui.core.providers.install import env_key_for
@@ -35,13 +36,6 @@ MODEL = "qwen3-coder-plus"
 def make_real_app(**extra: str) -> QwenTuiApp:
     env = {**os.environ, "PYTHON_KEYRING_BACKEND": FAIL_BACKEND, **extra}
     return QwenTuiApp("auth", cwd=Path.cwd(), env=env)
-
-
-async def settle(pilot) -> None:
-    """Workers finish, their messages are handled, and the workers those start finish too."""
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 async def open_form(pilot) -> ProviderFormScreen:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from textual.widgets import Button
-from ui_helpers import make_app, resolution
+from ui_helpers import make_app, resolution, settle
 
 from qwen_tui.core import paths
 from qwen_tui.core.launch import Launch, QwenCli
@@ -50,12 +50,6 @@ def real_app(qwen_path: Path | str, **extra: str) -> QwenTuiApp:
     env = {**os.environ, "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring", "QWEN_TUI_QWEN": str(qwen_path),
            **extra}
     return QwenTuiApp(None, cwd=Path.cwd(), env=env)
-
-
-async def settle(pilot) -> None:
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 def text(app: QwenTuiApp, selector: str) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from ui_helpers import make_app, resolution
+from ui_helpers import make_app, resolution, workers_done
 
 SIZES = [(80, 24), (120, 40)]
 CASES = {
@@ -16,7 +16,7 @@ CASES = {
 
 
 async def _settle(pilot) -> None:
-    await pilot.app.workers.wait_for_complete()
+    await workers_done(pilot.app)
     await pilot.pause()
     await pilot.wait_for_animation()
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from textual.css.stylesheet import Stylesheet
-from ui_helpers import make_app, resolution
+from ui_helpers import make_app, resolution, workers_done
 
 from qwen_tui.core.prefs import PrefsError, load_prefs, save_prefs
 from qwen_tui.ui.themes import BUNDLED_THEME_NAMES, ThemeError, bundled_themes, parse_theme, user_themes
@@ -150,7 +150,7 @@ async def test_the_saved_theme_is_drawn_from_the_first_frame_without_a_styleshee
     monkeypatch.setattr(Stylesheet, "reparse", lambda self: (reparses.append(None), original(self))[1])
     app = make_app(resolution("openai"))
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.app.workers.wait_for_complete()
+        await workers_done(pilot.app)
         await pilot.pause()
         theme = app.get_theme(saved)
         assert app.theme == saved

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import pytest
 from textual.widgets import Input
-from ui_helpers import make_app, resolution
+from ui_helpers import make_app, resolution, workers_done
 
 SIZES = [(80, 24), (60, 20)]
 LANGUAGES = ["en", "fr"]
@@ -23,7 +23,7 @@ PROBLEMS = ("workspace settings /work/p/.qwen/settings.json:4:7: expected ','",)
 
 async def _settle(pilot) -> None:
     for _ in range(2):
-        await pilot.app.workers.wait_for_complete()
+        await workers_done(pilot.app)
         await pilot.pause()
     await pilot.wait_for_animation()
 

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 from textual.widgets import DataTable, OptionList, Switch
-from ui_helpers import make_app, resolution
+from ui_helpers import make_app, resolution, settle
 
 from qwen_tui.core.telemetry.outbox import outbox_path
 from qwen_tui.ui.app import QwenTuiApp
@@ -19,13 +19,6 @@ from tests.servers.collector import Collector
 
 SIZE = (80, 24)
 QWEN_ON = dict(usage=True, usage_chosen=True)
-
-
-async def settle(pilot) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def rows(app) -> list[list[str]]:

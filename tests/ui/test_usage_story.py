@@ -9,7 +9,7 @@ import os
 from pathlib import Path
 
 from textual.widgets import Button, Switch
-from ui_helpers import make_app, resolution
+from ui_helpers import make_app, resolution, workers_done
 
 from qwen_tui.ui.app import QwenTuiApp
 
@@ -19,7 +19,7 @@ QWEN_TUI_NOTHING = "qwen-tui records nothing until a choice is saved."
 
 
 async def _settle(pilot) -> None:
-    await pilot.app.workers.wait_for_complete()
+    await workers_done(pilot.app)
     await pilot.pause()
 
 

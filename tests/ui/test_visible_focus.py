@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from textual.geometry import Region
 from textual.widgets import Input
-from ui_helpers import make_app, resolution, settled
+from ui_helpers import make_app, resolution, settled, workers_done
 
 from qwen_tui.ui.app import QwenTuiApp
 from qwen_tui.ui.screens.provider_form import ProviderFormScreen
@@ -35,7 +35,7 @@ def cells(app, region: Region) -> list[tuple]:
 async def tab_round(pilot) -> list[tuple[str, bool, bool]]:
     """(widget, on screen, focus drawn) for each stop, Tab after Tab until the first stop comes back."""
     app = pilot.app
-    await app.workers.wait_for_complete()
+    await workers_done(app)
     await settled(pilot, lambda: (app.focused, str(app.screen._compositor.render_strips())), timeout=10)
     if app.focused is None:
         await pilot.press("tab")
@@ -72,7 +72,7 @@ async def test_every_stop_is_on_screen_and_shows_its_focus(screen) -> None:
 async def test_a_body_with_nothing_to_scroll_is_no_stop() -> None:
     app = make_app(resolution("openai"))
     async with app.run_test(size=(120, 60)) as pilot:            # home fits: nothing to scroll
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         body = app.screen.query_one("#home-body", ScrollBody)
         assert body.max_scroll_y == 0
@@ -80,10 +80,10 @@ async def test_a_body_with_nothing_to_scroll_is_no_stop() -> None:
 
 
 async def open_form(pilot) -> ProviderFormScreen:
-    await pilot.app.workers.wait_for_complete()
+    await workers_done(pilot.app)
     await pilot.pause()
     await pilot.press("2")                                       # the chooser's OpenAI-compatible
-    await pilot.app.workers.wait_for_complete()
+    await workers_done(pilot.app)
     await pilot.pause()
     assert isinstance(pilot.app.screen, ProviderFormScreen)
     return pilot.app.screen

@@ -10,7 +10,7 @@ import functools
 import pytest
 from rich.console import Console
 from textual.containers import VerticalScroll
-from ui_helpers import make_app, resolution, settled
+from ui_helpers import make_app, resolution, settled, workers_done
 
 from qwen_tui.core.i18n import set_language
 from qwen_tui.core.methods import QWEN_PRIVACY_URL, QWEN_TERMS_URL
@@ -26,7 +26,7 @@ async def drawn_lines(pilot) -> list[str]:
     """Every line of the screen's scrolling body as drawn, frame by frame (frames overlap by two lines, so a
     pair of lines cut by a frame's edge is seen whole in the next)."""
     app = pilot.app
-    await app.workers.wait_for_complete()
+    await workers_done(app)
 
     def drawn() -> list[str]:
         return ["".join(seg.text for seg in strip) for strip in app.screen._compositor.render_strips()]
@@ -72,7 +72,7 @@ def split_urls(lines: list[str], urls: frozenset[str] | set[str] | None = None) 
 async def check(app, size, opener=None) -> list[str]:
     async with app.run_test(size=size) as pilot:
         if opener:
-            await app.workers.wait_for_complete()
+            await workers_done(app)
             await pilot.pause()
             opener(app)
         lines = await drawn_lines(pilot)

@@ -3,9 +3,13 @@ on the machine) and an app factory."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import time
 from pathlib import Path
+
+from textual.app import App
+from textual.worker import WorkerCancelled
 
 from qwen_tui.core.i18n import t
 from qwen_tui.core.launch import QwenCli
@@ -67,6 +71,16 @@ def make_app(res: Resolution | None = None, initial: str | None = None, **env_ex
                       verdict=lambda res, cwd, env: verdict(res))
 
 
+async def workers_done(app: App) -> None:
+    """Every worker of `app` has ended; an error in one is raised. Textual's `wait_for_complete` also raises when
+    a worker was cancelled, which is what an exclusive worker does to the one it replaces (a second refresh while
+    the first still loads): that is the app working, and a busy machine makes it likely."""
+    results = await asyncio.gather(*(worker.wait() for worker in list(app.workers)), return_exceptions=True)
+    for result in results:
+        if isinstance(result, BaseException) and not isinstance(result, WorkerCancelled):
+            raise result
+
+
 async def until(pilot, condition, what: str, *, timeout: float = 60.0) -> None:
     """Wait until `condition()` holds, checking it after each round of the app's queued messages, scheduled
     animations and refreshes: what a step needs, never a fixed time (a busy machine runs them late; Textual's
@@ -83,7 +97,7 @@ async def first_screen(pilot) -> None:
     """The resolution arrived and its first screen is composed and laid out (its footer, composed last, has its
     place): a busy machine gets there rounds after the resolve worker ends."""
     app = pilot.app
-    await app.workers.wait_for_complete()
+    await workers_done(app)
 
     def laid_out() -> bool:
         footers = app.screen.query("Footer") if len(app.screen_stack) > 1 else []
@@ -120,7 +134,7 @@ async def settled(pilot, read, *, still_for: int = 5, timeout: float = 3.0):
 async def settle(pilot) -> None:
     """Workers done and their messages handled, three times over (a worker's result may start another)."""
     for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
+        await workers_done(pilot.app)
         await pilot.pause()
 
 
