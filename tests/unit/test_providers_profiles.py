@@ -263,6 +263,26 @@ def test_delete_keeps_a_secret_another_profile_shares(no_keyring: None) -> None:
     assert [p.id for p in list_profiles()] == ["b"]
 
 
+@pytest.mark.parametrize("layer", ["user", "workspace"])
+def test_delete_keeps_a_key_an_entry_of_another_protocol_shares(
+    no_keyring: None, project_dir: Path, layer: str
+) -> None:
+    """Issue 14 point 1: an Anthropic-protocol entry naming the same variable uses the key too (Qwen Code keys
+    an entry by its envKey, whatever its protocol), in the user settings or in another layer."""
+    save_profile(base_url=URL, model="a", key=KEY, store=KeyStore.FILE)
+    theirs = {"id": "claude-x", "name": "Claude X", "baseUrl": "http://127.0.0.1:8002", "envKey": CUSTOM_ENV_KEY}
+    if layer == "user":
+        data = user_settings()
+        data["modelProviders"]["anthropic"] = [theirs]
+        paths.user_settings_path().write_text(json.dumps(data))
+    else:
+        (project_dir / ".qwen").mkdir()
+        (project_dir / ".qwen" / "settings.json").write_text(json.dumps({"modelProviders": {"anthropic": [theirs]}}))
+    assert delete_profile("a", Context(project_dir, os.environ)) == ["Claude X"]
+    assert secrets_file() == {CUSTOM_ENV_KEY: KEY}     # still there for the Anthropic entry
+    assert "openai" not in user_settings().get("modelProviders", {})
+
+
 def test_environment_values_report_sources_and_shadowed_files(
     no_keyring: None, project_dir: Path, qwen_home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

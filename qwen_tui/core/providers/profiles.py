@@ -37,7 +37,7 @@ from qwen_tui.core.names import (
 from qwen_tui.core.providers.catalog import Endpoint, Preset
 from qwen_tui.core.providers.dotenv_edit import set_variable
 from qwen_tui.core.providers.install import METADATA, InstallPlan
-from qwen_tui.core.providers.saved import PROVIDERS, Profile, list_profiles
+from qwen_tui.core.providers.saved import Profile, list_profiles
 from qwen_tui.core.providers.validate import check_base_url, normalize_key
 from qwen_tui.core.resolver import KEYLESS_PLACEHOLDER, Source, SourceKind
 from qwen_tui.core.settings import MISSING, get_dotted
@@ -261,9 +261,9 @@ def delete_profile(profile_id: str | Collection[str], context: Context | None = 
                 if get_dotted(nested, dotted) in (removed[0].get("baseUrl"), ""):
                     wanted[dotted] = DELETE
         env_key = removed[0].get("envKey") if isinstance(removed[0].get("envKey"), str) else None
-        shared = env_key is not None and any(
-            isinstance(e, dict) and e.get("envKey") == env_key for e in remaining + others
-        )
+        # Another protocol's entry may name the same variable (an Anthropic-protocol entry of one key).
+        users = remaining + _entries_of(raw.get(MODEL_PROVIDERS), skip=protocol) + others
+        shared = env_key is not None and any(isinstance(e, dict) and e.get("envKey") == env_key for e in users)
         if env_key and not shared:
             wanted[f"env.{env_key}"] = DELETE
         outcome.update(env_key=env_key, shared=shared)
@@ -301,14 +301,19 @@ def _raw_entries(raw: dict[str, Any], env: Mapping[str, str], bucket: str = Prot
 
 
 def _other_layer_entries(settings: Any) -> list[Any]:
+    """Every provider entry, of every protocol, in the layers other than the user's."""
     from qwen_tui.core.settings import Scope
 
-    entries: list[Any] = []
-    for layer in settings.layers:
-        value = layer.get(PROVIDERS) if layer.scope != Scope.USER else None
-        if isinstance(value, list):
-            entries += value
-    return entries
+    return [entry for layer in settings.layers if layer.scope != Scope.USER
+            for entry in _entries_of(layer.get(MODEL_PROVIDERS))]
+
+
+def _entries_of(providers: Any, skip: str | None = None) -> list[Any]:
+    """The entries of a `modelProviders` block: every protocol's list but `skip`'s."""
+    if not isinstance(providers, dict):
+        return []
+    return [entry for bucket, entries in providers.items() if bucket != skip and isinstance(entries, list)
+            for entry in entries]
 
 
 def _api_key_is_stale(raw: dict[str, Any], base_url: str | None, key: str | None) -> bool:
