@@ -8,7 +8,9 @@ from textual.app import App
 from textual.widgets import Label, Switch
 
 from qwen_tui.core.providers.saved import EnvironmentValues
+from qwen_tui.core.resolver import Source, SourceKind, Value
 from qwen_tui.ui.screens.form_fields import EnvironmentNotice
+from qwen_tui.ui.widgets.profiles import ProfilesLoaded, ProfilesPanel
 from qwen_tui.ui.widgets.state import StateSwitch
 
 
@@ -55,3 +57,26 @@ async def test_environment_values_arriving_before_the_notice_mounts_do_not_crash
         await pilot.pause()
         app.exit()
     assert app.return_code == 0   # a crash in the watcher ends the app with 1
+
+
+class _ProfilesBeforeMount(App[None]):
+    """The saved providers' list reaching the home screen's panel before its children are mounted. Through Textual's
+    own message path this could not be made to happen on demand (a message waits for the widget's compose, and a
+    removal closes the queue before the children go), so the handler is called in that state directly."""
+
+    def on_mount(self) -> None:
+        panel = ProfilesPanel()
+        self.mount(panel)
+        found = Value("env-model", Source(SourceKind.ENV, key="OPENAI_MODEL"))
+        environment = EnvironmentValues(base_url=None, key=None, model=found, dotenv_path=None, shadowed=())
+        panel.on_profiles_loaded(ProfilesLoaded([], environment, None))
+
+
+async def test_the_providers_list_arriving_before_the_panel_mounts_does_not_crash() -> None:
+    app = _ProfilesBeforeMount()
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        panel = app.query_one(ProfilesPanel)
+        assert panel.query_one("#profiles-env").display   # the notice the list brought is shown once mounted
+        app.exit()
+    assert app.return_code == 0

@@ -58,25 +58,28 @@ class ProfilesPanel(Vertical):
     def __init__(self, *, id: str | None = None, classes: str = "") -> None:
         super().__init__(id=id, classes=classes)
         self.installs: list[Install] = []
+        # The parts the loaded list fills are held, not queried: a result must never find them missing (a query
+        # before they are mounted, or while a quitting app takes them down, crashed with NoMatches). The table,
+        # the keys note and the environment notice stay hidden until the list is read.
+        self._status = Plain(t("profiles.loading"), id="profiles-status", classes="note")
+        self._table: DataTable[Text | str] = DataTable(id="profiles-table", cursor_type="row", zebra_stripes=False)
+        self._table.add_column("", key="active", width=2)
+        self._table.add_column(t("profiles.column.model"), key="model")   # first: what Enter changes, in view at 80
+        self._table.add_column(t("installs.column.provider"), key="provider")
+        self._table.add_column(t("profiles.column.key"), key="key")
+        self._keys = Plain(t("installs.keys"), id="profiles-keys", classes="note")
+        self._env_lines = Plain("", id="profiles-env-lines")
+        self._environment = Vertical(self._env_lines, Button(t("profiles.env.import"), id="profiles-import",
+                                                             compact=True), id="profiles-env")
+        for hidden in (self._table, self._keys, self._environment):
+            hidden.display = False
 
     def compose(self) -> ComposeResult:
-        # The table, the keys note and the environment notice stay hidden until the list is read.
         yield Plain(t("profiles.title"), classes="subtitle")
-        yield Plain(t("profiles.loading"), id="profiles-status", classes="note")
-        table: DataTable = DataTable(id="profiles-table", cursor_type="row", zebra_stripes=False)
-        table.add_column("", key="active", width=2)
-        table.add_column(t("profiles.column.model"), key="model")   # first: what Enter changes, in view at 80
-        table.add_column(t("installs.column.provider"), key="provider")
-        table.add_column(t("profiles.column.key"), key="key")
-        table.display = False
-        yield table
-        keys = Plain(t("installs.keys"), id="profiles-keys", classes="note")
-        keys.display = False
-        yield keys
-        with Vertical(id="profiles-env") as environment:
-            environment.display = False
-            yield Plain("", id="profiles-env-lines")
-            yield Button(t("profiles.env.import"), id="profiles-import", compact=True)
+        yield self._status
+        yield self._table
+        yield self._keys
+        yield self._environment
 
     def on_mount(self) -> None:
         self.load()
@@ -131,7 +134,7 @@ class ProfilesPanel(Vertical):
 
     def on_profiles_loaded(self, message: ProfilesLoaded) -> None:
         message.stop()
-        status = self.query_one("#profiles-status", Plain)
+        status = self._status
         self.installs = message.installs
         if message.error:
             status.set_classes("error")
@@ -146,7 +149,7 @@ class ProfilesPanel(Vertical):
     def _fill_table(self, installs: list[Install]) -> None:
         from qwen_tui.core.providers.installs import key_text
 
-        table = self.query_one("#profiles-table", DataTable)
+        table = self._table
         table.clear()
         for install in installs:
             # Names and URLs come from settings files: cells as text, never markup (`[/]` is a name too). Rows
@@ -160,7 +163,7 @@ class ProfilesPanel(Vertical):
             table.add_row("●" if install.active else "", plain_text(shown.id if shown else ""), provider,
                           plain_text(key_text(install, self._where(install))), height=2 if several else 1)
         table.display = True
-        self.query_one("#profiles-keys").display = True
+        self._keys.display = True
         active = next((row for row, install in enumerate(installs) if install.active), 0)
         table.move_cursor(row=active)
 
@@ -179,8 +182,8 @@ class ProfilesPanel(Vertical):
         lines = environment_lines(environment, "profiles")
         if not lines:
             return
-        self.query_one("#profiles-env-lines", Plain).update("\n".join(lines))
-        self.query_one("#profiles-env").display = True
+        self._env_lines.update("\n".join(lines))
+        self._environment.display = True
 
     def on_profile_changed(self, message: ProfileChanged) -> None:
         message.stop()
@@ -193,7 +196,7 @@ class ProfilesPanel(Vertical):
     # ---- actions ---------------------------------------------------------------------------------------------
 
     def _selected(self) -> Install | None:
-        table = self.query_one("#profiles-table", DataTable)
+        table = self._table
         if not self.installs or not table.display or table.row_count == 0:
             return None
         return self.installs[min(table.cursor_row, len(self.installs) - 1)]
