@@ -15,6 +15,7 @@ from qwen_tui.core.dotenv import (
     find_dotenv,
     load_dotenv,
     parse_dotenv,
+    read_dotenv_file,
     shadowed_dotenv_files,
 )
 
@@ -39,9 +40,12 @@ def write(path: Path, text: str) -> Path:
         ('D="double # not a comment"', {"D": "double # not a comment"}),
         ("B=`back'tick\"`", {"B": "back'tick\""}),
         ('N="line1\\nline2"', {"N": "line1\nline2"}),
+        ('R="one\\rtwo"', {"R": "one\rtwo"}),
         ("N='line1\\nline2'", {"N": "line1\\nline2"}),
         ('M="first\nsecond"\nNEXT=x', {"M": "first\nsecond", "NEXT": "x"}),
         ("A=1\r\nB='x'\r\nC=3\r\n", {"A": "1", "B": "x", "C": "3"}),
+        ("A=1\rB=2\r", {"A": "1", "B": "2"}),                     # a lone CR ends a line too
+        ('M="first\r\nsecond"', {"M": "first\nsecond"}),         # CRLF inside quotes becomes LF
         ("EMPTY=\nQ=''\nDQ=\"\"", {"EMPTY": "", "Q": "", "DQ": ""}),
         ("DUP=first\nDUP=second", {"DUP": "second"}),
         ("COLON: value", {"COLON": "value"}),
@@ -131,6 +135,7 @@ def test_project_dotenv_comes_first_and_qwen_home_dotenv_is_not_shadowed(project
     assert shadowed_dotenv_files(project_dir) == []
     nearer = write(project_dir / ".qwen" / ".env", "OTHER=2")
     assert find_dotenv(project_dir) == nearer and shadowed_dotenv_files(project_dir) == [project]
+    assert load_dotenv(project_dir).shadowed == (project,)
 
 
 def test_qwen_home_env_var_is_searched_before_home(tmp_path: Path, isolated_home: Path, project_dir: Path) -> None:
@@ -178,8 +183,66 @@ def test_invalid_utf8_does_not_raise(project_dir: Path) -> None:
     assert loaded.values["A"].startswith("caf")
 
 
+def test_one_file_read_alone_replaces_invalid_utf8_and_is_empty_when_missing(qwen_home: Path) -> None:
+    path = qwen_home / ".env"
+    assert read_dotenv_file(path) == {}
+    path.parent.mkdir()
+    path.write_bytes(b"A=caf\xe9\nB=ok\n")
+    assert read_dotenv_file(path) == {"A": "caf\ufffd", "B": "ok"}   # like Node: U+FFFD, the rest still read
+
+
 def test_dotenv_values_stay_out_of_repr(project_dir: Path) -> None:
     (project_dir / ".env").write_text("OPENAI_API_KEY=sk-dotenv-SECRET\n")
     loaded = load_dotenv(project_dir)
     assert loaded.values == {"OPENAI_API_KEY": "sk-dotenv-SECRET"}
     assert "sk-dotenv-SECRET" not in repr(loaded)
+
+
+# --- a `qwen` started with another environment (the context's HOME, not this process's) ---------------------
+
+def test_what_hides_a_file_is_judged_in_the_given_environment(tmp_path: Path, project_dir: Path) -> None:
+    """`dotenv_hiding` for a `qwen` whose HOME is not ours: its own home files, in its own order."""
+    other = tmp_path / "other-home"
+    env = {"HOME": str(other)}
+    nearer = write(other / ".qwen" / ".env", "WHO=other-qwen")
+    assert dotenv_hiding(nearer, project_dir, env) is None          # nothing nearer: it is the one loaded
+    assert dotenv_hiding(other / ".env", project_dir, env) == nearer  # ~/.qwen/.env is searched before ~/.env
+    outside = tmp_path / "elsewhere" / ".env"                      # not in the search: the file loaded instead
+    assert dotenv_hiding(outside, project_dir, env) == nearer
+
+
+def test_shadowed_files_are_judged_in_the_given_environment(
+    tmp_path: Path, isolated_home: Path, qwen_home: Path, project_dir: Path
+) -> None:
+    """The home files of the given HOME are read after the project's (never shadowed); this process's own
+    HOME is not searched at all."""
+    other = tmp_path / "other-home"
+    write(project_dir / ".env", "WHO=project")
+    write(other / ".env", "WHO=other-home")
+    write(qwen_home / ".env", "WHO=our-home")
+    assert shadowed_dotenv_files(project_dir, {"HOME": str(other)}) == []
+    assert load_dotenv(project_dir, {"HOME": str(other)}).shadowed == ()
+    custom = write(tmp_path / "custom-qwen-home" / ".env", "WHO=custom")   # its QWEN_HOME too: read after
+    env = {"HOME": str(other), "QWEN_HOME": str(custom.parent)}
+    assert shadowed_dotenv_files(project_dir, env) == []
+
+
+def test_with_qwen_home_elsewhere_the_home_qwen_env_is_still_read_after_the_projects(
+    tmp_path: Path, isolated_home: Path, qwen_home: Path
+) -> None:
+    """A project under HOME: the walk passes `~/.qwen/.env`, which `qwen` also reads after the project's for unset
+    variables even when QWEN_HOME points elsewhere, so it is not shadowed."""
+    work = isolated_home / "work"
+    project = write(work / ".env", "WHO=project")
+    write(qwen_home / ".env", "WHO=home-qwen")
+    env = {"HOME": str(isolated_home), "QWEN_HOME": str(tmp_path / "custom-qwen-home")}
+    assert load_dotenv(work, env).path == project
+    assert shadowed_dotenv_files(work, env) == []
+
+
+def test_an_unreadable_first_file_still_names_the_files_it_shadows(project_dir: Path) -> None:
+    (project_dir / ".qwen" / ".env").mkdir(parents=True)   # found first, and cannot be read
+    behind = write(project_dir / ".env", "A=1")
+    loaded = load_dotenv(project_dir)
+    assert (loaded.path, loaded.values, loaded.shadowed) == (project_dir / ".qwen" / ".env", {}, (behind,))
+    assert loaded.error is not None
