@@ -42,6 +42,10 @@ FIRST_REFUSING_QWEN_OAUTH = (0, 15, 6)
 # `~/.env`) after the project's for the variables still unset (`findEnvFiles`); up to 0.15.10 it loaded only the
 # first `.env` found (`findEnvFile`), so a project `.env` hid `<QWEN_HOME>/.env`. Read in both bundles and run.
 FIRST_LOADING_HOME_DOTENV = (0, 21, 2)
+# From 0.15.6 on, settings `model.name` beats OPENAI_MODEL / QWEN_MODEL (resolveCliGenerationConfig drops the model
+# variables once settings names a model); 0.12.0 asked for the variable's model. Seen with the real CLIs
+# (tests/interop/test_model_precedence.py); the rule itself is in resolver._model.
+FIRST_SETTINGS_MODEL_FIRST = (0, 15, 6)
 REFRESH_MARGIN_S = 300.0     # `run` refreshes a Qwen OAuth token that expires within 5 minutes
 _PACKAGE_JSON_LIMIT = 1 << 20
 _VERSION_TEXT = re.compile(r"[0-9A-Za-z.+-]{1,40}")
@@ -133,6 +137,14 @@ def loads_home_dotenv(version: str | None) -> bool:
     return parsed is None or parsed >= FIRST_LOADING_HOME_DOTENV
 
 
+def installed_settings_model_first(qwen: Path | None, env: Mapping[str, str]) -> bool:
+    """Whether the `qwen` at `qwen` (else the one found with `env`) takes settings `model.name` before the model
+    variables; unknown or not installed: as a current one does."""
+    path = qwen if qwen is not None else find_qwen(None, env)
+    parsed = _version_tuple(qwen_version(path) if path is not None else None)
+    return parsed is None or parsed >= FIRST_SETTINGS_MODEL_FIRST
+
+
 def installed_qwen_skips_home_dotenv(env: Mapping[str, str]) -> bool:
     """Whether the `qwen` found with `env` is one that a project `.env` hides `<QWEN_HOME>/.env` from."""
     path = find_qwen(None, env)
@@ -199,7 +211,7 @@ def prepare_launch(args: Sequence[str], *, qwen: str | None, cwd: Path, env: Map
     path = find_qwen(qwen, env)
     if path is None:
         raise LaunchError(t("run.error.not_found", command=INSTALL_COMMAND))
-    resolution = resolve(Context(cwd, env))
+    resolution = resolve(Context(cwd, env), qwen=path)   # the model it shows depends on this qwen's version
     _direct, via_run, reason, fix = _judge(resolution, qwen_version(path))
     if not via_run:
         raise LaunchError(t("run.error.cannot_start", reason=reason, fix=fix))

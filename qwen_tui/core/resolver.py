@@ -3,12 +3,17 @@
 Applies Qwen Code's rules (settings layers, environment, the first `.env` found, `settings.env`,
 `modelProviders`, `security.auth.enforcedType`) and returns every value with its source. `qwen-tui status`,
 the home screen, the chooser's preselection and the forms all use `resolve()`.
+
+The model, checked with the real CLIs (core/model_choice.py): from 0.15.6 on settings `model.name` beats
+OPENAI_MODEL / QWEN_MODEL (ANTHROPIC_MODEL, GEMINI_MODEL) from anywhere; 0.12.0 put the variable first. So the
+model shown follows the installed `qwen`'s version, and the entry it names decides the key and URL shown.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from enum import StrEnum
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -146,12 +151,12 @@ OPENAI_DEFAULT_BASE_URL = "https://api.openai.com/v1"
 OPENAI_DEFAULT_MODEL = "qwen3.7-max"
 
 
-def resolve(context: Context | None = None, *, keyring: bool = True) -> Resolution:
-    """Resolve the effective auth configuration for a `qwen` started in `context` (default: this process's).
-    With `keyring=False`, KeyringNeeded where a value could only come from the keyring."""
+def resolve(context: Context | None = None, *, keyring: bool = True, qwen: Path | None = None) -> Resolution:
+    """Resolve the effective auth configuration for the `qwen` at `qwen` (else the context's) started in `context`
+    (default: this process's). With `keyring=False`, KeyringNeeded where a value could only come from the keyring."""
     from qwen_tui.core.telemetry.consent import consent
 
-    lookup = ConfigLookup.load(Context.current() if context is None else context, keyring=keyring)
+    lookup = ConfigLookup.load(Context.current() if context is None else context, keyring=keyring, qwen=qwen)
     env = lookup.env
     settings, dotenv = lookup.settings, lookup.dotenv
     problems = [str(error) for error in settings.errors]
@@ -205,16 +210,17 @@ class ConfigLookup:
     """Finds one value with its source, in Qwen Code's order for each kind of value."""
 
     def __init__(self, settings: LoadedSettings, dotenv: DotenvFile, context: Context, *,
-                 keyring: bool = True) -> None:
+                 keyring: bool = True, qwen: Path | None = None) -> None:
         self.settings = settings
         self.dotenv = dotenv
         self.context = context
         self.env = context.env
         self.keyring = keyring   # False: KeyringNeeded rather than asking it
+        self.qwen = qwen         # the `qwen` to answer for; None: the one on the PATH
         self._home: list[tuple[Path, dict[str, str]]] | None = None
 
     @classmethod
-    def load(cls, context: Context, *, keyring: bool = True) -> ConfigLookup:
+    def load(cls, context: Context, *, keyring: bool = True, qwen: Path | None = None) -> ConfigLookup:
         """Read the settings layers and the `.env` file Qwen Code would load in `context`."""
         from qwen_tui.core.dotenv import load_dotenv
         from qwen_tui.core.settings import load_settings
@@ -222,7 +228,8 @@ class ConfigLookup:
         cwd, env = context.cwd, context.env
         dotenv = load_dotenv(cwd, env)
         # Qwen Code loads `.env` before it expands `$VAR`s in settings; `.env` never overrides the environment.
-        return cls(load_settings(cwd, env, expand_env={**dotenv.values, **env}), dotenv, context, keyring=keyring)
+        return cls(load_settings(cwd, env, expand_env={**dotenv.values, **env}), dotenv, context, keyring=keyring,
+                   qwen=qwen)
 
     def setting(self, dotted: str) -> Value[Any]:
         found = self.settings.lookup(dotted)
@@ -273,6 +280,12 @@ class ConfigLookup:
         kind = SourceKind.KEYRING if stored.location == SecretLocation.KEYRING else SourceKind.SECRET_FILE
         return Value(stored.value, Source(kind, stored.path, name))
 
+    @cached_property
+    def settings_model_first(self) -> bool:
+        """Whether this `qwen` takes settings `model.name` before the model variables: read once, when it matters."""
+        from qwen_tui.core.launch import installed_settings_model_first
+
+        return installed_settings_model_first(self.qwen, self.env)
 
     def _home_dotenvs(self) -> list[tuple[Path, dict[str, str]]]:
         """The home `.env` files after the one the search stopped at (a project's): `qwen` 0.24.4 loads them
@@ -352,7 +365,9 @@ def _active_provider(lookup: ConfigLookup, model: Value[Any],
 
 
 def _openai(lookup: ConfigLookup) -> tuple[Value[Any], Value[Any], Credential]:
-    model = _first(lookup.variable("OPENAI_MODEL"), lookup.variable("QWEN_MODEL"), lookup.setting(MODEL_NAME))
+    from qwen_tui.core.model_choice import choose_model
+
+    model = choose_model(lookup, Protocol.OPENAI)
     if not model.value:
         model = Value(OPENAI_DEFAULT_MODEL, Source(SourceKind.DEFAULT))
     provider_base, provider_key, env_key = _active_provider(lookup, model, Protocol.OPENAI)
@@ -386,8 +401,10 @@ _OTHER_PROTOCOLS: dict[str, tuple[str, str | None, str]] = {
 
 
 def _other_protocol(lookup: ConfigLookup, protocol: str) -> tuple[Value[Any], Value[Any], Credential]:
+    from qwen_tui.core.model_choice import choose_model
+
     key_name, base_name, default_base = _OTHER_PROTOCOLS[protocol]
-    model = _first(lookup.setting(MODEL_NAME))
+    model = choose_model(lookup, protocol)
     base_url, key, env_key = _active_provider(lookup, model, protocol)
     if env_key is not None and key.value:
         key_name = env_key   # the name `qwen-tui run` passes it under

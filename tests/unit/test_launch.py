@@ -294,3 +294,42 @@ def test_run_passes_the_key_of_the_other_protocols_too(protocol: str, tmp_path: 
     assert (verdict.direct, verdict.via_run, verdict.fix) == (False, True, "qwen-tui run")
     launch = prepare_launch([], qwen=str(link), cwd=project_dir, env=dict(os.environ))
     assert launch.env[name] == KEY
+
+
+# --- the model: what each real version asked the loopback server for (tests/interop/test_model_precedence.py) ----
+
+@pytest.mark.parametrize(("version", "model"), [("0.12.0", "env-model"), ("0.15.6", "settings-model"),
+                                                ("0.24.4", "settings-model"), (None, "settings-model")])
+def test_the_model_shown_is_the_one_this_qwen_asks_for(version: str | None, model: str, tmp_path: Path,
+                                                       qwen_home: Path, no_keyring, monkeypatch, capsys) -> None:
+    """OPENAI_MODEL exported and settings `model.name` set: 0.12.0 asked for the variable's model, 0.15.6 and later
+    for the settings one; with no `qwen` found, status answers as for a current one."""
+    qwen_home.mkdir(mode=0o700)
+    (qwen_home / "settings.json").write_text(json.dumps({"security": {"auth": {"selectedType": "openai"}},
+                                                         "model": {"name": "settings-model"}}))
+    monkeypatch.setenv("OPENAI_MODEL", "env-model")
+    monkeypatch.setenv("OPENAI_API_KEY", KEY)
+    monkeypatch.setenv("PATH", str(tmp_path / "no-qwen-here"))
+    if version is not None:
+        monkeypatch.setenv("QWEN_TUI_QWEN", str(fake_qwen(tmp_path, version)))
+    assert main(["status", "--json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document["model"]["value"] == model and document["qwenCli"]["version"] == version
+
+
+def test_run_answers_for_the_qwen_it_starts(tmp_path: Path, qwen_home: Path, no_keyring, monkeypatch,
+                                            project_dir: Path) -> None:
+    """`run --qwen` with an older `qwen` than the one found otherwise: the model, so the entry and its key, are the
+    ones that version uses (0.12.0: OPENAI_MODEL before settings `model.name`, and the entry of its id)."""
+    write_profile(qwen_home)
+    settings = json.loads((qwen_home / "settings.json").read_text())
+    settings["model"]["name"] = "not-an-entry"
+    (qwen_home / "settings.json").write_text(json.dumps(settings))
+    store_in_file(qwen_home)
+    monkeypatch.setenv("OPENAI_MODEL", "m1")
+    monkeypatch.setenv("QWEN_TUI_QWEN", str(fake_qwen(tmp_path / "current")))
+    old = fake_qwen(tmp_path / "old", "0.12.0")
+    launch = prepare_launch([], qwen=str(old), cwd=project_dir, env=dict(os.environ))
+    assert launch.env[ENV_KEY] == KEY
+    with pytest.raises(LaunchError):   # the current one asks for `not-an-entry`, with no key for it
+        prepare_launch([], qwen=None, cwd=project_dir, env=dict(os.environ))
