@@ -249,8 +249,8 @@ class SecretStore:
         if self._available is False:
             return None
         if self._available is None:
-            found = self._secret_service_get(name)
-            if found is not None:
+            answered, found = self._secret_service_get(name)
+            if answered:
                 return found
         try:
             if self._available:
@@ -263,18 +263,23 @@ class SecretStore:
             return None
         return value if isinstance(value, str) else None
 
-    def _secret_service_get(self, name: str) -> str | None:
-        """The same read without importing keyring, when keyring would use the Secret Service (secrets_dbus);
-        None: ask keyring. A bus that does not answer within the timeout is a keyring that does not work."""
+    def _secret_service_get(self, name: str) -> tuple[bool, str | None]:
+        """(answered, value): the same read without importing keyring, when keyring would use the Secret Service
+        (secrets_dbus); not answered: ask keyring. No such item is an answer; a bus that does not answer within the
+        timeout is a keyring that does not work, and is not waited for a second time through keyring."""
         from qwen_tui.core import secrets_dbus
 
         if not secrets_dbus.keyring_uses_secret_service(self._env):
-            return None
+            return False, None
         try:
-            return self._run(lambda: secrets_dbus.read_secret(SERVICE, name, self._env, self._timeout))
+            found = self._run(lambda: secrets_dbus.read_secret(SERVICE, name, self._env, self._timeout))
         except _KeyringFailed:
+            found = secrets_dbus.Final.NO_ANSWER
+        if found is secrets_dbus.Final.NO_ANSWER:
             self._available = False
-            return None
+        if isinstance(found, secrets_dbus.Final):
+            return True, None
+        return found is not None, found
 
     def _load_and_get(self, name: str) -> str | None:
         backend = self._load_backend()

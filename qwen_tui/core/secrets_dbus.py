@@ -5,8 +5,10 @@ hundreds of milliseconds to import, paid by every `qwen` started through `qwen-t
 SecretService backend anyway, the same item is read here with jeepney (pure Python): `SearchItems` in the default
 collection on the attributes that backend writes, a "plain" session, `GetSecrets`. Whenever that is not certain
 (another backend named or configured, a KDE session where KWallet ranks first, no session bus) or anything else
-happens (no such item, a locked item, any D-Bus error), the answer is None and the caller asks `keyring` as before:
-what is read never differs, only how fast.
+happens (a locked item, any D-Bus error), the answer is None and the caller asks `keyring` as before: what is read
+never differs, only how fast. Two answers are final without keyring: NOT_STORED, the default collection holds no
+item of those attributes (keyring searches the same, so a key kept in qwen-tui's file costs no keyring import);
+NO_ANSWER, the bus did not answer in time (keyring's backend would wait on the same bus a second time).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Mapping
+from enum import Enum
 from typing import Any
 
 BUS_NAME = "org.freedesktop.secrets"
@@ -44,18 +47,27 @@ class _Declined(Exception):
     """The Secret Service answered with an error: leave the read to keyring."""
 
 
-def read_secret(service: str, name: str, env: Mapping[str, str], timeout: float) -> str | None:
-    """The secret keyring's SecretService backend stores for (`service`, `name`), or None when keyring must be
-    asked instead (see the module docstring). Never raises; nothing about the secret is logged."""
+class Final(Enum):
+    """A read that found no secret, and that keyring would not find either."""
+    NOT_STORED = "not-stored"   # no such item in the default collection
+    NO_ANSWER = "no-answer"     # the session bus did not answer within the timeout
+
+
+def read_secret(service: str, name: str, env: Mapping[str, str], timeout: float) -> str | Final | None:
+    """The secret keyring's SecretService backend stores for (`service`, `name`), a Final answer without one, or
+    None when keyring must be asked instead (see the module docstring). Never raises; nothing about the secret is
+    logged."""
     if not keyring_uses_secret_service(env):
         return None
     try:
         return _read(service, name, env["DBUS_SESSION_BUS_ADDRESS"], timeout)
+    except TimeoutError:
+        return Final.NO_ANSWER
     except Exception:  # noqa: BLE001 - any failure means "ask keyring", which reports it its own way
         return None
 
 
-def _read(service: str, name: str, address: str, timeout: float) -> str | None:
+def _read(service: str, name: str, address: str, timeout: float) -> str | Final | None:
     from jeepney import DBusAddress
     from jeepney.io.blocking import open_dbus_connection
 
@@ -65,7 +77,7 @@ def _read(service: str, name: str, address: str, timeout: float) -> str | None:
         query = {"username": name, "service": service}
         (items,) = _call(connection, collection, timeout, "SearchItems", "a{ss}", query)
         if not items:
-            return None
+            return Final.NOT_STORED
         secrets = DBusAddress(SERVICE_PATH, BUS_NAME, _INTERFACE + "Service")
         # "plain": the secret crosses only this user's session bus socket (0700 runtime dir, peer uid checked by
         # the bus), which every process of the user can already reach; keyring's DH session would need cryptography.

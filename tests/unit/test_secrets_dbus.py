@@ -2,14 +2,15 @@
 
 A key saved by qwen-tui's normal keyring path (a fresh process, keyring's own backend detection) must come back
 from the D-Bus read, and `SecretStore.get` in a fresh process must then import neither keyring, SecretStorage nor
-cryptography. Where keyring might use another backend, or the item is missing or locked, the read declines (None)
-and the store asks keyring as before.
+cryptography. Where keyring might use another backend, or the item is locked, the read declines (None) and the
+store asks keyring as before. No such item, or a bus that does not answer, is the answer: keyring is not loaded.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -19,7 +20,7 @@ from jeepney import DBusAddress, new_method_call
 from jeepney.io.blocking import open_dbus_connection
 
 from qwen_tui.core.secrets import SERVICE, SecretLocation, SecretLookup, SecretStore
-from qwen_tui.core.secrets_dbus import BUS_NAME, DEFAULT_COLLECTION, SERVICE_PATH, read_secret
+from qwen_tui.core.secrets_dbus import BUS_NAME, DEFAULT_COLLECTION, SERVICE_PATH, Final, read_secret
 from tests.keyring_service import start_secret_service
 from tests.unit.test_secrets import FAKE_KEY, REPO, SECRET_SERVICE_BACKEND, run_store
 
@@ -88,10 +89,33 @@ def test_where_keyring_may_choose_another_backend_keyring_is_asked(
     run_store("delete", name, **secret_service)
 
 
-def test_a_missing_item_is_left_to_keyring(secret_service: dict[str, str]) -> None:
+def test_a_missing_item_is_an_answer_without_keyring(secret_service: dict[str, str], isolated_home: Path) -> None:
+    """keyring searches the same collection on the same attributes: it would find nothing either. A key kept in
+    qwen-tui's own file (read on every `qwen-tui run`) then costs no keyring import while a Secret Service runs."""
     env = bus_env(secret_service)
-    assert read_secret(SERVICE, "QWEN_CUSTOM_API_KEY_NEVER_SAVED", env, 3.0) is None
-    assert fresh_get("QWEN_CUSTOM_API_KEY_NEVER_SAVED", env)["value"] is None
+    assert read_secret(SERVICE, "QWEN_CUSTOM_API_KEY_NEVER_SAVED", env, 3.0) is Final.NOT_STORED
+    assert fresh_get("QWEN_CUSTOM_API_KEY_NEVER_SAVED", env) == {"value": None, "location": None, "imported": []}
+    secrets = isolated_home / ".qwen" / "qwen-tui-secrets.json"
+    secrets.parent.mkdir(mode=0o700)
+    secrets.write_text(json.dumps({"QWEN_CUSTOM_API_KEY_ONLY_IN_FILE": FAKE_KEY}))
+    secrets.chmod(0o600)
+    assert fresh_get("QWEN_CUSTOM_API_KEY_ONLY_IN_FILE", env) == {"value": FAKE_KEY, "location": "file",
+                                                                 "imported": []}
+
+
+def test_a_bus_that_does_not_answer_is_waited_for_once(tmp_path: Path) -> None:
+    """A stopped session bus (its socket still accepts): the D-Bus read's timeout is the answer, and keyring, whose
+    backend would wait on the same bus again, is not loaded. Its own Secret Service: the bus is stopped."""
+    session = start_secret_service(tmp_path)
+    bus = session.processes[0]
+    bus.send_signal(signal.SIGSTOP)
+    try:
+        env = bus_env(session.env)
+        assert read_secret(SERVICE, "ANY", env, 0.5) is Final.NO_ANSWER
+        assert fresh_get("QWEN_CUSTOM_API_KEY_ANY", env) == {"value": None, "location": None, "imported": []}
+    finally:
+        bus.send_signal(signal.SIGCONT)
+        session.stop()
 
 
 def test_no_session_bus_or_a_dead_one_is_left_to_keyring(secret_service: dict[str, str], tmp_path: Path) -> None:

@@ -248,11 +248,12 @@ _NOT_ON_RUN_PATH = ("textual", "rich", "httpx", "pydantic", "authlib", "structlo
                     "datetime", "dataclasses", "inspect")
 
 
-@pytest.mark.parametrize("store", ["dotenv", "settings", "keyring"])
+@pytest.mark.parametrize("store", ["dotenv", "settings", "keyring", "file"])
 def test_run_imports_nothing_heavy_before_it_becomes_qwen(store: str, request: pytest.FixtureRequest,
                                                            tmp_path: Path) -> None:
+    """"file": the key in qwen-tui's own file while a Secret Service runs, which is asked first (and holds none)."""
     env = dict(os.environ)
-    if store == "keyring":
+    if store in ("keyring", "file"):
         env.update(request.getfixturevalue("secret_service"))
         env.pop("PYTHON_KEYRING_BACKEND", None)   # keyring's own detection, as a user has it
     else:
