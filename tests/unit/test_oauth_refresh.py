@@ -117,6 +117,8 @@ def test_unreachable_server_keeps_the_file(env: dict[str, str], qwen_home: Path)
     with pytest.raises(RefreshError) as caught:
         get_valid_credentials({**env, "QWEN_OAUTH_BASE_URL": url})
     assert url in str(caught.value) and "rt-old" not in str(caught.value)
+    # The reason: the error's type and its own text (a refused connection on Linux).
+    assert "(ConnectError: [Errno 111] Connection refused)" in str(caught.value)
     assert (qwen_home / "oauth_creds.json").read_text() == before
 
 
@@ -236,3 +238,172 @@ def test_keyring_is_not_consulted_unless_preferred(env: dict[str, str], qwen_hom
     save_credentials(Credentials("a", "r", "Bearer", None, 1), "keyring", {**env})
     assert load_credentials(env) == (None, None)
     assert load_credentials({**env, "QWEN_TUI_OAUTH_STORE": "keyring"})[1] == "qwen-oauth-creds"
+
+
+# ---- the margin and the clock the caller gives ------------------------------------------------------------
+
+@pytest.mark.parametrize(("margin_s", "refreshed"), [(300, True), (60, False)])
+def test_the_callers_margin_decides_whether_to_refresh(
+    env: dict[str, str], qwen_home: Path, device_server: DeviceServer, margin_s: float, refreshed: bool
+) -> None:
+    # `qwen-tui launch` refreshes a token that expires within its own margin; 30 s is only the default.
+    device_server.seed_refresh_token("rt-old")
+    old = write_creds(qwen_home, expires_in_s=120)
+    creds = get_valid_credentials(env, margin_s=margin_s)
+    assert (creds != old) is refreshed
+    assert len(device_server.refreshes()) == (1 if refreshed else 0)
+
+
+def test_the_callers_clock_decides_expiry_and_dates_the_new_token(
+    env: dict[str, str], qwen_home: Path, device_server: DeviceServer
+) -> None:
+    device_server.seed_refresh_token("rt-old")
+    write_creds(qwen_home, expires_in_s=3600)  # valid for an hour by the wall clock
+    two_hours_later = time.time() + 7200
+    fresh = get_valid_credentials(env, clock=lambda: two_hours_later)
+    assert fresh.access_token != "at-old"
+    # The test server gives tokens 3600 s of life, counted from the caller's clock.
+    assert fresh.expiry_date == int((two_hours_later + 3600) * 1000)
+
+
+# ---- what another process did while we refreshed ----------------------------------------------------------
+
+def test_a_sign_out_during_the_refresh_is_respected(
+    env: dict[str, str], qwen_home: Path, device_server: DeviceServer
+) -> None:
+    # `qwen` (or another qwen-tui) removed the file meanwhile: we use our token for this call, write nothing back.
+    device_server.seed_refresh_token("rt-old")
+    write_creds(qwen_home, expires_in_s=-5)
+    device_server.on_refresh = lambda: (qwen_home / "oauth_creds.json").unlink()
+    fresh = get_valid_credentials(env)
+    assert fresh.access_token.startswith("at-") and fresh.access_token != "at-old"
+    assert not (qwen_home / "oauth_creds.json").exists()
+    assert not (qwen_home / "oauth_creds.json.invalid").exists()
+
+
+def test_a_rejected_refresh_yields_to_a_concurrent_sign_in(
+    env: dict[str, str], qwen_home: Path, device_server: DeviceServer
+) -> None:
+    device_server.set_mode("refresh-reject-400")
+    write_creds(qwen_home, expires_in_s=-5)
+    theirs = Credentials("at-theirs", "rt-theirs", "Bearer", None, int((time.time() + 3600) * 1000))
+    device_server.on_refresh = lambda: (qwen_home / "oauth_creds.json").write_text(theirs.to_json_text())
+    assert get_valid_credentials(env) == theirs
+    assert Credentials.from_json_text((qwen_home / "oauth_creds.json").read_text()) == theirs
+    assert not (qwen_home / "oauth_creds.json.invalid").exists()
+
+
+@pytest.mark.parametrize("concurrent", ["unparseable", "removed"])
+def test_a_rejected_refresh_never_touches_a_file_changed_meanwhile(
+    env: dict[str, str], qwen_home: Path, device_server: DeviceServer, concurrent: str
+) -> None:
+    device_server.set_mode("refresh-reject-401")
+    write_creds(qwen_home, expires_in_s=-5)
+    path = qwen_home / "oauth_creds.json"
+    device_server.on_refresh = (lambda: path.write_text("{half")) if concurrent == "unparseable" else path.unlink
+    with pytest.raises(SignedOut, match="qwen-tui auth") as caught:
+        get_valid_credentials(env)
+    assert ".invalid" not in str(caught.value)
+    assert (path.read_text() == "{half") if concurrent == "unparseable" else not path.exists()
+    assert not (qwen_home / "oauth_creds.json.invalid").exists()
+
+
+def test_a_sign_out_while_we_wait_for_the_lock_means_signed_out(
+    env: dict[str, str], qwen_home: Path, device_server: DeviceServer
+) -> None:
+    write_creds(qwen_home, expires_in_s=-5)
+    lock = qwen_home / "oauth_creds.lock"
+    lock.write_text("another-process-uuid")  # `qwen auth logout` (say) holds the lock
+    outcome: list[BaseException] = []
+
+    def call() -> None:
+        try:
+            get_valid_credentials(env)
+        except BaseException as exc:  # handed to the test thread
+            outcome.append(exc)
+
+    caller = threading.Thread(target=call)
+    caller.start()
+    # Synchronise on the caller's stack, not on a timer: once it waits in the lock loop, the other side signs out.
+    until_waiting_in(caller, "acquire")
+    (qwen_home / "oauth_creds.json").unlink()
+    lock.unlink()
+    caller.join(30)
+    [error] = outcome
+    assert isinstance(error, SignedOut) and "Not signed in with Qwen OAuth" in str(error)
+    assert device_server.refreshes() == []
+
+
+def until_waiting_in(thread: threading.Thread, function: str) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        frame = sys._current_frames().get(thread.ident or 0)
+        while frame is not None and frame.f_code.co_name != function:
+            frame = frame.f_back
+        if frame is not None:
+            return
+        time.sleep(0.01)
+    raise AssertionError(f"the thread never reached {function}()")
+
+
+# ---- files we cannot use --------------------------------------------------------------------------------
+
+def test_no_refresh_token_signs_out_without_asking_the_server(
+    env: dict[str, str], qwen_home: Path, device_server: DeviceServer
+) -> None:
+    write_creds(qwen_home, expires_in_s=-5, refresh_token="")
+    with pytest.raises(SignedOut, match="oauth_creds.json.invalid"):
+        get_valid_credentials(env)
+    assert device_server.requests == []
+    assert not (qwen_home / "oauth_creds.json").exists()
+
+
+def test_a_file_that_is_not_credentials_signs_out_naming_it(
+    env: dict[str, str], qwen_home: Path, device_server: DeviceServer
+) -> None:
+    (qwen_home / "oauth_creds.json").write_text('{"access_token": "at-old"}')
+    with pytest.raises(SignedOut) as caught:
+        get_valid_credentials(env)
+    assert str(qwen_home / "oauth_creds.json") in str(caught.value) and "at-old" not in str(caught.value)
+    assert (qwen_home / "oauth_creds.json").read_text() == '{"access_token": "at-old"}'
+    assert device_server.requests == []
+
+
+def test_an_unreadable_file_is_a_refresh_error_naming_it(
+    env: dict[str, str], qwen_home: Path, device_server: DeviceServer
+) -> None:
+    (qwen_home / "oauth_creds.json").write_bytes(b'{"access_token": "at-\xff"}')
+    with pytest.raises(RefreshError) as caught:
+        get_valid_credentials(env)
+    message = str(caught.value)
+    assert str(qwen_home / "oauth_creds.json") in message and "UTF-8" in message and "xff" not in message
+
+
+def test_a_lock_that_cannot_be_created_is_a_refresh_error(
+    env: dict[str, str], qwen_home: Path, device_server: DeviceServer
+) -> None:
+    write_creds(qwen_home, expires_in_s=-5)
+    # A folder where the lock file goes: its creation fails whoever runs the test, root included.
+    (qwen_home / "oauth_creds.lock").mkdir()
+    with pytest.raises(RefreshError) as caught:
+        get_valid_credentials(env)
+    assert str(qwen_home / "oauth_creds.lock") in str(caught.value) and "\n" not in str(caught.value)
+    assert device_server.refreshes() == []
+
+
+# ---- token answers we cannot store ----------------------------------------------------------------------
+
+@pytest.mark.parametrize(("overrides", "says"), [
+    ({"access_token": None}, "no access token"),
+    ({"access_token": "at-caf\u00e9"}, "printable"),
+])
+def test_an_unusable_refresh_answer_keeps_the_file(
+    env: dict[str, str], qwen_home: Path, device_server: DeviceServer, overrides: dict[str, object], says: str
+) -> None:
+    device_server.seed_refresh_token("rt-old")
+    device_server.token_overrides = overrides
+    write_creds(qwen_home, expires_in_s=-5)
+    before = (qwen_home / "oauth_creds.json").read_text()
+    with pytest.raises(RefreshError, match=says):
+        get_valid_credentials(env)
+    assert (qwen_home / "oauth_creds.json").read_text() == before

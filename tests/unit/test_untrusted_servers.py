@@ -85,8 +85,20 @@ def test_a_trickling_token_endpoint_gives_up_and_releases_the_lock(
     monkeypatch.setenv("QWEN_OAUTH_BASE_URL", server.url)
     with pytest.raises(RefreshError) as caught:
         get_valid_credentials()
-    assert "\n" not in str(caught.value)
+    assert "\n" not in str(caught.value) and f"No answer from {server.url} in time" in str(caught.value)
     assert not (qwen_home / "oauth_creds.lock").exists()
+    assert (qwen_home / "oauth_creds.json").read_text() == before
+
+
+@pytest.mark.parametrize("body", ["<html>maintenance</html>", "[]"])
+def test_a_refresh_answer_that_is_not_a_json_object_keeps_the_file(
+    servers, qwen_home: Path, monkeypatch: pytest.MonkeyPatch, body: str,
+) -> None:
+    before = _expired_creds(qwen_home)
+    server = serve(servers, routes={TOKEN: (200, body)})
+    monkeypatch.setenv("QWEN_OAUTH_BASE_URL", server.url)
+    with pytest.raises(RefreshError, match="no access token"):
+        get_valid_credentials()
     assert (qwen_home / "oauth_creds.json").read_text() == before
 
 
@@ -169,9 +181,10 @@ async def test_the_device_flow_refuses_cleartext_to_a_remote_host(monkeypatch: p
 
 def test_the_refresh_never_sends_the_refresh_token_in_clear(qwen_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _expired_creds(qwen_home)
-    monkeypatch.setenv("QWEN_OAUTH_BASE_URL", "http://chat.qwen.example")
-    with pytest.raises(RefreshError, match="plain http"):
+    monkeypatch.setenv("QWEN_OAUTH_BASE_URL", "http://user:pw@chat.qwen.example")
+    with pytest.raises(RefreshError, match="plain http") as caught:
         get_valid_credentials()
+    assert "chat.qwen.example" in str(caught.value) and "pw@" not in str(caught.value)
 
 
 @pytest.mark.parametrize(("url", "safe"), [
