@@ -46,6 +46,9 @@ FIRST_LOADING_HOME_DOTENV = (0, 21, 2)
 # variables once settings names a model); 0.12.0 asked for the variable's model. Seen with the real CLIs
 # (tests/interop/test_model_precedence.py); the rule itself is in resolver._model.
 FIRST_SETTINGS_MODEL_FIRST = (0, 15, 6)
+# From 0.21.2 on, OPENAI_API_KEY + OPENAI_BASE_URL + QWEN_MODEL (not only OPENAI_MODEL) select the OpenAI method when
+# settings name none (getAuthTypeFromEnv); 0.15.10 answered "No auth type is selected". Seen with the real CLIs.
+FIRST_INFERRING_FROM_QWEN_MODEL = (0, 21, 2)
 REFRESH_MARGIN_S = 300.0     # `run` refreshes a Qwen OAuth token that expires within 5 minutes
 _PACKAGE_JSON_LIMIT = 1 << 20
 _VERSION_TEXT = re.compile(r"[0-9A-Za-z.+-]{1,40}")
@@ -137,12 +140,10 @@ def loads_home_dotenv(version: str | None) -> bool:
     return parsed is None or parsed >= FIRST_LOADING_HOME_DOTENV
 
 
-def installed_settings_model_first(qwen: Path | None, env: Mapping[str, str]) -> bool:
-    """Whether the `qwen` at `qwen` (else the one found with `env`) takes settings `model.name` before the model
-    variables; unknown or not installed: as a current one does."""
+def installed_version(qwen: Path | None, env: Mapping[str, str]) -> tuple[int, int, int] | None:
+    """The version of the `qwen` at `qwen`, else of the one found with `env`; None: unknown or not installed."""
     path = qwen if qwen is not None else find_qwen(None, env)
-    parsed = _version_tuple(qwen_version(path) if path is not None else None)
-    return parsed is None or parsed >= FIRST_SETTINGS_MODEL_FIRST
+    return _version_tuple(qwen_version(path) if path is not None else None)
 
 
 def installed_qwen_skips_home_dotenv(env: Mapping[str, str]) -> bool:

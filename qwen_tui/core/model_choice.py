@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from qwen_tui.core.launch import FIRST_SETTINGS_MODEL_FIRST
 from qwen_tui.core.names import MODEL_NAME, Protocol
 from qwen_tui.core.resolver import Value, _first, provider_index
 
@@ -31,6 +32,6 @@ def choose_model(lookup: ConfigLookup, protocol: str) -> Value[Any]:
     only when a variable and settings disagree."""
     named = _first(lookup.setting(MODEL_NAME))
     variable = _first(*(lookup.variable(name) for name in MODEL_VARIABLES[protocol]))
-    if named.value and variable.value and not lookup.settings_model_first:
+    if named.value and variable.value and not lookup.qwen_is_at_least(FIRST_SETTINGS_MODEL_FIRST):
         return named if provider_index(lookup, protocol, named) is not None else variable
     return _first(named, variable)

@@ -4,9 +4,9 @@ Applies Qwen Code's rules (settings layers, environment, the first `.env` found,
 `modelProviders`, `security.auth.enforcedType`) and returns every value with its source. `qwen-tui status`,
 the home screen, the chooser's preselection and the forms all use `resolve()`.
 
-The model, checked with the real CLIs (core/model_choice.py): from 0.15.6 on settings `model.name` beats
-OPENAI_MODEL / QWEN_MODEL (ANTHROPIC_MODEL, GEMINI_MODEL) from anywhere; 0.12.0 put the variable first. So the
-model shown follows the installed `qwen`'s version, and the entry it names decides the key and URL shown.
+The model, checked with the real CLIs (core/model_choice.py): from 0.15.6 on settings `model.name` beats OPENAI_MODEL
+/ QWEN_MODEL (ANTHROPIC_MODEL, GEMINI_MODEL) from anywhere; 0.12.0 put the variable first: the model shown follows
+the installed `qwen`'s version, and the entry it names decides the key and URL shown.
 """
 
 from __future__ import annotations
@@ -260,10 +260,15 @@ class ConfigLookup:
         qwen_oauth = self.variable("QWEN_OAUTH")
         if qwen_oauth.value:
             return Value(str(AuthMethod.QWEN_OAUTH), qwen_oauth.source)
-        trio = [self.variable(name) for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_MODEL")]
-        if all(item.value for item in trio):
-            return Value(str(AuthMethod.OPENAI), trio[0].source)
+        key, base_url = self.variable("OPENAI_API_KEY"), self.variable("OPENAI_BASE_URL")
+        if key.value and base_url.value and (self.variable("OPENAI_MODEL").value or self._qwen_model_selects()):
+            return Value(str(AuthMethod.OPENAI), key.source)
         return Value(None)
+
+    def _qwen_model_selects(self) -> bool:
+        """Whether QWEN_MODEL stands in for OPENAI_MODEL in choosing the method (from 0.21.2: core/launch.py)."""
+        from qwen_tui.core.launch import FIRST_INFERRING_FROM_QWEN_MODEL
+        return bool(self.variable("QWEN_MODEL").value) and self.qwen_is_at_least(FIRST_INFERRING_FROM_QWEN_MODEL)
 
     def secret(self, name: str) -> Value[str | None]:
         """A key named `name`: environment chain first, then qwen-tui's secret store."""
@@ -280,12 +285,14 @@ class ConfigLookup:
         kind = SourceKind.KEYRING if stored.location == SecretLocation.KEYRING else SourceKind.SECRET_FILE
         return Value(stored.value, Source(kind, stored.path, name))
 
-    @cached_property
-    def settings_model_first(self) -> bool:
-        """Whether this `qwen` takes settings `model.name` before the model variables: read once, when it matters."""
-        from qwen_tui.core.launch import installed_settings_model_first
+    def qwen_is_at_least(self, first: tuple[int, int, int]) -> bool:
+        """Whether this `qwen` is `first` or later (unknown or not installed: as a current one is): core/launch.py."""
+        return self._installed is None or self._installed >= first
 
-        return installed_settings_model_first(self.qwen, self.env)
+    @cached_property
+    def _installed(self) -> tuple[int, int, int] | None:
+        from qwen_tui.core.launch import installed_version  # read once, only where versions differ
+        return installed_version(self.qwen, self.env)
 
     def _home_dotenvs(self) -> list[tuple[Path, dict[str, str]]]:
         """The home `.env` files after the one the search stopped at (a project's): `qwen` 0.24.4 loads them

@@ -46,6 +46,8 @@ def _scenario(name: str, url: str, qwen_home: Path) -> tuple[dict, dict[str, str
     trio = {"OPENAI_API_KEY": KEY, "OPENAI_BASE_URL": url, "OPENAI_MODEL": "env-model"}
     if name == "exported":
         return openai, trio
+    if name == "qwen-model-only":   # no method in settings: the variables choose it, QWEN_MODEL as the model
+        return {}, {"OPENAI_API_KEY": KEY, "OPENAI_BASE_URL": url, "QWEN_MODEL": "env-model"}
     if name == "dotenv":
         qwen_home.mkdir(mode=0o700)
         (qwen_home / ".env").write_text("OPENAI_MODEL=env-model\n")
@@ -70,6 +72,7 @@ def _scenario(name: str, url: str, qwen_home: Path) -> tuple[dict, dict[str, str
 OBSERVED = {
     (CURRENT, "exported"): ("settings-model", KEY),
     (CURRENT, "dotenv"): ("settings-model", KEY),
+    (CURRENT, "qwen-model-only"): ("env-model", KEY),
     (CURRENT, "entry"): ("entry-model", ENTRY_KEY),
     (CURRENT, "variable-entry"): ("entry-model", ENTRY_KEY),
     (CURRENT, "anthropic"): ("settings-model", KEY),

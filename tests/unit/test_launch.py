@@ -333,3 +333,17 @@ def test_run_answers_for_the_qwen_it_starts(tmp_path: Path, qwen_home: Path, no_
     assert launch.env[ENV_KEY] == KEY
     with pytest.raises(LaunchError):   # the current one asks for `not-an-entry`, with no key for it
         prepare_launch([], qwen=None, cwd=project_dir, env=dict(os.environ))
+
+
+@pytest.mark.parametrize(("version", "method"), [("0.15.10", None), ("0.21.2", "openai"), ("0.24.4", "openai")])
+def test_qwen_model_chooses_the_method_from_0_21_2(version: str, method: str | None, tmp_path: Path, no_keyring,
+                                                   monkeypatch, capsys) -> None:
+    """OPENAI_API_KEY + OPENAI_BASE_URL + QWEN_MODEL and no method in settings: 0.21.2 and 0.24.4 used them, 0.15.10
+    said "No auth type is selected" (seen with the real CLIs)."""
+    for name, value in (("OPENAI_API_KEY", KEY), ("OPENAI_BASE_URL", "http://127.0.0.1:9/v1"), ("QWEN_MODEL", "m")):
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("QWEN_TUI_QWEN", str(fake_qwen(tmp_path, version)))
+    assert main(["status", "--json"]) == (0 if method else 1)   # 1: nothing `qwen` can start with
+    document = json.loads(capsys.readouterr().out)
+    assert document["authType"]["value"] == method
+    assert document["qwenCli"]["direct"] is (method is not None)
