@@ -6,6 +6,7 @@ import json
 import multiprocessing
 import os
 import stat
+import sys
 from pathlib import Path
 
 import pytest
@@ -45,6 +46,14 @@ def test_keeps_unknown_keys_and_version_and_formats_like_qwen_code(settings_file
     assert settings_file.read_text() == json.dumps(expected, indent=2, ensure_ascii=False) + "\n"
     assert json.loads(settings_file.read_text())["$version"] == 2
     assert mode(settings_file) == 0o600
+
+
+def test_a_lone_surrogate_is_written_back_escaped_with_the_same_layout(settings_file: Path) -> None:
+    """`\\ud800` is valid JSON but has no UTF-8 form: the file is then written all-ASCII, still two-space indented."""
+    settings_file.parent.mkdir()
+    settings_file.write_text('{"odd": "\\ud800x", "é": "ü"}')
+    update_settings(settings_file, {"k": 1})
+    assert settings_file.read_bytes() == b'{\n  "odd": "\\ud800x",\n  "\\u00e9": "\\u00fc",\n  "k": 1\n}\n'
 
 
 def test_previous_file_is_kept_as_orig_byte_for_byte(settings_file: Path) -> None:
@@ -125,6 +134,7 @@ def test_non_object_in_the_way_is_an_error_and_file_untouched(settings_file: Pat
     with pytest.raises(SettingsError) as caught:
         update_settings(settings_file, {"x": 2, "security.auth.selectedType": "openai"})
     assert "security.auth" in str(caught.value) and "\n" not in str(caught.value)
+    assert "cannot set security.auth.selectedType: security.auth is not an object" in str(caught.value)
     assert settings_file.read_bytes() == content
     assert not settings_file.with_name("settings.json.lock").exists()
 
@@ -144,6 +154,13 @@ def test_delete_also_removes_the_v1_alias(settings_file: Path) -> None:
     settings_file.write_text('{"selectedAuthType": "openai", "model": "m", "k": 1}')
     update_settings(settings_file, {"security.auth.selectedType": DELETE, "model.name": DELETE})
     assert json.loads(settings_file.read_text()) == {"k": 1}
+
+
+def test_setting_or_deleting_a_parent_object_removes_the_v1_keys_read_below_it(settings_file: Path) -> None:
+    settings_file.parent.mkdir()
+    settings_file.write_text('{"selectedAuthType": "qwen-oauth", "usageStatisticsEnabled": true, "k": 1}')
+    update_settings(settings_file, {"security.auth": {"selectedType": "openai"}, "privacy": DELETE})
+    assert json.loads(settings_file.read_text()) == {"k": 1, "security": {"auth": {"selectedType": "openai"}}}
 
 
 def test_lists_and_objects_as_values(settings_file: Path) -> None:
@@ -169,7 +186,7 @@ def test_settings_error_survives_pickling() -> None:
 
 
 def test_invalid_key_is_rejected(settings_file: Path) -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"invalid settings key 'a\.\.b'"):
         update_settings(settings_file, {"a..b": 1})
 
 
@@ -183,9 +200,26 @@ def test_update_layer_writes_the_right_file(qwen_home: Path, project_dir: Path) 
 
 def test_update_layer_workspace_at_home_is_a_clear_error(isolated_home: Path, monkeypatch) -> None:
     monkeypatch.chdir(isolated_home)
-    with pytest.raises(FileOpError):
+    with pytest.raises(FileOpError) as refused:
         update_layer(Scope.WORKSPACE, {"model.name": "x"})
+    assert str(refused.value) == ("the current directory is your home directory, so there is no workspace settings "
+                                  "file; use the user settings instead")
     assert not (isolated_home / ".qwen").exists()
+
+
+def test_update_layer_writes_the_layer_of_the_given_directory_and_environment(
+    tmp_path: Path, qwen_home: Path, project_dir: Path
+) -> None:
+    """A `qwen` started elsewhere, with another HOME: its layers are written, not this process's."""
+    other_home, other_project = tmp_path / "other-home", tmp_path / "other-project"
+    other_project.mkdir()
+    env = {"HOME": str(other_home)}
+    assert update_layer(Scope.WORKSPACE, {"model.name": "ws"}, other_project, env) == \
+        other_project / ".qwen" / "settings.json"
+    assert update_layer(Scope.USER, {"model.name": "user"}, other_project, env) == \
+        other_home / ".qwen" / "settings.json"
+    assert json.loads((other_home / ".qwen" / "settings.json").read_text()) == {"model": {"name": "user"}}
+    assert not (project_dir / ".qwen").exists() and not qwen_home.exists()
 
 
 def _writer(path: str, index: int, rounds: int) -> None:
@@ -224,6 +258,60 @@ def test_a_symlinked_settings_file_is_written_through_the_link(settings_file: Pa
     assert mode(target) == 0o600
 
 
+def test_a_symlinked_file_is_refused_unless_following_links_is_asked(settings_file: Path, tmp_path: Path) -> None:
+    """By default the file is one the user may not own (a cloned workspace): a link there is not followed."""
+    target = tmp_path / "victim.json"
+    target.write_text('{"keep": 1}')
+    settings_file.parent.mkdir()
+    settings_file.symlink_to(target)
+    with pytest.raises(FileOpError):
+        update_settings(settings_file, {"security.auth.selectedType": "openai"})
+    assert target.read_text() == '{"keep": 1}' and settings_file.is_symlink()
+
+
+_SWAP_AT_LOCK: list[tuple[str, Path, Path]] = []   # (lock path, file, link target): swapped once, then removed
+
+
+def _swap_when_the_lock_opens(event: str, args: tuple) -> None:
+    if event == "open" and _SWAP_AT_LOCK and str(args[0]) == _SWAP_AT_LOCK[0][0]:
+        _, path, target = _SWAP_AT_LOCK.pop()
+        path.unlink()
+        path.symlink_to(target)
+
+
+sys.addaudithook(_swap_when_the_lock_opens)   # audit hooks stay for the process: inert once the list is empty
+
+
+def test_a_link_swapped_in_after_the_check_is_not_read(tmp_path: Path, project_dir: Path) -> None:
+    """A cloned repository's process replaces the workspace file with a link between the writer's link check and
+    its read (here: the moment the writer opens its lock). The read itself refuses the link: nothing of the target
+    is read, backed up or replaced."""
+    victim = tmp_path / "victim.json"
+    victim.write_text('{"secret": "sk-victim-0000"}')
+    path = project_dir / ".qwen" / "settings.json"
+    path.parent.mkdir()
+    path.write_text("{}")
+    _SWAP_AT_LOCK.append((str(path) + ".lock", path, victim))
+    with pytest.raises(FileOpError):
+        update_settings(path, {"k": 1})
+    assert not _SWAP_AT_LOCK   # the swap did happen
+    assert victim.read_text() == '{"secret": "sk-victim-0000"}' and path.is_symlink()
+    assert not path.with_name("settings.json.orig").exists()
+
+
+def test_a_settings_file_of_a_few_megabytes_is_still_written(settings_file: Path) -> None:
+    """Settings files may hold long provider lists: reads are capped at 4 MiB, not the 1 MiB of small files."""
+    settings_file.parent.mkdir()
+    big = "x" * (2 * 1024 * 1024)
+    settings_file.write_text(json.dumps({"big": big}))
+    update_settings(settings_file, {"k": 1})
+    assert json.loads(settings_file.read_text()) == {"big": big, "k": 1}
+    settings_file.write_text(json.dumps({"big": big * 2}))   # over 4 MiB: refused, untouched
+    with pytest.raises(FileOpError, match="larger than 4 MiB"):
+        update_settings(settings_file, {"k": 2})
+    assert json.loads(settings_file.read_text()) == {"big": big * 2}
+
+
 def test_file_operation_errors_are_translated(settings_file: Path) -> None:
     from qwen_tui.core.i18n import set_language
 
@@ -248,6 +336,20 @@ def test_changes_can_be_computed_from_the_content_read_under_the_lock(settings_f
     update_settings(settings_file, extend)
     assert json.loads(settings_file.read_text()) == {"tools": {"allowed": ["a", "b"]}}
     assert seen == [{"tools": {"allowed": ["a"]}}]
+
+
+def test_a_change_function_may_extend_the_list_it_was_given_in_place(settings_file: Path) -> None:
+    settings_file.parent.mkdir()
+    settings_file.write_text(json.dumps({"tools": {"allowed": ["a"]}}))
+
+    def extend(data: dict) -> dict:
+        allowed = data["tools"]["allowed"]
+        allowed.append("b")
+        return {"tools.allowed": allowed}
+
+    update_settings(settings_file, extend)
+    assert json.loads(settings_file.read_text()) == {"tools": {"allowed": ["a", "b"]}}
+    assert json.loads(settings_file.with_name("settings.json.orig").read_text()) == {"tools": {"allowed": ["a"]}}
 
 
 def test_a_refusal_while_computing_changes_leaves_the_file_alone(settings_file: Path) -> None:
