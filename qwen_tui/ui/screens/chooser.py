@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widget import Widget
-from textual.widgets import Footer, OptionList, Switch
+from textual.widgets import OptionList, Switch
 from textual.widgets.option_list import Option
 
 from qwen_tui.core.i18n import t
@@ -25,6 +25,7 @@ from qwen_tui.core.names import AuthMethod
 from qwen_tui.core.usage_story import usage_story
 from qwen_tui.resources import stylesheet
 from qwen_tui.ui.screens.base import QwenScreen
+from qwen_tui.ui.widgets.footer import Footer
 from qwen_tui.ui.widgets.link import Link, WholeUrl
 from qwen_tui.ui.widgets.plain import Plain
 from qwen_tui.ui.widgets.rendered_once import RenderedOnce

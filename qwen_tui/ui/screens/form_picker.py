@@ -21,7 +21,7 @@ from textual.widgets.option_list import Option
 
 from qwen_tui.core.i18n import t
 from qwen_tui.core.names import Protocol
-from qwen_tui.core.providers.catalog import PRESETS, Endpoint, Group, Preset, endpoint
+from qwen_tui.core.providers.catalog import PRESETS, Endpoint, Group, Preset, endpoint, endpoint_for_base_url
 from qwen_tui.ui.widgets.link import Link
 from qwen_tui.ui.widgets.plain import Plain
 
@@ -44,6 +44,12 @@ def _value(item: Preset, part: str | None) -> str:
     if item.id == CUSTOM:
         return CUSTOM if part in (None, Protocol.OPENAI) else f"{CUSTOM}@{part}"
     return Endpoint(item, item.region(part)).key
+
+
+def endpoint_key(url: str | None) -> str:
+    """The key of the preset endpoint serving `url`, else CUSTOM."""
+    found = endpoint_for_base_url(url) if url else None
+    return found.key if found is not None else CUSTOM
 
 
 def split_value(value: str) -> tuple[str, Protocol]:

@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Button, Footer
+from textual.widgets import Button
 
 from qwen_tui.core.i18n import t
 from qwen_tui.core.names import AuthMethod
@@ -22,6 +22,7 @@ from qwen_tui.resources import stylesheet
 from qwen_tui.ui.describe import describe_source, short_path
 from qwen_tui.ui.resolution import Resolved
 from qwen_tui.ui.screens.base import QwenScreen
+from qwen_tui.ui.widgets.footer import Footer
 from qwen_tui.ui.widgets.plain import Plain
 from qwen_tui.ui.widgets.qwen_verdict import QwenVerdict
 from qwen_tui.ui.widgets.scroll_body import ScrollBody

@@ -12,7 +12,6 @@ from collections.abc import Callable
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer
 
 from qwen_tui.core.i18n import t
 from qwen_tui.core.methods import QWEN_OAUTH_FREE_TIER_END
@@ -20,6 +19,7 @@ from qwen_tui.resources import stylesheet
 from qwen_tui.ui.screens.base import QwenScreen
 from qwen_tui.ui.widgets.device_flow import DeviceFlowWidget, FlowFactory, default_flow
 from qwen_tui.ui.widgets.device_flow_states import FlowState
+from qwen_tui.ui.widgets.footer import Footer
 from qwen_tui.ui.widgets.plain import Plain
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Button, Footer
+from textual.widgets import Button
 
 from qwen_tui.core import paths
 from qwen_tui.core.i18n import t
@@ -21,6 +21,7 @@ from qwen_tui.resources import stylesheet
 from qwen_tui.ui.describe import tilde
 from qwen_tui.ui.resolution import Resolved
 from qwen_tui.ui.screens.base import QwenScreen
+from qwen_tui.ui.widgets.footer import Footer
 from qwen_tui.ui.widgets.link import Link, WholeUrl
 from qwen_tui.ui.widgets.plain import Plain
 from qwen_tui.ui.widgets.scroll_body import ScrollBody

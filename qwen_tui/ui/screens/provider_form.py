@@ -17,11 +17,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.reactive import var
-from textual.widgets import Button, Checkbox, Footer, Input, Label, LoadingIndicator
+from textual.widgets import Button, Checkbox, Input, Label, LoadingIndicator
 
 from qwen_tui.core.i18n import t
 from qwen_tui.core.names import Protocol
-from qwen_tui.core.providers.catalog import Endpoint, Preset, endpoint, endpoint_for_base_url
+from qwen_tui.core.providers.catalog import Endpoint, Preset, endpoint
 from qwen_tui.core.providers.setup import ProviderDraft
 from qwen_tui.core.providers.validate import UrlCheck, check_base_url, normalize_key
 from qwen_tui.core.sanitize import clean
@@ -29,7 +29,7 @@ from qwen_tui.resources import stylesheet
 from qwen_tui.ui.describe import environment_lines
 from qwen_tui.ui.screens.form_fields import EnvironmentNotice, KeyField, ModelField, mark
 from qwen_tui.ui.screens.form_guards import ask, ask_unlisted_model, entered, leave, with_cleartext_consent
-from qwen_tui.ui.screens.form_picker import CUSTOM, PresetInfo, PresetList, ProviderPicker, split_value
+from qwen_tui.ui.screens.form_picker import CUSTOM, PresetInfo, PresetList, ProviderPicker, endpoint_key, split_value
 from qwen_tui.ui.screens.form_results import key_shape_note, show_result
 from qwen_tui.ui.screens.form_store import KeyStoreChooser
 from qwen_tui.ui.screens.form_workers import (
@@ -43,6 +43,7 @@ from qwen_tui.ui.screens.form_workers import (
     SharedKeyFound,
     qwen_dotenv,
 )
+from qwen_tui.ui.widgets.footer import Footer
 from qwen_tui.ui.widgets.plain import Plain
 from qwen_tui.ui.widgets.scroll_body import CursorScroll
 from qwen_tui.ui.widgets.state import StateCheckbox
@@ -55,11 +56,6 @@ _FIELD_IDS = {"url": "base-url", "key": "api-key", "model": "model"}
 _INPUTS = ("base-url", "api-key", "model")
 FIELD_LIMIT = 2000   # characters of an outside value put in a field
 Note = tuple[str, str]   # a line under a field or the outcome: (text, CSS classes)
-
-
-def _endpoint_key(url: str | None) -> str:
-    found = endpoint_for_base_url(url) if url else None
-    return found.key if found is not None else CUSTOM
 
 
 class ProviderFormScreen(FormWorkers):
@@ -97,7 +93,7 @@ class ProviderFormScreen(FormWorkers):
         # A profile's URL and model id come from a settings file: put in the fields sanitised (a real one is
         # unchanged; one with control characters is shown, and would be saved, escaped).
         url = clean(profile.base_url, limit=FIELD_LIMIT) if profile else ""
-        self.set_reactive(ProviderFormScreen.preset_id, _endpoint_key(url))
+        self.set_reactive(ProviderFormScreen.preset_id, endpoint_key(url))
         model = clean(profile.id, limit=FIELD_LIMIT) if profile else ""   # keyed by model id
         # What the widgets hold, composed from here (the first time, and again after a language switch).
         self._entry: dict[str, Any] = {"base-url": url, "api-key": "", "model": model, "chat": False,
@@ -434,7 +430,7 @@ class ProviderFormScreen(FormWorkers):
 
     def on_environment_imported(self, message: EnvironmentImported) -> None:
         if message.base_url:
-            target = _endpoint_key(message.base_url)
+            target = endpoint_key(message.base_url)
             self.preset_id = target                        # fills the preset's URL, replaced just below
             self.query_one(PresetList).value = target
             self.query_one("#base-url", Input).value = clean(message.base_url, limit=FIELD_LIMIT)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, DataTable, Footer, Label, Select, Switch
+from textual.widgets import Button, DataTable, Label, Select, Switch
 
 from qwen_tui.core import paths
 from qwen_tui.core.i18n import LANGUAGES, t
@@ -18,6 +18,7 @@ from qwen_tui.resources import stylesheet
 from qwen_tui.ui.describe import describe_source
 from qwen_tui.ui.resolution import Resolved, Written
 from qwen_tui.ui.screens.base import QwenScreen
+from qwen_tui.ui.widgets.footer import Footer
 from qwen_tui.ui.widgets.plain import Plain, plain_text
 from qwen_tui.ui.widgets.scroll_body import ScrollBody
 from qwen_tui.ui.widgets.state import StateSwitch

@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
-from textual.widgets import DataTable, Footer
+from textual.widgets import DataTable
 
 from qwen_tui.core.i18n import t
 from qwen_tui.core.telemetry.names import EventName
@@ -25,6 +25,7 @@ from qwen_tui.resources import stylesheet
 from qwen_tui.ui.describe import tilde
 from qwen_tui.ui.resolution import Resolved
 from qwen_tui.ui.screens.base import QwenScreen
+from qwen_tui.ui.widgets.footer import Footer
 from qwen_tui.ui.widgets.plain import Plain, plain_text
 from qwen_tui.ui.widgets.usage_notice import UsageNotice
 
