@@ -31,8 +31,11 @@ check: $(STAMP)
 # subprocesses, so more workers than CPUs pays off; work-stealing evens out the few slow tests.
 PYTEST_WORKERS ?= 4
 
+# Bytecode is written even where PYTHONDONTWRITEBYTECODE is set: every worker collects the whole suite, and
+# without the cache each one parses and rewrites every test module's asserts again (~7 s of CPU per worker,
+# measured: collection 10.6 → 3.9 CPU-s per process once cached).
 test: $(STAMP) system-deps check
-	$(VENV)/bin/python -m pytest -n $(PYTEST_WORKERS) --dist worksteal --durations=15
+	PYTHONDONTWRITEBYTECODE= $(VENV)/bin/python -m pytest -n $(PYTEST_WORKERS) --dist worksteal --durations=15
 
 test-unit: $(STAMP)
 	$(VENV)/bin/python -m pytest tests/unit
