@@ -13,12 +13,12 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Iterator, Sequence
-from pathlib import Path
+from collections.abc import Iterator, Mapping, Sequence
 from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
 from qwen_tui import __version__, collector
+from qwen_tui.core.context import Context
 from qwen_tui.core.errors import QwenTuiError
 from qwen_tui.core.i18n import choose_language, language_from_env, set_language, t
 from qwen_tui.core.names import AuthMethod
@@ -134,7 +134,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _main(argv: list[str]) -> int:
-    set_language(_language())
+    # The one read of the process's working directory and environment: every command gets this context.
+    try:
+        context = Context.current()
+    except OSError as exc:   # the working directory was deleted under the shell
+        print(t("context.no_cwd", reason=exc.strerror or exc), file=sys.stderr)
+        return 1
+    set_language(_language(context.env))
     args: Args
     if argv[:1] == ["run"]:
         # On the path of every `qwen` started through qwen-tui: no parser (its arguments are qwen's anyway).
@@ -145,23 +151,23 @@ def _main(argv: list[str]) -> int:
     started = time.monotonic()
     try:
         with _sigterm_exits():
-            code = _dispatch(args)
+            code = _dispatch(args, context)
             sys.stdout.flush()  # buffered output meets a closed pipe here, not at interpreter exit
     except KeyboardInterrupt:
         code = 130
     except BrokenPipeError:
         code = _stdout_closed()
     except QwenTuiError as exc:   # an expected failure a command did not word itself: its own line
-        _log_exception(exc)
+        _log_exception(exc, context.env)
         from qwen_tui.commands.output import say
 
         say(exc.message)
         code = 1
     except Exception as exc:  # noqa: BLE001 - the promise is one line, never a traceback
-        _log_exception(exc)
+        _log_exception(exc, context.env)
         print(t("cli.internal_error", kind=type(exc).__name__), file=sys.stderr)
         code = 1
-    _record_usage(args, code, time.monotonic() - started)
+    _record_usage(args, code, time.monotonic() - started, context)
     return code
 
 
@@ -199,19 +205,19 @@ def _stdout_closed() -> int:
     return 1
 
 
-def _dispatch(args: Args) -> int:
+def _dispatch(args: Args, context: Context) -> int:
     if args.command == "run":   # the collector stays paused: this process becomes qwen, nothing to collect
-        return _run_qwen(args.qwen_args)
+        return _run_qwen(args.qwen_args, context)
     if not _opens_tui(args):
         collector.resume()
     if args.command is None:
-        return _run_tui(None)
+        return _run_tui(None, context)
     if args.command in ("settings", "privacy"):
-        return _run_tui(args.command)
+        return _run_tui(args.command, context)
     if args.command == "status":
         from qwen_tui.commands.status import status
 
-        return status(as_json=args.json)
+        return status(as_json=args.json, context=context)
     if args.command == "providers":
         from qwen_tui.commands.providers import providers
 
@@ -219,11 +225,11 @@ def _dispatch(args: Args) -> int:
     if args.command == "usage-stats":
         from qwen_tui.commands.usage_stats import usage_stats
 
-        return usage_stats(args.action, scope=args.scope, as_json=args.json)
-    return _auth(args)
+        return usage_stats(args.action, scope=args.scope, as_json=args.json, context=context)
+    return _auth(args, context)
 
 
-def _run_qwen(argv: list[str]) -> int:
+def _run_qwen(argv: list[str], context: Context) -> int:
     """`qwen-tui run [--qwen PATH] [--] [ARGS…]`: options are read up to `--` or the first argument that is
     not one of ours; everything from there goes to `qwen` untouched. Only returns when `qwen` did not start."""
     qwen: str | None = None
@@ -245,7 +251,7 @@ def _run_qwen(argv: list[str]) -> int:
     from qwen_tui.core.launch import LaunchError, exec_launch, prepare_launch
 
     try:
-        exec_launch(prepare_launch(argv, qwen=qwen, cwd=Path.cwd(), env=os.environ))
+        exec_launch(prepare_launch(argv, qwen=qwen, context=context))
     except LaunchError as exc:
         from qwen_tui.core.sanitize import clean  # only a failure prints outside text
 
@@ -257,35 +263,35 @@ def _opens_tui(args: Args) -> bool:
     return args.command in (None, "settings", "privacy") or (args.command == "auth" and args.auth_command is None)
 
 
-def _auth(args: Args) -> int:
+def _auth(args: Args, context: Context) -> int:
     if args.auth_command is None:
-        return _run_tui("auth")
+        return _run_tui("auth", context)
     from qwen_tui.commands import oauth
 
     if args.auth_command == "token":
-        return oauth.token()
+        return oauth.token(context.env)
     if args.auth_command == "logout":
-        return oauth.logout()
+        return oauth.logout(context)
     if args.auth_command == "move-key":
-        return _move_key(args.to, args.profile)
+        return _move_key(args.to, args.profile, context)
     if args.method == AuthMethod.QWEN_OAUTH:
-        return oauth.login(no_browser=args.no_browser)
+        return oauth.login(context, no_browser=args.no_browser)
     from qwen_tui.commands import openai_login
 
     return openai_login.login(
         base_url=args.base_url, model=args.model, preset_id=args.preset, region=args.region, method=args.method,
         api_key_stdin=args.api_key_stdin, api_key_env=args.api_key_env, store=args.store, no_verify=args.no_verify,
-        allow_cleartext=args.allow_cleartext, chat_check=args.chat_check, yes=args.yes,
+        allow_cleartext=args.allow_cleartext, chat_check=args.chat_check, yes=args.yes, context=context,
     )
 
 
-def _move_key(to: str, profile_id: str | None) -> int:
+def _move_key(to: str, profile_id: str | None, context: Context) -> int:
     from qwen_tui.commands.output import say  # the lines name profiles from settings files
     from qwen_tui.core.keystores import MoveKeyError, move_key
     from qwen_tui.core.providers.profiles import KeyStore
 
     try:
-        say(move_key(KeyStore(to), profile_id=profile_id))
+        say(move_key(KeyStore(to), context, profile_id=profile_id))
     except MoveKeyError as exc:
         say(exc)
         return 1
@@ -326,7 +332,7 @@ def _usage_command(args: Args) -> str | None:
     return None
 
 
-def _record_usage(args: Args, exit_code: int, duration_s: float) -> None:
+def _record_usage(args: Args, exit_code: int, duration_s: float, context: Context) -> None:
     """A command-run usage event, only if the gate is open (closed, no pydantic/httpx import, no connection):
     stored in the outbox, then sent with 1 s for the exchange before the process exits (see oneshot)."""
     name = _usage_command(args)
@@ -339,18 +345,18 @@ def _record_usage(args: Args, exit_code: int, duration_s: float) -> None:
         login = args.command == "auth" and args.auth_command == "login"
         sign_in = (AuthMethod.QWEN_OAUTH if args.method == AuthMethod.QWEN_OAUTH else AuthMethod.OPENAI) \
             if login else None
-        record_command_run(Command(name), exit_code, sign_in=sign_in, duration_s=duration_s)
+        record_command_run(Command(name), exit_code, sign_in=sign_in, duration_s=duration_s, context=context)
     except Exception as exc:  # noqa: BLE001 - statistics must never change a command's outcome
-        _log_exception(exc)
+        _log_exception(exc, context.env)
 
 
-def _run_tui(initial: str | None) -> int:
+def _run_tui(initial: str | None, context: Context) -> int:
     if not sys.stdin.isatty() or not sys.stdout.isatty():
         print(t("cli.needs_terminal"), file=sys.stderr)
         return 1
     from qwen_tui.ui.app import run_app
 
-    result = run_app(initial)
+    result = run_app(initial, context)
     if isinstance(result, int):
         return result
     # "Start qwen": the app prepared the launch as `qwen-tui run` does; become qwen now the terminal is restored.
@@ -364,22 +370,22 @@ def _run_tui(initial: str | None) -> int:
         return 1
 
 
-def _language() -> str:
+def _language(env: Mapping[str, str]) -> str:
     """qwen-tui's language preference, else LC_ALL / LANG. A broken tui.json yields defaults (the TUI reports it)."""
     try:
         from qwen_tui.core.prefs import load_prefs
 
-        return choose_language(load_prefs().language)
+        return choose_language(load_prefs(env).language, env)
     except Exception as exc:  # noqa: BLE001 - a language preference must never stop a command
-        _log_exception(exc)
-        return language_from_env()
+        _log_exception(exc, env)
+        return language_from_env(env)
 
 
-def _log_exception(exc: BaseException) -> None:
+def _log_exception(exc: BaseException, env: Mapping[str, str]) -> None:
     try:
         from qwen_tui.core.log import configure_logging, get_logger
 
-        configure_logging(interactive=False)
+        configure_logging(env, interactive=False)
         get_logger("cli").error("unexpected error", exc_info=exc)
     except Exception:  # noqa: BLE001 - logging must never turn one error into two
         pass

@@ -7,8 +7,8 @@ with exit code 130 and no traceback.
 from __future__ import annotations
 
 import asyncio
-import os
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from qwen_tui.commands.output import say
 from qwen_tui.core.fileops import FileOpError
@@ -16,27 +16,30 @@ from qwen_tui.core.i18n import t
 from qwen_tui.core.names import SELECTED_TYPE, AuthMethod
 from qwen_tui.core.oauth.credentials import Credentials, preferred_store
 
+if TYPE_CHECKING:
+    from qwen_tui.core.context import Context
+
 EXIT_INTERRUPTED = 130
 
 
-def login(no_browser: bool = False, env: Mapping[str, str] | None = None, store: str | None = None) -> int:
+def login(context: Context, *, no_browser: bool = False, store: str | None = None) -> int:
     """Run the device flow; on success save the credentials and select Qwen OAuth in the user settings.
 
     `store` is "file" (Qwen Code's oauth_creds.json) or "keyring"; None: qwen-tui's `oauth_store` preference.
     Changing the preference later is `credentials.move_credentials`, which keeps a single copy.
     """
-    env = os.environ if env is None else env
     try:
-        return asyncio.run(_login(no_browser, env, store or preferred_store(env)))
+        return asyncio.run(_login(no_browser, context, store or preferred_store(context.env)))
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
 
 
-async def _login(no_browser: bool, env: Mapping[str, str], store: str) -> int:
+async def _login(no_browser: bool, context: Context, store: str) -> int:
     from qwen_tui.core.oauth import device_flow as flow
     from qwen_tui.core.oauth.browser import open_url
     from qwen_tui.core.urls import browser_safe
 
+    env = context.env
     async for event in flow.DeviceFlow(env).run():
         if isinstance(event, flow.DeviceCodeIssued):
             url = event.verification_uri_complete or event.verification_uri
@@ -53,7 +56,7 @@ async def _login(no_browser: bool, env: Mapping[str, str], store: str) -> int:
         elif isinstance(event, flow.NetworkRetry):
             say(t("oauth.login.network_retry", reason=event.reason, seconds=_seconds(event.delay)))
         elif isinstance(event, flow.Success):
-            return _signed_in(event.credentials, env, store)
+            return _signed_in(event.credentials, context, store)
         elif isinstance(event, flow.Denied):
             say(t("oauth.login.denied"))
             return 1
@@ -69,11 +72,11 @@ async def _login(no_browser: bool, env: Mapping[str, str], store: str) -> int:
     return 1
 
 
-def _signed_in(creds: Credentials, env: Mapping[str, str], store: str) -> int:
+def _signed_in(creds: Credentials, context: Context, store: str) -> int:
     from qwen_tui.core.oauth.signin import SignInError, finish_sign_in
 
     try:
-        result = finish_sign_in(creds, env, store)
+        result = finish_sign_in(creds, context, store)
     except SignInError as exc:
         say(str(exc))
         return 1
@@ -83,7 +86,7 @@ def _signed_in(creds: Credentials, env: Mapping[str, str], store: str) -> int:
     return 0
 
 
-def token(env: Mapping[str, str] | None = None) -> int:
+def token(env: Mapping[str, str]) -> int:
     """Print a valid access token on stdout, refreshing it first when it is (nearly) expired."""
     from qwen_tui.core.oauth.refresh import RefreshError, SignedOut, get_valid_credentials
 
@@ -101,29 +104,28 @@ def token(env: Mapping[str, str] | None = None) -> int:
     return 0
 
 
-def sign_out(env: Mapping[str, str]) -> bool:
+def sign_out(context: Context) -> bool:
     """Remove the credentials (file and keyring) and unselect Qwen OAuth if the user layer selected it; True
     when credentials existed. Raises SettingsError / FileOpError. (`auth logout` and the app's sign-out.)"""
     from qwen_tui.core.oauth.credentials import delete_credentials
     from qwen_tui.core.settings import Scope, load_settings
     from qwen_tui.core.settings_writer import DELETE, update_layer
 
-    removed = delete_credentials(env)
-    user = load_settings(env=env).layer(Scope.USER)
+    removed = delete_credentials(context.env)
+    user = load_settings(context).layer(Scope.USER)
     if user.error is not None:
         raise user.error
     if user.get(SELECTED_TYPE) == AuthMethod.QWEN_OAUTH:
-        update_layer(Scope.USER, {SELECTED_TYPE: DELETE}, env=env)
+        update_layer(Scope.USER, {SELECTED_TYPE: DELETE}, context)
     return removed
 
 
-def logout(env: Mapping[str, str] | None = None) -> int:
+def logout(context: Context) -> int:
     """Remove the credentials (file and keyring) and unselect Qwen OAuth if the user layer selected it."""
     from qwen_tui.core.settings import SettingsError
 
-    env = os.environ if env is None else env
     try:
-        removed = sign_out(env)
+        removed = sign_out(context)
     except (SettingsError, FileOpError) as exc:
         say(t("oauth.logout.failed", reason=exc))
         return 1

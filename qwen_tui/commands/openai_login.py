@@ -12,7 +12,6 @@ import asyncio
 import sys
 from collections.abc import Mapping
 from dataclasses import replace
-from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from qwen_tui.commands.output import LINE_LIMIT, say
@@ -53,11 +52,10 @@ def login(
     *, base_url: str | None, model: str | None, preset_id: str | None = None, region: str | None = None,
     method: str = Protocol.OPENAI, api_key_stdin: bool = False, api_key_env: str | None = None, store: str = "keyring",
     no_verify: bool = False, allow_cleartext: bool = False, chat_check: bool = False, yes: bool = False,
-    env: Mapping[str, str] | None = None, stdin: TextIO | None = None,
+    context: Context, stdin: TextIO | None = None,
 ) -> int:
     from qwen_tui.core.providers.setup import Field, ProviderDraft
 
-    context = Context.current() if env is None else Context(Path.cwd(), env)
     env = context.env
     try:
         chosen = _chosen(preset_id, region, method)

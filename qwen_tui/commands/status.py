@@ -18,10 +18,9 @@ if TYPE_CHECKING:
     from qwen_tui.core.providers.installs import Install
 
 
-def status(*, as_json: bool) -> int:
-    context = Context.current()
+def status(*, as_json: bool, context: Context) -> int:
     resolution = resolve(context)
-    verdict = qwen_cli_verdict(resolution, context.cwd, context.env)
+    verdict = qwen_cli_verdict(resolution, context.env)
     installs = _installs(resolution)
     if as_json:
         print(safe_json(status_document(resolution, verdict, installs)))

@@ -50,7 +50,8 @@ class BoundedResponse:
 
 def _options(url: str, options: dict[str, Any]) -> dict[str, Any]:
     """trust_env on (HTTPS_PROXY, NO_PROXY, SSL_CERT_FILE apply), except that a loopback host is mounted past any
-    proxy; no redirects unless asked."""
+    proxy; no redirects unless asked. httpx reads those variables from the process, not from a Context: the
+    network route and CA store are this process's, whatever configuration it resolves for."""
     pattern = proxy_pattern(url)
     return {"trust_env": True, "follow_redirects": False, "mounts": {pattern: None} if pattern else None, **options}
 

@@ -1,7 +1,8 @@
 """Where a configuration is looked for: the working directory and the environment a `qwen` would start with.
 
-Taken once — at the app's startup, or per CLI command — and passed down, instead of each function reading
-`os.environ` and `Path.cwd()` again (tests and the TUI pass their own).
+Taken once — by cli.py for each command, or at the app's startup — and passed down: `current()` is the only
+reader of `os.environ` and `Path.cwd()` in qwen_tui (tests/unit/test_context_is_explicit.py; the rule is in
+ARCHITECTURE.md). Tests pass their own.
 """
 
 from __future__ import annotations

@@ -10,11 +10,15 @@ import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from qwen_tui.core import paths
 from qwen_tui.core.fileops import FileOpError, read_regular
 from qwen_tui.core.i18n import t
 from qwen_tui.core.record import field, record
+
+if TYPE_CHECKING:
+    from qwen_tui.core.context import Context
 
 # The npm package's LINE expression: optional `export`, key, `=` (or `: `), a single/double/backtick
 # quoted value (which may span lines) or an unquoted value up to `#`, then an optional comment.
@@ -43,23 +47,23 @@ def parse_dotenv(text: str) -> dict[str, str]:
     return values
 
 
-def _search_order(cwd: Path, env: Mapping[str, str] | None) -> list[Path]:
+def _search_order(context: Context) -> list[Path]:
     """Every candidate in Qwen Code's order, without duplicates."""
     candidates: list[Path] = []
-    directory = Path(os.path.abspath(cwd))  # like path.resolve(): absolute, symlinks kept
+    directory = Path(os.path.abspath(context.cwd))  # like path.resolve(): absolute, symlinks kept
     while True:
         candidates += [directory / ".qwen" / ".env", directory / ".env"]
         if directory.parent == directory:  # filesystem root
             break
         directory = directory.parent
-    candidates += [paths.qwen_home(env) / ".env", paths.home_dir(env) / ".env"]
+    candidates += [paths.qwen_home(context.env) / ".env", paths.home_dir(context.env) / ".env"]
     return list(dict.fromkeys(candidates))
 
 
-def _existing(cwd: Path, env: Mapping[str, str] | None) -> list[Path]:
+def _existing(context: Context) -> list[Path]:
     # exists(), not is_file(): Qwen Code stops at any `.env` entry, even one it then cannot read.
     found = []
-    for candidate in _search_order(cwd, env):
+    for candidate in _search_order(context):
         try:
             if candidate.exists():
                 found.append(candidate)
@@ -68,29 +72,29 @@ def _existing(cwd: Path, env: Mapping[str, str] | None) -> list[Path]:
     return found
 
 
-def find_dotenv(cwd: Path, env: Mapping[str, str] | None = None) -> Path | None:
-    """The `.env` file Qwen Code would load from `cwd`, or None."""
-    found = _existing(cwd, env)
+def find_dotenv(context: Context) -> Path | None:
+    """The `.env` file Qwen Code would load from the context's directory, or None."""
+    found = _existing(context)
     return found[0] if found else None
 
 
-def dotenv_hiding(target: Path, cwd: Path, env: Mapping[str, str] | None = None) -> Path | None:
-    """The `.env` Qwen Code would load from `cwd` instead of `target` (it loads only the first one found),
-    or None when `target` would be the one loaded once it exists."""
-    order = _search_order(cwd, env)
+def dotenv_hiding(target: Path, context: Context) -> Path | None:
+    """The `.env` Qwen Code would load from the context's directory instead of `target` (it loads only the
+    first one found), or None when `target` would be the one loaded once it exists."""
+    order = _search_order(context)
     if target not in order:
-        return find_dotenv(cwd, env)
+        return find_dotenv(context)
     nearer = order[:order.index(target)]
-    return next((path for path in _existing(cwd, env) if path in nearer), None)
+    return next((path for path in _existing(context) if path in nearer), None)
 
 
-def shadowed_dotenv_files(cwd: Path, env: Mapping[str, str] | None = None) -> list[Path]:
+def shadowed_dotenv_files(context: Context) -> list[Path]:
     """`.env` files in the search that are NOT loaded because an earlier one won (Qwen Code #3877). The home
     ones are not among them: `qwen` 0.24.4 loads them after the project's for unset variables."""
-    return _shadowed(_existing(cwd, env), env)
+    return _shadowed(_existing(context), context.env)
 
 
-def _shadowed(found: list[Path], env: Mapping[str, str] | None) -> list[Path]:
+def _shadowed(found: list[Path], env: Mapping[str, str]) -> list[Path]:
     home = home_dotenv_paths(env)
     return [path for path in found[1:] if path not in home]
 
@@ -103,13 +107,13 @@ class DotenvFile:
     shadowed: tuple[Path, ...] = ()   # found by the same search, not loaded (shadowed_dotenv_files)
 
 
-def load_dotenv(cwd: Path, env: Mapping[str, str] | None = None) -> DotenvFile:
+def load_dotenv(context: Context) -> DotenvFile:
     """Parse the first `.env` found, and name the ones it shadows (one search for both); an unreadable one
     gives a one-line `error` and no values."""
-    found = _existing(cwd, env)
+    found = _existing(context)
     if not found:
         return DotenvFile(path=None)
-    path, shadowed = found[0], tuple(_shadowed(found, env))
+    path, shadowed = found[0], tuple(_shadowed(found, context.env))
     try:
         raw = read_regular(path)  # bounded: a repo's `.env` may be a FIFO or a link to /dev/zero
     except FileOpError as exc:
@@ -118,7 +122,7 @@ def load_dotenv(cwd: Path, env: Mapping[str, str] | None = None) -> DotenvFile:
     return DotenvFile(path, parse_dotenv((raw or b"").decode("utf-8", errors="replace")), shadowed=shadowed)
 
 
-def home_dotenv_paths(env: Mapping[str, str] | None = None) -> list[Path]:
+def home_dotenv_paths(env: Mapping[str, str]) -> list[Path]:
     """The home `.env` files `qwen` from 0.21.2 on also loads after the project's (its `findEnvFiles`, for the
     variables still unset): `<QWEN_HOME>/.env`, `~/.qwen/.env` when QWEN_HOME points elsewhere, `~/.env`."""
     home = paths.home_dir(env)

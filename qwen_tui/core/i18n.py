@@ -10,7 +10,6 @@ the catalogs complete). The language comes from qwen-tui's `language` preference
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
@@ -29,9 +28,8 @@ def catalog(language: str) -> dict[str, str]:
     return merged
 
 
-def language_from_env(env: Mapping[str, str] | None = None) -> str:
+def language_from_env(env: Mapping[str, str]) -> str:
     """Map `LC_ALL` / `LC_MESSAGES` / `LANG` (first one set) to a supported language."""
-    env = os.environ if env is None else env
     for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
         value = env.get(name)
         if value:
@@ -40,7 +38,7 @@ def language_from_env(env: Mapping[str, str] | None = None) -> str:
     return DEFAULT_LANGUAGE
 
 
-def choose_language(preference: str | None, env: Mapping[str, str] | None = None) -> str:
+def choose_language(preference: str | None, env: Mapping[str, str]) -> str:
     if preference in LANGUAGES:
         return preference
     return language_from_env(env)

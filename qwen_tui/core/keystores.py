@@ -9,7 +9,6 @@ Without a keyring backend the default store is `<QWEN_HOME>/.env` (0600), which 
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,6 +19,7 @@ from qwen_tui.core.i18n import t
 from qwen_tui.core.names import AuthMethod, Protocol, providers_key
 
 if TYPE_CHECKING:
+    from qwen_tui.core.context import Context
     from qwen_tui.core.providers.profiles import KeyStore
     from qwen_tui.core.secrets import SecretStore
 
@@ -139,17 +139,16 @@ def _backups_holding(value: str, env: Mapping[str, str]) -> list[Path]:
 # --- moving ----------------------------------------------------------------------------------------------
 
 
-def key_name(profile_id: str | None, cwd: Path, env: Mapping[str, str]) -> str:
+def key_name(profile_id: str | None, context: Context) -> str:
     """The variable holding the key of profile `profile_id`, else of the active OpenAI-compatible profile."""
-    from qwen_tui.core.context import Context
     from qwen_tui.core.resolver import ConfigLookup, resolve
 
     if profile_id is None:
-        resolution = resolve(Context(cwd, env))
+        resolution = resolve(context)
         if resolution.auth_type.value != AuthMethod.OPENAI or not resolution.credential.variable:
             raise MoveKeyError(t("keys.error.no_profile"))
         return resolution.credential.variable
-    found = ConfigLookup.load(Context(cwd, env)).settings.lookup(providers_key(Protocol.OPENAI))
+    found = ConfigLookup.load(context).settings.lookup(providers_key(Protocol.OPENAI))
     entries = found[0] if found is not None and isinstance(found[0], list) else []
     entry = next((e for e in entries if isinstance(e, dict) and e.get("id") == profile_id), None)
     if entry is None:
@@ -159,18 +158,16 @@ def key_name(profile_id: str | None, cwd: Path, env: Mapping[str, str]) -> str:
     return str(entry["envKey"])
 
 
-def move_key(to: KeyStore, *, profile_id: str | None = None, cwd: Path | None = None,
-             env: Mapping[str, str] | None = None) -> str:
+def move_key(to: KeyStore, context: Context, *, profile_id: str | None = None) -> str:
     """Move the profile's key into `to`; returns the one-line outcome. MoveKeyError leaves every copy as it was."""
     from qwen_tui.core.secrets import SecretStore
 
-    env = dict(os.environ if env is None else env)
-    cwd = Path.cwd() if cwd is None else cwd
-    name = key_name(profile_id, cwd, env)
+    env = context.env
+    name = key_name(profile_id, context)
     secrets = SecretStore(env)
     found = holders(name, secrets, env)
     if not found:
-        raise MoveKeyError(_not_stored(name, cwd, env))
+        raise MoveKeyError(_not_stored(name, context))
     if len(set(found.values())) > 1:
         first, second = list(found)[:2]
         raise MoveKeyError(t("keys.error.conflict", name=name, first=describe_store(first, name, env),
@@ -191,11 +188,11 @@ def move_key(to: KeyStore, *, profile_id: str | None = None, cwd: Path | None = 
         raise MoveKeyError(t("keys.error.copies_left", name=name, where=", ".join(left)))
     sources = ", ".join(describe_store(store, name, env) for store in found if store != to) or target
     return " ".join(line for line in (t("keys.move.done", name=name, source=sources, target=target),
-                                      _reach(to, cwd, env)) if line)
+                                      _reach(to, context)) if line)
 
 
-def _reach(store: KeyStore, cwd: Path, env: Mapping[str, str]) -> str:
-    """Whether plain `qwen` started in `cwd` now sees the key, or it needs `qwen-tui run`."""
+def _reach(store: KeyStore, context: Context) -> str:
+    """Whether plain `qwen` started in the context's directory now sees the key, or it needs `qwen-tui run`."""
     from qwen_tui.core.dotenv import find_dotenv
     from qwen_tui.core.launch import installed_qwen_skips_home_dotenv
     from qwen_tui.core.providers.profiles import KeyStore
@@ -203,18 +200,17 @@ def _reach(store: KeyStore, cwd: Path, env: Mapping[str, str]) -> str:
     if store in (KeyStore.KEYRING, KeyStore.FILE):
         return t("keys.reach.run")
     if store == KeyStore.DOTENV:
-        path = paths.qwen_home(env) / ".env"
-        loaded = find_dotenv(cwd, env)
-        if loaded is not None and loaded != path and installed_qwen_skips_home_dotenv(env):
+        path = paths.qwen_home(context.env) / ".env"
+        loaded = find_dotenv(context)
+        if loaded is not None and loaded != path and installed_qwen_skips_home_dotenv(context.env):
             return t("keys.reach.hidden", path=path, winner=loaded)
     return t("keys.reach.direct")
 
 
-def _not_stored(name: str, cwd: Path, env: Mapping[str, str]) -> str:
-    from qwen_tui.core.context import Context
+def _not_stored(name: str, context: Context) -> str:
     from qwen_tui.core.resolver import ConfigLookup
 
-    source = ConfigLookup.load(Context(cwd, env)).variable(name).source
+    source = ConfigLookup.load(context).variable(name).source
     if source.path is not None or source.key:
         return t("keys.error.outside", name=name, source=source.describe())
     return t("keys.error.not_stored", name=name)

@@ -163,8 +163,9 @@ def _version_tuple(version: str | None) -> tuple[int, int, int] | None:
 # --- the verdict -------------------------------------------------------------------------------------
 
 
-def qwen_cli_verdict(resolution: Resolution, cwd: Path, env: Mapping[str, str], qwen: str | None = None) -> QwenCli:
-    """Would plain `qwen` (and `qwen-tui run`) started in `cwd` with `env` start with `resolution`'s method?"""
+def qwen_cli_verdict(resolution: Resolution, env: Mapping[str, str], qwen: str | None = None) -> QwenCli:
+    """Would plain `qwen` (and `qwen-tui run`), found on `env`'s PATH, start with `resolution`'s method (which
+    holds the directory it was resolved in)?"""
     path = find_qwen(qwen, env)
     if path is None:
         return QwenCli(False, None, None, False, False, t("run.reason.not_found"), INSTALL_COMMAND)
@@ -207,12 +208,14 @@ def _refuses_line(version: str | None) -> str:
 # --- launching ---------------------------------------------------------------------------------------
 
 
-def prepare_launch(args: Sequence[str], *, qwen: str | None, cwd: Path, env: Mapping[str, str]) -> Launch:
-    """Everything `exec_launch` needs, or LaunchError (one line) when `qwen` would not start."""
+def prepare_launch(args: Sequence[str], *, qwen: str | None, context: Context) -> Launch:
+    """Everything `exec_launch` needs, or LaunchError (one line) when `qwen` would not start. The child gets
+    the context's environment (plus the credential): `exec_launch` hands over nothing else."""
+    env = context.env
     path = find_qwen(qwen, env)
     if path is None:
         raise LaunchError(t("run.error.not_found", command=INSTALL_COMMAND))
-    resolution = resolve(Context(cwd, env), qwen=path)   # the model it shows depends on this qwen's version
+    resolution = resolve(context, qwen=path)   # the model it shows depends on this qwen's version
     _direct, via_run, reason, fix = _judge(resolution, qwen_version(path))
     if not via_run:
         raise LaunchError(t("run.error.cannot_start", reason=reason, fix=fix))

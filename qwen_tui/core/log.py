@@ -180,7 +180,7 @@ def _remove_handler() -> None:
         _handler = None
 
 
-def configure_logging(env: Mapping[str, str] | None = None, *, interactive: bool) -> Path | None:
+def configure_logging(env: Mapping[str, str], *, interactive: bool) -> Path | None:
     """Log to `<QWEN_HOME>/logs/qwen-tui.log`; None (and silence) when the dir cannot be created.
 
     `interactive` (the TUI) also routes Python warnings into the log, as stderr belongs to the screen."""

@@ -6,7 +6,6 @@ Every path is computed from an environment mapping so tests (and users) can isol
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -14,18 +13,12 @@ from pathlib import Path
 Env = Mapping[str, str]
 
 
-def _env(env: Env | None) -> Env:
-    return os.environ if env is None else env
-
-
-def home_dir(env: Env | None = None) -> Path:
-    env = _env(env)
+def home_dir(env: Env) -> Path:
     return Path(env.get("HOME") or Path.home())
 
 
-def qwen_home(env: Env | None = None) -> Path:
+def qwen_home(env: Env) -> Path:
     """`QWEN_HOME` (with `~` expanded), else `~/.qwen` — the same rule as Qwen Code."""
-    env = _env(env)
     value = env.get("QWEN_HOME")
     if value:
         if value.startswith("~"):
@@ -42,25 +35,23 @@ def _system_dir() -> Path:
     return Path("/etc/qwen-code")
 
 
-def system_settings_path(env: Env | None = None) -> Path:
-    env = _env(env)
+def system_settings_path(env: Env) -> Path:
     override = env.get("QWEN_CODE_SYSTEM_SETTINGS_PATH")
     return Path(override) if override else _system_dir() / "settings.json"
 
 
-def system_defaults_path(env: Env | None = None) -> Path:
-    env = _env(env)
+def system_defaults_path(env: Env) -> Path:
     override = env.get("QWEN_CODE_SYSTEM_DEFAULTS_PATH")
     if override:
         return Path(override)
     return system_settings_path(env).parent / "system-defaults.json"
 
 
-def user_settings_path(env: Env | None = None) -> Path:
+def user_settings_path(env: Env) -> Path:
     return qwen_home(env) / "settings.json"
 
 
-def workspace_settings_path(cwd: Path, env: Env | None = None) -> Path | None:
+def workspace_settings_path(cwd: Path, env: Env) -> Path | None:
     """`<project>/.qwen/settings.json`; None when the project is the home directory, as in Qwen Code
     (there the file *is* the user layer)."""
     try:
@@ -70,26 +61,26 @@ def workspace_settings_path(cwd: Path, env: Env | None = None) -> Path | None:
     return None if same else cwd / ".qwen" / "settings.json"
 
 
-def oauth_creds_path(env: Env | None = None) -> Path:
+def oauth_creds_path(env: Env) -> Path:
     return qwen_home(env) / "oauth_creds.json"
 
 
-def oauth_lock_path(env: Env | None = None) -> Path:
+def oauth_lock_path(env: Env) -> Path:
     return qwen_home(env) / "oauth_creds.lock"
 
 
-def tui_prefs_path(env: Env | None = None) -> Path:
+def tui_prefs_path(env: Env) -> Path:
     return qwen_home(env) / "tui.json"
 
 
-def secrets_file_path(env: Env | None = None) -> Path:
+def secrets_file_path(env: Env) -> Path:
     """The explicit plain-file secret store used when no keyring backend works."""
     return qwen_home(env) / "qwen-tui-secrets.json"
 
 
-def log_dir(env: Env | None = None) -> Path:
+def log_dir(env: Env) -> Path:
     return qwen_home(env) / "logs"
 
 
-def user_themes_dir(env: Env | None = None) -> Path:
+def user_themes_dir(env: Env) -> Path:
     return qwen_home(env) / "tui-themes"

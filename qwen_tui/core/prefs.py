@@ -9,7 +9,6 @@ could not parse.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -59,10 +58,6 @@ def _problem(name: str, value: Any) -> str | None:
     return None   # a key of another version: kept as it is
 
 
-def _env(env: Mapping[str, str] | None) -> Mapping[str, str]:
-    return os.environ if env is None else env
-
-
 def read_prefs_file(path: Path) -> dict[str, Any]:
     """The raw JSON object in `path` ({} when missing); PrefsError when it is not a JSON object."""
     from qwen_tui.core.fileops import FileOpError, read_regular
@@ -87,9 +82,8 @@ def read_prefs_file(path: Path) -> dict[str, Any]:
     return data
 
 
-def load_prefs(env: Mapping[str, str] | None = None) -> Prefs:
+def load_prefs(env: Mapping[str, str]) -> Prefs:
     """The preferences, cheaply (json only); never raises."""
-    env = _env(env)
     try:
         data, error = read_prefs_file(paths.tui_prefs_path(env)), None
     except PrefsError as exc:
@@ -102,13 +96,12 @@ def load_prefs(env: Mapping[str, str] | None = None) -> Prefs:
     return Prefs(**values, error=error)
 
 
-def save_prefs(changes: Mapping[str, Any], env: Mapping[str, str] | None = None) -> Path:
+def save_prefs(changes: Mapping[str, Any], env: Mapping[str, str]) -> Path:
     """Change only `changes` in tui.json (other keys kept), after validating; atomic, 0600.
 
     Refuses (PrefsError, file untouched) when the current file cannot be parsed or a value breaks its rule
     (checked on what will be on disk, without the environment's overrides). FileOpError on I/O.
     """
-    env = _env(env)
     path = paths.tui_prefs_path(env)
     data = read_prefs_file(path)
     data.update(changes)

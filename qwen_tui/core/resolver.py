@@ -151,12 +151,12 @@ OPENAI_DEFAULT_BASE_URL = "https://api.openai.com/v1"
 OPENAI_DEFAULT_MODEL = "qwen3.7-max"
 
 
-def resolve(context: Context | None = None, *, keyring: bool = True, qwen: Path | None = None) -> Resolution:
-    """Resolve the effective auth configuration for the `qwen` at `qwen` (else the context's) started in `context`
-    (default: this process's). With `keyring=False`, KeyringNeeded where a value could only come from the keyring."""
+def resolve(context: Context, *, keyring: bool = True, qwen: Path | None = None) -> Resolution:
+    """Resolve the effective auth configuration for the `qwen` at `qwen` (else the context's) started in `context`.
+    With `keyring=False`, KeyringNeeded where a value could only come from the keyring."""
     from qwen_tui.core.telemetry.consent import consent
 
-    lookup = ConfigLookup.load(Context.current() if context is None else context, keyring=keyring, qwen=qwen)
+    lookup = ConfigLookup.load(context, keyring=keyring, qwen=qwen)
     env = lookup.env
     settings, dotenv = lookup.settings, lookup.dotenv
     problems = [str(error) for error in settings.errors]
@@ -225,11 +225,10 @@ class ConfigLookup:
         from qwen_tui.core.dotenv import load_dotenv
         from qwen_tui.core.settings import load_settings
 
-        cwd, env = context.cwd, context.env
-        dotenv = load_dotenv(cwd, env)
+        dotenv = load_dotenv(context)
         # Qwen Code loads `.env` before it expands `$VAR`s in settings; `.env` never overrides the environment.
-        return cls(load_settings(cwd, env, expand_env={**dotenv.values, **env}), dotenv, context, keyring=keyring,
-                   qwen=qwen)
+        expand = {**dotenv.values, **context.env}
+        return cls(load_settings(context, expand_env=expand), dotenv, context, keyring=keyring, qwen=qwen)
 
     def setting(self, dotted: str) -> Value[Any]:
         found = self.settings.lookup(dotted)

@@ -9,7 +9,6 @@ failure just means "no keyring". Without a keyring, secrets go to `paths.secrets
 from __future__ import annotations
 
 import json
-import os
 import secrets as _random
 import threading
 from collections.abc import Callable, Mapping
@@ -75,8 +74,8 @@ def _import_keyring() -> None:
 
 
 class SecretStore:
-    def __init__(self, env: Mapping[str, str] | None = None, timeout: float = 3.0) -> None:
-        self._env: Mapping[str, str] = os.environ if env is None else env
+    def __init__(self, env: Mapping[str, str], timeout: float = 3.0) -> None:
+        self._env = env
         self._timeout = min(timeout, 3.0)
         self._available: bool | None = None
         self._backend: Any = None
@@ -109,9 +108,10 @@ class SecretStore:
         import keyring
         from keyring.backends import chainer, fail, null
 
-        # An explicit PYTHON_KEYRING_BACKEND in our env mapping wins, even if keyring's process-wide
-        # backend was already chosen from os.environ; otherwise keyring's own detection (which also
-        # reads PYTHON_KEYRING_BACKEND and keyringrc.cfg).
+        # An explicit PYTHON_KEYRING_BACKEND in the context's environment wins, even if keyring's process-wide
+        # backend was already chosen; otherwise keyring's own detection. That detection, and the Secret Service
+        # backend's D-Bus connection (DBUS_SESSION_BUS_ADDRESS), read the process's environment themselves:
+        # the session bus belongs to this process, whatever context it resolves for.
         name = self._env.get("PYTHON_KEYRING_BACKEND")
         backend = keyring.core.load_keyring(name) if name else keyring.get_keyring()
         if isinstance(backend, (fail.Keyring, null.Keyring)):

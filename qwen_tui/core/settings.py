@@ -8,18 +8,20 @@ Values are read as the JSON gives them (`lookup`, `merged`): each reader checks 
 from __future__ import annotations
 
 import copy
-import os
 import re
 from collections.abc import Iterable, Mapping
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from qwen_tui.core import jsonc, paths
 from qwen_tui.core.errors import QwenTuiError
 from qwen_tui.core.i18n import t
 from qwen_tui.core.names import ENFORCED_TYPE, ENV, MODEL_NAME, MODEL_PROVIDERS, SELECTED_TYPE, USAGE_STATS
 from qwen_tui.core.record import field, record
+
+if TYPE_CHECKING:
+    from qwen_tui.core.context import Context
 
 
 class Scope(StrEnum):
@@ -122,23 +124,23 @@ class LoadedSettings:
         return [layer.error for layer in self.layers if layer.error is not None]
 
 
-def layer_path(scope: Scope, cwd: Path | None = None, env: Mapping[str, str] | None = None) -> Path | None:
+def layer_path(scope: Scope, context: Context) -> Path | None:
+    env = context.env
     if scope == Scope.SYSTEM_DEFAULTS:
         return paths.system_defaults_path(env)
     if scope == Scope.USER:
         return paths.user_settings_path(env)
     if scope == Scope.WORKSPACE:
-        return paths.workspace_settings_path(Path.cwd() if cwd is None else cwd, env)
+        return paths.workspace_settings_path(context.cwd, env)
     return paths.system_settings_path(env)
 
 
-def load_settings(cwd: Path | None = None, env: Mapping[str, str] | None = None, *,
-                  expand_env: Mapping[str, str] | None = None) -> LoadedSettings:
-    """`env` locates the layers; `$VAR`s are expanded from `expand_env` (default `env`) — Qwen Code expands them
-    after loading `.env`, so the resolver passes the environment with the `.env` values beneath it."""
-    env = os.environ if env is None else env
-    expand = env if expand_env is None else expand_env
-    layers = tuple(_load_layer(scope, layer_path(scope, cwd, env), expand) for scope in PRECEDENCE)
+def load_settings(context: Context, *, expand_env: Mapping[str, str] | None = None) -> LoadedSettings:
+    """The context locates the layers; `$VAR`s are expanded from `expand_env` (default the context's
+    environment) — Qwen Code expands them after loading `.env`, so the resolver passes the environment with the
+    `.env` values beneath it."""
+    expand = context.env if expand_env is None else expand_env
+    layers = tuple(_load_layer(scope, layer_path(scope, context), expand) for scope in PRECEDENCE)
     return LoadedSettings(layers, merge_layers(layer.data for layer in layers))
 
 

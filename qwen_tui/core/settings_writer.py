@@ -15,7 +15,7 @@ import copy
 import json
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from qwen_tui.core import fileops
 from qwen_tui.core.i18n import t
@@ -27,6 +27,9 @@ from qwen_tui.core.settings import (
     layer_path,
     parse_settings_bytes,
 )
+
+if TYPE_CHECKING:
+    from qwen_tui.core.context import Context
 
 
 class _Delete:
@@ -69,10 +72,8 @@ def _refuse_linked_folder(folder: Path) -> None:
         raise fileops.FileOpError(t("security.file.symlink", path=folder))
 
 
-def update_layer(
-    scope: Scope, changes: Changes, cwd: Path | None = None, env: Mapping[str, str] | None = None
-) -> Path:
-    path = layer_path(scope, cwd, env)
+def update_layer(scope: Scope, changes: Changes, context: Context) -> Path:
+    path = layer_path(scope, context)
     if path is None:
         raise fileops.FileOpError(t("settingsfile.no_workspace_layer"))
     update_settings(path, changes, follow_link=scope == Scope.USER)

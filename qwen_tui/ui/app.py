@@ -12,7 +12,6 @@ the collector, lower sections of a screen) waits until that frame is out.
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
@@ -70,14 +69,14 @@ class QwenTuiApp(CommandActions, App["Launch"], inherit_bindings=False):
         Binding("q", "quit", "app.binding.quit", id="app.quit_q"),
     ]
 
-    def __init__(self, initial: str | None = None, *, cwd: Path | None = None,
-                 env: Mapping[str, str] | None = None, resolver: Resolver | None = None,
-                 verdict: Verdict | None = None) -> None:
+    def __init__(self, initial: str | None = None, *, context: Context | None = None,
+                 resolver: Resolver | None = None, verdict: Verdict | None = None) -> None:
         if initial not in INITIAL_SCREENS:
             raise ValueError(f"unknown initial screen {initial!r}")
         self.initial = initial
-        # Where the configuration is looked for, taken once: every read and write of the app is relative to it.
-        self.context = Context(cwd or Path.cwd(), dict(os.environ if env is None else env))
+        # Where the configuration is looked for, taken once (by cli.py, else here: the app's startup is an entry
+        # point): every read and write of the app is relative to it.
+        self.context = Context.current() if context is None else context
         # "Will qwen start here?" (home's QwenVerdict): how it is computed (tests give their own), the last one
         # with the resolution it was computed for, why Start qwen last failed, and the outcome that offers it.
         self.qwen_verdict = verdict
@@ -375,7 +374,7 @@ class QwenTuiApp(CommandActions, App["Launch"], inherit_bindings=False):
         from qwen_tui.core.launch import LaunchError, prepare_launch
 
         try:
-            launch = prepare_launch([], qwen=None, cwd=self.cwd, env=self.env)
+            launch = prepare_launch([], qwen=None, context=self.context)
         except LaunchError as exc:
             self.call_from_thread(self._qwen_start_failed, str(exc))
         except Exception as exc:  # noqa: BLE001 - one line on screen, the app keeps running
@@ -435,11 +434,11 @@ class QwenTuiApp(CommandActions, App["Launch"], inherit_bindings=False):
 OUTPUT_SWITCH_INTERVAL_S = 0.001
 
 
-def run_app(initial: str | None = None) -> int | Launch:
-    """Run the TUI until the user quits: the process exit code, or the `qwen` launch "Start qwen" prepared
-    (cli.py execs it, the terminal restored)."""
+def run_app(initial: str | None, context: Context) -> int | Launch:
+    """Run the TUI in `context` until the user quits: the process exit code, or the `qwen` launch "Start qwen"
+    prepared (cli.py execs it, the terminal restored)."""
     sys.setswitchinterval(OUTPUT_SWITCH_INTERVAL_S)
-    app = QwenTuiApp(initial)
+    app = QwenTuiApp(initial, context=context)
     launch = app.run()
     if app.crash_report is not None:
         print(app.crash_report, file=sys.stderr)

@@ -65,7 +65,7 @@ class CommandActions:
         from qwen_tui.core.settings import SettingsError
 
         try:
-            removed = sign_out(self.env)
+            removed = sign_out(self.context)
         except (SettingsError, FileOpError) as exc:
             self.call_from_thread(self.notify, t("oauth.logout.failed", reason=exc), severity="error", timeout=10)
             return

@@ -156,7 +156,7 @@ class ConfigState:
             if self._superseded((scope, *sorted(changes)), number):
                 return
             try:
-                update_layer(Scope(scope), changes, cwd=self.context.cwd, env=self.context.env)
+                update_layer(Scope(scope), changes, self.context)
             except (SettingsError, FileOpError) as exc:
                 self._app.post_message(SettingWritten(what, str(exc)))
             else:

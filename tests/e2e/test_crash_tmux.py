@@ -28,8 +28,9 @@ def compose(self):
     yield
 
 home.HomeScreen.compose = compose
+from qwen_tui.core.context import Context
 from qwen_tui.ui.app import run_app
-code = run_app("status")
+code = run_app("status", Context.current())
 open(sys.argv[1], "w").write(str(code))
 """
 

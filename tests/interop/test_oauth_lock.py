@@ -60,7 +60,7 @@ def _expired_sign_in(qwen_home: Path, env: dict[str, str]) -> None:
     """A Qwen OAuth sign-in written by qwen-tui whose access token expired an hour ago."""
     write_settings(qwen_home / "settings.json", merged(SETTINGS_0120, QUIET_SETTINGS))
     expired = int((time.time() - 3600) * 1000)
-    save_credentials(Credentials("at-expired", REFRESH_TOKEN, "Bearer", "http://127.0.0.1:9", expired), env=env)
+    save_credentials(Credentials("at-expired", REFRESH_TOKEN, "Bearer", "http://127.0.0.1:9", expired), "file", env)
 
 
 def _wait_for(path: Path, process: subprocess.Popen[str], timeout: float = 60.0) -> str:

@@ -8,6 +8,7 @@ from pathlib import Path
 from textual.widgets import OptionList, Select, Switch
 from ui_helpers import first_screen, make_app, resolution, until, workers_done
 
+from qwen_tui.core.context import Context
 from qwen_tui.core.resolver import Resolution
 from qwen_tui.ui.app import QwenTuiApp
 from qwen_tui.ui.screens.chooser import ChooserScreen
@@ -80,7 +81,7 @@ async def test_resolver_failure_is_shown_not_raised() -> None:
 async def test_first_run_draws_the_chooser_without_a_resolve_worker(isolated_home: Path) -> None:
     """Nothing configured: the settings are read before the first frame (no keyring can be involved), so the
     chooser is the first screen drawn, not a placeholder followed by a second screen."""
-    app = QwenTuiApp(cwd=Path.cwd(), env=dict(__import__("os").environ))
+    app = QwenTuiApp(context=Context.current())
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, ChooserScreen)
@@ -92,7 +93,7 @@ async def test_a_configuration_from_files_draws_home_first(qwen_home: Path) -> N
     qwen_home.mkdir()
     (qwen_home / "settings.json").write_text(json.dumps({"security": {"auth": {"selectedType": "openai"}},
                                                          "env": {"OPENAI_API_KEY": "sk-test-1234567890"}}))
-    app = QwenTuiApp(cwd=Path.cwd(), env=dict(__import__("os").environ))
+    app = QwenTuiApp(context=Context.current())
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
@@ -105,7 +106,7 @@ async def test_a_key_only_the_keyring_has_is_resolved_in_the_worker(qwen_home: P
     """The keyring may take seconds: the placeholder is drawn first and a worker resolves."""
     qwen_home.mkdir()
     (qwen_home / "settings.json").write_text(json.dumps({"security": {"auth": {"selectedType": "openai"}}}))
-    app = QwenTuiApp(cwd=Path.cwd(), env=dict(__import__("os").environ))
+    app = QwenTuiApp(context=Context.current())
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
         assert app.config.generation == 1
@@ -123,7 +124,7 @@ async def test_a_failing_quick_read_falls_back_to_the_worker(isolated_home: Path
         return real_resolve(context)
 
     monkeypatch.setattr(resolver, "resolve", broken_without_keyring)
-    app = QwenTuiApp(cwd=Path.cwd(), env=dict(__import__("os").environ))
+    app = QwenTuiApp(context=Context.current())
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
         assert app.config.generation == 1
@@ -138,7 +139,7 @@ async def test_the_collector_pause_ends_once_the_first_screen_is_drawn(isolated_
 
     collector.pause()
     try:
-        app = QwenTuiApp(cwd=Path.cwd(), env=dict(__import__("os").environ))
+        app = QwenTuiApp(context=Context.current())
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
             assert gc.isenabled()
@@ -481,7 +482,7 @@ async def test_the_app_logs_to_a_private_file_and_a_failing_worker_is_logged(iso
             secret = "sk-test-SECRETSECRETSECRET1234"  # noqa: F841 - a local the log must not show
             raise RuntimeError("boom")
 
-    app = Failing(env={**__import__("os").environ}, resolver=lambda context: resolution())
+    app = Failing(context=Context.current(), resolver=lambda context: resolution())
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
         from textual.worker import WorkerFailed
@@ -650,7 +651,7 @@ async def test_a_stale_resolution_never_overwrites_a_fresh_one() -> None:
             return resolution("openai")
         return resolution("qwen-oauth") if len(calls) >= 3 else resolution("openai")
 
-    app = QwenTuiApp(cwd=Path.cwd(), env=dict(__import__("os").environ), resolver=resolver)
+    app = QwenTuiApp(context=Context.current(), resolver=resolver)
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
         app.refresh_resolution()
@@ -695,7 +696,7 @@ async def test_r_on_home_resolves_again() -> None:
         calls.append(1)
         return resolution("openai")
 
-    app = QwenTuiApp(cwd=Path.cwd(), env=dict(__import__("os").environ), resolver=resolver)
+    app = QwenTuiApp(context=Context.current(), resolver=resolver)
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
         assert isinstance(app.screen, HomeScreen) and len(calls) == 1
@@ -728,11 +729,11 @@ async def test_quick_usage_toggles_land_in_the_order_they_were_made(isolated_hom
 
     real_update = settings_writer.update_layer
 
-    def first_write_slow(scope, changes, **kw):
+    def first_write_slow(scope, changes, context):
         # Real writes; the first one is held back a little, as a busy disk or a lock held by Qwen Code would.
         if changes.get("privacy.usageStatisticsEnabled") is True:
             time.sleep(0.5)
-        return real_update(scope, changes, **kw)
+        return real_update(scope, changes, context)
 
     monkeypatch.setattr(settings_writer, "update_layer", first_write_slow)
     app = make_app(resolution("openai", usage=False, usage_chosen=True), initial="settings")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ui_helpers import make_app, resolution, settle
 
+from qwen_tui.core.context import Context
 from qwen_tui.core.telemetry.outbox import outbox_path
 from qwen_tui.ui.app import QwenTuiApp
 from qwen_tui.ui.screens.settings import SettingsScreen
@@ -18,7 +19,8 @@ SIZE = (80, 24)
 
 
 def recorded_settings() -> list[str]:
-    lines = [json.loads(line) for line in outbox_path().read_text().splitlines()] if outbox_path().exists() else []
+    path = outbox_path(os.environ)
+    lines = [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
     return [line["event"]["setting"] for line in lines if line["event"]["event"] == "setting_changed"]
 
 
@@ -29,7 +31,7 @@ async def test_theme_and_language_changes_are_recorded_once_each(qwen_home: Path
     (qwen_home / "settings.json").write_text(json.dumps({
         "security": {"auth": {"selectedType": "qwen-oauth"}}, "privacy": {"usageStatisticsEnabled": True}}))
     (qwen_home / "tui.json").write_text(json.dumps({"theme": "high-contrast"}))
-    app = QwenTuiApp(cwd=Path.cwd(), env=dict(os.environ))     # the real resolver, real files
+    app = QwenTuiApp(context=Context.current())     # the real resolver, real files
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert app.usage.verdict.open

@@ -12,6 +12,7 @@ from test_qwen_verdict import write_qwen_oauth_sign_in
 from textual.widgets import Select
 from ui_helpers import make_app, resolution, workers_done
 
+from qwen_tui.core.context import Context
 from qwen_tui.ui.app import QwenTuiApp
 from qwen_tui.ui.screens.chooser import ChooserScreen
 from qwen_tui.ui.screens.command_input import CommandInputScreen
@@ -119,7 +120,7 @@ async def test_the_palette_finds_theme_language_and_sign_out() -> None:
 def _signed_in(home: Path) -> QwenTuiApp:
     write_qwen_oauth_sign_in()
     env = {**os.environ, "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}   # as over SSH
-    return QwenTuiApp(None, cwd=Path.cwd(), env=env)
+    return QwenTuiApp(None, context=Context(Path.cwd(), env))
 
 
 async def test_sign_out_in_the_app_asks_then_removes_the_credentials(isolated_home: Path) -> None:

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from ui_helpers import workers_done
 
+from qwen_tui.core.context import Context
 from qwen_tui.core.names import AuthMethod
 from qwen_tui.core.oauth.credentials import Credentials
 from qwen_tui.ui.app import QwenTuiApp
@@ -36,7 +37,7 @@ SIZE = (80, 24)
 
 def real_app() -> QwenTuiApp:
     """The app opened on the chooser (`qwen-tui auth`), with the test's isolated environment."""
-    return QwenTuiApp("auth", cwd=Path.cwd(), env=dict(os.environ))
+    return QwenTuiApp("auth", context=Context.current())
 
 
 async def wait_until(pilot, condition: Callable[[], bool], timeout: float = 15.0) -> None:
@@ -319,7 +320,7 @@ def _signed_in_before(qwen_home: Path, server: DeviceServer, expires_in_s: float
 
 
 def home_app() -> QwenTuiApp:
-    return QwenTuiApp(None, cwd=Path.cwd(), env=dict(os.environ))
+    return QwenTuiApp(None, context=Context.current())
 
 
 @pytest.mark.parametrize("mode", ["refresh-reject-400", "refresh-reject-401"])

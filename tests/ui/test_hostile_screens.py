@@ -26,6 +26,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Select
 from ui_helpers import settle
 
+from qwen_tui.core.context import Context
 from qwen_tui.ui.app import QwenTuiApp
 from qwen_tui.ui.screens.chooser import ChooserScreen
 from qwen_tui.ui.screens.command_input import CommandInputScreen
@@ -86,7 +87,7 @@ def plant_workspace(project: Path, texts: list[str]) -> None:
 
 def new_app(project: Path) -> QwenTuiApp:
     env = {**os.environ, "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
-    return QwenTuiApp(cwd=project, env=env)
+    return QwenTuiApp(context=Context(project, env))
 
 
 @contextlib.asynccontextmanager
@@ -165,7 +166,7 @@ async def sign_in_with(server: DeviceServer, *, overrides: dict[str, object], re
     server.device_overrides = overrides
     server.refusal_description = refusal
     server.device_fault = "refused" if refusal is not None else None
-    app = QwenTuiApp("auth", cwd=Path.cwd(), env=dict(os.environ))
+    app = QwenTuiApp("auth", context=Context.current())
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await wait_until(pilot, lambda: isinstance(app.screen, ChooserScreen))
         await pilot.press("1")
@@ -198,7 +199,7 @@ async def test_a_url_too_long_for_a_qr_code_hides_the_code(device_server: Device
     # 1,041 characters (shown whole, unchanged by the sanitiser) but 3,041 bytes: past any QR code (2,953).
     long_url = "https://chat.qwen.ai/authorize?user_code=" + "码" * 1000
     device_server.device_overrides = {"verification_uri_complete": long_url}
-    app = QwenTuiApp("auth", cwd=Path.cwd(), env=dict(os.environ))
+    app = QwenTuiApp("auth", context=Context.current())
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await wait_until(pilot, lambda: isinstance(app.screen, ChooserScreen))
         await pilot.press("1")
@@ -220,8 +221,8 @@ async def test_a_url_too_long_for_a_qr_code_hides_the_code(device_server: Device
 @given(ids=st.lists(hostile_text, min_size=1, max_size=3, unique=True))
 async def test_a_lying_models_list_in_the_provider_form(ids: list[str], openai_server: OpenAIServer) -> None:
     openai_server.models = ids
-    app = QwenTuiApp("auth", cwd=Path.cwd(), env={**os.environ,
-                                                 "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"})
+    app = QwenTuiApp("auth", context=Context(Path.cwd(), {**os.environ,
+                                                 "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}))
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
         await pilot.press("2")   # the chooser's OpenAI-compatible API

@@ -73,7 +73,7 @@ async def test_home_shows_what_auth_installed_as_one_row(capture: str, provider:
                                                          isolated_home: Path) -> None:
     settings = install_capture(capture, isolated_home)
     count = len(json.loads(settings.read_text())["modelProviders"]["openai"])
-    app = QwenTuiApp(cwd=Path.cwd(), env=app_env())
+    app = QwenTuiApp(context=Context(Path.cwd(), app_env()))
     async with app.run_test(size=SIZE) as pilot:
         await open_home(pilot)
         assert profile_rows(app) == [["●", active, provider.format(count=count),
@@ -88,7 +88,7 @@ async def test_enter_chooses_a_model_of_the_install_and_writes_what_model_writes
     end up as the real qwen left it after choosing glm-5 in `/model` (captured: fixtures README)."""
     settings = install_capture("a-coding-plan", isolated_home)
     by_qwen = json.loads((CAPTURES / "a-coding-plan/settings.after-model-glm-5.json").read_text())
-    app = QwenTuiApp(cwd=Path.cwd(), env=app_env())
+    app = QwenTuiApp(context=Context(Path.cwd(), app_env()))
     async with app.run_test(size=SIZE) as pilot:
         await open_home(pilot)
         await pilot.press("enter")
@@ -110,7 +110,7 @@ async def test_enter_chooses_a_model_of_the_install_and_writes_what_model_writes
 async def test_esc_in_the_model_picker_and_the_active_model_write_nothing(isolated_home: Path) -> None:
     settings = install_capture("a-coding-plan", isolated_home)
     before = settings.read_bytes()
-    app = QwenTuiApp(cwd=Path.cwd(), env=app_env())
+    app = QwenTuiApp(context=Context(Path.cwd(), app_env()))
     async with app.run_test(size=SIZE) as pilot:
         await open_home(pilot)
         await pilot.press("enter")
@@ -136,7 +136,7 @@ async def test_a_model_of_another_install_becomes_active_with_its_own_url(isolat
               "modelProviders": {"openai": [*deepseek["modelProviders"]["openai"],
                                             *coding["modelProviders"]["openai"]]}}
     settings = write_user_settings(isolated_home, merged)
-    app = QwenTuiApp(cwd=Path.cwd(), env=app_env())
+    app = QwenTuiApp(context=Context(Path.cwd(), app_env()))
     async with app.run_test(size=SIZE) as pilot:
         await open_home(pilot)
         assert [row[0] for row in profile_rows(app)] == ["●", ""]
@@ -184,8 +184,9 @@ async def _table_in_view(pilot) -> None:
 def test_home_snapshot_with_a_coding_plan_install(snap_compare, isolated_home: Path, lang: str) -> None:
     install_capture("a-coding-plan", isolated_home)
     qwen = QwenCli(True, Path("/usr/local/bin/qwen"), "0.24.4", True, True, None, None)
-    app = QwenTuiApp("status", cwd=Path.cwd(), env=app_env(LC_ALL="fr_FR.UTF-8" if lang == "fr" else "C.UTF-8"),
-                     resolver=coding_plan_resolution, verdict=lambda res, cwd, env: qwen)
+    env = app_env(LC_ALL="fr_FR.UTF-8" if lang == "fr" else "C.UTF-8")
+    app = QwenTuiApp("status", context=Context(Path.cwd(), env),
+                     resolver=coding_plan_resolution, verdict=lambda res, env: qwen)
     assert snap_compare(app, terminal_size=SIZE, run_before=_table_in_view)
 
 
@@ -199,8 +200,8 @@ async def _picker_open(pilot) -> None:
 def test_model_picker_snapshot(snap_compare, isolated_home: Path) -> None:
     install_capture("a-coding-plan", isolated_home)
     qwen = QwenCli(True, Path("/usr/local/bin/qwen"), "0.24.4", True, True, None, None)
-    app = QwenTuiApp("status", cwd=Path.cwd(), env=app_env(LC_ALL="C.UTF-8"),
-                     resolver=coding_plan_resolution, verdict=lambda res, cwd, env: qwen)
+    app = QwenTuiApp("status", context=Context(Path.cwd(), app_env(LC_ALL="C.UTF-8")),
+                     resolver=coding_plan_resolution, verdict=lambda res, env: qwen)
     assert snap_compare(app, terminal_size=SIZE, run_before=_picker_open)
 
 
@@ -212,7 +213,7 @@ async def test_d_deletes_the_whole_install_and_only_it(isolated_home: Path) -> N
     merged = {**coding, "env": {**coding["env"], **custom["env"]},
               "modelProviders": {"openai": [*coding["modelProviders"]["openai"], *custom["modelProviders"]["openai"]]}}
     settings = write_user_settings(isolated_home, merged)
-    app = QwenTuiApp(cwd=Path.cwd(), env=app_env())
+    app = QwenTuiApp(context=Context(Path.cwd(), app_env()))
     async with app.run_test(size=SIZE) as pilot:
         await open_home(pilot)
         await pilot.press("d")

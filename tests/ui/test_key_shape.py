@@ -11,6 +11,7 @@ from textual import events
 from textual.widgets import Input
 from ui_helpers import workers_done
 
+from qwen_tui.core.context import Context
 from qwen_tui.core.i18n import t
 from qwen_tui.ui.app import QwenTuiApp
 from qwen_tui.ui.screens.provider_form import ProviderFormScreen
@@ -23,7 +24,7 @@ async def outcome_after_paste(pasted: str, *, typed_after: str = "") -> str:
     """The form's outcome after pasting `pasted` into the key field (then typing `typed_after`) and Ctrl+T."""
     env = {**os.environ, "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
     with OpenAIServer(key=KEY) as server:
-        app = QwenTuiApp("auth", cwd=Path.cwd(), env=env)
+        app = QwenTuiApp("auth", context=Context(Path.cwd(), env))
         async with app.run_test(size=(80, 24)) as pilot:
             await workers_done(app)
             await pilot.pause()

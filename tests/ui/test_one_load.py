@@ -78,7 +78,7 @@ def every_file(isolated_home: Path, project_dir: Path) -> list[Path]:
 async def counted(monkeypatch: pytest.MonkeyPatch, project_dir: Path, act) -> FileCounter:
     """Start the app on home, then count the reads and walks of `act(app, pilot)` alone."""
     counter = FileCounter(monkeypatch, project_dir / ".qwen" / ".env")
-    app = QwenTuiApp(cwd=Path.cwd(), env=app_env())
+    app = QwenTuiApp(context=Context(Path.cwd(), app_env()))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)

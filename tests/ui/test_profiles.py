@@ -42,7 +42,7 @@ def user_settings(home: Path) -> dict:
 
 async def test_profiles_are_listed_with_the_active_one_marked(isolated_home: Path) -> None:
     save_two()
-    app = QwenTuiApp(cwd=Path.cwd(), env=app_env())
+    app = QwenTuiApp(context=Context(Path.cwd(), app_env()))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
@@ -56,7 +56,7 @@ async def test_profiles_are_listed_with_the_active_one_marked(isolated_home: Pat
 
 async def test_enter_switches_the_active_profile(isolated_home: Path) -> None:
     save_two()
-    app = QwenTuiApp(cwd=Path.cwd(), env=app_env())
+    app = QwenTuiApp(context=Context(Path.cwd(), app_env()))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         table = app.screen.query_one("#profiles-table", DataTable)
@@ -73,7 +73,7 @@ async def test_enter_switches_the_active_profile(isolated_home: Path) -> None:
 
 async def test_delete_asks_first_and_removes_the_key_too(isolated_home: Path) -> None:
     save_two()
-    app = QwenTuiApp(cwd=Path.cwd(), env=app_env())
+    app = QwenTuiApp(context=Context(Path.cwd(), app_env()))
     first_key = env_key_for(FIRST[0], None)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -97,7 +97,7 @@ async def test_delete_asks_first_and_removes_the_key_too(isolated_home: Path) ->
 
 async def test_edit_opens_the_form_prefilled(isolated_home: Path) -> None:
     save_two()
-    app = QwenTuiApp(cwd=Path.cwd(), env=app_env())
+    app = QwenTuiApp(context=Context(Path.cwd(), app_env()))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         app.screen.query_one("#profiles-table", DataTable).focus()
@@ -114,7 +114,7 @@ async def test_edit_opens_the_form_prefilled(isolated_home: Path) -> None:
 
 
 async def test_no_profiles_says_how_to_add_one(isolated_home: Path) -> None:
-    app = QwenTuiApp("status", cwd=Path.cwd(), env=app_env())
+    app = QwenTuiApp("status", context=Context(Path.cwd(), app_env()))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert "press n" in str(app.screen.query_one("#profiles-status").render())
@@ -125,7 +125,7 @@ async def test_no_profiles_says_how_to_add_one(isolated_home: Path) -> None:
 
 async def test_home_names_openai_variables_and_imports_them(isolated_home: Path) -> None:
     env = app_env(OPENAI_API_KEY="sk-from-the-environment-0001", OPENAI_BASE_URL="https://api.example.com/v1")
-    app = QwenTuiApp("status", cwd=Path.cwd(), env=env)
+    app = QwenTuiApp("status", context=Context(Path.cwd(), env))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         notice = str(app.screen.query_one("#profiles-env-lines").render())
@@ -154,7 +154,7 @@ async def test_quitting_as_the_first_screen_is_drawn_raises_nothing(isolated_hom
             if screen.name in ("home", "chooser"):
                 self.exit()
 
-    app = QuitsAtFirstFrame(cwd=isolated_home, env=app_env())
+    app = QuitsAtFirstFrame(context=Context(isolated_home, app_env()))
     async with app.run_test(size=SIZE) as pilot:   # a handler's exception is raised again on the way out
         for _ in range(100):
             if not app.is_running:
@@ -169,7 +169,7 @@ async def test_deleting_a_provider_whose_key_is_shared_keeps_it_and_says_so(isol
     for model in ("shared-a", "shared-b"):
         save_profile(base_url=url, model=model, key=key, store=KeyStore.SETTINGS,
                      context=Context(Path.cwd(), app_env()))
-    app = QwenTuiApp(cwd=Path.cwd(), env=app_env())
+    app = QwenTuiApp(context=Context(Path.cwd(), app_env()))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         app.screen.query_one("#profiles-table", DataTable).focus()

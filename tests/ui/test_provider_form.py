@@ -19,6 +19,7 @@ from textual.widgets import Input, RadioButton, Select
 from ui_helpers import settle
 
 from qwen_tui.core import paths
+from qwen_tui.core.context import Context
 from qwen_tui.core.providers.install import env_key_for
 from qwen_tui.ui.app import QwenTuiApp
 from qwen_tui.ui.screens.confirm import ConfirmScreen
@@ -35,7 +36,7 @@ MODEL = "qwen3-coder-plus"
 
 def make_real_app(**extra: str) -> QwenTuiApp:
     env = {**os.environ, "PYTHON_KEYRING_BACKEND": FAIL_BACKEND, **extra}
-    return QwenTuiApp("auth", cwd=Path.cwd(), env=env)
+    return QwenTuiApp("auth", context=Context(Path.cwd(), env))
 
 
 async def open_form(pilot) -> ProviderFormScreen:
@@ -117,7 +118,7 @@ async def test_test_then_save_without_a_keyring(openai_server: OpenAIServer, iso
     assert "env" not in data or env_key not in data["env"]
     assert f"{env_key}={openai_server.key}" in dotenv.read_text()
     assert stat.S_IMODE(dotenv.stat().st_mode) == 0o600
-    assert not paths.secrets_file_path().exists()
+    assert not paths.secrets_file_path(os.environ).exists()
 
 
 async def test_the_private_file_chosen_says_as_you_chose(openai_server: OpenAIServer, isolated_home: Path) -> None:
@@ -132,7 +133,7 @@ async def test_the_private_file_chosen_says_as_you_chose(openai_server: OpenAISe
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
         assert any("as you chose" in text for text in notifications(app))
-    secrets_file = paths.secrets_file_path()
+    secrets_file = paths.secrets_file_path(os.environ)
     assert json.loads(secrets_file.read_text())[env_key_for(openai_server.url, None)] == openai_server.key
     assert stat.S_IMODE(secrets_file.stat().st_mode) == 0o600
 
@@ -177,7 +178,7 @@ async def test_save_into_a_file_qwen_can_read(openai_server: OpenAIServer, isola
         assert f"{env_key}={openai_server.key}" in dotenv.read_text()
         assert stat.S_IMODE(dotenv.stat().st_mode) == 0o600
         assert openai_server.key not in settings_file.read_text()
-    assert not paths.secrets_file_path().exists()
+    assert not paths.secrets_file_path(os.environ).exists()
     assert len(openai_server.requests_to("/models")) == 1
 
 
@@ -201,7 +202,7 @@ async def test_save_into_the_keyring(openai_server: OpenAIServer, isolated_home:
     env_key = env_key_for(openai_server.url, None)
     found = SecretStore({**os.environ, **env}).get(env_key)
     assert found.value == openai_server.key and found.location == "keyring"
-    assert not paths.secrets_file_path().exists()
+    assert not paths.secrets_file_path(os.environ).exists()
     assert openai_server.key not in (isolated_home / ".qwen" / "settings.json").read_text()
     SecretStore({**os.environ, **env}).delete(env_key)
 
@@ -262,7 +263,7 @@ async def test_each_server_error_is_one_line_and_saves_nothing(
     finally:
         server.stop()
     assert nothing_saved(isolated_home)
-    assert not paths.secrets_file_path().exists()
+    assert not paths.secrets_file_path(os.environ).exists()
 
 
 @pytest.mark.parametrize("case", ["refused", "dns"])
@@ -387,7 +388,7 @@ async def test_a_keyless_local_preset_needs_no_key(isolated_home: Path) -> None:
     assert "authorization" not in server.requests_to("/models")[0].headers
     entry = user_settings(isolated_home)["modelProviders"]["openai"][0]
     assert entry["baseUrl"] == server.url and entry["id"] == MODEL
-    assert not paths.secrets_file_path().exists()
+    assert not paths.secrets_file_path(os.environ).exists()
 
 
 async def test_a_preset_fills_the_url_model_and_links() -> None:

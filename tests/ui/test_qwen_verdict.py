@@ -15,6 +15,7 @@ from textual.widgets import Button
 from ui_helpers import make_app, resolution, settle
 
 from qwen_tui.core import paths
+from qwen_tui.core.context import Context
 from qwen_tui.core.launch import Launch, QwenCli
 from qwen_tui.ui.app import QwenTuiApp
 from qwen_tui.ui.screens.home import HomeScreen
@@ -34,7 +35,7 @@ def qwen() -> QwenCode:
 
 def write_provider(settings_env: dict[str, str] | None = None) -> None:
     """A custom provider as Qwen Code 0.24.4 saves it; its key in settings `env` only when given."""
-    home = paths.qwen_home()
+    home = paths.qwen_home(os.environ)
     home.mkdir(mode=0o700, exist_ok=True)
     settings = {
         "security": {"auth": {"selectedType": "openai"}},
@@ -49,7 +50,7 @@ def write_provider(settings_env: dict[str, str] | None = None) -> None:
 def real_app(qwen_path: Path | str, **extra: str) -> QwenTuiApp:
     env = {**os.environ, "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring", "QWEN_TUI_QWEN": str(qwen_path),
            **extra}
-    return QwenTuiApp(None, cwd=Path.cwd(), env=env)
+    return QwenTuiApp(None, context=Context(Path.cwd(), env))
 
 
 def text(app: QwenTuiApp, selector: str) -> str:
@@ -71,7 +72,7 @@ async def test_a_key_plain_qwen_reads_makes_it_start_as_it_is(qwen: QwenCode) ->
 
 async def test_a_key_only_qwen_tui_reads_starts_through_start_qwen(qwen: QwenCode) -> None:
     write_provider()
-    secrets = paths.secrets_file_path()
+    secrets = paths.secrets_file_path(os.environ)
     secrets.write_text(json.dumps({ENV_KEY: KEY}))
     secrets.chmod(0o600)
     app = real_app(qwen.executable)
@@ -129,13 +130,13 @@ async def test_the_verdict_is_computed_off_the_ui_thread_after_the_first_frame()
     release = threading.Event()
     threads: list[bool] = []
 
-    def slow_verdict(res, cwd, env) -> QwenCli:
+    def slow_verdict(res, env) -> QwenCli:
         threads.append(threading.current_thread() is threading.main_thread())
         release.wait(10)
         return QwenCli(True, Path("/usr/local/bin/qwen"), "0.24.4", True, True, None, None)
 
     res = resolution("openai")
-    app = QwenTuiApp(None, cwd=Path.cwd(), env=dict(os.environ), resolver=lambda context: res, verdict=slow_verdict)
+    app = QwenTuiApp(None, context=Context.current(), resolver=lambda context: res, verdict=slow_verdict)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         while not threads:
@@ -151,13 +152,13 @@ async def test_the_verdict_is_computed_off_the_ui_thread_after_the_first_frame()
 async def test_a_new_resolution_gets_a_new_verdict() -> None:
     seen: list[str | None] = []
 
-    def verdict(res, cwd, env) -> QwenCli:
+    def verdict(res, env) -> QwenCli:
         seen.append(res.auth_type.value)
         return QwenCli(True, Path("/usr/local/bin/qwen"), "0.24.4", True, True, None, None)
 
     resolutions = iter([resolution("openai"), resolution("qwen-oauth")])
     current = [next(resolutions)]
-    app = QwenTuiApp(None, cwd=Path.cwd(), env=dict(os.environ), resolver=lambda context: current[0],
+    app = QwenTuiApp(None, context=Context.current(), resolver=lambda context: current[0],
                      verdict=verdict)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -180,8 +181,8 @@ async def test_start_qwen_is_first_in_the_footer() -> None:
 # ---- the outcome of a save or a sign-in offers to start qwen -------------------------------------------------
 
 async def test_a_saved_provider_offers_start_qwen(qwen: QwenCode, openai_server) -> None:
-    app = QwenTuiApp("auth", cwd=Path.cwd(), env={**os.environ, "QWEN_TUI_QWEN": str(qwen.executable),
-                                                 "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"})
+    app = QwenTuiApp("auth", context=Context(Path.cwd(), {**os.environ, "QWEN_TUI_QWEN": str(qwen.executable),
+                                                 "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("2")
@@ -202,7 +203,7 @@ async def test_a_saved_provider_offers_start_qwen(qwen: QwenCode, openai_server)
 
 
 def write_qwen_oauth_sign_in() -> None:
-    home = paths.qwen_home()
+    home = paths.qwen_home(os.environ)
     home.mkdir(mode=0o700, exist_ok=True)
     (home / "settings.json").write_text(json.dumps({"security": {"auth": {"selectedType": "qwen-oauth"}}}))
     creds = {"access_token": "verdict-access", "refresh_token": "verdict-refresh", "token_type": "Bearer",

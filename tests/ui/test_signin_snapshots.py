@@ -8,13 +8,12 @@ Saving on success is real (finish_sign_in in the isolated HOME).
 from __future__ import annotations
 
 import asyncio
-import os
 from collections.abc import AsyncIterator, Mapping
-from pathlib import Path
 
 import pytest
 from ui_helpers import resolution
 
+from qwen_tui.core.context import Context
 from qwen_tui.core.oauth import device_flow as flow
 from qwen_tui.core.oauth.credentials import Credentials
 from qwen_tui.ui.app import QwenTuiApp
@@ -63,7 +62,7 @@ class StayOnSignIn(QwenTuiApp):
 def test_signin_state_snapshot(snap_compare, state: str) -> None:
     events, expected = SCRIPTS[state]
     fixed = resolution()
-    app = StayOnSignIn("auth", cwd=Path.cwd(), env=dict(os.environ), resolver=lambda context: fixed)
+    app = StayOnSignIn("auth", context=Context.current(), resolver=lambda context: fixed)
 
     async def run_before(pilot) -> None:
         while not isinstance(pilot.app.screen, ChooserScreen):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -49,7 +50,7 @@ def test_user_themes_skip_bad_files_and_builtin_names(tmp_path: Path) -> None:
 
 
 def test_prefs_defaults_when_missing(qwen_home: Path) -> None:
-    prefs = load_prefs()
+    prefs = load_prefs(os.environ)
     assert (prefs.theme, prefs.language, prefs.oauth_store, prefs.usage_endpoint, prefs.error) == \
         ("qwen-dark", None, "file", None, None)
 
@@ -74,7 +75,7 @@ def test_prefs_read_the_environment_first_and_drop_values_that_break_their_rule(
 def test_prefs_save_keeps_other_keys_and_env_overrides(qwen_home: Path) -> None:
     qwen_home.mkdir()
     (qwen_home / "tui.json").write_text('{"oauth_store": "keyring", "future_key": 1}')
-    save_prefs({"theme": "qwen-light"})
+    save_prefs({"theme": "qwen-light"}, os.environ)
     data = json.loads((qwen_home / "tui.json").read_text())
     assert data == {"oauth_store": "keyring", "future_key": 1, "theme": "qwen-light"}
     assert (qwen_home / "tui.json").stat().st_mode & 0o777 == 0o600
@@ -85,11 +86,11 @@ def test_prefs_save_keeps_other_keys_and_env_overrides(qwen_home: Path) -> None:
 
 def test_prefs_invalid_values_are_refused(qwen_home: Path) -> None:
     with pytest.raises(PrefsError, match="language"):
-        save_prefs({"language": "de"})
+        save_prefs({"language": "de"}, os.environ)
     with pytest.raises(PrefsError, match="usage_endpoint"):
-        save_prefs({"usage_endpoint": "ftp://x"})
+        save_prefs({"usage_endpoint": "ftp://x"}, os.environ)
     with pytest.raises(PrefsError, match="oauth_store"):
-        save_prefs({"oauth_store": "vault"})
+        save_prefs({"oauth_store": "vault"}, os.environ)
     assert not (qwen_home / "tui.json").exists()
 
 
@@ -97,10 +98,10 @@ def test_corrupted_prefs_are_reported_and_never_overwritten(qwen_home: Path) -> 
     qwen_home.mkdir()
     path = qwen_home / "tui.json"
     path.write_text("[1, 2")
-    prefs = load_prefs()
+    prefs = load_prefs(os.environ)
     assert prefs.theme == "qwen-dark" and prefs.error and "tui.json" in prefs.error
     with pytest.raises(PrefsError):
-        save_prefs({"theme": "qwen-light"})
+        save_prefs({"theme": "qwen-light"}, os.environ)
     assert path.read_text() == "[1, 2"
 
 
@@ -119,10 +120,10 @@ def test_undecodable_prefs_are_a_one_line_prefs_error(qwen_home: Path, content: 
     qwen_home.mkdir()
     path = qwen_home / "tui.json"
     path.write_bytes(content)
-    prefs = load_prefs()
+    prefs = load_prefs(os.environ)
     assert prefs.theme == "qwen-dark" and prefs.error and str(path) in prefs.error and "\n" not in prefs.error
     with pytest.raises(PrefsError):
-        save_prefs({"theme": "qwen-light"})
+        save_prefs({"theme": "qwen-light"}, os.environ)
     assert path.read_bytes() == content
 
 
@@ -131,20 +132,20 @@ def test_prefs_reasons_are_translated(qwen_home: Path) -> None:
 
     set_language("fr")
     with pytest.raises(PrefsError) as bad_theme:
-        save_prefs({"theme": "no spaces allowed"})
+        save_prefs({"theme": "no spaces allowed"}, os.environ)
     assert "lettres, des chiffres" in str(bad_theme.value) and "Value error" not in str(bad_theme.value)
     with pytest.raises(PrefsError) as bad_endpoint:
-        save_prefs({"usage_endpoint": "ftp://x"})
+        save_prefs({"usage_endpoint": "ftp://x"}, os.environ)
     assert "doit être une URL http(s)" in str(bad_endpoint.value)
     qwen_home.mkdir()
     (qwen_home / "tui.json").write_text("[]")
-    assert "pas un objet JSON" in load_prefs().error
+    assert "pas un objet JSON" in load_prefs(os.environ).error
 
 
 @pytest.mark.parametrize("saved", ["qwen-light", "high-contrast"])
 async def test_the_saved_theme_is_drawn_from_the_first_frame_without_a_stylesheet_reparse(
         saved: str, monkeypatch) -> None:
-    save_prefs({"theme": saved})
+    save_prefs({"theme": saved}, os.environ)
     reparses: list[None] = []
     original = Stylesheet.reparse
     monkeypatch.setattr(Stylesheet, "reparse", lambda self: (reparses.append(None), original(self))[1])

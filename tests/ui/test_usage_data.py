@@ -9,6 +9,7 @@ from pathlib import Path
 from textual.widgets import DataTable, OptionList, Switch
 from ui_helpers import make_app, resolution, settle
 
+from qwen_tui.core.context import Context
 from qwen_tui.core.telemetry.outbox import outbox_path
 from qwen_tui.ui.app import QwenTuiApp
 from qwen_tui.ui.screens.confirm import ConfirmScreen
@@ -27,7 +28,7 @@ def rows(app) -> list[list[str]]:
 
 
 def outbox_lines() -> list[dict]:
-    path = outbox_path()
+    path = outbox_path(os.environ)
     return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
 
 
@@ -76,7 +77,7 @@ async def test_nothing_recorded_before_the_choice_or_with_openai(collector: Coll
             assert str(app.screen.query_one("#usage-count").content) == "No event has been recorded."
             assert "qwen-tui records nothing" in str(app.screen.query_one("#usage-verdict").content)
     assert collector.count == 0
-    assert not outbox_path().exists() and not (qwen_home / "installation_id").exists()
+    assert not outbox_path(os.environ).exists() and not (qwen_home / "installation_id").exists()
 
 
 async def test_settings_toggle_off_stops_the_live_recorder_at_once(qwen_home: Path, collector: Collector) -> None:
@@ -84,7 +85,7 @@ async def test_settings_toggle_off_stops_the_live_recorder_at_once(qwen_home: Pa
     qwen_home.mkdir()
     (qwen_home / "settings.json").write_text(json.dumps({
         "security": {"auth": {"selectedType": "qwen-oauth"}}, "privacy": {"usageStatisticsEnabled": True}}))
-    app = QwenTuiApp("settings", cwd=Path.cwd(), env=dict(os.environ))     # the real resolver, real files
+    app = QwenTuiApp("settings", context=Context.current())     # the real resolver, real files
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert app.usage.flush(3.0)
@@ -99,7 +100,7 @@ async def test_settings_toggle_off_stops_the_live_recorder_at_once(qwen_home: Pa
         assert app.usage.record("app_started") is False
         requests = collector.count
         await settle(pilot)
-        assert not outbox_path().exists()
+        assert not outbox_path(os.environ).exists()
         assert not (qwen_home / "installation_id").exists()
         settings = json.loads((qwen_home / "settings.json").read_text())
         assert settings["privacy"]["usageStatisticsEnabled"] is False
@@ -138,7 +139,7 @@ async def test_chooser_choice_applies_to_the_recorder(qwen_home: Path) -> None:
         # The choice is judged with the method active now (none): the gate opens for Qwen OAuth only once a
         # sign-in is saved.
         assert app.usage.verdict.open is False
-        assert not outbox_path().exists()
+        assert not outbox_path(os.environ).exists()
     app = make_app(resolution("qwen-oauth", **QWEN_ON), initial="auth")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -152,13 +153,13 @@ async def test_chooser_choice_applies_to_the_recorder(qwen_home: Path) -> None:
         events = [line["event"] for line in outbox_lines()]
         assert any({"event": "auth_method_chosen", "method": "qwen-oauth"}.items() <= event.items()
                    for event in events)
-    os.remove(outbox_path())
+    os.remove(outbox_path(os.environ))
     app = make_app(resolution())
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("2")                        # OpenAI-compatible, switch left off
         await settle(pilot)
-        assert app.usage.verdict.open is False and not outbox_path().exists()
+        assert app.usage.verdict.open is False and not outbox_path(os.environ).exists()
         assert not (qwen_home / "installation_id").exists()
 
 

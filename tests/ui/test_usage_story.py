@@ -5,12 +5,12 @@ and home tell the same story, each sentence naming its subject; settings offers 
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 from textual.widgets import Button, Switch
 from ui_helpers import make_app, resolution, workers_done
 
+from qwen_tui.core.context import Context
 from qwen_tui.ui.app import QwenTuiApp
 
 SIZE = (80, 24)
@@ -64,7 +64,7 @@ def _real_app(home: Path, settings: dict) -> QwenTuiApp:
     """The real resolver on these user settings: screens follow what is written."""
     (home / ".qwen").mkdir(exist_ok=True)
     (home / ".qwen" / "settings.json").write_text(json.dumps(settings))
-    return QwenTuiApp("settings", cwd=Path.cwd(), env=dict(os.environ))
+    return QwenTuiApp("settings", context=Context.current())
 
 
 def _saved(home: Path) -> object:

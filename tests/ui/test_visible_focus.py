@@ -12,6 +12,7 @@ from textual.geometry import Region
 from textual.widgets import Input
 from ui_helpers import make_app, resolution, settled, workers_done
 
+from qwen_tui.core.context import Context
 from qwen_tui.ui.app import QwenTuiApp
 from qwen_tui.ui.screens.provider_form import ProviderFormScreen
 from qwen_tui.ui.widgets.scroll_body import ScrollBody
@@ -91,7 +92,7 @@ async def open_form(pilot) -> ProviderFormScreen:
 
 def form_app() -> QwenTuiApp:
     env = {**os.environ, "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
-    return QwenTuiApp("auth", cwd=Path.cwd(), env=env)
+    return QwenTuiApp("auth", context=Context(Path.cwd(), env))
 
 
 async def test_the_empty_field_a_result_points_at_is_in_sight() -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 from textual.app import App
 from textual.worker import WorkerCancelled
 
+from qwen_tui.core.context import Context
 from qwen_tui.core.i18n import t
 from qwen_tui.core.launch import QwenCli
 from qwen_tui.core.resolver import Credential, Resolution, Source, SourceKind, Value
@@ -67,8 +68,8 @@ def make_app(res: Resolution | None = None, initial: str | None = None, **env_ex
     (see tests/conftest.py)."""
     fixed = res or resolution()
     env = {**os.environ, **env_extra}
-    return QwenTuiApp(initial, cwd=Path.cwd(), env=env, resolver=lambda context: fixed,
-                      verdict=lambda res, cwd, env: verdict(res))
+    return QwenTuiApp(initial, context=Context(Path.cwd(), env), resolver=lambda context: fixed,
+                      verdict=lambda res, env: verdict(res))
 
 
 async def workers_done(app: App) -> None:

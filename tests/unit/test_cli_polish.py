@@ -11,6 +11,7 @@ import pytest
 
 from qwen_tui.cli import build_parser, main
 from qwen_tui.commands.status import render_status
+from qwen_tui.core.context import Context
 from qwen_tui.core.resolver import resolve
 from tests.conftest import FIXTURES
 
@@ -22,7 +23,7 @@ KEY_NAME = "env.QWEN_CUSTOM_API_KEY_OPENAI_HTTP_127_0_0_1_8000_V1"
 def test_status_keeps_every_token_whole_at_any_width(qwen_home: Path, width: int) -> None:
     qwen_home.mkdir()
     shutil.copyfile(SETTINGS, qwen_home / "settings.json")
-    text = render_status(resolve(), width=width)
+    text = render_status(resolve(Context.current()), width=width)
     lines = text.splitlines()
     path = str(qwen_home / "settings.json")
     for token in (f"({path})", KEY_NAME, "http://127.0.0.1:8000/v1", "sk-…cdef"):

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from qwen_tui.core.context import Context
 from qwen_tui.core.dotenv import (
     DotenvFile,
     dotenv_hiding,
@@ -82,20 +83,20 @@ def test_render_then_parse_round_trips(pairs: dict[str, str], quote: str, export
 # --- search -------------------------------------------------------------------------------------
 
 def test_nothing_found(project_dir: Path) -> None:
-    assert find_dotenv(project_dir) is None
-    loaded = load_dotenv(project_dir)
+    assert find_dotenv(Context(project_dir, os.environ)) is None
+    loaded = load_dotenv(Context(project_dir, os.environ))
     assert loaded == DotenvFile(path=None, values={}, error=None)
-    assert shadowed_dotenv_files(project_dir) == []
+    assert shadowed_dotenv_files(Context(project_dir, os.environ)) == []
 
 
 def test_what_hides_qwen_homes_env(isolated_home: Path, project_dir: Path, qwen_home: Path) -> None:
     target = qwen_home / ".env"
     write(isolated_home / ".env", "WHO=home")      # searched after ~/.qwen/.env: it does not hide it
-    assert dotenv_hiding(target, project_dir) is None
+    assert dotenv_hiding(target, Context(project_dir, os.environ)) is None
     project = write(project_dir / ".env", "WHO=project")
-    assert dotenv_hiding(target, project_dir) == project
+    assert dotenv_hiding(target, Context(project_dir, os.environ)) == project
     write(target, "WHO=home-qwen")                 # existing or not, the nearer file still wins
-    assert dotenv_hiding(target, project_dir) == project
+    assert dotenv_hiding(target, Context(project_dir, os.environ)) == project
 
 
 def test_search_order_and_first_file_only(isolated_home: Path, project_dir: Path, qwen_home: Path) -> None:
@@ -110,8 +111,8 @@ def test_search_order_and_first_file_only(isolated_home: Path, project_dir: Path
         write(isolated_home / ".env", "WHO=home"),
     ]
     for winner in ordered:
-        assert find_dotenv(sub) == winner
-        loaded = load_dotenv(sub)
+        assert find_dotenv(Context(sub, os.environ)) == winner
+        loaded = load_dotenv(Context(sub, os.environ))
         assert loaded.path == winner and loaded.error is None
         assert loaded.values["WHO"] == winner.read_text().split("\n")[0].removeprefix("WHO=")
         if winner is ordered[0]:
@@ -120,9 +121,9 @@ def test_search_order_and_first_file_only(isolated_home: Path, project_dir: Path
             assert "ONLY_SUB" not in loaded.values  # first file only: nothing merged from others
         later = ordered[ordered.index(winner) + 1:]
         # The home files are read after the project's by qwen 0.24.4 (findEnvFiles): never "shadowed".
-        assert shadowed_dotenv_files(sub) == [path for path in later if path not in ordered[3:]]
+        assert shadowed_dotenv_files(Context(sub, os.environ)) == [path for path in later if path not in ordered[3:]]
         winner.unlink()
-    assert find_dotenv(sub) is None
+    assert find_dotenv(Context(sub, os.environ)) is None
 
 
 def test_project_dotenv_comes_first_and_qwen_home_dotenv_is_not_shadowed(project_dir: Path, qwen_home: Path) -> None:
@@ -130,23 +131,24 @@ def test_project_dotenv_comes_first_and_qwen_home_dotenv_is_not_shadowed(project
     variables (tests/interop/test_run.py), so it is not listed as shadowed (it was up to 0.15.10, #3877)."""
     write(qwen_home / ".env", "OPENAI_API_KEY=sk-user")
     project = write(project_dir / ".env", "OTHER=1")
-    assert find_dotenv(project_dir) == project
-    assert load_dotenv(project_dir).values == {"OTHER": "1"}
-    assert shadowed_dotenv_files(project_dir) == []
+    assert find_dotenv(Context(project_dir, os.environ)) == project
+    assert load_dotenv(Context(project_dir, os.environ)).values == {"OTHER": "1"}
+    assert shadowed_dotenv_files(Context(project_dir, os.environ)) == []
     nearer = write(project_dir / ".qwen" / ".env", "OTHER=2")
-    assert find_dotenv(project_dir) == nearer and shadowed_dotenv_files(project_dir) == [project]
-    assert load_dotenv(project_dir).shadowed == (project,)
+    here = Context(project_dir, os.environ)
+    assert find_dotenv(here) == nearer and shadowed_dotenv_files(here) == [project]
+    assert load_dotenv(here).shadowed == (project,)
 
 
 def test_qwen_home_env_var_is_searched_before_home(tmp_path: Path, isolated_home: Path, project_dir: Path) -> None:
     custom = tmp_path / "custom-qwen-home"
     env = {"HOME": str(isolated_home), "QWEN_HOME": str(custom)}
     home_env = write(isolated_home / ".env", "WHO=home")
-    assert find_dotenv(project_dir, env) == home_env
+    assert find_dotenv(Context(project_dir, env)) == home_env
     custom_env = write(custom / ".env", "WHO=custom")
-    assert find_dotenv(project_dir, env) == custom_env
-    assert load_dotenv(project_dir, env).values == {"WHO": "custom"}
-    assert shadowed_dotenv_files(project_dir, env) == []   # ~/.env: read after it for unset variables
+    assert find_dotenv(Context(project_dir, env)) == custom_env
+    assert load_dotenv(Context(project_dir, env)).values == {"WHO": "custom"}
+    assert shadowed_dotenv_files(Context(project_dir, env)) == []   # ~/.env: read after it for unset variables
 
 
 def test_walk_reaches_parent_directories(tmp_path: Path, project_dir: Path) -> None:
@@ -154,21 +156,21 @@ def test_walk_reaches_parent_directories(tmp_path: Path, project_dir: Path) -> N
     above = write(tmp_path / ".qwen" / ".env", "WHO=above")
     nested = project_dir / "a" / "b"
     nested.mkdir(parents=True)
-    assert find_dotenv(nested) == above
-    assert find_dotenv(Path(os.path.relpath(nested))) == above  # relative cwd works too
+    assert find_dotenv(Context(nested, os.environ)) == above
+    assert find_dotenv(Context(Path(os.path.relpath(nested)), os.environ)) == above  # relative cwd works too
 
 
 def test_env_mapping_controls_home(tmp_path: Path, project_dir: Path) -> None:
     other_home = tmp_path / "other-home"
     found = write(other_home / ".env", "A=1")
-    assert find_dotenv(project_dir, {"HOME": str(other_home)}) == found
-    assert find_dotenv(project_dir) is None  # the real (isolated) HOME has none
+    assert find_dotenv(Context(project_dir, {"HOME": str(other_home)})) == found
+    assert find_dotenv(Context(project_dir, os.environ)) is None  # the real (isolated) HOME has none
 
 
 def test_unreadable_file_is_an_error_not_a_fallthrough(project_dir: Path, qwen_home: Path) -> None:
     write(qwen_home / ".env", "A=from-home")
     (project_dir / ".env").mkdir()  # Qwen Code stops here too, and then loads nothing
-    loaded = load_dotenv(project_dir)
+    loaded = load_dotenv(Context(project_dir, os.environ))
     assert loaded.path == project_dir / ".env"
     assert loaded.values == {}
     assert loaded.error is not None and "\n" not in loaded.error
@@ -177,7 +179,7 @@ def test_unreadable_file_is_an_error_not_a_fallthrough(project_dir: Path, qwen_h
 
 def test_invalid_utf8_does_not_raise(project_dir: Path) -> None:
     (project_dir / ".env").write_bytes(b"A=caf\xe9\nB=ok\n")
-    loaded = load_dotenv(project_dir)
+    loaded = load_dotenv(Context(project_dir, os.environ))
     assert loaded.error is None
     assert loaded.values["B"] == "ok"
     assert loaded.values["A"].startswith("caf")
@@ -193,7 +195,7 @@ def test_one_file_read_alone_replaces_invalid_utf8_and_is_empty_when_missing(qwe
 
 def test_dotenv_values_stay_out_of_repr(project_dir: Path) -> None:
     (project_dir / ".env").write_text("OPENAI_API_KEY=sk-dotenv-SECRET\n")
-    loaded = load_dotenv(project_dir)
+    loaded = load_dotenv(Context(project_dir, os.environ))
     assert loaded.values == {"OPENAI_API_KEY": "sk-dotenv-SECRET"}
     assert "sk-dotenv-SECRET" not in repr(loaded)
 
@@ -205,10 +207,10 @@ def test_what_hides_a_file_is_judged_in_the_given_environment(tmp_path: Path, pr
     other = tmp_path / "other-home"
     env = {"HOME": str(other)}
     nearer = write(other / ".qwen" / ".env", "WHO=other-qwen")
-    assert dotenv_hiding(nearer, project_dir, env) is None          # nothing nearer: it is the one loaded
-    assert dotenv_hiding(other / ".env", project_dir, env) == nearer  # ~/.qwen/.env is searched before ~/.env
+    assert dotenv_hiding(nearer, Context(project_dir, env)) is None          # nothing nearer: it is the one loaded
+    assert dotenv_hiding(other / ".env", Context(project_dir, env)) == nearer  # ~/.qwen/.env is searched before ~/.env
     outside = tmp_path / "elsewhere" / ".env"                      # not in the search: the file loaded instead
-    assert dotenv_hiding(outside, project_dir, env) == nearer
+    assert dotenv_hiding(outside, Context(project_dir, env)) == nearer
 
 
 def test_shadowed_files_are_judged_in_the_given_environment(
@@ -220,11 +222,11 @@ def test_shadowed_files_are_judged_in_the_given_environment(
     write(project_dir / ".env", "WHO=project")
     write(other / ".env", "WHO=other-home")
     write(qwen_home / ".env", "WHO=our-home")
-    assert shadowed_dotenv_files(project_dir, {"HOME": str(other)}) == []
-    assert load_dotenv(project_dir, {"HOME": str(other)}).shadowed == ()
+    assert shadowed_dotenv_files(Context(project_dir, {"HOME": str(other)})) == []
+    assert load_dotenv(Context(project_dir, {"HOME": str(other)})).shadowed == ()
     custom = write(tmp_path / "custom-qwen-home" / ".env", "WHO=custom")   # its QWEN_HOME too: read after
     env = {"HOME": str(other), "QWEN_HOME": str(custom.parent)}
-    assert shadowed_dotenv_files(project_dir, env) == []
+    assert shadowed_dotenv_files(Context(project_dir, env)) == []
 
 
 def test_with_qwen_home_elsewhere_the_home_qwen_env_is_still_read_after_the_projects(
@@ -236,13 +238,13 @@ def test_with_qwen_home_elsewhere_the_home_qwen_env_is_still_read_after_the_proj
     project = write(work / ".env", "WHO=project")
     write(qwen_home / ".env", "WHO=home-qwen")
     env = {"HOME": str(isolated_home), "QWEN_HOME": str(tmp_path / "custom-qwen-home")}
-    assert load_dotenv(work, env).path == project
-    assert shadowed_dotenv_files(work, env) == []
+    assert load_dotenv(Context(work, env)).path == project
+    assert shadowed_dotenv_files(Context(work, env)) == []
 
 
 def test_an_unreadable_first_file_still_names_the_files_it_shadows(project_dir: Path) -> None:
     (project_dir / ".qwen" / ".env").mkdir(parents=True)   # found first, and cannot be read
     behind = write(project_dir / ".env", "A=1")
-    loaded = load_dotenv(project_dir)
+    loaded = load_dotenv(Context(project_dir, os.environ))
     assert (loaded.path, loaded.values, loaded.shadowed) == (project_dir / ".qwen" / ".env", {}, (behind,))
     assert loaded.error is not None

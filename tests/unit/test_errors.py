@@ -4,6 +4,7 @@ log except where it would carry a secret, and the CLI turns one that no command 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -70,7 +71,7 @@ def test_a_cause_holding_the_files_bytes_is_not_kept(qwen_home: Path, monkeypatc
     secrets.write_bytes(b'{"OPENAI_API_KEY": "sk-secret-0123456789abcdef\xff"}')
     secrets.chmod(0o600)
     with pytest.raises(FileOpError) as unreadable:
-        SecretStore().get("OPENAI_API_KEY")
+        SecretStore(os.environ).get("OPENAI_API_KEY")
     assert unreadable.value.__cause__ is None and unreadable.value.__suppress_context__
 
 

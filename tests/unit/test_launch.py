@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from qwen_tui.cli import main
+from qwen_tui.core.context import Context
 from qwen_tui.core.launch import (
     Launch,
     LaunchError,
@@ -133,7 +134,7 @@ def test_status_json_has_the_qwen_cli_object(tmp_path: Path, qwen_home: Path, no
 
 
 def test_verdict_without_qwen_says_how_to_install(no_keyring) -> None:
-    verdict = qwen_cli_verdict(resolve(), Path.cwd(), {"PATH": "/nonexistent"})
+    verdict = qwen_cli_verdict(resolve(Context.current()), {"PATH": "/nonexistent"})
     assert (verdict.found, verdict.direct, verdict.via_run) == (False, False, False)
     assert verdict.fix == "npm install -g @qwen-code/qwen-code"
 
@@ -145,9 +146,9 @@ def test_verdict_for_qwen_oauth_depends_on_the_version(tmp_path: Path, qwen_home
     (qwen_home / "oauth_creds.json").write_text(creds.to_json_text())
     old, new = fake_qwen(tmp_path / "old", "0.12.0"), fake_qwen(tmp_path / "new", "0.24.4")
     env = dict(os.environ)
-    accepted = qwen_cli_verdict(resolve(), Path.cwd(), env, str(old))
+    accepted = qwen_cli_verdict(resolve(Context.current()), env, str(old))
     assert (accepted.direct, accepted.via_run, accepted.reason) == (True, True, None)
-    refused = qwen_cli_verdict(resolve(), Path.cwd(), env, str(new))
+    refused = qwen_cli_verdict(resolve(Context.current()), env, str(new))
     assert (refused.direct, refused.via_run, refused.fix) == (False, False, "qwen-tui auth")
     assert "0.24.4" in refused.reason and "0.15.6" in refused.reason
 
@@ -224,7 +225,7 @@ def test_run_refreshes_a_qwen_oauth_token_expiring_within_5_minutes(
     device_server.seed_refresh_token("rt-old")
     creds = Credentials("at-old", "rt-old", "Bearer", "127.0.0.1:9", int((time.time() + expires_in_s) * 1000))
     (qwen_home / "oauth_creds.json").write_text(creds.to_json_text())
-    launch = prepare_launch([], qwen=str(fake_qwen(tmp_path, "0.12.0")), cwd=Path.cwd(), env=dict(os.environ))
+    launch = prepare_launch([], qwen=str(fake_qwen(tmp_path, "0.12.0")), context=Context.current())
     after = Credentials.from_json_text((qwen_home / "oauth_creds.json").read_text())
     assert after is not None and (after.access_token != "at-old") is refreshed
     assert not (qwen_home / "oauth_creds.lock").exists()
@@ -237,7 +238,7 @@ def test_run_refuses_qwen_oauth_on_a_version_that_removed_it(tmp_path: Path, qwe
     creds = Credentials("at-0123456789abcdef", "rt", "Bearer", "127.0.0.1:9", int((time.time() + 3600) * 1000))
     (qwen_home / "oauth_creds.json").write_text(creds.to_json_text())
     with pytest.raises(LaunchError, match="0.15.6"):
-        prepare_launch([], qwen=str(fake_qwen(tmp_path, "0.15.6")), cwd=Path.cwd(), env=dict(os.environ))
+        prepare_launch([], qwen=str(fake_qwen(tmp_path, "0.15.6")), context=Context.current())
 
 
 @pytest.mark.parametrize(("version", "direct"), [("0.15.10", False), ("0.21.2", True), ("0.24.4", True)])
@@ -248,12 +249,12 @@ def test_key_in_qwen_home_dotenv_behind_a_project_dotenv(version: str, direct: b
     (qwen_home / ".env").write_text(f"{ENV_KEY}={KEY}\n")
     (project_dir / ".env").write_text("OTHER=1\n")   # found first from the project
     link = fake_qwen(tmp_path, version)
-    verdict = qwen_cli_verdict(resolve(), project_dir, dict(os.environ), str(link))
+    verdict = qwen_cli_verdict(resolve(Context.current()), dict(os.environ), str(link))
     assert (verdict.direct, verdict.via_run) == (direct, True)
     if not direct:
         assert verdict.fix == "qwen-tui run"
         assert str(qwen_home / ".env") in verdict.reason and str(project_dir / ".env") in verdict.reason
-    launch = prepare_launch(["-p", "hi"], qwen=str(link), cwd=project_dir, env=dict(os.environ))
+    launch = prepare_launch(["-p", "hi"], qwen=str(link), context=Context(project_dir, dict(os.environ)))
     assert launch.env[ENV_KEY] == KEY and launch.argv == [str(link), "-p", "hi"]
 
 
@@ -266,9 +267,11 @@ def test_the_run_path_loads_nothing_heavy(tmp_path: Path, qwen_home: Path, no_ke
         "import json, os, sys\n"
         "from pathlib import Path\n"
         "import qwen_tui.cli as cli\n"
-        "cli.set_language(cli._language())\n"
+        "from qwen_tui.core.context import Context\n"
+        "context = Context.current()\n"
+        "cli.set_language(cli._language(context.env))\n"
         "from qwen_tui.core.launch import prepare_launch\n"
-        f"prepare_launch([], qwen={str(fake_qwen(tmp_path))!r}, cwd=Path.cwd(), env=os.environ)\n"
+        f"prepare_launch([], qwen={str(fake_qwen(tmp_path))!r}, context=context)\n"
         f"print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in {heavy!r})))\n"
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=project_dir,
@@ -290,9 +293,9 @@ def test_run_passes_the_key_of_the_other_protocols_too(protocol: str, tmp_path: 
     path.write_text(json.dumps({name: KEY}))
     path.chmod(0o600)
     link = fake_qwen(tmp_path)
-    verdict = qwen_cli_verdict(resolve(), project_dir, dict(os.environ), str(link))
+    verdict = qwen_cli_verdict(resolve(Context.current()), dict(os.environ), str(link))
     assert (verdict.direct, verdict.via_run, verdict.fix) == (False, True, "qwen-tui run")
-    launch = prepare_launch([], qwen=str(link), cwd=project_dir, env=dict(os.environ))
+    launch = prepare_launch([], qwen=str(link), context=Context(project_dir, dict(os.environ)))
     assert launch.env[name] == KEY
 
 
@@ -329,10 +332,10 @@ def test_run_answers_for_the_qwen_it_starts(tmp_path: Path, qwen_home: Path, no_
     monkeypatch.setenv("OPENAI_MODEL", "m1")
     monkeypatch.setenv("QWEN_TUI_QWEN", str(fake_qwen(tmp_path / "current")))
     old = fake_qwen(tmp_path / "old", "0.12.0")
-    launch = prepare_launch([], qwen=str(old), cwd=project_dir, env=dict(os.environ))
+    launch = prepare_launch([], qwen=str(old), context=Context(project_dir, dict(os.environ)))
     assert launch.env[ENV_KEY] == KEY
     with pytest.raises(LaunchError):   # the current one asks for `not-an-entry`, with no key for it
-        prepare_launch([], qwen=None, cwd=project_dir, env=dict(os.environ))
+        prepare_launch([], qwen=None, context=Context(project_dir, dict(os.environ)))
 
 
 @pytest.mark.parametrize(("version", "method"), [("0.15.10", None), ("0.21.2", "openai"), ("0.24.4", "openai")])

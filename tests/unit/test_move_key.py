@@ -31,7 +31,7 @@ def keyring_env(secret_service: dict[str, str], monkeypatch: pytest.MonkeyPatch)
         monkeypatch.setenv(key, value)
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", SECRET_SERVICE_BACKEND)
     yield
-    SecretStore().delete(NAME)   # the Secret Service is shared by the session
+    SecretStore(os.environ).delete(NAME)   # the Secret Service is shared by the session
 
 
 @pytest.fixture
@@ -66,7 +66,7 @@ def test_plain_text_key_from_qwen_codes_auth_moves_into_the_keyring(keyring_env,
     code, err = move("keyring", capsys)
     assert code == 0, err
     assert err.count("\n") == 0 and "qwen-tui run" in err and KEY not in err
-    assert SecretStore().keyring_get(NAME) == KEY
+    assert SecretStore(os.environ).keyring_get(NAME) == KEY
     assert files_holding(isolated_home, KEY) == []          # no settings.json, .orig or other copy
     assert "env" not in json.loads(settings.read_text())
     assert main(["status", "--json"]) == 0
@@ -80,8 +80,8 @@ def test_every_store_to_every_store_keeps_exactly_one_copy(keyring_env, qwen_hom
     captured_settings(qwen_home)
     expected = {
         "dotenv": lambda: (qwen_home / ".env").read_text() == f"{NAME}={KEY}\n",
-        "file": lambda: json.loads(paths.secrets_file_path().read_text()) == {NAME: KEY},
-        "keyring": lambda: SecretStore().keyring_get(NAME) == KEY,
+        "file": lambda: json.loads(paths.secrets_file_path(os.environ).read_text()) == {NAME: KEY},
+        "keyring": lambda: SecretStore(os.environ).keyring_get(NAME) == KEY,
         "settings": lambda: json.loads((qwen_home / "settings.json").read_text())["env"] == {NAME: KEY},
     }
     for to in ("dotenv", "keyring", "file", "settings", "file", "dotenv", "settings", "keyring"):
@@ -89,10 +89,10 @@ def test_every_store_to_every_store_keeps_exactly_one_copy(keyring_env, qwen_hom
         assert code == 0, err
         assert expected[to](), to
         holding = files_holding(isolated_home, KEY)
-        in_keyring = SecretStore().keyring_get(NAME) is not None
+        in_keyring = SecretStore(os.environ).keyring_get(NAME) is not None
         assert len(holding) + in_keyring == 1, (to, holding, in_keyring)
         for other in ("dotenv", "file"):
-            path = qwen_home / ".env" if other == "dotenv" else paths.secrets_file_path()
+            path = qwen_home / ".env" if other == "dotenv" else paths.secrets_file_path(os.environ)
             if other == to:
                 assert stat.S_IMODE(path.stat().st_mode) == 0o600
     code, err = move("keyring", capsys)
@@ -113,7 +113,7 @@ def test_key_in_the_legacy_secrets_file_keeps_working_and_migrates(no_keyring, q
     del settings["env"]
     qwen_home.mkdir(mode=0o700)
     (qwen_home / "settings.json").write_text(json.dumps(settings))
-    SecretStore().file_set(NAME, KEY)      # saved by an older qwen-tui without a keyring
+    SecretStore(os.environ).file_set(NAME, KEY)      # saved by an older qwen-tui without a keyring
     assert main(["status", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["credential"]["source"]["kind"] == "secret-file"
     code, err = move("dotenv", capsys)
@@ -128,7 +128,7 @@ def test_different_values_are_never_merged(no_keyring, qwen_home: Path, capsys) 
     code, err = move("file", capsys)
     assert code == 1 and "different values" in err
     assert KEY in settings.read_text() and "sk-other" in (qwen_home / ".env").read_text()
-    assert not paths.secrets_file_path().exists()
+    assert not paths.secrets_file_path(os.environ).exists()
 
 
 def test_a_key_exported_in_the_shell_is_not_ours_to_move(no_keyring, qwen_home: Path, monkeypatch, capsys) -> None:

@@ -15,11 +15,13 @@ from pathlib import Path
 import pytest
 
 from qwen_tui.commands.oauth import login, logout, token
+from qwen_tui.core.context import Context
 from qwen_tui.core.oauth.credentials import Credentials
 from tests.servers.device_server import DISCONTINUED, DeviceServer, closed_port_url
 
 REPO = Path(__file__).resolve().parents[2]
-LOGIN = "from qwen_tui.commands.oauth import login; raise SystemExit(login(no_browser=True))"
+LOGIN = ("from qwen_tui.commands.oauth import login; from qwen_tui.core.context import Context; "
+         "raise SystemExit(login(Context.current(), no_browser=True))")
 
 
 @pytest.fixture
@@ -79,7 +81,7 @@ def test_login_keeps_a_chosen_model_and_other_settings(
         ' "ui": {"theme": "dark"}}'
     )
     worker = approve_when_asked(device_server)
-    assert login(no_browser=True, env=env) == 0
+    assert login(Context(Path.cwd(), env), no_browser=True) == 0
     worker.join()
     written = settings(qwen_home)
     assert written["model"]["name"] == "qwen3-coder-plus"
@@ -91,7 +93,7 @@ def test_login_refused_by_the_discontinued_server(
     env: dict[str, str], qwen_home: Path, device_server: DeviceServer, capsys: pytest.CaptureFixture[str]
 ) -> None:
     device_server.set_mode("discontinued")
-    assert login(no_browser=True, env=env) == 1
+    assert login(Context(Path.cwd(), env), no_browser=True) == 1
     err = capsys.readouterr().err.strip()
     assert "\n" not in err
     assert DISCONTINUED in err and "qwen-tui auth login --method openai" in err
@@ -103,13 +105,13 @@ def test_login_denied_or_expired(
     env: dict[str, str], device_server: DeviceServer, capsys: pytest.CaptureFixture[str], mode: str, words: str
 ) -> None:
     device_server.set_mode(mode)
-    assert login(no_browser=True, env=env) == 1
+    assert login(Context(Path.cwd(), env), no_browser=True) == 1
     assert words in capsys.readouterr().err.strip().splitlines()[-1]
 
 
 def test_login_network_failure(env: dict[str, str], capsys: pytest.CaptureFixture[str]) -> None:
     url = closed_port_url()
-    assert login(no_browser=True, env={**env, "QWEN_OAUTH_BASE_URL": url}) == 1
+    assert login(Context(Path.cwd(), {**env, "QWEN_OAUTH_BASE_URL": url}), no_browser=True) == 1
     err = capsys.readouterr().err.strip()
     assert "\n" not in err and url in err
 
@@ -119,7 +121,7 @@ def test_login_reports_slow_down(
 ) -> None:
     device_server.slow_down_polls = 1
     worker = approve_when_asked(device_server)
-    assert login(no_browser=True, env=env) == 0
+    assert login(Context(Path.cwd(), env), no_browser=True) == 0
     worker.join()
     assert "6 s" in capsys.readouterr().err
 
@@ -180,7 +182,7 @@ def test_logout_removes_creds_and_unselects_qwen_oauth(
     (qwen_home / "settings.json").write_text(
         '{"security": {"auth": {"selectedType": "qwen-oauth"}}, "model": {"name": "coder-model"}}'
     )
-    assert logout(env) == 0
+    assert logout(Context(Path.cwd(), env)) == 0
     assert not (qwen_home / "oauth_creds.json").exists()
     written = settings(qwen_home)
     assert "selectedType" not in written.get("security", {}).get("auth", {})
@@ -192,7 +194,7 @@ def test_logout_leaves_another_selected_method(env: dict[str, str], qwen_home: P
     write_creds(qwen_home, 3600)
     text = '{"security": {"auth": {"selectedType": "openai"}}}'
     (qwen_home / "settings.json").write_text(text)
-    assert logout(env) == 0
+    assert logout(Context(Path.cwd(), env)) == 0
     assert (qwen_home / "settings.json").read_text() == text
     assert not (qwen_home / "oauth_creds.json").exists()
 
@@ -202,7 +204,7 @@ def test_logout_also_clears_the_keyring_copy(env: dict[str, str], qwen_home: Pat
 
     save_credentials(Credentials("a", "r", "Bearer", None, 1), "keyring", env)
     assert KeyringStore(env).read_text() is not None
-    assert logout(env) == 0
+    assert logout(Context(Path.cwd(), env)) == 0
     assert KeyringStore(env).read_text() is None
 
 

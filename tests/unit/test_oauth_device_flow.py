@@ -42,7 +42,7 @@ def kinds(events: list[flow.Event]) -> list[str]:
 
 
 async def test_success_after_pending_sends_qwen_wire_format(device_server: DeviceServer) -> None:
-    events = await run(DeviceFlow(), approve_on_poll(device_server, 2))
+    events = await run(DeviceFlow(os.environ), approve_on_poll(device_server, 2))
 
     assert kinds(events) == ["DeviceCodeIssued", "Polling", "Polling", "Success"]
     issued = events[0]
@@ -77,7 +77,7 @@ async def test_success_after_pending_sends_qwen_wire_format(device_server: Devic
 
 async def test_interval_defaults_to_five_seconds_when_absent(device_server: DeviceServer) -> None:
     device_server.interval = None
-    stream = DeviceFlow().run()
+    stream = DeviceFlow(os.environ).run()
     issued = await anext(stream)
     assert isinstance(issued, flow.DeviceCodeIssued) and issued.interval == 5
     task = asyncio.ensure_future(anext(stream))
@@ -91,7 +91,7 @@ async def test_interval_defaults_to_five_seconds_when_absent(device_server: Devi
 async def test_slow_down_as_429_adds_five_seconds_to_every_later_wait(device_server: DeviceServer) -> None:
     device_server.slow_down_polls = 1
     device_server.slow_down_status = 429
-    events = await run(DeviceFlow(), approve_on_poll(device_server, 2))
+    events = await run(DeviceFlow(os.environ), approve_on_poll(device_server, 2))
 
     assert kinds(events) == ["DeviceCodeIssued", "Polling", "SlowedDown", "Polling", "Success"]
     assert events[2] == flow.SlowedDown(new_interval=6)
@@ -105,7 +105,7 @@ async def test_slow_down_as_400_and_the_step_stays_for_later_polls(device_server
     # The step is a constructor parameter (RFC default 5 s); a shorter one keeps this test quick.
     device_server.slow_down_polls = 1
     device_server.slow_down_status = 400
-    events = await run(DeviceFlow(slow_down_step=0.75), approve_on_poll(device_server, 3))
+    events = await run(DeviceFlow(os.environ, slow_down_step=0.75), approve_on_poll(device_server, 3))
 
     assert events[2] == flow.SlowedDown(new_interval=1.75)
     assert kinds(events)[-1] == "Success"
@@ -127,7 +127,7 @@ async def test_terminal_errors_stop_polling_at_once(
     device_server: DeviceServer, fault: str, expected: flow.Event
 ) -> None:
     device_server.poll_fault = fault
-    events = await run(DeviceFlow())
+    events = await run(DeviceFlow(os.environ))
     assert events[-1] == expected
     assert len(device_server.polls()) == 1
     await asyncio.sleep(1.5)  # more than an interval: nothing else arrives
@@ -139,14 +139,14 @@ async def test_denial_by_the_user_hook(device_server: DeviceServer) -> None:
         if isinstance(event, flow.Polling):
             device_server.deny(device_server.wait_for_user_code())
 
-    events = await run(DeviceFlow(), deny_on_first_poll)
+    events = await run(DeviceFlow(os.environ), deny_on_first_poll)
     assert events[-1] == flow.Denied()
 
 
 @pytest.mark.parametrize("fault", ["500", "malformed"])
 async def test_broken_poll_answers_fail_with_one_line(device_server: DeviceServer, fault: str) -> None:
     device_server.poll_fault = fault
-    events = await run(DeviceFlow())
+    events = await run(DeviceFlow(os.environ))
     result = events[-1]
     assert isinstance(result, flow.Failed) and "\n" not in result.reason
     assert ("500" in result.reason) == (fault == "500")
@@ -157,7 +157,7 @@ async def test_stops_by_itself_at_expires_in(device_server: DeviceServer) -> Non
     device_server.expires_in = 2.5
     device_server.report_expiry = False  # the server never says expired_token: the client must stop alone
     started = time.monotonic()
-    events = await run(DeviceFlow())
+    events = await run(DeviceFlow(os.environ))
     elapsed = time.monotonic() - started
 
     assert events[-1] == flow.Expired()
@@ -178,21 +178,21 @@ async def test_refused_device_request_carries_the_servers_words(
     device_server: DeviceServer, fault: str, expected: flow.Event
 ) -> None:
     device_server.device_fault = fault
-    assert await run(DeviceFlow()) == [expected]
+    assert await run(DeviceFlow(os.environ)) == [expected]
     assert device_server.polls() == []
 
 
 @pytest.mark.parametrize("fault", ["500", "malformed", "hang"])
 async def test_broken_device_answers_fail(device_server: DeviceServer, fault: str) -> None:
     device_server.device_fault = fault
-    [result] = await run(DeviceFlow(request_timeout=0.5))
+    [result] = await run(DeviceFlow(os.environ, request_timeout=0.5))
     assert isinstance(result, flow.Failed) and "\n" not in result.reason
 
 
 async def test_refused_connection_fails_with_the_url(monkeypatch: pytest.MonkeyPatch) -> None:
     url = closed_port_url()
     monkeypatch.setenv("QWEN_OAUTH_BASE_URL", url)
-    [result] = await run(DeviceFlow())
+    [result] = await run(DeviceFlow(os.environ))
     assert isinstance(result, flow.Failed) and url in result.reason
 
 
@@ -202,7 +202,7 @@ async def test_proxy_settings_from_the_environment_are_honoured(monkeypatch: pyt
     monkeypatch.setenv("HTTPS_PROXY", closed_port_url())
     monkeypatch.delenv("NO_PROXY", raising=False)
     monkeypatch.delenv("no_proxy", raising=False)
-    [result] = await run(DeviceFlow())
+    [result] = await run(DeviceFlow(os.environ))
     assert isinstance(result, flow.Failed)
 
 
@@ -214,7 +214,7 @@ async def test_a_loopback_server_is_reached_without_the_proxy(
     monkeypatch.setenv("ALL_PROXY", closed_port_url())
     monkeypatch.delenv("NO_PROXY", raising=False)
     monkeypatch.delenv("no_proxy", raising=False)
-    stream = DeviceFlow().run()
+    stream = DeviceFlow(os.environ).run()
     assert isinstance(await anext(stream), flow.DeviceCodeIssued)
     await stream.aclose()
     assert len(device_server.device_requests()) == 1
@@ -222,7 +222,7 @@ async def test_a_loopback_server_is_reached_without_the_proxy(
 
 async def test_timeouts_back_off_exponentially_then_recover(device_server: DeviceServer) -> None:
     device_server.hang_polls = 2
-    events = await run(DeviceFlow(request_timeout=0.5), approve_on_poll(device_server, 3))
+    events = await run(DeviceFlow(os.environ, request_timeout=0.5), approve_on_poll(device_server, 3))
 
     retries = [e for e in events if isinstance(e, flow.NetworkRetry)]
     assert [r.delay for r in retries] == [1, 2]
@@ -235,7 +235,7 @@ async def test_timeouts_back_off_exponentially_then_recover(device_server: Devic
 
 
 async def test_connection_errors_while_polling_back_off(device_server: DeviceServer) -> None:
-    stream = DeviceFlow().run()
+    stream = DeviceFlow(os.environ).run()
     assert isinstance(await anext(stream), flow.DeviceCodeIssued)
     device_server.stop()  # the server goes away: connections are now refused
     seen = [await anext(stream) for _ in range(4)]
@@ -249,7 +249,7 @@ async def test_cancel_while_waiting_sends_no_poll(device_server: DeviceServer) -
     issued = asyncio.Event()
 
     async def consume() -> None:
-        async for event in DeviceFlow().run():
+        async for event in DeviceFlow(os.environ).run():
             if isinstance(event, flow.DeviceCodeIssued):
                 issued.set()
 
@@ -266,7 +266,7 @@ async def test_cancel_after_a_poll_sends_no_more(device_server: DeviceServer) ->
     polled = asyncio.Event()
 
     async def consume() -> None:
-        async for event in DeviceFlow().run():
+        async for event in DeviceFlow(os.environ).run():
             if isinstance(event, flow.Polling):
                 polled.set()
 
@@ -304,7 +304,7 @@ async def test_network_backoff_never_polls_sooner_than_a_long_server_interval(de
         slept.append(seconds)
         now[0] += seconds
 
-    stream = DeviceFlow(clock=lambda: now[0], sleep=fake_sleep).run()
+    stream = DeviceFlow(os.environ, clock=lambda: now[0], sleep=fake_sleep).run()
     assert isinstance(await anext(stream), flow.DeviceCodeIssued)
     device_server.stop()  # every poll now fails with a connection error
     seen = [await anext(stream) for _ in range(6)]
@@ -318,7 +318,7 @@ async def test_non_finite_interval_and_lifetime_fall_back_to_defaults(device_ser
     """Python's json accepts NaN / Infinity (Node rejects them): they must not become the poll interval."""
     device_server.interval = float("nan")
     device_server.expires_in = float("inf")
-    stream = DeviceFlow(default_interval=5).run()
+    stream = DeviceFlow(os.environ, default_interval=5).run()
     issued = await anext(stream)
     await stream.aclose()
     assert isinstance(issued, flow.DeviceCodeIssued)

@@ -192,7 +192,7 @@ def test_three_concurrent_token_commands_refresh_once(
     # A slow refresh answer makes the three processes really overlap on the lock.
     device_server.on_refresh = lambda: time.sleep(0.5)
     write_creds(qwen_home, expires_in_s=-5)
-    code = "from qwen_tui.commands.oauth import token; raise SystemExit(token())"
+    code = "import os; from qwen_tui.commands.oauth import token; raise SystemExit(token(os.environ))"
     child_env = {**env, "PATH": os.environ["PATH"], "PYTHONPATH": str(REPO), "NO_BROWSER": "1"}
     processes = [
         subprocess.Popen([sys.executable, "-c", code], env=child_env, cwd=REPO, stdin=subprocess.DEVNULL,

@@ -29,7 +29,7 @@ def login(*args: str, stdin: str = "", **extra_env: str) -> subprocess.Completed
 
 
 def settings() -> dict:
-    return json.loads(paths.user_settings_path().read_text())
+    return json.loads(paths.user_settings_path(os.environ).read_text())
 
 
 def assert_one_line(text: str) -> None:
@@ -51,7 +51,7 @@ def test_login_with_pasted_key_saves_and_reports_where(openai_server: OpenAIServ
     assert data["model"] == {"name": MODEL, "baseUrl": openai_server.url}
     assert data["modelProviders"]["openai"] == [
         {"id": MODEL, "name": MODEL, "baseUrl": openai_server.url, "envKey": env_key, "wireApi": "chat-completions"}]
-    assert str(paths.user_settings_path()) in result.stderr
+    assert str(paths.user_settings_path(os.environ)) in result.stderr
     assert openai_server.key not in result.stderr
     [check] = openai_server.requests_to("/models")
     assert check.headers["authorization"] == f"Bearer {openai_server.key}"
@@ -65,7 +65,7 @@ def test_wrong_key_fails_with_one_line_and_saves_nothing(openai_server: OpenAISe
     assert result.returncode == 1
     assert_one_line(result.stderr)
     assert "401" in result.stderr and "sk-wrong-0123456789" not in result.stderr
-    assert not paths.qwen_home().exists() or not any(paths.qwen_home().iterdir())
+    assert not paths.qwen_home(os.environ).exists() or not any(paths.qwen_home(os.environ).iterdir())
 
 
 def test_key_from_a_named_variable_and_default_store_without_keyring(openai_server: OpenAIServer) -> None:
@@ -73,9 +73,9 @@ def test_key_from_a_named_variable_and_default_store_without_keyring(openai_serv
                    MY_KEY=openai_server.key)
     assert result.returncode == 0, result.stderr
     # No keyring: Qwen Code's own <QWEN_HOME>/.env (which plain `qwen` reads), said in one line naming it.
-    dotenv = paths.qwen_home() / ".env"
+    dotenv = paths.qwen_home(os.environ) / ".env"
     assert dotenv.read_text().strip().endswith("=" + openai_server.key)
-    assert not paths.secrets_file_path().exists()
+    assert not paths.secrets_file_path(os.environ).exists()
     assert f"No keyring works here, so the key is in {dotenv} (0600), which qwen reads." in result.stderr
 
 
@@ -84,7 +84,7 @@ def test_keyless_local_server_needs_no_key() -> None:
         result = login("--base-url", server.url, "--model", MODEL)
     assert result.returncode == 0, result.stderr
     assert "needs none" in result.stderr
-    assert not paths.secrets_file_path().exists()
+    assert not paths.secrets_file_path(os.environ).exists()
     assert settings()["model"]["name"] == MODEL
 
 
@@ -96,7 +96,7 @@ def test_chat_preset_is_verified_with_a_one_token_completion() -> None:
     assert result.returncode == 0, result.stderr
     [chat] = openai_server.requests_to("/chat/completions")
     assert chat.body["max_tokens"] == 1
-    dotenv = paths.qwen_home() / ".env"
+    dotenv = paths.qwen_home(os.environ) / ".env"
     assert dotenv.read_text() == f"BAILIAN_CODING_PLAN_API_KEY={openai_server.key}\n"
     assert dotenv.stat().st_mode & 0o777 == 0o600
 
@@ -115,7 +115,7 @@ def test_usage_errors_exit_2_with_one_line(args: tuple[str, ...], needle: str) -
     assert result.returncode == 2
     assert_one_line(result.stderr)
     assert needle in result.stderr
-    assert not paths.user_settings_path().exists()
+    assert not paths.user_settings_path(os.environ).exists()
 
 
 def test_both_key_sources_is_a_usage_error() -> None:
@@ -160,8 +160,8 @@ def test_keyring_stored_key_resolves_in_status(openai_server: OpenAIServer, secr
     try:
         assert result.returncode == 0, result.stderr
         assert "keyring" in result.stderr.lower()
-        assert not paths.secrets_file_path().exists()
-        assert openai_server.key not in paths.user_settings_path().read_text()
+        assert not paths.secrets_file_path(os.environ).exists()
+        assert openai_server.key not in paths.user_settings_path(os.environ).read_text()
         status = run_cli("status", "--json", **bus)
         assert status.returncode == 0, status.stdout
         doc = json.loads(status.stdout)
@@ -169,7 +169,8 @@ def test_keyring_stored_key_resolves_in_status(openai_server: OpenAIServer, secr
         assert doc["credential"]["masked"].endswith(openai_server.key[-4:])
         assert openai_server.key not in status.stdout
     finally:
-        env_key = settings()["modelProviders"]["openai"][0]["envKey"] if paths.user_settings_path().exists() else None
+        saved = paths.user_settings_path(os.environ).exists()
+        env_key = settings()["modelProviders"]["openai"][0]["envKey"] if saved else None
         if env_key:
             subprocess.run(["secret-tool", "clear", "service", "qwen-tui", "username", env_key],
                            env={**os.environ, **secret_service}, timeout=30)
@@ -229,13 +230,13 @@ def test_a_different_key_for_a_shared_endpoint_names_the_providers_and_needs_yes
     same = login("--base-url", url, "--model", "model-b", "--api-key-stdin", "--no-verify", "--store", "settings",
                  stdin="sk-first-0123456789")
     assert same.returncode == 0, same.stderr            # the same key changes nothing for model-a: no question
-    before = paths.user_settings_path().read_text()
+    before = paths.user_settings_path(os.environ).read_text()
     other = login("--base-url", url, "--model", "model-c", "--api-key-stdin", "--no-verify", "--store", "settings",
                   stdin="sk-second-0123456789")
     assert other.returncode == 2
     assert_one_line(other.stderr)
     assert "model-a" in other.stderr and "model-b" in other.stderr and "--yes" in other.stderr
-    assert paths.user_settings_path().read_text() == before   # nothing saved
+    assert paths.user_settings_path(os.environ).read_text() == before   # nothing saved
     confirmed = login("--base-url", url, "--model", "model-c", "--api-key-stdin", "--no-verify", "--store",
                       "settings", "--yes", stdin="sk-second-0123456789")
     assert confirmed.returncode == 0, confirmed.stderr

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from qwen_tui.cli import main
+from qwen_tui.core.context import Context
 
 
 @pytest.fixture(autouse=True)
@@ -91,11 +92,11 @@ def test_home_activates_and_deletes_an_anthropic_or_gemini_entry_in_its_own_buck
           key="sk-ant-test-0123456789")
     login("--method", "gemini", "--base-url", "http://127.0.0.1:10", "--model", "gemini-test-1",
           key="AIza-test-0123456789")
-    activate_profile("claude-test-1", base_url="http://127.0.0.1:9", protocol=Protocol.ANTHROPIC)
+    activate_profile("claude-test-1", Context.current(), base_url="http://127.0.0.1:9", protocol=Protocol.ANTHROPIC)
     doc = status_json(capsys)
     assert (doc["authType"]["value"], doc["model"]["value"]) == ("anthropic", "claude-test-1")
     assert [i["active"] for i in doc["installs"]] == ["claude-test-1", None]
-    delete_profile(["gemini-test-1"], base_url="http://127.0.0.1:10", protocol=Protocol.GEMINI)
+    delete_profile(["gemini-test-1"], Context.current(), base_url="http://127.0.0.1:10", protocol=Protocol.GEMINI)
     saved = json.loads((qwen_home / "settings.json").read_text())
     assert list(saved["modelProviders"]) == ["anthropic"]
     assert [name.split("_HTTP_")[0] for name in saved["env"]] == ["QWEN_CUSTOM_API_KEY_ANTHROPIC"]   # its key went

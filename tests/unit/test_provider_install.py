@@ -39,7 +39,7 @@ def login(*args: str, stdin: str) -> subprocess.CompletedProcess[str]:
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_save_writes_what_qwen_auth_wrote(case: str) -> None:
     arguments, key = CASES[case]
-    path = paths.user_settings_path()
+    path = paths.user_settings_path(os.environ)
     path.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(CAPTURES / case / "settings.before-auth.json", path)
     result = login(*arguments, "--api-key-stdin", "--store", "settings", "--no-verify", stdin=key + "\n")
@@ -64,7 +64,7 @@ def test_reinstall_replaces_the_presets_entries_and_keeps_others() -> None:
         result = login("--preset", "coding-plan", "--region", region, "--api-key-stdin", "--store", "settings",
                        "--no-verify", stdin="sk-sp-0123456789abcdef")
         assert result.returncode == 0, result.stderr
-    entries = json.loads(paths.user_settings_path().read_text())["modelProviders"]["openai"]
+    entries = json.loads(paths.user_settings_path(os.environ).read_text())["modelProviders"]["openai"]
     assert len(entries) == 11   # the 10 built-ins once (the second region replaced the first), then the custom one
     assert {e["baseUrl"] for e in entries[:10]} == {"https://coding-intl.dashscope.aliyuncs.com/v1"}
     assert entries[10]["id"] == "my-model"
@@ -86,7 +86,7 @@ def test_status_reads_a_provider_qwen_auth_installed(capsys: pytest.CaptureFixtu
     its plain-text key is flagged with the move to the keyring as the fix."""
     from qwen_tui.cli import main
 
-    path = paths.user_settings_path()
+    path = paths.user_settings_path(os.environ)
     path.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(CAPTURES / "a-coding-plan/settings.json", path)
     main(["status", "--json"])
@@ -112,7 +112,7 @@ def test_coding_plan_installs_the_models_offered_for_the_key() -> None:
         assert result.returncode == 0, result.stderr
         assert server.requests_to("/models")[0].headers["authorization"] == f"Bearer {key}"
     assert "2 models" in result.stderr
-    data = json.loads(paths.user_settings_path().read_text())
+    data = json.loads(paths.user_settings_path(os.environ).read_text())
     entries = data["modelProviders"]["openai"]
     assert [e["id"] for e in entries] == ["qwen3-coder-plus", "brand-new-model"]
     assert entries[0]["generationConfig"] == {"contextWindowSize": 1000000}   # Qwen Code's spec for that id

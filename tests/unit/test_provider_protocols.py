@@ -11,6 +11,7 @@ import sys
 import pytest
 
 from qwen_tui.core import paths
+from qwen_tui.core.context import Context
 from qwen_tui.core.providers.verify import ErrorKind, check_key
 from qwen_tui.core.resolver import resolve
 from tests.servers.dialect_servers import AnthropicServer, GeminiServer
@@ -51,13 +52,13 @@ def test_login_saves_the_protocols_bucket_and_resolves(method: str, server_class
         result = login("--method", method, "--base-url", server.url, "--model", model, "--api-key-stdin",
                        "--store", "settings", stdin=server.key + "\n")
     assert result.returncode == 0, result.stderr
-    data = json.loads(paths.user_settings_path().read_text())
+    data = json.loads(paths.user_settings_path(os.environ).read_text())
     [entry] = data["modelProviders"][method]
     assert entry["id"] == model and entry["baseUrl"] == server.url and "wireApi" not in entry
     assert entry["envKey"].startswith(f"QWEN_CUSTOM_API_KEY_{method.upper()}_HTTP_127_0_0_1_")
     assert data["security"]["auth"]["selectedType"] == method
     assert data["env"] == {entry["envKey"]: server.key}
-    resolution = resolve()
+    resolution = resolve(Context.current())
     assert resolution.ok, resolution.problems
     assert resolution.base_url.value == server.url and resolution.model.value == model
 
@@ -68,4 +69,4 @@ def test_anthropic_wrong_key_fails_with_one_line_and_saves_nothing() -> None:
                        "--api-key-stdin", stdin="sk-ant-wrong-0123456789\n")
     assert result.returncode == 1 and "401" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
-    assert not paths.user_settings_path().exists()
+    assert not paths.user_settings_path(os.environ).exists()

@@ -48,11 +48,11 @@ def mode(path: Path) -> int:
 
 
 def user_settings() -> dict:
-    return json.loads(paths.user_settings_path().read_text())
+    return json.loads(paths.user_settings_path(os.environ).read_text())
 
 
 def secrets_file() -> dict:
-    return json.loads(paths.secrets_file_path().read_text())
+    return json.loads(paths.secrets_file_path(os.environ).read_text())
 
 
 def test_custom_env_key_is_qwen_codes_name() -> None:
@@ -64,8 +64,9 @@ def test_custom_env_key_is_qwen_codes_name() -> None:
 
 
 def test_settings_store_writes_qwen_codes_exact_shape(no_keyring: None) -> None:
-    result = save_profile(base_url=URL + "/", model="mock-model", key=KEY + "\n", store=KeyStore.SETTINGS)
-    path = paths.user_settings_path()
+    result = save_profile(base_url=URL + "/", model="mock-model", key=KEY + "\n", store=KeyStore.SETTINGS,
+                          context=Context.current())
+    path = paths.user_settings_path(os.environ)
     assert user_settings() == {
         "security": {"auth": {"selectedType": "openai"}},
         "model": {"name": "mock-model", "baseUrl": URL},
@@ -78,22 +79,23 @@ def test_settings_store_writes_qwen_codes_exact_shape(no_keyring: None) -> None:
     assert mode(path) == 0o600
     assert result.warning is None
     assert str(path) in (result.key_location or "")
-    assert not paths.secrets_file_path().exists()
-    assert not (paths.qwen_home() / ".env").exists()
-    resolution = resolve()
+    assert not paths.secrets_file_path(os.environ).exists()
+    assert not (paths.qwen_home(os.environ) / ".env").exists()
+    resolution = resolve(Context.current())
     assert resolution.ok and resolution.credential.source.kind == SourceKind.SETTINGS_ENV
     assert resolution.base_url.value == URL and resolution.model.value == "mock-model"
 
 
 def test_second_model_is_prepended_and_same_identity_replaced(no_keyring: None) -> None:
     """Qwen Code 0.24 merges custom models by id + base URL and puts the new install first."""
-    save_profile(base_url=URL, model="mock-model", key=KEY, store=KeyStore.SETTINGS)
-    save_profile(base_url=URL, model="mock-model-2", key=KEY, store=KeyStore.SETTINGS)
-    save_profile(base_url=URL, model="mock-model", key=KEY, store=KeyStore.SETTINGS)
+    save_profile(base_url=URL, model="mock-model", key=KEY, store=KeyStore.SETTINGS, context=Context.current())
+    save_profile(base_url=URL, model="mock-model-2", key=KEY, store=KeyStore.SETTINGS, context=Context.current())
+    save_profile(base_url=URL, model="mock-model", key=KEY, store=KeyStore.SETTINGS, context=Context.current())
     data = user_settings()
     assert [e["id"] for e in data["modelProviders"]["openai"]] == ["mock-model", "mock-model-2"]
     assert data["env"] == {CUSTOM_ENV_KEY: KEY}
-    save_profile(base_url="http://127.0.0.1:9000/v1", model="mock-model", key=None, store=KeyStore.SETTINGS)
+    save_profile(base_url="http://127.0.0.1:9000/v1", model="mock-model", key=None, store=KeyStore.SETTINGS,
+                 context=Context.current())
     entries = user_settings()["modelProviders"]["openai"]
     assert [(e["id"], e["baseUrl"]) for e in entries] == [
         ("mock-model", "http://127.0.0.1:9000/v1"), ("mock-model", URL), ("mock-model-2", URL)]
@@ -104,19 +106,19 @@ def test_dotenv_store_updates_one_variable_and_keeps_the_rest(no_keyring: None, 
     dotenv = qwen_home / ".env"
     dotenv.write_text(f"# mine\nFOO=bar\n{CUSTOM_ENV_KEY}=old-value\nexport BAZ='q u x'\n")
     dotenv.chmod(0o644)
-    result = save_profile(base_url=URL, model="m", key=KEY, store=KeyStore.DOTENV)
+    result = save_profile(base_url=URL, model="m", key=KEY, store=KeyStore.DOTENV, context=Context.current())
     assert dotenv.read_text() == f"# mine\nFOO=bar\n{CUSTOM_ENV_KEY}={KEY}\nexport BAZ='q u x'\n"
     assert mode(dotenv) == 0o600
     assert result.key_location and str(dotenv) in result.key_location
     assert "env" not in user_settings()
-    assert resolve().credential.source.kind == SourceKind.DOTENV
+    assert resolve(Context.current()).credential.source.kind == SourceKind.DOTENV
 
 
 def test_dotenv_store_appends_to_a_file_without_final_newline(no_keyring: None, qwen_home: Path) -> None:
     qwen_home.mkdir()
     dotenv = qwen_home / ".env"
     dotenv.write_text("FOO=bar")
-    save_profile(base_url=URL, model="m", key=KEY, store=KeyStore.DOTENV)
+    save_profile(base_url=URL, model="m", key=KEY, store=KeyStore.DOTENV, context=Context.current())
     assert dotenv.read_text() == f"FOO=bar\n{CUSTOM_ENV_KEY}={KEY}\n"
 
 
@@ -134,7 +136,7 @@ def test_dotenv_store_warns_when_another_env_file_hides_it(
     result = save_profile(base_url=URL, model="m", key=KEY, store=store, context=Context(project_dir, os.environ))
     assert bool(result.warning and str(project_dir / ".env") in result.warning) is hidden
     assert (project_dir / ".env").read_text() == "OTHER=1\n"  # the user's own file is not touched
-    assert (paths.qwen_home() / ".env").read_text() == f"{CUSTOM_ENV_KEY}={KEY}\n"
+    assert (paths.qwen_home(os.environ) / ".env").read_text() == f"{CUSTOM_ENV_KEY}={KEY}\n"
 
 
 def test_unrewritable_dotenv_is_left_untouched(no_keyring: None, qwen_home: Path) -> None:
@@ -144,54 +146,54 @@ def test_unrewritable_dotenv_is_left_untouched(no_keyring: None, qwen_home: Path
     original = f'NOTE="first\n{CUSTOM_ENV_KEY}=inside"\n'
     dotenv.write_text(original)
     with pytest.raises(ProfileError) as error:
-        save_profile(base_url=URL, model="m", key=KEY, store=KeyStore.DOTENV)
+        save_profile(base_url=URL, model="m", key=KEY, store=KeyStore.DOTENV, context=Context.current())
     assert str(dotenv) in str(error.value) and KEY not in str(error.value)
     assert dotenv.read_text() == original
-    assert not paths.user_settings_path().exists()
+    assert not paths.user_settings_path(os.environ).exists()
 
 
 def test_file_store_is_explicit_and_warns(no_keyring: None) -> None:
-    result = save_profile(base_url=URL, model="m", key=KEY, store=KeyStore.FILE)
+    result = save_profile(base_url=URL, model="m", key=KEY, store=KeyStore.FILE, context=Context.current())
     assert secrets_file() == {CUSTOM_ENV_KEY: KEY}
-    assert mode(paths.secrets_file_path()) == 0o600
-    assert result.warning and str(paths.secrets_file_path()) in result.warning
+    assert mode(paths.secrets_file_path(os.environ)) == 0o600
+    assert result.warning and str(paths.secrets_file_path(os.environ)) in result.warning
     assert "env" not in user_settings()
-    assert resolve().credential.source.kind == SourceKind.SECRET_FILE
+    assert resolve(Context.current()).credential.source.kind == SourceKind.SECRET_FILE
 
 
 def test_keyring_default_without_backend_is_qwen_codes_own_dotenv(no_keyring: None) -> None:
     """Issue 10: without a keyring the key goes where plain `qwen` finds it, `<QWEN_HOME>/.env` (0600), not
     into a file only qwen-tui reads; one line says so and names the file."""
-    result = save_profile(base_url=URL, model="m", key=KEY)
-    dotenv = paths.qwen_home() / ".env"
+    result = save_profile(base_url=URL, model="m", key=KEY, context=Context.current())
+    dotenv = paths.qwen_home(os.environ) / ".env"
     assert dotenv.read_text() == f"{CUSTOM_ENV_KEY}={KEY}\n"
-    assert mode(dotenv) == 0o600 and mode(paths.qwen_home()) == 0o700
-    assert not paths.secrets_file_path().exists()
+    assert mode(dotenv) == 0o600 and mode(paths.qwen_home(os.environ)) == 0o700
+    assert not paths.secrets_file_path(os.environ).exists()
     assert result.warning and str(dotenv) in result.warning and "No keyring" in result.warning
     assert KEY not in json.dumps(user_settings())
-    assert resolve().credential.source.kind == SourceKind.DOTENV
+    assert resolve(Context.current()).credential.source.kind == SourceKind.DOTENV
 
 
 def test_saving_to_a_new_store_removes_the_other_copies(no_keyring: None) -> None:
-    save_profile(base_url=URL, model="m", key=KEY, store=KeyStore.SETTINGS)
-    save_profile(base_url=URL, model="m", key=KEY, store=KeyStore.DOTENV)
+    save_profile(base_url=URL, model="m", key=KEY, store=KeyStore.SETTINGS, context=Context.current())
+    save_profile(base_url=URL, model="m", key=KEY, store=KeyStore.DOTENV, context=Context.current())
     assert "env" not in user_settings()
-    save_profile(base_url=URL, model="m", key=KEY, store=KeyStore.FILE)
-    assert not (paths.qwen_home() / ".env").exists()  # emptied: removed, so it cannot hide ~/.env
-    save_profile(base_url=URL, model="m", key=KEY, store=KeyStore.SETTINGS)
-    assert not paths.secrets_file_path().exists()
+    save_profile(base_url=URL, model="m", key=KEY, store=KeyStore.FILE, context=Context.current())
+    assert not (paths.qwen_home(os.environ) / ".env").exists()  # emptied: removed, so it cannot hide ~/.env
+    save_profile(base_url=URL, model="m", key=KEY, store=KeyStore.SETTINGS, context=Context.current())
+    assert not paths.secrets_file_path(os.environ).exists()
     assert user_settings()["env"] == {CUSTOM_ENV_KEY: KEY}
 
 
 def test_stale_api_key_of_another_provider_is_removed(no_keyring: None, qwen_home: Path) -> None:
     # Qwen Code #1855: a credential saved for another method/provider must not be used for this one.
     qwen_home.mkdir()
-    paths.user_settings_path().write_text(json.dumps({
+    paths.user_settings_path(os.environ).write_text(json.dumps({
         "$version": 4,
         "security": {"auth": {"selectedType": "qwen-oauth", "apiKey": "sk-old-0123456789", "baseUrl": "https://x.example/v1"}},
         "privacy": {"usageStatisticsEnabled": False},
     }))
-    save_profile(base_url=URL, model="m", key=KEY, store=KeyStore.SETTINGS)
+    save_profile(base_url=URL, model="m", key=KEY, store=KeyStore.SETTINGS, context=Context.current())
     data = user_settings()
     assert data["security"]["auth"] == {"selectedType": "openai"}
     assert data["model"]["baseUrl"] == URL
@@ -200,67 +202,67 @@ def test_stale_api_key_of_another_provider_is_removed(no_keyring: None, qwen_hom
 
 def test_api_key_for_the_same_url_survives_a_save_without_a_key(no_keyring: None, qwen_home: Path) -> None:
     qwen_home.mkdir()
-    paths.user_settings_path().write_text(json.dumps(
+    paths.user_settings_path(os.environ).write_text(json.dumps(
         {"security": {"auth": {"selectedType": "openai", "apiKey": "sk-legacy-0123456789", "baseUrl": URL}}}
     ))
-    save_profile(base_url=URL, model="m", key=None, store=KeyStore.KEYRING)
+    save_profile(base_url=URL, model="m", key=None, store=KeyStore.KEYRING, context=Context.current())
     assert user_settings()["security"]["auth"]["apiKey"] == "sk-legacy-0123456789"
 
 
 def test_invalid_input_and_unparsable_settings_are_refused(no_keyring: None, qwen_home: Path) -> None:
     with pytest.raises(ProfileError):
-        save_profile(base_url="ftp://x", model="m", key=KEY)
+        save_profile(base_url="ftp://x", model="m", key=KEY, context=Context.current())
     with pytest.raises(ProfileError):
-        save_profile(base_url=URL, model="  ", key=KEY)
+        save_profile(base_url=URL, model="  ", key=KEY, context=Context.current())
     qwen_home.mkdir()
-    paths.user_settings_path().write_text("{ not json")
+    paths.user_settings_path(os.environ).write_text("{ not json")
     with pytest.raises(ProfileError) as error:
-        save_profile(base_url=URL, model="m", key=KEY, store=KeyStore.FILE)
+        save_profile(base_url=URL, model="m", key=KEY, store=KeyStore.FILE, context=Context.current())
     assert KEY not in str(error.value)
-    assert paths.user_settings_path().read_text() == "{ not json"
-    assert not paths.secrets_file_path().exists()  # nothing stored when the settings cannot be read
+    assert paths.user_settings_path(os.environ).read_text() == "{ not json"
+    assert not paths.secrets_file_path(os.environ).exists()  # nothing stored when the settings cannot be read
 
 
 def test_list_activate_delete(no_keyring: None) -> None:
-    save_profile(base_url=URL, model="a", key=KEY, store=KeyStore.FILE)
+    save_profile(base_url=URL, model="a", key=KEY, store=KeyStore.FILE, context=Context.current())
     # A Qwen Code preset is installed with its built-in models (DeepSeek: two), the chosen one active.
     save_profile(base_url="https://api.deepseek.com", model="deepseek-v4-flash", key="sk-deep-0123456789abcd",
-                 store=KeyStore.SETTINGS, preset=preset("deepseek"))
-    profiles = {p.id: p for p in list_profiles()}
+                 store=KeyStore.SETTINGS, preset=preset("deepseek"), context=Context.current())
+    profiles = {p.id: p for p in list_profiles(resolve(Context.current()))}
     assert set(profiles) == {"a", "deepseek-v4-pro", "deepseek-v4-flash"}
     assert profiles["deepseek-v4-flash"].active and not profiles["a"].active
     assert profiles["deepseek-v4-flash"].name == "[DeepSeek] deepseek-v4-flash"
     assert profiles["deepseek-v4-flash"].env_key == "DEEPSEEK_API_KEY"
-    assert str(paths.user_settings_path()) in (profiles["deepseek-v4-flash"].key_location or "")
-    assert str(paths.secrets_file_path()) in (profiles["a"].key_location or "")
+    assert str(paths.user_settings_path(os.environ)) in (profiles["deepseek-v4-flash"].key_location or "")
+    assert str(paths.secrets_file_path(os.environ)) in (profiles["a"].key_location or "")
 
-    active = activate_profile("a")
+    active = activate_profile("a", Context.current())
     assert active.active and active.base_url == URL
     assert user_settings()["model"] == {"name": "a", "baseUrl": URL}
-    assert activate_profile("deepseek-v4-pro").active
+    assert activate_profile("deepseek-v4-pro", Context.current()).active
     # As Qwen Code's `/model` writes it (persistModelSelection): the entry's URL.
     assert user_settings()["model"] == {"name": "deepseek-v4-pro", "baseUrl": "https://api.deepseek.com"}
     with pytest.raises(ProfileError):
-        activate_profile("missing")
+        activate_profile("missing", Context.current())
 
-    delete_profile("a")
-    assert [p.id for p in list_profiles()] == ["deepseek-v4-pro", "deepseek-v4-flash"]
-    assert not paths.secrets_file_path().exists()  # its secret went with it
-    delete_profile("deepseek-v4-pro")
+    delete_profile("a", Context.current())
+    assert [p.id for p in list_profiles(resolve(Context.current()))] == ["deepseek-v4-pro", "deepseek-v4-flash"]
+    assert not paths.secrets_file_path(os.environ).exists()  # its secret went with it
+    delete_profile("deepseek-v4-pro", Context.current())
     assert "name" not in user_settings().get("model", {})
     assert user_settings()["env"] == {"DEEPSEEK_API_KEY": "sk-deep-0123456789abcd"}  # still used by the other
-    delete_profile("deepseek-v4-flash")
+    delete_profile("deepseek-v4-flash", Context.current())
     assert "env" not in user_settings() and "modelProviders" not in user_settings()
     with pytest.raises(ProfileError):
-        delete_profile("deepseek-v4-flash")
+        delete_profile("deepseek-v4-flash", Context.current())
 
 
 def test_delete_keeps_a_secret_another_profile_shares(no_keyring: None) -> None:
-    save_profile(base_url=URL, model="a", key=KEY, store=KeyStore.FILE)
-    save_profile(base_url=URL, model="b", key=None, store=KeyStore.FILE)
-    assert delete_profile("a") == ["b"]          # says who still uses the key it kept
+    save_profile(base_url=URL, model="a", key=KEY, store=KeyStore.FILE, context=Context.current())
+    save_profile(base_url=URL, model="b", key=None, store=KeyStore.FILE, context=Context.current())
+    assert delete_profile("a", Context.current()) == ["b"]          # says who still uses the key it kept
     assert secrets_file() == {CUSTOM_ENV_KEY: KEY}
-    assert [p.id for p in list_profiles()] == ["b"]
+    assert [p.id for p in list_profiles(resolve(Context.current()))] == ["b"]
 
 
 @pytest.mark.parametrize("layer", ["user", "workspace"])
@@ -269,12 +271,12 @@ def test_delete_keeps_a_key_an_entry_of_another_protocol_shares(
 ) -> None:
     """Issue 14 point 1: an Anthropic-protocol entry naming the same variable uses the key too (Qwen Code keys
     an entry by its envKey, whatever its protocol), in the user settings or in another layer."""
-    save_profile(base_url=URL, model="a", key=KEY, store=KeyStore.FILE)
+    save_profile(base_url=URL, model="a", key=KEY, store=KeyStore.FILE, context=Context.current())
     theirs = {"id": "claude-x", "name": "Claude X", "baseUrl": "http://127.0.0.1:8002", "envKey": CUSTOM_ENV_KEY}
     if layer == "user":
         data = user_settings()
         data["modelProviders"]["anthropic"] = [theirs]
-        paths.user_settings_path().write_text(json.dumps(data))
+        paths.user_settings_path(os.environ).write_text(json.dumps(data))
     else:
         (project_dir / ".qwen").mkdir()
         (project_dir / ".qwen" / "settings.json").write_text(json.dumps({"modelProviders": {"anthropic": [theirs]}}))
@@ -324,24 +326,25 @@ def secret_tool_lookup(name: str, bus_env: dict[str, str]) -> str:
 def test_keyring_store_goes_to_the_secret_service(real_keyring: dict[str, str]) -> None:
     env_key = "QWEN_CUSTOM_API_KEY_OPENAI_HTTP_127_0_0_1_8123_V1_0A98981EC7EC"   # sha256sum, see CUSTOM_ENV_KEY
     url = "http://127.0.0.1:8123/v1"
-    save_profile(base_url=url, model="k", key=KEY, store=KeyStore.SETTINGS)  # an older plain copy …
-    result = save_profile(base_url=url, model="k", key=KEY)                   # … moved to the keyring
+    here = Context.current()
+    save_profile(base_url=url, model="k", key=KEY, store=KeyStore.SETTINGS, context=here)  # an older plain copy …
+    result = save_profile(base_url=url, model="k", key=KEY, context=here)                   # … moved to the keyring
     try:
         assert result.warning is None and "keyring" in (result.key_location or "").lower()
         assert secret_tool_lookup(env_key, real_keyring) == KEY
-        assert "env" not in user_settings() and not paths.secrets_file_path().exists()
-        assert KEY not in paths.user_settings_path().read_text()
-        resolution = resolve()
+        assert "env" not in user_settings() and not paths.secrets_file_path(os.environ).exists()
+        assert KEY not in paths.user_settings_path(os.environ).read_text()
+        resolution = resolve(Context.current())
         assert resolution.ok and resolution.credential.source.kind == SourceKind.KEYRING
         # Switching to the explicit file leaves no keyring copy behind.
-        save_profile(base_url=url, model="k", key=KEY, store=KeyStore.FILE)
+        save_profile(base_url=url, model="k", key=KEY, store=KeyStore.FILE, context=Context.current())
         assert secret_tool_lookup(env_key, real_keyring) == ""
         assert secrets_file() == {env_key: KEY}
-        save_profile(base_url=url, model="k", key=KEY)
-        delete_profile("k")
+        save_profile(base_url=url, model="k", key=KEY, context=Context.current())
+        delete_profile("k", Context.current())
         assert secret_tool_lookup(env_key, real_keyring) == ""
     finally:
-        SecretStore().delete(env_key)
+        SecretStore(os.environ).delete(env_key)
 
 
 def test_a_different_exported_value_is_reported_as_shadowing(
@@ -349,7 +352,7 @@ def test_a_different_exported_value_is_reported_as_shadowing(
 ) -> None:
     monkeypatch.setenv("DEEPSEEK_API_KEY", "sk-exported-0123456789")
     result = save_profile(base_url="https://api.deepseek.com/v1", model="deepseek-chat", key=KEY,
-                          store=KeyStore.FILE, preset=preset("deepseek"))
+                          store=KeyStore.FILE, preset=preset("deepseek"), context=Context.current())
     assert result.warning and "$DEEPSEEK_API_KEY" in result.warning
     assert "sk-exported-0123456789" not in result.warning and KEY not in result.warning
 
@@ -359,17 +362,18 @@ def test_keyless_local_server_gets_a_placeholder_key_so_qwen_accepts_it(qwen_hom
     from qwen_tui.core.providers.profiles import KEYLESS_PLACEHOLDER
 
     result = save_profile(base_url="http://localhost:11434/v1", model="qwen3-coder", key=None,
-                          preset=preset("ollama"))
+                          preset=preset("ollama"), context=Context.current())
     settings = json.loads((qwen_home / "settings.json").read_text())
     assert settings["env"] == {result.profile.env_key: KEYLESS_PLACEHOLDER}
-    assert resolve().ok
+    assert resolve(Context.current()).ok
 
 
 def test_a_remote_provider_saved_without_a_key_gets_no_placeholder(qwen_home: Path) -> None:
-    save_profile(base_url="https://api.deepseek.com/v1", model="deepseek-chat", key=None, preset=preset("deepseek"))
+    save_profile(base_url="https://api.deepseek.com/v1", model="deepseek-chat", key=None, preset=preset("deepseek"),
+                 context=Context.current())
     settings = json.loads((qwen_home / "settings.json").read_text())
     assert "env" not in settings
-    assert not resolve().ok
+    assert not resolve(Context.current()).ok
 
 
 # ---- another writer in the same instant -----------------------------------------------------------------------
@@ -378,7 +382,7 @@ def _another_writer_adds(entry: dict) -> None:
     """What `qwen` (or a second qwen-tui) does meanwhile: add its own provider to the user settings."""
     data = user_settings()
     data.setdefault("modelProviders", {}).setdefault("openai", []).append(entry)
-    paths.user_settings_path().write_text(json.dumps(data, indent=2))
+    paths.user_settings_path(os.environ).write_text(json.dumps(data, indent=2))
 
 
 THEIRS = {"id": "theirs", "name": "theirs", "baseUrl": "http://127.0.0.1:8001/v1", "envKey": "THEIR_KEY"}
@@ -390,7 +394,7 @@ def test_a_save_keeps_a_provider_another_writer_added_meanwhile(no_keyring: None
     a hook on the key store: two real processes cannot be made to interleave at that instant on demand."""
     import qwen_tui.core.providers.profiles as profiles
 
-    save_profile(base_url=URL, model="a", key=KEY, store=KeyStore.FILE)
+    save_profile(base_url=URL, model="a", key=KEY, store=KeyStore.FILE, context=Context.current())
     real_write_secret = profiles._write_secret
 
     def slow_store(*args, **kwargs):
@@ -398,15 +402,15 @@ def test_a_save_keeps_a_provider_another_writer_added_meanwhile(no_keyring: None
         return real_write_secret(*args, **kwargs)
 
     monkeypatch.setattr(profiles, "_write_secret", slow_store)
-    save_profile(base_url=URL, model="b", key=KEY, store=KeyStore.FILE)
+    save_profile(base_url=URL, model="b", key=KEY, store=KeyStore.FILE, context=Context.current())
     assert [e["id"] for e in user_settings()["modelProviders"]["openai"]] == ["b", "a", "theirs"]
 
 
 def test_activate_and_delete_keep_a_provider_another_writer_added_meanwhile(no_keyring: None, monkeypatch) -> None:
     import qwen_tui.core.providers.profiles as profiles
 
-    save_profile(base_url=URL, model="a", key=KEY, store=KeyStore.FILE)
-    save_profile(base_url=URL, model="b", key=None, store=KeyStore.FILE)
+    save_profile(base_url=URL, model="a", key=KEY, store=KeyStore.FILE, context=Context.current())
+    save_profile(base_url=URL, model="b", key=None, store=KeyStore.FILE, context=Context.current())
     real_update = profiles._update_user_layer
     arriving = [THEIRS, {**THEIRS, "id": "theirs-2"}]
 
@@ -415,7 +419,7 @@ def test_activate_and_delete_keep_a_provider_another_writer_added_meanwhile(no_k
         return real_update(*args, **kwargs)
 
     monkeypatch.setattr(profiles, "_update_user_layer", interleaved)
-    delete_profile("a")
+    delete_profile("a", Context.current())
     assert [e["id"] for e in user_settings()["modelProviders"]["openai"]] == ["b", "theirs"]
-    activate_profile("b")
+    activate_profile("b", Context.current())
     assert [e["id"] for e in user_settings()["modelProviders"]["openai"]] == ["b", "theirs", "theirs-2"]

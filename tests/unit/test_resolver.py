@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from qwen_tui.core.context import Context
 from qwen_tui.core.resolver import SourceKind, mask_secret, resolve
 
 KEY = "sk-resolver-test-00001111"
@@ -37,11 +38,11 @@ def test_the_environment_beats_a_dotenv_value_of_the_same_name_in_var_expansion(
     (project_dir / ".env").write_text("SHARED_KEY=sk-from-dotenv-aaaa1111\nSHARED_URL=http://127.0.0.1:1\n")
     monkeypatch.setenv("SHARED_KEY", "sk-from-environment-bbbb2222")
     monkeypatch.setenv("SHARED_URL", "http://127.0.0.1:2")
-    resolution = resolve()
+    resolution = resolve(Context.current())
     assert resolution.base_url.value == "http://127.0.0.1:2/v1"
     assert resolution.credential.masked == "sk-…2222"
     monkeypatch.delenv("SHARED_KEY")  # only in .env now: the .env value fills the gap
-    assert resolve().credential.masked == "sk-…1111"
+    assert resolve(Context.current()).credential.masked == "sk-…1111"
 
 
 def test_a_dotenv_value_never_reaches_a_name_it_does_not_define(
@@ -50,7 +51,8 @@ def test_a_dotenv_value_never_reaches_a_name_it_does_not_define(
     write_json(user_settings, {"security": {"auth": {"selectedType": "openai", "apiKey": KEY,
                                                      "baseUrl": "http://127.0.0.1:3/$UNSET_PART"}}})
     (project_dir / ".env").write_text("OTHER=x\n")
-    assert resolve().base_url.value == "http://127.0.0.1:3/$UNSET_PART"  # left as written, like Qwen Code
+    # left as written, like Qwen Code
+    assert resolve(Context.current()).base_url.value == "http://127.0.0.1:3/$UNSET_PART"
 
 
 # --- the base URL: provider entry > environment > .env > settings env block > security.auth > model > default ---
@@ -98,14 +100,14 @@ def test_base_url_order(
         monkeypatch.setenv("OPENAI_BASE_URL", ENV_URL)
     if "dotenv" in present:
         (project_dir / ".env").write_text(f"OPENAI_BASE_URL={DOTENV_URL}\n")
-    base_url = resolve().base_url
+    base_url = resolve(Context.current()).base_url
     assert (base_url.value, base_url.source.kind, base_url.source.key) == (winner, kind, key)
 
 
 def test_openai_base_url_beats_security_auth_base_url(user_settings: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     write_json(user_settings, settings_with("security.auth"))
     monkeypatch.setenv("OPENAI_BASE_URL", ENV_URL)
-    assert resolve().base_url.value == ENV_URL
+    assert resolve(Context.current()).base_url.value == ENV_URL
 
 
 def test_a_workspace_value_beats_the_user_value_and_the_system_value_beats_both(
@@ -114,9 +116,9 @@ def test_a_workspace_value_beats_the_user_value_and_the_system_value_beats_both(
     write_json(user_settings, {"security": {"auth": {"selectedType": "openai", "apiKey": KEY}},
                                "model": {"name": "from-user"}})
     write_json(project_dir / ".qwen" / "settings.json", {"model": {"name": "from-workspace"}})
-    assert resolve().model.value == "from-workspace"
+    assert resolve(Context.current()).model.value == "from-workspace"
     write_json(isolated_home.parent / "etc" / "settings.json", {"model": {"name": "from-system"}})
-    model = resolve().model
+    model = resolve(Context.current()).model
     assert (model.value, model.source.scope) == ("from-system", "system")
 
 

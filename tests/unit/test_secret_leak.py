@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from qwen_tui.core import log, paths
+from qwen_tui.core.context import Context
 from qwen_tui.core.providers.profiles import KeyStore, ProfileError, save_profile
 from qwen_tui.core.providers.verify import check_key
 from tests.servers.openai_server import OpenAIServer
@@ -26,7 +27,7 @@ SECRET_SERVICE_BACKEND = "keyring.backends.SecretService.Keyring"
 
 @pytest.fixture
 def logging_on(isolated_home: Path):
-    path = log.configure_logging(interactive=False)
+    path = log.configure_logging(os.environ, interactive=False)
     assert path is not None
     yield path
     log._remove_handler()  # as test_log_redaction does: no handler may outlive its tmp HOME
@@ -42,10 +43,10 @@ def files_holding(secret: str, root: Path, allowed: set[Path]) -> list[Path]:
 
 def chosen_file(store: KeyStore) -> Path | None:
     return {
-        KeyStore.SETTINGS: paths.user_settings_path(),
-        KeyStore.DOTENV: paths.qwen_home() / ".env",
-        KeyStore.FILE: paths.secrets_file_path(),
-        KeyStore.KEYRING: paths.qwen_home() / ".env",  # no keyring backend here: Qwen Code's own .env
+        KeyStore.SETTINGS: paths.user_settings_path(os.environ),
+        KeyStore.DOTENV: paths.qwen_home(os.environ) / ".env",
+        KeyStore.FILE: paths.secrets_file_path(os.environ),
+        KeyStore.KEYRING: paths.qwen_home(os.environ) / ".env",  # no keyring backend here: Qwen Code's own .env
     }[store]
 
 
@@ -63,8 +64,9 @@ def exercise(server: OpenAIServer, store: KeyStore) -> None:
     """Verify (right and wrong key), save, and save again, with logging on."""
     for key in (server.key, "sk-wrong-0123456789abcdef"):
         assert (asyncio.run(check_key(server.url, key, None)).ok) == (key == server.key)
-    save_profile(base_url=server.url, model="m", key=server.key, store=store)
-    save_profile(base_url=server.url, model="m2", key=server.key + "\n", store=store)  # a settings rewrite: .orig
+    save_profile(base_url=server.url, model="m", key=server.key, store=store, context=Context.current())
+    # a settings rewrite: .orig
+    save_profile(base_url=server.url, model="m2", key=server.key + "\n", store=store, context=Context.current())
 
 
 @pytest.mark.parametrize("store", list(KeyStore))
@@ -90,7 +92,8 @@ def test_moving_the_key_between_stores_leaves_no_copy(
 ) -> None:
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", FAIL_BACKEND)
     for store in (KeyStore.SETTINGS, KeyStore.DOTENV, KeyStore.FILE, KeyStore.SETTINGS, KeyStore.KEYRING):
-        save_profile(base_url=openai_server.url, model="m", key=openai_server.key, store=store)
+        save_profile(base_url=openai_server.url, model="m", key=openai_server.key, store=store,
+                     context=Context.current())
         allowed = {chosen_file(store)}
         assert files_holding(openai_server.key, isolated_home, allowed) == [], store
 
@@ -100,9 +103,10 @@ def test_failed_save_leaks_nothing(logging_on: Path, isolated_home: Path, qwen_h
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", FAIL_BACKEND)
     key = "sk-failing-0123456789abcdef"
     qwen_home.mkdir(exist_ok=True)
-    paths.user_settings_path().write_text("{ broken")
+    paths.user_settings_path(os.environ).write_text("{ broken")
     with pytest.raises(ProfileError) as error:
-        save_profile(base_url="http://127.0.0.1:1/v1", model="m", key=key, store=KeyStore.SETTINGS)
+        save_profile(base_url="http://127.0.0.1:1/v1", model="m", key=key, store=KeyStore.SETTINGS,
+                     context=Context.current())
     assert key not in str(error.value)
     assert files_holding(key, isolated_home, set()) == []
 
@@ -122,4 +126,4 @@ def test_keyring_store_writes_no_file_at_all(
     finally:
         from qwen_tui.core.secrets import SecretStore
 
-        SecretStore().delete("QWEN_CUSTOM_API_KEY_OPENAI_HTTP_127_0_0_1_" + f"{openai_server.port}_V1")
+        SecretStore(os.environ).delete("QWEN_CUSTOM_API_KEY_OPENAI_HTTP_127_0_0_1_" + f"{openai_server.port}_V1")

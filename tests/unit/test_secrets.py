@@ -30,9 +30,9 @@ SLOW_BACKEND = "tests.slow_keyring.SlowKeyring"
 FAKE_KEY = "sk-test-secrets-0123456789abcdef"
 
 _STORE_SCRIPT = """
-import json, sys
+import json, os, sys
 from qwen_tui.core.secrets import SecretStore
-store = SecretStore()
+store = SecretStore(os.environ)
 op, name, value = sys.argv[1], sys.argv[2], sys.stdin.read()
 result = {"available": store.keyring_available()}
 if op == "set":
@@ -48,7 +48,7 @@ print(json.dumps(result))
 
 
 def run_store(op: str, name: str, value: str = "", drop: tuple[str, ...] = (), **extra_env: str) -> dict[str, object]:
-    """Run one SecretStore operation in a fresh process with keyring's own env detection (env=None)."""
+    """Run one SecretStore operation in a fresh process, in that process's own environment."""
     env = {k: v for k, v in os.environ.items() if k not in drop}
     env.update(PYTHONPATH=str(REPO), **extra_env)
     result = subprocess.run(
@@ -114,7 +114,7 @@ def test_a_slow_import_is_not_taken_for_a_keyring_that_does_not_answer(
                             env=env, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr[-2000:]
     assert json.loads(result.stdout) == {"available": True, "location": "keyring", "path": "None", "warning": None}
-    assert not paths.secrets_file_path().exists()
+    assert not paths.secrets_file_path(os.environ).exists()
 
 
 @pytest.mark.keyring
@@ -127,7 +127,7 @@ def test_secret_goes_to_secret_service_not_the_file(secret_service: dict[str, st
     assert lookup.returncode == 0 and lookup.stdout == FAKE_KEY
     assert f"attribute.username = {name}" in secret_tool("search", "service", SERVICE, bus_env=secret_service).stderr
     # ... and not in the plain file.
-    assert not paths.secrets_file_path().exists()
+    assert not paths.secrets_file_path(os.environ).exists()
     assert run_store("get", name, **secret_service) == {"available": True, "value": FAKE_KEY, "location": "keyring"}
     run_store("delete", name, **secret_service)
     assert secret_tool("lookup", "service", SERVICE, "username", name, bus_env=secret_service).stdout == ""
@@ -144,14 +144,14 @@ def test_in_process_store_uses_secret_service(
     name = "OPENAI_API_KEY_in_process"
     # A plain-text copy left over from a time without keyring ...
     SecretStore({**os.environ, "PYTHON_KEYRING_BACKEND": FAIL_BACKEND}).set(name, "old-plain")
-    assert paths.secrets_file_path().exists()
+    assert paths.secrets_file_path(os.environ).exists()
 
-    store = SecretStore()
+    store = SecretStore(os.environ)
     assert store.keyring_available()
     written = store.set(name, FAKE_KEY)
     assert (written.location, written.path, written.warning) == (SecretLocation.KEYRING, None, None)
     # ... is removed once the secret moves into the keyring.
-    assert not paths.secrets_file_path().exists()
+    assert not paths.secrets_file_path(os.environ).exists()
     assert store.get(name) == SecretLookup(FAKE_KEY, SecretLocation.KEYRING, None)
     assert secret_tool("lookup", "service", SERVICE, "username", name, bus_env=secret_service).stdout == FAKE_KEY
     # The probe entry never stays behind.
@@ -195,7 +195,7 @@ def test_qwen_home_decides_where_the_file_goes(tmp_path: Path) -> None:
 
 
 def test_keyring_reads_python_keyring_backend_itself(qwen_home: Path) -> None:
-    """env=None in a fresh process: keyring's own detection picks up PYTHON_KEYRING_BACKEND."""
+    """The process's own environment in a fresh process: PYTHON_KEYRING_BACKEND there is the backend."""
     result = run_store("set", "OPENAI_API_KEY", FAKE_KEY, PYTHON_KEYRING_BACKEND=FAIL_BACKEND)
     assert result["available"] is False and result["location"] == "file"
     assert str(qwen_home / "qwen-tui-secrets.json") in str(result["warning"])
@@ -315,9 +315,9 @@ def test_keyring_only_calls_touch_the_keyring_only(
     store = keyring_store()
     assert store.keyring_set(name, FAKE_KEY) is True
     assert secret_tool("lookup", "service", SERVICE, "username", name, bus_env=secret_service).stdout == FAKE_KEY
-    assert store.file_get(name) is None and not paths.secrets_file_path().exists()
+    assert store.file_get(name) is None and not paths.secrets_file_path(os.environ).exists()
     store.file_set(name, "plain-copy")                 # the file alone, even with a keyring at hand
-    assert json.loads(paths.secrets_file_path().read_text()) == {name: "plain-copy"}
+    assert json.loads(paths.secrets_file_path(os.environ).read_text()) == {name: "plain-copy"}
     assert store.keyring_get(name) == FAKE_KEY and store.file_get(name) == "plain-copy"
     assert store.keyring_set("OTHER_KEY_keyring_only", "other-value") is True
     store.keyring_delete(name)
@@ -327,7 +327,7 @@ def test_keyring_only_calls_touch_the_keyring_only(
     store.keyring_delete("OTHER_KEY_keyring_only")
     assert store.file_get(name) == "plain-copy"
     store.file_delete(name)
-    assert not paths.secrets_file_path().exists()
+    assert not paths.secrets_file_path(os.environ).exists()
 
 
 def test_keyring_only_calls_without_a_keyring(qwen_home: Path) -> None:
@@ -335,7 +335,7 @@ def test_keyring_only_calls_without_a_keyring(qwen_home: Path) -> None:
     assert store.keyring_set("K", "v") is False
     assert store.keyring_get("K") is None
     store.keyring_delete("K")
-    assert not paths.secrets_file_path().exists()      # nothing fell back to the file
+    assert not paths.secrets_file_path(os.environ).exists()      # nothing fell back to the file
 
 
 def test_the_file_is_sorted_indented_json(qwen_home: Path) -> None:
@@ -343,7 +343,8 @@ def test_the_file_is_sorted_indented_json(qwen_home: Path) -> None:
     store = SecretStore(fail_env())
     store.set("ZED_KEY", "z-value")
     store.file_set("ALPHA_KEY", "a-value")
-    assert paths.secrets_file_path().read_text() == '{\n  "ALPHA_KEY": "a-value",\n  "ZED_KEY": "z-value"\n}\n'
+    expected = '{\n  "ALPHA_KEY": "a-value",\n  "ZED_KEY": "z-value"\n}\n'
+    assert paths.secrets_file_path(os.environ).read_text() == expected
 
 
 def test_a_lookup_shows_where_but_never_what(qwen_home: Path) -> None:

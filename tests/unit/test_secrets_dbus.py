@@ -28,9 +28,9 @@ pytestmark = pytest.mark.keyring
 
 HEAVY = ("keyring", "secretstorage", "cryptography")
 _FRESH_GET = """
-import json, sys
+import json, os, sys
 from qwen_tui.core.secrets import SecretStore
-found = SecretStore().get(sys.argv[1])
+found = SecretStore(os.environ).get(sys.argv[1])
 heavy = sys.argv[2].split(",")
 print(json.dumps({"value": found.value, "location": found.location,
                   "imported": sorted(m for m in heavy if m in sys.modules)}))
@@ -38,7 +38,7 @@ print(json.dumps({"value": found.value, "location": found.location,
 
 
 def fresh_get(name: str, env: dict[str, str]) -> dict[str, object]:
-    """`SecretStore().get(name)` in a fresh process: the value, its store, and which heavy modules it imported."""
+    """`SecretStore(env).get(name)` in a fresh process: the value, its store, and which heavy modules it imported."""
     done = subprocess.run([sys.executable, "-c", _FRESH_GET, name, ",".join(HEAVY)],
                           env={**env, "PYTHONPATH": str(REPO)}, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0 and done.stderr == "", done.stderr[-2000:]

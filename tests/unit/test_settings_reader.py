@@ -168,7 +168,7 @@ def test_model_object_is_not_treated_as_v1() -> None:
 
 def test_layer_reports_the_key_as_the_file_wrote_it(layer_files: dict[Scope, Path]) -> None:
     write(layer_files[Scope.USER], {"selectedAuthType": "openai", "model": {"name": "m"}})
-    user = load_settings().layer(Scope.USER)
+    user = load_settings(Context.current()).layer(Scope.USER)
     assert user.get("security.auth.selectedType") == "openai"
     assert user.key_as_written("security.auth.selectedType") == "selectedAuthType"
     assert user.key_as_written("model.name") == "model.name"
@@ -184,7 +184,7 @@ def test_env_vars_expand_in_nested_string_values_but_not_keys() -> None:
 
 def test_layers_expand_with_the_given_environment(layer_files: dict[Scope, Path]) -> None:
     write(layer_files[Scope.USER], {"security": {"auth": {"apiKey": "${MY_KEY}", "baseUrl": "$MY_URL/v1"}}})
-    settings = load_settings(env={**os.environ, "MY_KEY": "sk-abc", "MY_URL": "http://127.0.0.1:9"})
+    settings = load_settings(Context(Path.cwd(), {**os.environ, "MY_KEY": "sk-abc", "MY_URL": "http://127.0.0.1:9"}))
     assert settings.merged["security"]["auth"] == {"apiKey": "sk-abc", "baseUrl": "http://127.0.0.1:9/v1"}
 
 
@@ -193,10 +193,10 @@ def test_layers_expand_with_the_given_environment(layer_files: dict[Scope, Path]
 
 def test_layer_paths_follow_the_environment(layer_files: dict[Scope, Path], project_dir: Path) -> None:
     for scope, path in layer_files.items():
-        assert layer_path(scope, project_dir) == path
+        assert layer_path(scope, Context(project_dir, os.environ)) == path
     qwen_home = project_dir.parent / "elsewhere"
     env = {**os.environ, "QWEN_HOME": str(qwen_home)}
-    assert layer_path(Scope.USER, project_dir, env) == qwen_home / "settings.json"
+    assert layer_path(Scope.USER, Context(project_dir, env)) == qwen_home / "settings.json"
 
 
 # Qwen Code's order, later wins: system defaults < user < workspace < system (shared/reference/qwen-code.md).
@@ -219,7 +219,7 @@ def test_each_layer_beats_the_ones_below_it(
 ) -> None:
     for scope in present:
         write(layer_files[scope], {"model": {"name": f"from-{scope}"}, f"only-{scope}": True})
-    settings = load_settings()
+    settings = load_settings(Context.current())
     assert settings.merged["model"]["name"] == f"from-{winner}"
     value, layer = settings.lookup("model.name")
     assert (value, layer.scope, layer.path) == (f"from-{winner}", winner, layer_files[winner])
@@ -231,7 +231,7 @@ def test_lower_layer_value_is_kept_when_higher_layers_do_not_set_it(layer_files:
     write(layer_files[Scope.SYSTEM_DEFAULTS], {"privacy": {"usageStatisticsEnabled": False}})
     write(layer_files[Scope.USER], {"privacy": {"other": 1}})
     write(layer_files[Scope.SYSTEM], {"general": {}})
-    settings = load_settings()
+    settings = load_settings(Context.current())
     value, layer = settings.lookup("privacy.usageStatisticsEnabled")
     assert value is False and layer.scope == Scope.SYSTEM_DEFAULTS
     assert settings.lookup("privacy.nothing") is None
@@ -242,17 +242,18 @@ def test_workspace_layer_is_skipped_when_cwd_is_home(
 ) -> None:
     write(layer_files[Scope.USER], {"model": {"name": "user"}})
     monkeypatch.chdir(isolated_home)
-    settings = load_settings()
+    settings = load_settings(Context.current())
     workspace = settings.layer(Scope.WORKSPACE)
     assert workspace.path is None and not workspace.exists and workspace.data == {}
     assert [layer.scope for layer in settings.layers] == [SD, USER, WS, SYS]
     # The user file is read once, as the user layer only.
     assert settings.lookup("model.name")[1].scope == Scope.USER
-    assert load_settings(cwd=layer_files[Scope.WORKSPACE].parent.parent).layer(Scope.WORKSPACE).path is not None
+    project = Context(layer_files[Scope.WORKSPACE].parent.parent, os.environ)
+    assert load_settings(project).layer(Scope.WORKSPACE).path is not None
 
 
 def test_missing_layers_are_empty_and_not_errors() -> None:
-    settings = load_settings()
+    settings = load_settings(Context.current())
     assert settings.merged == {} and settings.errors == []
     assert all(not layer.exists for layer in settings.layers)
 
@@ -261,7 +262,7 @@ def test_broken_layer_is_reported_and_the_others_still_load(layer_files: dict[Sc
     write(layer_files[Scope.USER], '{\n  "model": {"name": "x"},\n  oops\n}')
     write(layer_files[Scope.WORKSPACE], {"model": {"name": "workspace"}})
     write(layer_files[Scope.SYSTEM_DEFAULTS], {"general": {"enableAutoUpdate": False}})
-    settings = load_settings()
+    settings = load_settings(Context.current())
     user = settings.layer(Scope.USER)
     assert user.exists and user.data == {}
     assert settings.errors == [user.error]
@@ -275,9 +276,9 @@ def test_unreadable_layer_is_a_one_line_error(layer_files: dict[Scope, Path]) ->
     else:
         path = write(layer_files[Scope.USER], {"model": {"name": "secret-ish"}})
         path.chmod(0o000)
-        before = load_settings()
+        before = load_settings(Context.current())
         path.chmod(0o600)
-        after = load_settings()
+        after = load_settings(Context.current())
         result = {"errors": [str(e) for e in before.errors], "paths": [str(e.path) for e in before.errors],
                   "after": [str(e) for e in after.errors], "model": after.merged.get("model")}
     [error] = result["errors"]
@@ -290,14 +291,15 @@ def test_unreadable_layer_is_a_one_line_error(layer_files: dict[Scope, Path]) ->
 # itself may sit where `nobody` may not read, as under /root).
 _AS_NOBODY = """
 import json, os, sys
+from qwen_tui.core.context import Context
 from qwen_tui.core.settings import load_settings
-str(load_settings().errors)  # as root: loads every module and catalog the read and its error message need
+str(load_settings(Context.current()).errors)  # as root: loads every module and catalog the read and its errors need
 os.setgroups([])
 os.setgid(65534)
 os.setuid(65534)
-before = load_settings()
+before = load_settings(Context.current())
 os.chmod(sys.argv[1], 0o600)  # nobody owns the file: once readable, the same layer loads
-after = load_settings()
+after = load_settings(Context.current())
 print(json.dumps({"errors": [str(e) for e in before.errors], "paths": [str(e.path) for e in before.errors],
                   "after": [str(e) for e in after.errors], "model": after.merged.get("model")}))
 """
@@ -327,7 +329,7 @@ def _unreadable_layer_read_by_nobody() -> tuple[Path, dict]:
 
 def test_a_directory_where_the_file_should_be_is_an_error(layer_files: dict[Scope, Path]) -> None:
     layer_files[Scope.SYSTEM].mkdir(parents=True)
-    (error,) = load_settings().errors
+    (error,) = load_settings(Context.current()).errors
     assert error.path == layer_files[Scope.SYSTEM]
 
 
@@ -363,7 +365,7 @@ def test_scalar_and_object_replace_each_other() -> None:
 def test_v1_keys_in_a_lower_layer_merge_with_nested_keys_above(layer_files: dict[Scope, Path]) -> None:
     write(layer_files[Scope.USER], {"selectedAuthType": "openai", "model": "m1"})
     write(layer_files[Scope.WORKSPACE], {"model": {"baseUrl": "http://127.0.0.1:1/v1"}})
-    settings = load_settings()
+    settings = load_settings(Context.current())
     assert settings.merged["model"] == {"name": "m1", "baseUrl": "http://127.0.0.1:1/v1"}
     assert settings.lookup("security.auth.selectedType")[1].key_as_written("security.auth.selectedType") == (
         "selectedAuthType"
@@ -388,7 +390,7 @@ def _value(settings: LoadedSettings, dotted: str) -> object:
 def test_custom_provider_file_written_by_qwen_code(layer_files: dict[Scope, Path]) -> None:
     source = FIXTURES / "qwen-code-0.15.10" / "settings_after_custom_provider.json"
     write(layer_files[Scope.USER], source.read_text())
-    settings = load_settings()
+    settings = load_settings(Context.current())
     assert settings.errors == []
     assert _value(settings, "security.auth.selectedType") == "openai"
     assert _value(settings, "model.name") == "mock-model"
@@ -415,7 +417,7 @@ def test_interop_files_read_as_qwen_code_reads_them(
 ) -> None:
     source = FIXTURES / "qwen-code-interop" / f"{name}.settings.json"
     write(layer_files[Scope.USER], source.read_text())
-    settings = load_settings()
+    settings = load_settings(Context.current())
     assert settings.errors == []
     assert settings.lookup("security.auth.selectedType")[0] == selected
     assert _value(settings, "privacy.usageStatisticsEnabled") is usage
@@ -427,7 +429,7 @@ def test_interop_files_read_as_qwen_code_reads_them(
 def test_custom_sse_fixture_names_the_provider_key_variable(layer_files: dict[Scope, Path]) -> None:
     source = FIXTURES / "qwen-code-interop" / "v0244-custom-sse.settings.json"
     write(layer_files[Scope.USER], source.read_text())
-    settings = load_settings()
+    settings = load_settings(Context.current())
     (provider,) = _value(settings, "modelProviders.openai")
     assert provider["id"] == _value(settings, "model.name") == "qwen3-coder-plus"
     assert _value(settings, "model.baseUrl") == provider["baseUrl"] == "http://127.0.0.1:18080/v1"
@@ -436,7 +438,7 @@ def test_custom_sse_fixture_names_the_provider_key_variable(layer_files: dict[Sc
 
 def test_legacy_fixture_keeps_key_and_base_url_under_security_auth(layer_files: dict[Scope, Path]) -> None:
     write(layer_files[Scope.USER], (FIXTURES / "qwen-code-interop" / "v0244-legacy.settings.json").read_text())
-    settings = load_settings()
+    settings = load_settings(Context.current())
     assert (_value(settings, "security.auth.apiKey"), _value(settings, "security.auth.baseUrl")) == \
         ("sk-bars-0123456789abcdef", "http://127.0.0.1:18080/v1")
     assert _value(settings, "model") is None
@@ -455,7 +457,8 @@ def test_a_value_of_the_wrong_type_is_not_used_and_never_shown(layer_files: dict
 
 
 def test_settings_module_does_not_import_pydantic() -> None:
-    code = "import sys, qwen_tui.core.settings as s; s.load_settings(); print('pydantic' in sys.modules)"
+    code = ("import sys, qwen_tui.core.settings as s; from qwen_tui.core.context import Context; "
+            "s.load_settings(Context.current()); print('pydantic' in sys.modules)")
     repo = str(Path(__file__).resolve().parents[2])
     env = {**os.environ, "PYTHONPATH": repo}
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
@@ -469,7 +472,7 @@ def test_lookup_is_none_when_a_higher_layer_replaces_the_parent_with_a_non_objec
 ) -> None:
     write(layer_files[Scope.USER], {"security": {"auth": {"enforcedType": "openai"}}})
     write(layer_files[Scope.WORKSPACE], {"security": {"auth": None}})
-    loaded = load_settings()
+    loaded = load_settings(Context.current())
     assert loaded.merged["security"]["auth"] is None
     assert loaded.lookup("security.auth.enforcedType") is None
     assert loaded.lookup("security.auth") == (None, loaded.layer(Scope.WORKSPACE))
@@ -479,7 +482,7 @@ def test_nesting_deeper_than_the_stack_is_that_layers_one_line_error(layer_files
     # 900 levels parse, but copying them (v1 mapping) exceeds Python's recursion limit.
     write(layer_files[Scope.USER], '{"deep": ' + "[" * 900 + "]" * 900 + "}")
     write(layer_files[Scope.WORKSPACE], {"model": {"name": "kept"}})
-    loaded = load_settings()
+    loaded = load_settings(Context.current())
     [error] = loaded.errors
     assert error.path == layer_files[Scope.USER] and "\n" not in str(error)
     assert "nested too deeply" in str(error)
@@ -488,7 +491,7 @@ def test_nesting_deeper_than_the_stack_is_that_layers_one_line_error(layer_files
 
 def test_settings_values_stay_out_of_reprs(layer_files: dict[Scope, Path]) -> None:
     write(layer_files[Scope.USER], {"security": {"auth": {"apiKey": "sk-repr-SECRET"}}})
-    loaded = load_settings()
+    loaded = load_settings(Context.current())
     assert loaded.lookup("security.auth.apiKey")[0] == "sk-repr-SECRET"
     assert "sk-repr-SECRET" not in repr(loaded)
     assert "sk-repr-SECRET" not in repr(loaded.layer(Scope.USER))

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from qwen_tui.core.context import Context
 from qwen_tui.core.fileops import FileOpError
 from qwen_tui.core.settings import Scope, SettingsError, load_settings
 from qwen_tui.core.settings_writer import DELETE, update_layer, update_settings
@@ -83,7 +84,7 @@ def test_env_references_are_written_back_unexpanded(settings_file: Path, monkeyp
     update_settings(settings_file, {"model.name": "m"})
     assert "sk-real-value" not in settings_file.read_text()
     assert json.loads(settings_file.read_text())["security"]["auth"]["apiKey"] == "$SECRET_KEY"
-    assert load_settings().merged["security"]["auth"]["apiKey"] == "sk-real-value-123456"
+    assert load_settings(Context.current()).merged["security"]["auth"]["apiKey"] == "sk-real-value-123456"
 
 
 @pytest.mark.parametrize(
@@ -113,7 +114,7 @@ def test_setting_a_nested_key_removes_its_v1_alias(settings_file: Path) -> None:
         "security": {"auth": {"selectedType": "openai"}},
         "privacy": {"usageStatisticsEnabled": False},
     }
-    settings = load_settings()
+    settings = load_settings(Context.current())
     assert settings.lookup("security.auth.selectedType")[0] == "openai"
     assert settings.lookup("privacy.usageStatisticsEnabled")[0] is False
 
@@ -191,17 +192,17 @@ def test_invalid_key_is_rejected(settings_file: Path) -> None:
 
 
 def test_update_layer_writes_the_right_file(qwen_home: Path, project_dir: Path) -> None:
-    path = update_layer(Scope.WORKSPACE, {"model.name": "ws"})
+    path = update_layer(Scope.WORKSPACE, {"model.name": "ws"}, Context.current())
     assert path == project_dir / ".qwen" / "settings.json"
-    assert update_layer(Scope.USER, {"model.name": "user"}) == qwen_home / "settings.json"
-    settings = load_settings()
+    assert update_layer(Scope.USER, {"model.name": "user"}, Context.current()) == qwen_home / "settings.json"
+    settings = load_settings(Context.current())
     assert settings.lookup("model.name") == ("ws", settings.layer(Scope.WORKSPACE))
 
 
 def test_update_layer_workspace_at_home_is_a_clear_error(isolated_home: Path, monkeypatch) -> None:
     monkeypatch.chdir(isolated_home)
     with pytest.raises(FileOpError) as refused:
-        update_layer(Scope.WORKSPACE, {"model.name": "x"})
+        update_layer(Scope.WORKSPACE, {"model.name": "x"}, Context.current())
     assert str(refused.value) == ("the current directory is your home directory, so there is no workspace settings "
                                   "file; use the user settings instead")
     assert not (isolated_home / ".qwen").exists()
@@ -213,11 +214,9 @@ def test_update_layer_writes_the_layer_of_the_given_directory_and_environment(
     """A `qwen` started elsewhere, with another HOME: its layers are written, not this process's."""
     other_home, other_project = tmp_path / "other-home", tmp_path / "other-project"
     other_project.mkdir()
-    env = {"HOME": str(other_home)}
-    assert update_layer(Scope.WORKSPACE, {"model.name": "ws"}, other_project, env) == \
-        other_project / ".qwen" / "settings.json"
-    assert update_layer(Scope.USER, {"model.name": "user"}, other_project, env) == \
-        other_home / ".qwen" / "settings.json"
+    elsewhere = Context(other_project, {"HOME": str(other_home)})
+    assert update_layer(Scope.WORKSPACE, {"model.name": "ws"}, elsewhere) == other_project / ".qwen" / "settings.json"
+    assert update_layer(Scope.USER, {"model.name": "user"}, elsewhere) == other_home / ".qwen" / "settings.json"
     assert json.loads((other_home / ".qwen" / "settings.json").read_text()) == {"model": {"name": "user"}}
     assert not (project_dir / ".qwen").exists() and not qwen_home.exists()
 

@@ -197,11 +197,11 @@ def test_nothing_heavy_loads_before_the_first_screen(qwen_home: Path, files: dic
 # ---- what starts after the first frame ----------------------------------------------------------------------
 
 _LOGGING_AFTER_TEXTUAL = """
-import json, sys
+import json, os, sys
 import textual.app   # rich is loaded, as in the TUI
 from qwen_tui.core.log import configure_logging, get_logger
 
-path = configure_logging(interactive=True)
+path = configure_logging(os.environ, interactive=True)
 try:
     raise RuntimeError("boom")
 except RuntimeError as exc:

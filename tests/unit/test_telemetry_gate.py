@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from qwen_tui.core.context import Context
 from qwen_tui.core.i18n import set_language
 from qwen_tui.core.record import replace
 from qwen_tui.core.resolver import NOT_SET, Value, resolve
@@ -43,7 +44,7 @@ def test_light_and_full_verdicts_agree(qwen_home: Path, monkeypatch, data: dict,
     _settings(qwen_home, data)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
-    light, full = decide_light(), decide(resolve())
+    light, full = decide_light(Context.current()), decide(resolve(Context.current()))
     assert light.reason == full.reason == reason
     assert light.open == full.open == (reason == Reason.OPEN)
 
@@ -53,9 +54,9 @@ def test_workspace_layer_choice_is_reported_with_its_layer(qwen_home: Path, proj
     (project_dir / ".qwen").mkdir()
     (project_dir / ".qwen" / "settings.json").write_text('{"privacy": {"usageStatisticsEnabled": false}}')
     monkeypatch.setenv("QWEN_OAUTH", "1")
-    verdict = decide_light()
+    verdict = decide_light(Context.current())
     assert verdict.reason == Reason.OFF and verdict.source.scope == "workspace"
-    qwen_cli, qwen_tui, saved_in = usage_story(resolve())
+    qwen_cli, qwen_tui, saved_in = usage_story(resolve(Context.current()))
     assert str(project_dir / ".qwen" / "settings.json") in saved_in
     assert qwen_cli == "The qwen CLI sends no usage statistics: the saved choice is off."
     assert qwen_tui == verdict.describe()
@@ -76,7 +77,7 @@ def test_the_usage_story_names_each_subject(qwen_home: Path, data: dict, qwen_cl
     """Issue 14 point 5: what the qwen CLI does with the saved value (with none: on, its default) and what
     qwen-tui records (nothing until a choice is saved) are two sentences, each naming its subject."""
     _settings(qwen_home, data)
-    story = usage_story(resolve())
+    story = usage_story(resolve(Context.current()))
     assert story[0] == qwen_cli
     assert story[1].startswith(qwen_tui)
     assert (story[2] == "No choice saved in any settings file.") == (not data)
@@ -92,7 +93,7 @@ def test_every_reason_is_one_line_in_every_language(qwen_home: Path, monkeypatch
                 monkeypatch.delenv(name, raising=False)
             for name, value in env.items():
                 monkeypatch.setenv(name, value)
-            line = decide_light().describe()
+            line = decide_light(Context.current()).describe()
             assert line and "\n" not in line and "{" not in line
     finally:
         set_language("en")
@@ -126,7 +127,7 @@ def test_open_verdict_names_both_sources_in_full(qwen_home: Path) -> None:
     _settings(qwen_home, {"privacy": {"usageStatisticsEnabled": True},
                           "security": {"auth": {"selectedType": "qwen-oauth"}}})
     file = qwen_home / "settings.json"
-    for verdict in (decide_light(), decide(resolve())):
+    for verdict in (decide_light(Context.current()), decide(resolve(Context.current()))):
         assert verdict.describe() == (
             f"qwen-tui records its own usage events: usage statistics are on in user settings ({file}) "
             f"privacy.usageStatisticsEnabled and the active method is Qwen OAuth (user settings ({file}) "
@@ -139,7 +140,7 @@ def test_a_workspace_true_set_aside_is_one_sentence_after_the_verdict(qwen_home:
     workspace = project_dir / ".qwen" / "settings.json"
     workspace.parent.mkdir()
     workspace.write_text('{"privacy": {"usageStatisticsEnabled": true}}')
-    assert decide_light().describe() == (
+    assert decide_light(Context.current()).describe() == (
         f"qwen-tui records nothing: usage statistics are off in user settings ({qwen_home / 'settings.json'}) "
         f"privacy.usageStatisticsEnabled. qwen-tui: the workspace value on (workspace settings ({workspace}) "
         "privacy.usageStatisticsEnabled) is ignored — a project's settings can turn usage statistics off, never "
@@ -173,14 +174,14 @@ def test_a_resolution_without_the_consent_rule_is_judged_by_its_usage_value(
     verdict then comes from the resolution's own usage-statistics value and choice."""
     _settings(qwen_home, {"privacy": {"usageStatisticsEnabled": value},
                           "security": {"auth": {"selectedType": "qwen-oauth"}}})
-    full = resolve()
+    full = resolve(Context.current())
     bare = decide(replace(full, usage_consent=None))
     assert (bare.open, bare.reason, bare.chosen, bare.enabled) == (value, reason, True, value)
     assert bare.describe() == decide(full).describe()
 
 
 def test_explicit_cwd_and_env_are_the_ones_read(tmp_path: Path, qwen_home: Path) -> None:
-    """`decide_light(cwd, env)` (the CLI's one-shot gate) reads the layers and the home `.env` of the environment it
+    """`decide_light(context)` (the CLI's one-shot gate) reads the layers and the home `.env` of the environment it
     is given, not the process's: here the process's own files make no choice."""
     home, project, elsewhere = tmp_path / "other-home", tmp_path / "other-project", tmp_path / "elsewhere"
     project.mkdir()
@@ -194,7 +195,7 @@ def test_explicit_cwd_and_env_are_the_ones_read(tmp_path: Path, qwen_home: Path)
            "QWEN_CODE_SYSTEM_DEFAULTS_PATH": str(tmp_path / "none-defaults.json")}
     qwen_home.mkdir()
     (qwen_home / ".env").write_text("QWEN_OAUTH=1\n")                # the process's own home `.env`
-    assert decide_light().reason == Reason.NOT_CHOSEN                   # the process's files: no choice
-    verdict = decide_light(elsewhere, env)                               # no workspace layer, no `.env` there
+    assert decide_light(Context.current()).reason == Reason.NOT_CHOSEN   # the process's files: no choice
+    verdict = decide_light(Context(elsewhere, env))                               # no workspace layer, no `.env` there
     assert verdict.reason == Reason.OPEN and verdict.method.source.path == home / ".qwen" / ".env"
-    assert decide_light(project, env).reason == Reason.OFF              # the given cwd's workspace layer
+    assert decide_light(Context(project, env)).reason == Reason.OFF              # the given cwd's workspace layer

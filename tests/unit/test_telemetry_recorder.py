@@ -44,11 +44,11 @@ def recorder():
 @pytest.mark.parametrize("verdict", [None, OFF, OPENAI])
 def test_closed_gate_records_nothing_and_starts_nothing(recorder, collector: Collector, qwen_home: Path,
                                                         verdict) -> None:
-    rec = recorder(verdict) if verdict else Recorder()
+    rec = recorder(verdict) if verdict else Recorder(os.environ)
     assert rec.record(EventName.APP_STARTED) is False
     assert rec.flush(1.0)
     assert rec._thread is None
-    assert not outbox_path().exists() and read_installation_id() is None
+    assert not outbox_path(os.environ).exists() and read_installation_id(os.environ) is None
     assert collector.count == 0
 
 
@@ -57,9 +57,9 @@ def test_without_endpoint_events_stay_in_a_private_outbox(recorder, qwen_home: P
     assert rec.record(EventName.SCREEN_VIEWED, screen=ScreenName.PRIVACY)
     assert rec.record(EventName.APP_STARTED)
     assert rec.flush(5.0)
-    path = outbox_path()
+    path = outbox_path(os.environ)
     assert _mode(path) == 0o600 and _mode(qwen_home / "installation_id") == 0o600
-    shown = recorded_events()
+    shown = recorded_events(os.environ)
     assert [(e.name, e.fields, e.sent) for e in shown] == [
         ("app_started", {}, False), ("screen_viewed", {"screen": "privacy"}, False)]  # most recent first
 
@@ -77,8 +77,8 @@ def test_with_endpoint_batches_are_sent_as_otlp_and_marked_sent(recorder, collec
     assert names == ["app_started", "screen_viewed"]
     resource = {a["key"]: a["value"]["stringValue"]
                 for a in request.payload["resourceLogs"][0]["resource"]["attributes"]}
-    assert resource["service.instance.id"] == read_installation_id()
-    assert all(e.sent for e in recorded_events())
+    assert resource["service.instance.id"] == read_installation_id(os.environ)
+    assert all(e.sent for e in recorded_events(os.environ))
 
 
 def test_failed_sends_are_retried_with_growing_backoff(recorder, collector: Collector, qwen_home: Path) -> None:
@@ -99,9 +99,9 @@ def test_failed_sends_are_retried_with_growing_backoff(recorder, collector: Coll
     assert arrivals[2] - arrivals[1] >= FIRST_BACKOFF_S * 2 * 0.9
     collector.mode = "ok"
     deadline = time.monotonic() + 10
-    while not all(e.sent for e in recorded_events()) and time.monotonic() < deadline:
+    while not all(e.sent for e in recorded_events(os.environ)) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert [e.sent for e in recorded_events()] == [True]
+    assert [e.sent for e in recorded_events(os.environ)] == [True]
     assert all(r.payload == collector.requests[0].payload for r in collector.requests)  # the same batch again
 
 
@@ -111,12 +111,12 @@ def test_turning_off_drops_the_queue_and_purge_deletes_outbox_and_id(recorder, c
     rec = recorder()
     rec.record(EventName.APP_STARTED)
     assert rec.flush(3.0)
-    assert outbox_path().exists() and read_installation_id()
+    assert outbox_path(os.environ).exists() and read_installation_id(os.environ)
     before = collector.count
     rec.update(OFF)
     assert rec.record(EventName.SCREEN_VIEWED, screen=ScreenName.HOME) is False
     rec.purge_local()
-    assert not outbox_path().exists() and not (qwen_home / "installation_id").exists()
+    assert not outbox_path(os.environ).exists() and not (qwen_home / "installation_id").exists()
     time.sleep(FIRST_BACKOFF_S * 3)   # the worker's retry must not send once the gate is closed
     assert collector.count == before
 
@@ -132,8 +132,9 @@ def test_a_hung_endpoint_never_delays_close_beyond_its_timeout(recorder, qwen_ho
         started = time.monotonic()
         assert rec.close(1.0) is False
         assert time.monotonic() - started < 2.5
-        kept = [e.name for e in recorded_events()]
-        assert "app_started" in kept and "screen_viewed" in kept and not any(e.sent for e in recorded_events())
+        kept = [e.name for e in recorded_events(os.environ)]
+        shown = recorded_events(os.environ)
+        assert "app_started" in kept and "screen_viewed" in kept and not any(e.sent for e in shown)
     finally:
         server.stop()
 
@@ -143,13 +144,14 @@ def test_outbox_is_bounded_and_hand_edited_lines_are_never_shown_or_sent(recorde
     for _ in range(8):
         rec.record(EventName.SCREEN_VIEWED, screen=ScreenName.HOME)
     assert rec.flush(5.0)
-    entries = Outbox(outbox_path()).read()
+    entries = Outbox(outbox_path(os.environ)).read()
     assert len(entries) == 5 and [e.seq for e in entries] == [4, 5, 6, 7, 8]
     smuggled = dict(entries[0].event, screen="/home/zorglub/secret")
-    with outbox_path().open("a") as handle:
+    with outbox_path(os.environ).open("a") as handle:
         handle.write(json.dumps({"seq": 99, "sent": False, "event": smuggled}) + "\nnot json\n")
-    assert len(Outbox(outbox_path()).read()) == 6
-    assert all(e.fields == {"screen": "home"} for e in recorded_events()) and len(recorded_events()) == 5
+    assert len(Outbox(outbox_path(os.environ)).read()) == 6
+    shown = recorded_events(os.environ)
+    assert all(e.fields == {"screen": "home"} for e in shown) and len(shown) == 5
 
 
 def test_outbox_delete_errors_are_translated(qwen_home: Path) -> None:
@@ -157,11 +159,11 @@ def test_outbox_delete_errors_are_translated(qwen_home: Path) -> None:
     from qwen_tui.core.i18n import set_language
     from qwen_tui.core.telemetry.outbox import delete_installation_id, installation_id_path
 
-    path = outbox_path()
+    path = outbox_path(os.environ)
     path.mkdir(parents=True)  # a folder where the outbox file should be: unlink fails with EISDIR
-    installation_id_path().mkdir(parents=True)
+    installation_id_path(os.environ).mkdir(parents=True)
     set_language("zh")
-    for attempt in (Outbox(path).discard, delete_installation_id):
+    for attempt in (Outbox(path).discard, lambda: delete_installation_id(os.environ)):
         with pytest.raises(FileOpError) as error:
             attempt()
         assert str(error.value).startswith("无法删除") and "\n" not in str(error.value)
@@ -172,11 +174,11 @@ def test_a_held_recorder_starts_its_worker_only_when_released(qwen_home: Path) -
     try:
         rec.update(OPEN)
         assert rec.record(EventName.APP_STARTED)
-        assert rec._thread is None and not outbox_path().exists()   # queued, nothing running
+        assert rec._thread is None and not outbox_path(os.environ).exists()   # queued, nothing running
         rec.release()
         assert rec._thread is not None
         assert rec.flush(5.0)
-        assert [e.name for e in recorded_events()] == ["app_started"]
+        assert [e.name for e in recorded_events(os.environ)] == ["app_started"]
     finally:
         rec.close(0.5)
 
@@ -186,4 +188,4 @@ def test_a_recorder_closed_while_held_still_stores_what_it_was_given(qwen_home: 
     rec.update(OPEN)
     rec.record(EventName.SCREEN_VIEWED, screen=ScreenName.HOME)
     assert rec.close(5.0)
-    assert [e.name for e in recorded_events()] == ["screen_viewed"]
+    assert [e.name for e in recorded_events(os.environ)] == ["screen_viewed"]

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from qwen_tui.core import fileops, paths
+from qwen_tui.core.context import Context
 from qwen_tui.core.fileops import FileOpError
 from qwen_tui.core.settings import Scope, SettingsError, read_settings_file
 from qwen_tui.core.settings_writer import update_layer
@@ -23,15 +24,19 @@ USAGE = "privacy.usageStatisticsEnabled"
 
 
 def _qwen_home() -> Path:
-    return paths.qwen_home()
+    return paths.qwen_home(os.environ)
+
+
+def _user_settings() -> Path:
+    return paths.user_settings_path(os.environ)
 
 
 def _write_user_settings() -> None:
-    path = paths.user_settings_path()
+    path = paths.user_settings_path(os.environ)
     path.parent.mkdir(parents=True, exist_ok=True)
     if not path.is_symlink() and not path.exists():
         path.write_text("{}")
-    update_layer(Scope.USER, {USAGE: False})
+    update_layer(Scope.USER, {USAGE: False}, Context.current())
 
 
 def _write_workspace_settings() -> None:
@@ -40,13 +45,13 @@ def _write_workspace_settings() -> None:
         path.parent.mkdir(exist_ok=True)
         if not path.is_symlink() and not path.exists():
             path.write_text("{}")
-    update_layer(Scope.WORKSPACE, {USAGE: False})
+    update_layer(Scope.WORKSPACE, {USAGE: False}, Context.current())
 
 
 def _save_credentials() -> None:
     from qwen_tui.core.oauth.credentials import Credentials, save_credentials
 
-    save_credentials(Credentials("access", "refresh", "Bearer", None, 4_000_000_000_000), "file")
+    save_credentials(Credentials("access", "refresh", "Bearer", None, 4_000_000_000_000), "file", os.environ)
 
 
 def _save_secret_in_file() -> None:
@@ -58,37 +63,37 @@ def _save_secret_in_file() -> None:
 def _append_outbox() -> None:
     from qwen_tui.core.telemetry.outbox import Outbox, outbox_path
 
-    Outbox(outbox_path()).append([{"event": "x"}])
+    Outbox(outbox_path(os.environ)).append([{"event": "x"}])
 
 
 def _create_installation_id() -> None:
     from qwen_tui.core.telemetry.outbox import ensure_installation_id
 
-    ensure_installation_id()
+    ensure_installation_id(os.environ)
 
 
 def _write_log() -> None:
     from qwen_tui.core.log import configure_logging, get_logger
 
-    configure_logging(interactive=False)
+    configure_logging(os.environ, interactive=False)
     get_logger("test").info("hello", detail="written")
 
 
 # Each file qwen-tui writes, in each layer: (where it lives, what writes it). The user's own settings.json is
 # absent on purpose: a dotfiles link there is written through (see the test below); its backup and lock are not.
 MATRIX: dict[str, tuple[Callable[[], Path], Callable[[], None]]] = {
-    "user settings backup": (lambda: paths.user_settings_path().with_name("settings.json.orig"), _write_user_settings),
-    "user settings lock": (lambda: paths.user_settings_path().with_name("settings.json.lock"), _write_user_settings),
+    "user settings backup": (lambda: _user_settings().with_name("settings.json.orig"), _write_user_settings),
+    "user settings lock": (lambda: _user_settings().with_name("settings.json.lock"), _write_user_settings),
     "workspace settings": (lambda: Path.cwd() / ".qwen" / "settings.json", _write_workspace_settings),
     "workspace settings backup": (lambda: Path.cwd() / ".qwen" / "settings.json.orig", _write_workspace_settings),
     "workspace settings lock": (lambda: Path.cwd() / ".qwen" / "settings.json.lock", _write_workspace_settings),
     "workspace .qwen folder": (lambda: Path.cwd() / ".qwen", _write_workspace_settings),
-    "oauth credentials": (paths.oauth_creds_path, _save_credentials),
-    "oauth credentials lock": (paths.oauth_lock_path, _save_credentials),
-    "secrets file": (paths.secrets_file_path, _save_secret_in_file),
+    "oauth credentials": (lambda: paths.oauth_creds_path(os.environ), _save_credentials),
+    "oauth credentials lock": (lambda: paths.oauth_lock_path(os.environ), _save_credentials),
+    "secrets file": (lambda: paths.secrets_file_path(os.environ), _save_secret_in_file),
     "usage outbox": (lambda: _qwen_home() / "usage-outbox.jsonl", _append_outbox),
     "installation id": (lambda: _qwen_home() / "installation_id", _create_installation_id),
-    "log file": (lambda: paths.log_dir() / "qwen-tui.log", _write_log),
+    "log file": (lambda: paths.log_dir(os.environ) / "qwen-tui.log", _write_log),
 }
 
 
@@ -121,7 +126,7 @@ def test_a_workspace_link_is_refused_with_one_line_naming_it(project_dir: Path, 
     (project_dir / ".qwen").mkdir()
     (project_dir / ".qwen" / "settings.json").symlink_to(victim)
     with pytest.raises(FileOpError) as caught:
-        update_layer(Scope.WORKSPACE, {USAGE: False})
+        update_layer(Scope.WORKSPACE, {USAGE: False}, Context.current())
     assert str(caught.value).startswith(str(project_dir / ".qwen" / "settings.json"))
     assert "symbolic link" in str(caught.value)
     assert not (project_dir / ".qwen" / "settings.json.orig").exists()   # the user's key never copied into the repo
@@ -135,7 +140,7 @@ def test_the_user_layer_is_written_through_a_dotfiles_link_but_its_backup_lands_
     target.write_text('{"keep": 1}')
     qwen_home.mkdir()
     (qwen_home / "settings.json").symlink_to(target)
-    update_layer(Scope.USER, {USAGE: False})
+    update_layer(Scope.USER, {USAGE: False}, Context.current())
     assert json.loads(target.read_text()) == {"keep": 1, "privacy": {"usageStatisticsEnabled": False}}
     assert (qwen_home / "settings.json.orig").read_text() == '{"keep": 1}'
     assert sorted(os.listdir(target.parent)) == ["settings.json"]
@@ -145,7 +150,7 @@ def test_a_workspace_settings_file_that_is_a_fifo_is_refused_at_once(project_dir
     (project_dir / ".qwen").mkdir()
     os.mkfifo(project_dir / ".qwen" / "settings.json")
     with pytest.raises(FileOpError, match="not a regular file"):
-        update_layer(Scope.WORKSPACE, {USAGE: False})
+        update_layer(Scope.WORKSPACE, {USAGE: False}, Context.current())
 
 
 # ---- bounded reads ------------------------------------------------------------------------------------------
@@ -155,7 +160,7 @@ def test_a_dotenv_linked_to_dev_zero_gives_one_line_fast(project_dir: Path) -> N
     from qwen_tui.core.dotenv import load_dotenv
 
     (project_dir / ".env").symlink_to("/dev/zero")
-    loaded = load_dotenv(project_dir)
+    loaded = load_dotenv(Context(project_dir, os.environ))
     assert loaded.values == {} and loaded.error is not None
     assert "not a regular file" in loaded.error and "\n" not in loaded.error
 
@@ -165,7 +170,7 @@ def test_a_dotenv_fifo_does_not_block(project_dir: Path) -> None:
     from qwen_tui.core.dotenv import load_dotenv
 
     os.mkfifo(project_dir / ".env")  # nobody ever writes to it: a blocking open would hang here
-    loaded = load_dotenv(project_dir)
+    loaded = load_dotenv(Context(project_dir, os.environ))
     assert loaded.error is not None and "not a regular file" in loaded.error
 
 
@@ -208,17 +213,18 @@ def test_a_5000_digit_integer_and_deep_nesting_in_settings_are_one_line_errors(p
 # ---- quiet failures -----------------------------------------------------------------------------------------
 
 _FULL_DISK_CHILD = """
-import resource, signal, sys
+import os, resource, signal, sys
 signal.signal(signal.SIGXFSZ, signal.SIG_IGN)        # EFBIG instead of a kill: the disk is "full"
 resource.setrlimit(resource.RLIMIT_FSIZE, (16, 16))  # files may hold 16 bytes: a lock's UUID is 36
+from qwen_tui.core.context import Context
 from qwen_tui.core.settings import Scope
 from qwen_tui.core.settings_writer import update_layer
 from qwen_tui.core.fileops import FileOpError
 from qwen_tui.core.log import configure_logging, get_logger
-configure_logging(interactive=False)
+configure_logging(os.environ, interactive=False)
 get_logger("t").info("x" * 200)                      # a failed log write: must not print to the terminal
 try:
-    update_layer(Scope.USER, {"privacy.usageStatisticsEnabled": False})
+    update_layer(Scope.USER, {"privacy.usageStatisticsEnabled": False}, Context.current())
 except FileOpError as error:
     print(error)
     sys.exit(1)
@@ -245,7 +251,7 @@ def test_a_write_that_fails_after_the_lock_leaves_no_temp_file(qwen_home: Path) 
     (qwen_home / "settings.json").write_text("{}")
     (qwen_home / "settings.json.orig").mkdir()
     with pytest.raises(FileOpError, match="not a regular file"):
-        update_layer(Scope.USER, {USAGE: False})
+        update_layer(Scope.USER, {USAGE: False}, Context.current())
     assert sorted(os.listdir(qwen_home)) == ["settings.json", "settings.json.orig"]
 
 

@@ -84,7 +84,7 @@ def test_a_trickling_token_endpoint_gives_up_and_releases_the_lock(
     server = serve(servers, "trickle", body=token)
     monkeypatch.setenv("QWEN_OAUTH_BASE_URL", server.url)
     with pytest.raises(RefreshError) as caught:
-        get_valid_credentials()
+        get_valid_credentials(os.environ)
     assert "\n" not in str(caught.value) and f"No answer from {server.url} in time" in str(caught.value)
     assert not (qwen_home / "oauth_creds.lock").exists()
     assert (qwen_home / "oauth_creds.json").read_text() == before
@@ -98,7 +98,7 @@ def test_a_refresh_answer_that_is_not_a_json_object_keeps_the_file(
     server = serve(servers, routes={TOKEN: (200, body)})
     monkeypatch.setenv("QWEN_OAUTH_BASE_URL", server.url)
     with pytest.raises(RefreshError, match="no access token"):
-        get_valid_credentials()
+        get_valid_credentials(os.environ)
     assert (qwen_home / "oauth_creds.json").read_text() == before
 
 
@@ -110,7 +110,7 @@ def _device_answer(**extra: object) -> dict:
 
 
 async def _run_flow() -> list[object]:
-    return [event async for event in flow.DeviceFlow().run()]
+    return [event async for event in flow.DeviceFlow(os.environ).run()]
 
 
 @pytest.mark.timeout(30)
@@ -183,7 +183,7 @@ def test_the_refresh_never_sends_the_refresh_token_in_clear(qwen_home: Path, mon
     _expired_creds(qwen_home)
     monkeypatch.setenv("QWEN_OAUTH_BASE_URL", "http://user:pw@chat.qwen.example")
     with pytest.raises(RefreshError, match="plain http") as caught:
-        get_valid_credentials()
+        get_valid_credentials(os.environ)
     assert "chat.qwen.example" in str(caught.value) and "pw@" not in str(caught.value)
 
 

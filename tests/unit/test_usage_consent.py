@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from qwen_tui.core.context import Context
 from qwen_tui.core.resolver import resolve
 from qwen_tui.core.telemetry.gate import Reason, Rule, decide, decide_light
 from tests.servers.collector import Collector
@@ -57,7 +58,7 @@ def test_the_issue_reproduction_a_cloned_repo_cannot_opt_the_user_in(
 def test_a_workspace_true_without_a_user_choice_is_no_choice(qwen_home: Path, project_dir: Path) -> None:
     _write(qwen_home / "settings.json", {"security": {"auth": {"selectedType": "qwen-oauth"}}})
     _write(project_dir / ".qwen" / "settings.json", ON_WITH_OAUTH)
-    for verdict in (decide_light(), decide(resolve())):
+    for verdict in (decide_light(Context.current()), decide(resolve(Context.current()))):
         assert verdict.reason == Reason.NOT_CHOSEN and not verdict.open
         assert verdict.rule == Rule.WORKSPACE_IGNORED
         assert str(project_dir / ".qwen" / "settings.json") in verdict.describe()
@@ -66,18 +67,18 @@ def test_a_workspace_true_without_a_user_choice_is_no_choice(qwen_home: Path, pr
 def test_a_workspace_can_still_turn_them_off(qwen_home: Path, project_dir: Path) -> None:
     _write(qwen_home / "settings.json", ON_WITH_OAUTH)
     _write(project_dir / ".qwen" / "settings.json", {"privacy": {"usageStatisticsEnabled": False}})
-    for verdict in (decide_light(), decide(resolve())):
+    for verdict in (decide_light(Context.current()), decide(resolve(Context.current()))):
         assert verdict.reason == Reason.OFF and verdict.source.scope == "workspace" and verdict.rule is None
 
 
 def test_the_user_layer_and_system_policy_turn_them_on(qwen_home: Path, project_dir: Path, isolated_home: Path) -> None:
     _write(qwen_home / "settings.json", ON_WITH_OAUTH)
     _write(project_dir / ".qwen" / "settings.json", ON_WITH_OAUTH)     # agreeing with the user changes nothing
-    verdict = decide_light()
+    verdict = decide_light(Context.current())
     assert verdict.open and verdict.source.scope == "user"
     _write(qwen_home / "settings.json", {"security": {"auth": {"selectedType": "qwen-oauth"}}})
     _write(isolated_home.parent / "etc" / "settings.json", {"privacy": {"usageStatisticsEnabled": True}})
-    for verdict in (decide_light(), decide(resolve())):
+    for verdict in (decide_light(Context.current()), decide(resolve(Context.current()))):
         assert verdict.open and verdict.source.scope == "system"
 
 
@@ -85,7 +86,7 @@ def test_the_user_layer_and_system_policy_turn_them_on(qwen_home: Path, project_
 def test_do_not_track_wins_over_the_user_choice(qwen_home: Path, monkeypatch: pytest.MonkeyPatch, value: str) -> None:
     _write(qwen_home / "settings.json", ON_WITH_OAUTH)
     monkeypatch.setenv("DO_NOT_TRACK", value)
-    for verdict in (decide_light(), decide(resolve())):
+    for verdict in (decide_light(Context.current()), decide(resolve(Context.current()))):
         assert verdict.reason == Reason.DO_NOT_TRACK and not verdict.open and verdict.rule == Rule.DO_NOT_TRACK
         assert "DO_NOT_TRACK" in verdict.describe()
 
@@ -94,7 +95,7 @@ def test_do_not_track_wins_over_the_user_choice(qwen_home: Path, monkeypatch: py
 def test_an_empty_or_zero_do_not_track_is_not_set(qwen_home: Path, monkeypatch: pytest.MonkeyPatch, value: str) -> None:
     _write(qwen_home / "settings.json", ON_WITH_OAUTH)
     monkeypatch.setenv("DO_NOT_TRACK", value)
-    assert decide_light().open
+    assert decide_light(Context.current()).open
 
 
 @pytest.mark.timeout(120)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Mapping
 
@@ -10,9 +9,8 @@ _SSH_VARIABLES = ("SSH_CONNECTION", "SSH_CLIENT", "SSH_TTY")
 _DISPLAY_VARIABLES = ("DISPLAY", "WAYLAND_DISPLAY", "MIR_SOCKET")
 
 
-def can_open_browser(env: Mapping[str, str] | None = None, platform: str = sys.platform) -> bool:
+def can_open_browser(env: Mapping[str, str], platform: str = sys.platform) -> bool:
     """False where a browser cannot (or should not) appear: the URL is then only printed."""
-    env = os.environ if env is None else env
     if env.get("NO_BROWSER") or env.get("CI"):
         return False
     if env.get("DEBIAN_FRONTEND") == "noninteractive" or env.get("BROWSER") == "www-browser":
@@ -22,7 +20,7 @@ def can_open_browser(env: Mapping[str, str] | None = None, platform: str = sys.p
     return not (platform.startswith("linux") and not any(env.get(name) for name in _DISPLAY_VARIABLES))
 
 
-def open_url(url: str, env: Mapping[str, str] | None = None) -> bool:
+def open_url(url: str, env: Mapping[str, str]) -> bool:
     """Open `url` in the user's browser when allowed; True if a browser accepted it. Only https (or http to
     this machine) is ever handed over: a server's `verification_uri_complete` may be `file:///…`."""
     from qwen_tui.core.urls import browser_safe

@@ -250,12 +250,11 @@ def creds_lock(env: Mapping[str, str]) -> fileops.LockFile:
     return fileops.LockFile(lock_path)
 
 
-def open_store(kind: StoreKind | str, env: Mapping[str, str] | None = None) -> CredentialStore:
-    env = os.environ if env is None else env
+def open_store(kind: StoreKind | str, env: Mapping[str, str]) -> CredentialStore:
     return KeyringStore(env) if StoreKind(kind) is StoreKind.KEYRING else FileStore(env)
 
 
-def preferred_store(env: Mapping[str, str] | None = None) -> StoreKind:
+def preferred_store(env: Mapping[str, str]) -> StoreKind:
     """qwen-tui's `oauth_store` preference (`QWEN_TUI_OAUTH_STORE`, else tui.json), read cheaply; "file"
     when unset or unreadable, since Qwen Code's file is what the `qwen` CLI can use."""
     from qwen_tui.core.prefs import load_prefs
@@ -263,10 +262,9 @@ def preferred_store(env: Mapping[str, str] | None = None) -> StoreKind:
     return StoreKind(load_prefs(env).oauth_store)
 
 
-def active_store(env: Mapping[str, str] | None = None) -> CredentialStore | None:
+def active_store(env: Mapping[str, str]) -> CredentialStore | None:
     """The store holding the credentials: the file when it exists, else the keyring when the preference
     says keyring and it has them. File users thus never wait for a keyring probe (`status` stays fast)."""
-    env = os.environ if env is None else env
     file_store = FileStore(env)
     if file_store.location.exists():
         return file_store
@@ -276,13 +274,12 @@ def active_store(env: Mapping[str, str] | None = None) -> CredentialStore | None
     return keyring_store if keyring_store.read_text() is not None else None
 
 
-def only_in_keyring(env: Mapping[str, str] | None = None) -> bool:
+def only_in_keyring(env: Mapping[str, str]) -> bool:
     """Whether finding the credentials means asking the keyring (no file, and the preference says keyring)."""
-    env = os.environ if env is None else env
     return not FileStore(env).location.exists() and preferred_store(env) is StoreKind.KEYRING
 
 
-def load_credentials(env: Mapping[str, str] | None = None) -> tuple[Credentials | None, Location | None]:
+def load_credentials(env: Mapping[str, str]) -> tuple[Credentials | None, Location | None]:
     """The stored credentials and where they are; (None, location) when present but unusable."""
     store = active_store(env)
     if store is None:
@@ -295,10 +292,9 @@ def load_credentials(env: Mapping[str, str] | None = None) -> tuple[Credentials 
 
 
 def save_credentials(
-    creds: Credentials, kind: StoreKind | str = StoreKind.FILE, env: Mapping[str, str] | None = None
+    creds: Credentials, kind: StoreKind | str, env: Mapping[str, str]
 ) -> CredentialStore:
     """Store new credentials (after a sign-in) and remove any copy held by the other store."""
-    env = os.environ if env is None else env
     kind = StoreKind(kind)
     target = open_store(kind, env)
     other = StoreKind.FILE if kind is StoreKind.KEYRING else StoreKind.KEYRING
@@ -308,9 +304,8 @@ def save_credentials(
     return target
 
 
-def move_credentials(kind: StoreKind | str, env: Mapping[str, str] | None = None) -> bool:
+def move_credentials(kind: StoreKind | str, env: Mapping[str, str]) -> bool:
     """Move the credentials to the `kind` store (one copy only); False when there were none to move."""
-    env = os.environ if env is None else env
     kind = StoreKind(kind)
     source = open_store(StoreKind.KEYRING if kind is StoreKind.FILE else StoreKind.FILE, env)
     with creds_lock(env):
@@ -323,21 +318,19 @@ def move_credentials(kind: StoreKind | str, env: Mapping[str, str] | None = None
     return True
 
 
-def switch_store(kind: StoreKind | str, env: Mapping[str, str] | None = None) -> bool:
+def switch_store(kind: StoreKind | str, env: Mapping[str, str]) -> bool:
     """Make `kind` the preferred store (tui.json `oauth_store`) and move the credentials there.
 
     The preference is saved first, so an unreadable tui.json (PrefsError) stops before anything moves.
     """
     from qwen_tui.core.prefs import save_prefs
 
-    env = os.environ if env is None else env
     save_prefs({"oauth_store": str(StoreKind(kind))}, env)
     return move_credentials(kind, env)
 
 
-def delete_credentials(env: Mapping[str, str] | None = None, *, include_keyring: bool = True) -> bool:
+def delete_credentials(env: Mapping[str, str], *, include_keyring: bool = True) -> bool:
     """Remove the credentials from the file and (unless told not to) the keyring. True if any existed."""
-    env = os.environ if env is None else env
     stores: list[CredentialStore] = [FileStore(env)]
     if include_keyring:
         stores.append(KeyringStore(env))

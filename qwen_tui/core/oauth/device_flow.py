@@ -21,7 +21,6 @@ import asyncio
 import base64
 import contextlib
 import math
-import os
 import secrets
 import sys
 import time
@@ -128,7 +127,7 @@ def code_challenge(verifier: str) -> str:
 class DeviceFlow:
     def __init__(
         self,
-        env: Mapping[str, str] | None = None,
+        env: Mapping[str, str],
         *,
         default_interval: float = DEFAULT_INTERVAL_S,
         slow_down_step: float = SLOW_DOWN_STEP_S,
@@ -137,7 +136,6 @@ class DeviceFlow:
         wall_clock: Callable[[], float] = time.time,
         sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
     ) -> None:
-        env = os.environ if env is None else env
         self.base_url = protocol.base_url(env)
         self.default_interval = default_interval
         self.slow_down_step = slow_down_step

@@ -9,7 +9,6 @@ alone does not guarantee we are the only writer.
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable, Mapping
 
@@ -39,14 +38,13 @@ class RefreshError(QwenTuiError):
 
 
 def get_valid_credentials(
-    env: Mapping[str, str] | None = None, *, clock: Callable[[], float] = time.time, margin_s: float | None = None,
+    env: Mapping[str, str], *, clock: Callable[[], float] = time.time, margin_s: float | None = None,
 ) -> Credentials:
     """Credentials whose access token is valid for at least 30 s (or `margin_s`) more, refreshing them if needed.
 
     Raises SignedOut (nothing stored, unusable, or the refresh token was rejected) or RefreshError.
     Blocking: the lock waits with time.sleep, so async callers use `asyncio.to_thread`.
     """
-    env = os.environ if env is None else env
     store = active_store(env)
     if store is None:
         raise SignedOut(t("oauth.signed_out.none"))

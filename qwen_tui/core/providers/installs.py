@@ -45,13 +45,12 @@ class Install:
         return [profile.id for profile in self.profiles]
 
 
-def list_installs(resolution: Resolution | None = None) -> list[Install]:
+def list_installs(resolution: Resolution) -> list[Install]:
     """Every provider Qwen Code would see, grouped into installs, with where each key is found, from the
-    files `resolution` was resolved from (default: a resolution of the current directory and environment)."""
+    files `resolution` was resolved from."""
     from qwen_tui.core.providers.saved import list_profiles
-    from qwen_tui.core.resolver import SourceKind, resolve
+    from qwen_tui.core.resolver import SourceKind
 
-    resolution = resolve() if resolution is None else resolution
     lookup = resolution.lookup
     if lookup is None:
         return []

@@ -69,7 +69,7 @@ class SaveResult:
 
 def save_profile(
     *, base_url: str, model: str, key: str | None, store: KeyStore = KeyStore.KEYRING,
-    preset: Preset | None = None, context: Context | None = None, endpoint: Endpoint | None = None,
+    preset: Preset | None = None, context: Context, endpoint: Endpoint | None = None,
     models: list[str] | None = None, protocol: Protocol | None = None,
 ) -> SaveResult:
     """Install a provider as Qwen Code's `/auth` does and make `model` the active one; its key, when given,
@@ -77,7 +77,7 @@ def save_profile(
 
     A Qwen Code preset is installed with its built-in models (`models` replaces them: a fetched list), a
     custom provider with `models` or `[model]`. `key=None` keeps whatever key is already stored under the
-    envKey. `context` (default: this process's) is where the configuration is looked for. Raises ProfileError
+    envKey. `context` is where the configuration is looked for. Raises ProfileError
     (one line)."""
     from qwen_tui.core.keystores import default_store
     from qwen_tui.core.providers.install import merge_entries
@@ -85,7 +85,6 @@ def save_profile(
     from qwen_tui.core.secrets import SecretStore
     from qwen_tui.core.settings_writer import DELETE
 
-    context = Context.current() if context is None else context
     env = context.env
     url, model, key = _checked(base_url, model, key)
     plan = install_plan(url, model, preset, endpoint, models, protocol)
@@ -154,13 +153,12 @@ def install_plan(url: str, model: str, preset: Preset | None = None, endpoint: E
     return plan_install(endpoint, url, wanted, model, protocol)
 
 
-def key_users(env_key: str, context: Context | None = None, *, besides: InstallPlan | None = None) -> list[str]:
+def key_users(env_key: str, context: Context, *, besides: InstallPlan | None = None) -> list[str]:
     """The names of the saved providers (any protocol, any settings layer) whose key is `env_key`, except
     the entries the install `besides` replaces: the providers a new key there would change too."""
     from qwen_tui.core.settings import load_settings
 
-    context = Context.current() if context is None else context
-    found = load_settings(context.cwd, context.env).lookup(MODEL_PROVIDERS)
+    found = load_settings(context).lookup(MODEL_PROVIDERS)
     buckets = found[0] if found is not None and isinstance(found[0], dict) else {}
     replaced = {(e["id"], e["baseUrl"]) for e in besides.entries} if besides else set()
     names: list[str] = []
@@ -196,7 +194,7 @@ def is_keyless(url: str | None, preset: Preset | None) -> bool:
     return url is not None and url != "" and is_loopback_url(url)
 
 
-def activate_profile(profile_id: str, context: Context | None = None, base_url: str | None = None,
+def activate_profile(profile_id: str, context: Context, base_url: str | None = None,
                      protocol: Protocol = Protocol.OPENAI) -> Profile:
     """Make a saved profile (the `modelProviders.<protocol>` entry of this id, at `base_url` when given) the
     active one, writing what
@@ -206,8 +204,7 @@ def activate_profile(profile_id: str, context: Context | None = None, base_url: 
     from qwen_tui.core.settings import load_settings
     from qwen_tui.core.settings_writer import DELETE
 
-    context = Context.current() if context is None else context
-    found = load_settings(context.cwd, context.env).lookup(providers_key(protocol))
+    found = load_settings(context).lookup(providers_key(protocol))
     entries = found[0] if found is not None and isinstance(found[0], list) else []
     entry = next((e for e in entries if isinstance(e, dict) and e.get("id") == profile_id
                   and base_url in (None, e.get("baseUrl"))), None)
@@ -227,7 +224,7 @@ def activate_profile(profile_id: str, context: Context | None = None, base_url: 
     return next(p for p in saved if p.id == profile_id and p.protocol == protocol and p.base_url == (entry_url or ""))
 
 
-def delete_profile(profile_id: str | Collection[str], context: Context | None = None, *,
+def delete_profile(profile_id: str | Collection[str], context: Context, *,
                    base_url: str | None = None, metadata: str | None = None,
                    protocol: Protocol = Protocol.OPENAI) -> list[str]:
     """Remove a profile (or an install: its ids at `base_url`, with `providerMetadata.<metadata>` of that URL)
@@ -238,10 +235,9 @@ def delete_profile(profile_id: str | Collection[str], context: Context | None = 
     from qwen_tui.core.settings import load_settings, migrate_v1
     from qwen_tui.core.settings_writer import DELETE
 
-    context = Context.current() if context is None else context
     env = context.env
     ids = [profile_id] if isinstance(profile_id, str) else list(profile_id)
-    others = _other_layer_entries(load_settings(context.cwd, env))
+    others = _other_layer_entries(load_settings(context))
     outcome: dict[str, Any] = {}
 
     def changes(raw: dict[str, Any]) -> dict[str, Any]:
@@ -332,8 +328,8 @@ def _api_key_is_stale(raw: dict[str, Any], base_url: str | None, key: str | None
 def _update_user_layer(changes: Callable[[dict[str, Any]], dict[str, Any]], env: Mapping[str, str]) -> None:
     """Write the user layer; `changes` gets its content as read under the writer's lock, so another writer's
     change in the meantime (a provider `qwen` added) is kept rather than overwritten by an older read."""
-    from qwen_tui.core.settings import Scope, SettingsError
-    from qwen_tui.core.settings_writer import update_layer
+    from qwen_tui.core.settings import SettingsError
+    from qwen_tui.core.settings_writer import update_settings
 
     removed: list[str] = []   # secrets the write takes out of the file: they must not live on in `.orig`
 
@@ -347,7 +343,8 @@ def _update_user_layer(changes: Callable[[dict[str, Any]], dict[str, Any]], env:
         return wanted
 
     try:
-        path = update_layer(Scope.USER, changes_and_removed, env=env)
+        path = paths.user_settings_path(env)   # the user's own file: a dotfiles link is written through
+        update_settings(path, changes_and_removed, follow_link=True)
         if removed:
             _scrub_backup(path, removed)
     except (SettingsError, FileOpError) as exc:
@@ -415,12 +412,12 @@ def _shadowed_by(env_key: str, key: str, context: Context) -> str | None:
 
 
 def _dotenv_hidden(path: Path, context: Context) -> str | None:
-    """A warning when, from `cwd`, the installed `qwen` would load another .env instead (up to 0.15.10 it
-    loads only the first; 0.24.4 also reads the home ones after it: core/launch.py)."""
+    """A warning when, from the context's directory, the installed `qwen` would load another .env instead (up to
+    0.15.10 it loads only the first; 0.24.4 also reads the home ones after it: core/launch.py)."""
     from qwen_tui.core.dotenv import find_dotenv
     from qwen_tui.core.launch import installed_qwen_skips_home_dotenv
 
-    loaded = find_dotenv(context.cwd, context.env)
+    loaded = find_dotenv(context)
     if loaded is not None and loaded != path and installed_qwen_skips_home_dotenv(context.env):
         return t("providers.store.dotenv_hidden", path=path, winner=loaded)
     return None

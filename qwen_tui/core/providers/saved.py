@@ -43,13 +43,12 @@ class EnvironmentValues:
 # --- reading -----------------------------------------------------------------------------------------
 
 
-def list_profiles(resolution: Resolution | None = None) -> list[Profile]:
+def list_profiles(resolution: Resolution) -> list[Profile]:
     """Every `modelProviders.openai`, then `.anthropic` and `.gemini` entry Qwen Code would see, with where its
-    key is found, from the files `resolution` was resolved from (default: a resolution of the current directory
-    and environment). Active: the one entry Qwen Code uses for the selected method and model."""
-    from qwen_tui.core.resolver import provider_index, resolve
+    key is found, from the files `resolution` was resolved from. Active: the one entry Qwen Code uses for the
+    selected method and model."""
+    from qwen_tui.core.resolver import provider_index
 
-    resolution = resolve() if resolution is None else resolution
     lookup = resolution.lookup
     if lookup is None:
         return []
@@ -95,13 +94,10 @@ def _secret_source(store: Any, name: str) -> Source:
     return Source(SourceKind.SECRET_FILE, found.path, name)
 
 
-def environment_values(resolution: Resolution | None = None, *, unmasked: bool = False) -> EnvironmentValues | None:
+def environment_values(resolution: Resolution, *, unmasked: bool = False) -> EnvironmentValues | None:
     """OPENAI_* as Qwen Code sees them (environment, the loaded .env, settings `env`), with sources, from the
-    files `resolution` was resolved from (default: the current directory's); None when it read none. The key
-    is masked unless `unmasked` (the form's import fills its key field with it)."""
-    from qwen_tui.core.resolver import resolve
-
-    resolution = resolve() if resolution is None else resolution
+    files `resolution` was resolved from; None when it read none. The key is masked unless `unmasked` (the
+    form's import fills its key field with it)."""
     lookup = resolution.lookup
     if lookup is None:
         return None

@@ -90,7 +90,7 @@ class ProviderDraft:
         url = self.url
         return env_key_for(url, self.preset, self.effective_protocol) if url else None
 
-    def problems(self, context: Context | None = None, *, need_model: bool = True,
+    def problems(self, context: Context, *, need_model: bool = True,
                  known_key: bool | None = None) -> list[Problem]:
         """Everything that stops this draft from being checked or saved, in field order.
 
@@ -112,15 +112,15 @@ class ProviderDraft:
             found.append(Problem(Field.MODEL, t("setup.model_hint", hint=hint) if hint else t("setup.model_required")))
         return found
 
-    def existing_key(self, context: Context | None = None) -> str | None:
-        """A key already set for this provider's variable (environment, .env, settings env, keyring) in `context`
-        (default: this process's)."""
+    def existing_key(self, context: Context) -> str | None:
+        """A key already set for this provider's variable (environment, .env, settings env, keyring) in
+        `context`."""
         from qwen_tui.core.resolver import ConfigLookup
 
         name = self.env_key()
         if name is None:
             return None
-        return ConfigLookup.load(Context.current() if context is None else context).secret(name).value
+        return ConfigLookup.load(context).secret(name).value
 
     async def verify(self, key: str | None, *, timeout: float | None = None) -> list[CheckResult]:
         """The key check in the provider's own dialect, then the chat check when asked (not twice)."""
@@ -165,7 +165,7 @@ class ProviderDraft:
         model = chosen if chosen and chosen != self.preset.model_hint else found[0]
         return replace(self, models=tuple(found), model=model)
 
-    def shared_with(self, key: str | None, context: Context | None = None) -> list[str]:
+    def shared_with(self, key: str | None, context: Context) -> list[str]:
         """The other providers a save of `key` would change: they share this endpoint's key variable (as in
         Qwen Code) and a different key is stored there now. Empty when nothing else changes."""
         from qwen_tui.core.providers.profiles import install_plan, key_users
@@ -180,7 +180,7 @@ class ProviderDraft:
                             list(self.models) or None, self.effective_protocol)
         return key_users(name, context, besides=plan)
 
-    def save(self, key: str | None, store: KeyStore, context: Context | None = None) -> SaveResult:
+    def save(self, key: str | None, store: KeyStore, context: Context) -> SaveResult:
         from qwen_tui.core.providers.profiles import save_profile
 
         url = self.url

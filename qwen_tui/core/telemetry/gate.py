@@ -13,11 +13,8 @@ Light on purpose: json + the settings reader only, so the CLI can ask it after e
 
 from __future__ import annotations
 
-import os
-from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from qwen_tui.core.i18n import t
@@ -26,6 +23,7 @@ from qwen_tui.core.resolver import NOT_SET, Resolution, Source, Value
 from qwen_tui.core.telemetry.consent import Consent, Rule, consent
 
 if TYPE_CHECKING:
+    from qwen_tui.core.context import Context
     from qwen_tui.core.settings import LoadedSettings
 
 RECORDING_METHOD = AuthMethod.QWEN_OAUTH   # the one method whose users may be recorded
@@ -99,28 +97,25 @@ def decide(resolution: Resolution) -> Verdict:
     return _evaluate_consent(given, resolution.auth_type)
 
 
-def decide_light(cwd: Path | None = None, env: Mapping[str, str] | None = None) -> Verdict:
+def decide_light(context: Context) -> Verdict:
     """The verdict without a full resolution: the settings layers first; the auth method (which needs the
     `.env` search) only when the choice is on. Never probes the keyring or reads credentials."""
     from qwen_tui.core.settings import load_settings
 
-    env = dict(os.environ if env is None else env)
-    cwd = Path.cwd() if cwd is None else cwd
-    settings = load_settings(cwd, env)
-    given = consent(settings, env)
+    settings = load_settings(context)
+    given = consent(settings, context.env)
     if not (given.chosen and given.enabled):
         return _evaluate_consent(given, Value(None))
-    return _evaluate_consent(given, _auth_method(settings, cwd, env))
+    return _evaluate_consent(given, _auth_method(settings, context))
 
 
-def _auth_method(settings: LoadedSettings, cwd: Path, env: Mapping[str, str]) -> Value[str | None]:
+def _auth_method(settings: LoadedSettings, context: Context) -> Value[str | None]:
     # The resolver's own lookup (settings, then QWEN_OAUTH / OPENAI_* in env, .env, settings.env), so the
     # gate and `qwen-tui status` can never disagree about the method.
-    from qwen_tui.core.context import Context
     from qwen_tui.core.dotenv import load_dotenv
     from qwen_tui.core.resolver import ConfigLookup
 
-    return ConfigLookup(settings, load_dotenv(cwd, env), Context(cwd, env)).auth_type()
+    return ConfigLookup(settings, load_dotenv(context), context).auth_type()
 
 
 def unchosen() -> Verdict:

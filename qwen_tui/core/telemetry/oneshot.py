@@ -10,10 +10,7 @@ stays in the outbox for the next command).
 
 from __future__ import annotations
 
-import os
-from collections.abc import Mapping
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from qwen_tui.core.telemetry.gate import decide_light
 from qwen_tui.core.telemetry.names import (
@@ -25,20 +22,21 @@ from qwen_tui.core.telemetry.names import (
     SignInOutcome,
 )
 
+if TYPE_CHECKING:
+    from qwen_tui.core.context import Context
+
 EXIT_FLUSH_S = 1.0
 
 
 def record_command_run(command: Command, exit_code: int, *, sign_in: Method | None = None,
-                       duration_s: float = 0.0, cwd: Path | None = None,
-                       env: Mapping[str, str] | None = None, timeout: float = EXIT_FLUSH_S) -> bool:
+                       duration_s: float = 0.0, context: Context, timeout: float = EXIT_FLUSH_S) -> bool:
     """Record that `command` ran (and how it ended) when the gate is open; True when something was recorded."""
-    env = dict(os.environ if env is None else env)
-    verdict = decide_light(cwd, env)
+    verdict = decide_light(context)
     if not verdict.open:
         return False
     from qwen_tui.core.telemetry.recorder import Recorder
 
-    recorder = Recorder(env, held=True)   # held: no worker thread, this process stores and sends itself
+    recorder = Recorder(context.env, held=True)   # held: no worker thread, this process stores and sends itself
     recorder.update(verdict)
     outcome = CommandOutcome.of(exit_code)
     events: list[tuple[EventName, dict[str, Any]]] = [

@@ -29,11 +29,11 @@ INSTALLATION_ID_NAME = "installation_id"
 DEFAULT_LIMIT = 200
 
 
-def outbox_path(env: Mapping[str, str] | None = None) -> Path:
+def outbox_path(env: Mapping[str, str]) -> Path:
     return paths.qwen_home(env) / OUTBOX_NAME
 
 
-def installation_id_path(env: Mapping[str, str] | None = None) -> Path:
+def installation_id_path(env: Mapping[str, str]) -> Path:
     return paths.qwen_home(env) / INSTALLATION_ID_NAME
 
 
@@ -99,7 +99,7 @@ class Outbox:
         atomic_write(self.path, "".join(entry.to_json() + "\n" for entry in entries).encode("utf-8"))
 
 
-def read_installation_id(env: Mapping[str, str] | None = None) -> str | None:
+def read_installation_id(env: Mapping[str, str]) -> str | None:
     """The id when the file holds a valid uuid, else None."""
     try:
         raw = read_regular(installation_id_path(env), 4096, follow_link=False)
@@ -108,7 +108,7 @@ def read_installation_id(env: Mapping[str, str] | None = None) -> str | None:
         return None
 
 
-def ensure_installation_id(env: Mapping[str, str] | None = None) -> str | None:
+def ensure_installation_id(env: Mapping[str, str]) -> str | None:
     """The existing id (shared with Qwen Code), or a new uuid4 written 0600. An unparsable file is left alone
     (None: events then go without an id)."""
     path = installation_id_path(env)
@@ -120,7 +120,7 @@ def ensure_installation_id(env: Mapping[str, str] | None = None) -> str | None:
     return new
 
 
-def delete_installation_id(env: Mapping[str, str] | None = None) -> bool:
+def delete_installation_id(env: Mapping[str, str]) -> bool:
     """Delete the id; True when a file was removed."""
     try:
         installation_id_path(env).unlink()
@@ -131,7 +131,7 @@ def delete_installation_id(env: Mapping[str, str] | None = None) -> bool:
         raise FileOpError(t("files.error.delete", path=installation_id_path(env), reason=exc.strerror or exc)) from exc
 
 
-def discard_local_data(env: Mapping[str, str] | None = None) -> None:
+def discard_local_data(env: Mapping[str, str]) -> None:
     """What turning usage statistics off removes: the outbox (unsent events included) and the id."""
     Outbox(outbox_path(env)).discard()
     delete_installation_id(env)

@@ -13,7 +13,6 @@ first screen is drawn, which the worker's imports (pydantic, httpx) would otherw
 from __future__ import annotations
 
 import logging
-import os
 import queue
 import threading
 import time
@@ -61,9 +60,9 @@ class RecordedEvent:
 
 
 class Recorder:
-    def __init__(self, env: Mapping[str, str] | None = None, *, limit: int = DEFAULT_LIMIT,
+    def __init__(self, env: Mapping[str, str], *, limit: int = DEFAULT_LIMIT,
                  held: bool = False) -> None:
-        self.env = dict(os.environ if env is None else env)
+        self.env = dict(env)
         self._held = held             # no worker until release(); events wait on the queue
         self.outbox = Outbox(outbox_path(self.env), limit)
         self._verdict: Verdict = unchosen()
@@ -290,7 +289,7 @@ class Recorder:
             _log.exception("usage statistics: could not keep events at exit")
 
 
-def recorded_events(env: Mapping[str, str] | None = None) -> list[RecordedEvent]:
+def recorded_events(env: Mapping[str, str]) -> list[RecordedEvent]:
     """The outbox, most recent first, each entry re-validated: what the Usage data screen shows."""
     from pydantic import ValidationError
 

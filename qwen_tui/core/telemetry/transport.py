@@ -21,7 +21,7 @@ SEVERITY_INFO = 9
 _OTEL_OS = {"linux": "linux", "macos": "darwin", "windows": "windows", "other": "other"}
 
 
-def endpoint_from(env: Mapping[str, str] | None = None) -> str | None:
+def endpoint_from(env: Mapping[str, str]) -> str | None:
     """`QWEN_TUI_USAGE_ENDPOINT`, else the `usage_endpoint` preference; None when neither is an http(s) URL."""
     from qwen_tui.core.prefs import load_prefs
 

@@ -188,5 +188,5 @@ class FormWorkers(QwenScreen):
         available = SecretStore(app.env).keyring_available()
         # A nearer .env hides Qwen Code's own only from the installed qwen versions that load the first .env alone.
         hidden = installed_qwen_skips_home_dotenv(app.env)
-        self.post_message(KeyringProbed(available, dotenv_hiding(qwen_dotenv(app.env), app.cwd, app.env) if hidden
+        self.post_message(KeyringProbed(available, dotenv_hiding(qwen_dotenv(app.env), app.context) if hidden
                                         else None))

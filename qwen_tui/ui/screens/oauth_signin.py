@@ -39,7 +39,7 @@ class OAuthSignInScreen(QwenScreen):
         yield Plain(t("signin.title"), id="signin-title", classes="title")
         yield Plain(t("method.qwen_oauth.shutdown", date=QWEN_OAUTH_FREE_TIER_END), id="signin-shutdown",
                     classes="warning")
-        yield DeviceFlowWidget(self.app.env, flow_factory=self._flow_factory, clock=self._clock or time.time,
+        yield DeviceFlowWidget(self.app.context, flow_factory=self._flow_factory, clock=self._clock or time.time,
                                animate=self._animate_flow, on_saved=self.app.sign_in_saved, id="device-flow")
         yield Footer()
 

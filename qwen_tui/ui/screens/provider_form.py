@@ -196,7 +196,7 @@ class ProviderFormScreen(FormWorkers):
             self.query_one("#base-url", Input).focus()
             return None
         # The rules `auth login` applies too (setup.ProviderDraft); an edited profile keeps its stored key.
-        problems = self._draft().problems(need_model=need_model, known_key=self.profile is not None)
+        problems = self._draft().problems(self.app.context, need_model=need_model, known_key=self.profile is not None)
         if problems:
             self.outcome = (problems[0].message, "error")
             self.query_one(f"#{_FIELD_IDS[problems[0].field]}", Input).focus()

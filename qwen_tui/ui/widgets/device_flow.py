@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 import time
 from collections.abc import AsyncGenerator, Callable, Mapping
 from typing import TYPE_CHECKING, Any
@@ -50,6 +49,7 @@ from qwen_tui.ui.widgets.qr import QrCode, QrScreen
 if TYPE_CHECKING:
     from textual.app import App
 
+    from qwen_tui.core.context import Context
     from qwen_tui.core.oauth.credentials import Credentials
 
 FlowFactory = Callable[[Mapping[str, str]], AsyncGenerator[flow.Event, None]]
@@ -122,12 +122,12 @@ class DeviceFlowWidget(Widget, can_focus=True):
             self.result = result
             self.error = error
 
-    def __init__(self, env: Mapping[str, str] | None = None, *, flow_factory: FlowFactory = default_flow,
+    def __init__(self, context: Context, *, flow_factory: FlowFactory = default_flow,
                  clock: Callable[[], float] = time.time, animate: bool = True, open_browser: bool = True,
                  on_saved: Callable[[], None] | None = None, id: str | None = None) -> None:
         """`clock` (epoch seconds) drives the countdown; `animate=False` freezes the spinner (snapshots)."""
         super().__init__(id=id)
-        self._env = env
+        self.context = context   # where the sign-in is saved; its environment names the server
         self._flow_factory = flow_factory
         self._clock = clock
         self._spin = animate  # not `_animate`: that is Textual's animator on every widget
@@ -144,7 +144,7 @@ class DeviceFlowWidget(Widget, can_focus=True):
 
     @property
     def env(self) -> Mapping[str, str]:
-        return self._env if self._env is not None else os.environ
+        return self.context.env
 
     @property
     def url(self) -> str | None:
@@ -248,13 +248,13 @@ class DeviceFlowWidget(Widget, can_focus=True):
 
     @work(exclusive=True, exit_on_error=False, group="device-flow")
     async def _run_flow(self, run: int) -> None:
-        env = dict(self.env)
-        async with contextlib.aclosing(self._flow_factory(env)) as events:
+        async with contextlib.aclosing(self._flow_factory(self.env)) as events:
             async for event in events:
                 self.post_message(self._FlowEvent(run, event))
                 if isinstance(event, flow.Success):
                     try:
-                        saved = await asyncio.to_thread(_save_sign_in, event.credentials, env, self.app, self._on_saved)
+                        saved = await asyncio.to_thread(_save_sign_in, event.credentials, self.context,
+                                                        self.app, self._on_saved)
                     except SignInError as exc:
                         self.post_message(self._Saved(run, None, str(exc)))
                     else:
@@ -404,11 +404,11 @@ class DeviceFlowWidget(Widget, can_focus=True):
             self._update_countdown()
 
 
-def _save_sign_in(credentials: Credentials, env: Mapping[str, str], app: App[Any],
+def _save_sign_in(credentials: Credentials, context: Context, app: App[Any],
                   on_saved: Callable[[], None] | None) -> SavedSignIn:
     """Save the sign-in, then call `on_saved` on the app's thread at once: the app follows the new configuration
     even when the user left the sign-in screen while it was saving (its messages would be lost then)."""
-    saved = finish_sign_in(credentials, env)
+    saved = finish_sign_in(credentials, context)
     if on_saved is not None:
         with contextlib.suppress(RuntimeError):   # the app is closing: nothing left to refresh
             app.call_from_thread(on_saved)

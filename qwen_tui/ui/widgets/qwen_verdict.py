@@ -14,7 +14,6 @@ it (start qwen, the sign-in chooser, settings), else the command to run, shown w
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import getters, on, work
@@ -34,17 +33,17 @@ if TYPE_CHECKING:
     from qwen_tui.core.launch import QwenCli
     from qwen_tui.ui.app import QwenTuiApp
 
-Verdict = Callable[[Resolution, Path, Mapping[str, str]], "QwenCli"]
+Verdict = Callable[[Resolution, Mapping[str, str]], "QwenCli"]
 # A fix the app can carry out itself → (the app action, its button label key); any other fix is shown as a command.
 # The commands are core.launch's (RUN_COMMAND, AUTH_COMMAND, …), spelled here: that module loads after home's frame.
 FIX_ACTIONS = {"qwen-tui run": ("start_qwen", "run_ui.start"), "qwen-tui auth": ("auth", "run_ui.fix.auth"),
                "qwen-tui settings": ("settings", "run_ui.fix.settings")}
 
 
-def default_verdict(resolution: Resolution, cwd: Path, env: Mapping[str, str]) -> QwenCli:
+def default_verdict(resolution: Resolution, env: Mapping[str, str]) -> QwenCli:
     from qwen_tui.core.launch import qwen_cli_verdict
 
-    return qwen_cli_verdict(resolution, cwd, env)
+    return qwen_cli_verdict(resolution, env)
 
 
 class QwenVerdict(Vertical):
@@ -112,7 +111,7 @@ class QwenVerdict(Vertical):
     def _compute(self, resolution: Resolution) -> None:
         app = self.app
         verdict_of: Verdict = app.qwen_verdict or default_verdict
-        self.post_message(self.Ready(resolution, verdict_of(resolution, app.cwd, app.env)))
+        self.post_message(self.Ready(resolution, verdict_of(resolution, app.env)))
 
     @on(Ready)
     def _ready(self, message: Ready) -> None:
