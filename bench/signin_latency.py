@@ -32,6 +32,7 @@ BUDGET_SLACK_S = 0.3
 
 
 async def one_run(interval: float) -> tuple[float, float]:
+    from qwen_tui.core.context import Context
     from qwen_tui.ui.app import QwenTuiApp
     from qwen_tui.ui.screens.home import HomeScreen
     from qwen_tui.ui.widgets.device_flow import DeviceFlowWidget
@@ -46,7 +47,7 @@ async def one_run(interval: float) -> tuple[float, float]:
                    "QWEN_CODE_SYSTEM_SETTINGS_PATH": str(home / "system.json"),
                    "QWEN_CODE_SYSTEM_DEFAULTS_PATH": str(home / "defaults.json")}
             creds = home / ".qwen" / "oauth_creds.json"
-            app = QwenTuiApp("auth", cwd=home, env=env)
+            app = QwenTuiApp("auth", context=Context(home, env))
             async with app.run_test(size=(80, 24)) as pilot:
                 while app.screen.name != "chooser":
                     await pilot.pause(0.01)
