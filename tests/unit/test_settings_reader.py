@@ -161,6 +161,33 @@ def test_nested_key_wins_over_v1_key_in_the_same_file() -> None:
     assert written_as == {}
 
 
+def test_v1_keys_after_one_the_nested_key_overrides_are_still_read() -> None:
+    nested, written_as = migrate_v1({"security": {"auth": {"selectedType": "qwen-oauth"}},
+                                     "selectedAuthType": "openai", "usageStatisticsEnabled": False})
+    assert nested == {"security": {"auth": {"selectedType": "qwen-oauth"}},
+                      "privacy": {"usageStatisticsEnabled": False}}
+    assert written_as == {"privacy.usageStatisticsEnabled": "usageStatisticsEnabled"}
+
+
+def test_a_v1_key_whose_nested_place_is_not_an_object_stays_as_written() -> None:
+    data = {"security": "weird", "selectedAuthType": "openai"}
+    assert migrate_v1(data) == ({"security": "weird", "selectedAuthType": "openai"}, {})
+
+
+def test_reading_v1_keys_leaves_the_given_objects_unchanged() -> None:
+    data = {"selectedAuthType": "openai", "security": {"other": 1}}
+    nested, _ = migrate_v1(data)
+    assert nested == {"security": {"other": 1, "auth": {"selectedType": "openai"}}}
+    assert data == {"selectedAuthType": "openai", "security": {"other": 1}}
+
+
+def test_a_translated_reason_names_the_offending_token(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(i18n, "_current", "fr")
+    with pytest.raises(SettingsError) as caught:
+        parse_settings_text('{"a": 1e999}', FILE)
+    assert "1e999 n'est pas un nombre JSON fini" in str(caught.value)
+
+
 def test_model_object_is_not_treated_as_v1() -> None:
     nested, written_as = migrate_v1({"model": {"name": "m", "baseUrl": "u"}})
     assert nested == {"model": {"name": "m", "baseUrl": "u"}} and written_as == {}
@@ -197,6 +224,47 @@ def test_layer_paths_follow_the_environment(layer_files: dict[Scope, Path], proj
     qwen_home = project_dir.parent / "elsewhere"
     env = {**os.environ, "QWEN_HOME": str(qwen_home)}
     assert layer_path(Scope.USER, Context(project_dir, env)) == qwen_home / "settings.json"
+
+
+def test_the_layers_read_are_those_of_the_given_environment(tmp_path: Path, project_dir: Path) -> None:
+    other = tmp_path / "other-home"
+    write(other / ".qwen" / "settings.json", {"model": {"name": "other-user"}})
+    loaded = load_settings(Context(project_dir, {"HOME": str(other)}))
+    assert loaded.lookup("model.name") == ("other-user", loaded.layer(Scope.USER))
+    assert loaded.layer(Scope.USER).path == other / ".qwen" / "settings.json"
+
+
+def test_each_layer_says_whether_its_file_exists_and_where(layer_files: dict[Scope, Path],
+                                                          isolated_home: Path) -> None:
+    write(layer_files[Scope.USER], {"model": {"name": "m"}})
+    write(layer_files[Scope.WORKSPACE], "{ broken")
+    write(layer_files[Scope.SYSTEM_DEFAULTS], '{"deep": ' + "[" * 900 + "]" * 900 + "}")   # too deep to copy
+    loaded = load_settings(Context.current())
+    seen = {layer.scope: (layer.exists, layer.path, layer.error is not None) for layer in loaded.layers}
+    assert seen == {
+        Scope.SYSTEM_DEFAULTS: (True, layer_files[Scope.SYSTEM_DEFAULTS], True),
+        Scope.USER: (True, layer_files[Scope.USER], False),
+        Scope.WORKSPACE: (True, layer_files[Scope.WORKSPACE], True),
+        Scope.SYSTEM: (False, layer_files[Scope.SYSTEM], False),
+    }
+    at_home = load_settings(Context(isolated_home, os.environ)).layer(Scope.WORKSPACE)   # no workspace layer in HOME
+    assert (at_home.exists, at_home.path) == (False, None)
+
+
+def test_the_system_and_workspace_layers_follow_the_given_environment(tmp_path: Path, project_dir: Path) -> None:
+    env = {"HOME": str(project_dir), "QWEN_CODE_SYSTEM_SETTINGS_PATH": str(tmp_path / "sys.json"),
+           "QWEN_CODE_SYSTEM_DEFAULTS_PATH": str(tmp_path / "defaults.json")}
+    context = Context(project_dir, env)
+    assert layer_path(Scope.SYSTEM, context) == tmp_path / "sys.json"
+    assert layer_path(Scope.SYSTEM_DEFAULTS, context) == tmp_path / "defaults.json"
+    assert layer_path(Scope.WORKSPACE, context) is None   # that HOME is the project: no workspace layer
+
+
+def test_a_settings_file_of_a_few_megabytes_is_read(layer_files: dict[Scope, Path]) -> None:
+    """Long provider lists: settings reads are capped at 4 MiB, not the 1 MiB of small files."""
+    write(layer_files[Scope.USER], {"big": "x" * (2 * 1024 * 1024), "model": {"name": "m"}})
+    loaded = load_settings(Context.current())
+    assert loaded.errors == [] and loaded.lookup("model.name")[0] == "m"
 
 
 # Qwen Code's order, later wins: system defaults < user < workspace < system (shared/reference/qwen-code.md).
@@ -355,6 +423,26 @@ def test_model_providers_list_of_each_auth_type_is_replaced_whole() -> None:
     assert merge_layers([low, high])["modelProviders"] == {
         "openai": [{"id": "z"}], "anthropic": [{"id": "c"}],
     }
+
+
+def test_only_the_top_level_env_and_model_providers_merge_one_level() -> None:
+    """The same names deeper down merge like any object, to every depth."""
+    low = {"ui": {"env": {"k": {"x": 1}}, "modelProviders": {"openai": {"a": 1}}}}
+    high = {"ui": {"env": {"k": {"y": 2}}, "modelProviders": {"openai": {"b": 2}}}}
+    assert merge_layers([low, high]) == {
+        "ui": {"env": {"k": {"x": 1, "y": 2}}, "modelProviders": {"openai": {"a": 1, "b": 2}}},
+    }
+
+
+def test_the_merged_settings_share_nothing_with_the_layers() -> None:
+    low = {"modelProviders": {"anthropic": [{"id": "c"}]}, "env": {"A": "1"}}
+    high = {"modelProviders": {"openai": [{"id": "z"}]}, "model": {"name": "m"}}
+    merged = merge_layers([low, high])
+    merged["modelProviders"]["openai"].append({"id": "added"})
+    merged["modelProviders"]["anthropic"].append({"id": "added"})
+    merged["model"]["name"] = "changed"
+    assert high == {"modelProviders": {"openai": [{"id": "z"}]}, "model": {"name": "m"}}
+    assert low == {"modelProviders": {"anthropic": [{"id": "c"}]}, "env": {"A": "1"}}
 
 
 def test_scalar_and_object_replace_each_other() -> None:
