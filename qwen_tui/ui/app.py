@@ -37,6 +37,7 @@ from qwen_tui.resources import stylesheet
 from qwen_tui.ui.command_actions import CommandActions
 from qwen_tui.ui.links import Links
 from qwen_tui.ui.messages import ResolutionReady, SettingWritten
+from qwen_tui.ui.notices import Notices
 from qwen_tui.ui.resolution import ConfigState, Resolver
 from qwen_tui.ui.screens.loading import LoadingScreen
 from qwen_tui.ui.themes import register_themes, set_theme_before_first_parse
@@ -97,6 +98,7 @@ class QwenTuiApp(CommandActions, App["Launch"], inherit_bindings=False):
         super().__init__()
         self.config = ConfigState(self, self.context, resolver)
         self.usage = UsageAdapter(self, self.config)
+        self.notices = Notices(self, self.config)   # what the user must act on, on screen (ui/notices.py)
         self.links = Links(self, self.env)
         # Published after the catalog language changed (the new preference, None = the system's): screens relabel.
         self.language_changed: Signal[str | None] = Signal(self, "language-changed")
@@ -148,8 +150,7 @@ class QwenTuiApp(CommandActions, App["Launch"], inherit_bindings=False):
         return LoadingScreen()
 
     def on_mount(self) -> None:
-        for warning in self._startup_warnings:
-            self.notify(warning, severity="warning", timeout=10)
+        self.notices.attach(self, self._startup_warnings)   # a theme file to fix: on home, not in a toast
         self.usage.attach()
         quick = self.config.resolve_quickly()
         if quick is None:
@@ -215,8 +216,7 @@ class QwenTuiApp(CommandActions, App["Launch"], inherit_bindings=False):
             self.action_status()
 
     def on_setting_written(self, message: SettingWritten) -> None:
-        if message.error:
-            self.notify(message.error, title=t("app.write_failed"), severity="error", timeout=10)
+        self.notices.written(message.what, message.error)   # a failure: on screen until the next write
         # Published to the screens and the usage statistics; a settings write (done, or failed: every screen
         # goes back to what is on disk) then resolves again.
         self.config.setting_written(message)

@@ -48,6 +48,7 @@ class CommandActions:
         creds = paths.oauth_creds_path(self.env)
         signed_in = self.resolution is not None and self.resolution.auth_type.value == AuthMethod.QWEN_OAUTH
         if not signed_in and not creds.exists():
+            self.notices.give("sign-out", None)   # a failed sign-out said before: nothing is left of it
             self.notify(t("signout.none"))
             return
 
@@ -66,8 +67,9 @@ class CommandActions:
 
         try:
             removed = sign_out(self.context)
-        except (SettingsError, FileOpError) as exc:
-            self.call_from_thread(self.notify, t("oauth.logout.failed", reason=exc), severity="error", timeout=10)
-            return
-        self.call_from_thread(self.notify, t("oauth.logout.done" if removed else "oauth.logout.none"))
-        self.call_from_thread(self.refresh_resolution)
+        except (SettingsError, FileOpError) as exc:   # the user must act: on home until a sign-out works
+            self.call_from_thread(self.notices.give, "sign-out", t("oauth.logout.failed", reason=exc))
+        else:
+            self.call_from_thread(self.notices.give, "sign-out", None)
+            self.call_from_thread(self.notify, t("oauth.logout.done" if removed else "oauth.logout.none"))
+        self.call_from_thread(self.refresh_resolution)   # what is on disk now, even after a failure

@@ -173,6 +173,8 @@ class ConfigState:
                 save_prefs(changes, self.context.env)
             except (PrefsError, FileOpError) as exc:
                 self._app.post_message(SettingWritten(PREFS, str(exc)))
+            else:
+                self._app.post_message(SettingWritten(PREFS))   # a failure said before is over
 
     def _superseded(self, keys: tuple[str, ...], number: int) -> bool:
         """Under the write lock: was a later write to the same keys already done? Else note this one."""

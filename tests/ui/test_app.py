@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from textual.widgets import OptionList, Select, Switch
-from ui_helpers import first_screen, make_app, resolution, until, workers_done
+from ui_helpers import first_screen, make_app, notice_text, resolution, until, workers_done
 
 from qwen_tui.core.context import Context
 from qwen_tui.core.resolver import Resolution
@@ -308,8 +308,9 @@ async def test_unparsable_settings_gives_a_notification_and_is_untouched(isolate
         await pilot.press("space")
         await workers_done(app)
         await pilot.pause()
-        assert any(str(settings) in text for text in notifications(app))
         assert isinstance(app.screen, SettingsScreen)
+        assert str(settings) in notice_text(app)          # on the screen, not in a toast that goes
+        assert not any(str(settings) in text for text in notifications(app))
     assert settings.read_text() == '{"privacy": {'
 
 
@@ -352,7 +353,7 @@ async def test_corrupted_prefs_notify_and_are_never_overwritten(qwen_home: Path)
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
         assert app.theme == "qwen-dark"
-        assert any("tui.json" in text and "not valid JSON" in text for text in notifications(app))
+        assert "tui.json" in notice_text(app) and "not valid JSON" in notice_text(app)
         app.screen.query_one("#theme-select", Select).value = "high-contrast"
         await pilot.pause()
         await workers_done(app)
@@ -370,8 +371,7 @@ async def test_bad_user_theme_notifies_and_falls_back(qwen_home: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
         assert app.theme == "qwen-dark"
-        texts = notifications(app)
-        assert any("broken.toml" in text and "not-a-colour" in text for text in texts)
+        assert "broken.toml" in notice_text(app) and "not-a-colour" in notice_text(app)   # on home
         assert "mine" in app.theme_names and "broken" not in app.theme_names
 
 
@@ -755,6 +755,6 @@ async def test_a_bad_user_theme_is_explained_in_the_chosen_language(qwen_home: P
     app = make_app(resolution("openai"))
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
-        texts = notifications(app)
-        assert any("broken.toml" in text and "'not-a-colour' n'est pas une couleur" in text for text in texts)
-        assert any("nodark.toml" in text and "dark doit valoir true ou false" in text for text in texts)
+        texts = notice_text(app)
+        assert "broken.toml" in texts and "'not-a-colour' n'est pas une couleur" in texts
+        assert "nodark.toml" in texts and "dark doit valoir true ou false" in texts

@@ -16,11 +16,14 @@ from pathlib import Path
 import pytest
 from textual import events
 from textual.widgets import Input, RadioButton, Select
-from ui_helpers import settle
+from ui_helpers import notice_text, settle
 
 from qwen_tui.core import paths
 from qwen_tui.core.context import Context
+from qwen_tui.core.keystores import move_key
 from qwen_tui.core.providers.install import env_key_for
+from qwen_tui.core.providers.profiles import KeyStore
+from qwen_tui.core.resolver import SourceKind
 from qwen_tui.ui.app import QwenTuiApp
 from qwen_tui.ui.screens.confirm import ConfirmScreen
 from qwen_tui.ui.screens.form_picker import PresetList
@@ -104,7 +107,8 @@ async def test_test_then_save_without_a_keyring(openai_server: OpenAIServer, iso
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
         texts = notifications(app)
-        assert not any("as you chose" in text for text in texts)            # the user chose nothing
+        assert texts == ["Saved."]                     # short: home shows what was saved
+        assert notice_text(app) == ""                  # the form named the .env before saving: nothing to act on
         assert not any(openai_server.key in text for text in texts)
         assert app.resolution.auth_type.value == "openai" and app.resolution.credential.present
         table_text = " ".join(str(cell) for cell in app.screen.query_one("#profiles-table").get_row_at(0))
@@ -132,10 +136,21 @@ async def test_the_private_file_chosen_says_as_you_chose(openai_server: OpenAISe
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
-        assert any("as you chose" in text for text in notifications(app))
-    secrets_file = paths.secrets_file_path(os.environ)
-    assert json.loads(secrets_file.read_text())[env_key_for(openai_server.url, None)] == openai_server.key
-    assert stat.S_IMODE(secrets_file.stat().st_mode) == 0o600
+        secrets_file = paths.secrets_file_path(app.env)
+        assert notifications(app) == ["Saved."]
+        assert "as you chose" in notice_text(app) and str(secrets_file) in notice_text(app)   # on home
+        for _ in range(2):                             # read again: the key is still there, so is the line
+            await pilot.press("r")
+            await settle(pilot)
+            assert "as you chose" in notice_text(app)
+        assert json.loads(secrets_file.read_text())[env_key_for(openai_server.url, None)] == openai_server.key
+        assert stat.S_IMODE(secrets_file.stat().st_mode) == 0o600
+        # The situation changes (the key moved to Qwen Code's .env, as `qwen-tui auth move-key` does): it goes.
+        move_key(KeyStore.DOTENV, app.context)
+        await pilot.press("r")
+        await settle(pilot)
+        assert app.resolution.credential.source.kind == SourceKind.DOTENV
+        assert notice_text(app) == ""
 
 
 @pytest.mark.parametrize(("version", "hidden"), [("0.15.10", True), (CURRENT, False)])

@@ -139,6 +139,12 @@ async def settle(pilot) -> None:
         await pilot.pause()
 
 
+def notice_text(app: QwenTuiApp) -> str:
+    """What the current screen shows of `app.notices` (ui/notices.py): the box's text, or "" while hidden."""
+    boxes = [box for box in app.screen.query("NoticeBox") if box.display]
+    return "\n".join(str(line.render()) for box in boxes for line in box.query("Plain"))
+
+
 def profile_rows(app: QwenTuiApp) -> list[list[str]]:
     """Home's saved-providers table, cell by cell as text."""
     from textual.widgets import DataTable

@@ -20,6 +20,7 @@ from qwen_tui.core.usage_story import usage_story
 from qwen_tui.core.when import human_expiry
 from qwen_tui.resources import stylesheet
 from qwen_tui.ui.describe import describe_source, short_path
+from qwen_tui.ui.notices import NoticeBox
 from qwen_tui.ui.resolution import Resolved
 from qwen_tui.ui.screens.base import QwenScreen
 from qwen_tui.ui.widgets.footer import Footer
@@ -80,6 +81,7 @@ class HomeScreen(QwenScreen):
                         lines.append(t("home.enforced_mismatch", enforced=res.enforced_type.value,
                                        selected=res.auth_type.value or t("home.value.none")))
                     yield Plain("\n".join(f"• {line}" for line in lines), id="problem-lines")
+            yield NoticeBox(id="notices")
             signed_out = self.app.qwen_signed_out
             if signed_out:
                 yield Plain(t("signin.home.signed_out", reason=signed_out), id="signed-out", classes="warning")

@@ -415,10 +415,10 @@ class ProviderFormScreen(FormWorkers):
             self.outcome = (t("form.save_failed", reason=message.error), "error")
             return
         result = message.result
-        where = result.key_location or t("form.key.nowhere")
-        self.notify(t("form.saved", name=result.profile.name, where=where))
-        if result.warning:
-            self.notify(result.warning, severity="warning", timeout=15)
+        # Short: home (where this lands) shows what was saved; where the key went, when the user should know
+        # (a plain-text file), stays there as a line (ui/notices.py), not in a toast over the result.
+        self.notify(t("notices.saved"))
+        self.app.notices.give("save", result.warning, env_key=result.profile.env_key)
         self.app.start_offer = "saved"  # home offers to start qwen
         self.app.action_status()  # (the save worker refreshed the resolution)
 

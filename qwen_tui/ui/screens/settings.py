@@ -16,6 +16,7 @@ from qwen_tui.core.resolver import Resolution
 from qwen_tui.core.usage_story import usage_story
 from qwen_tui.resources import stylesheet
 from qwen_tui.ui.describe import describe_source
+from qwen_tui.ui.notices import NoticeBox
 from qwen_tui.ui.resolution import Resolved, Written
 from qwen_tui.ui.screens.base import QwenScreen
 from qwen_tui.ui.widgets.footer import Footer
@@ -55,6 +56,7 @@ class SettingsScreen(QwenScreen):
         super().__init__(name="settings")
         self._scope: str | None = None         # the layer the switch writes to; kept across re-renders
         self._pending: bool | None = None      # the value just written, until the new resolution arrives
+        self._wanted: bool | None = None       # the value last saved here: said while another layer decides
 
     def _scopes(self) -> list[str]:
         app = self.app
@@ -73,6 +75,7 @@ class SettingsScreen(QwenScreen):
         app = self.app
         yield Plain(t("settings.title"), id="settings-title", classes="title")
         with ScrollBody(id="settings-body"):
+            yield NoticeBox(id="notices")
             with Vertical(classes="section", id="usage-section"):
                 yield Plain(t("settings.usage.title"), classes="subtitle")
                 yield StateSwitch(Switch(value=bool(self.resolution.usage_stats.value), id="usage-switch"),
@@ -82,6 +85,9 @@ class SettingsScreen(QwenScreen):
                     yield Select([(t(f"settings.scope.{scope}"), scope) for scope in self._scopes()],
                                  value=self._current_scope(), allow_blank=False, id="usage-scope", compact=True)
                 yield Plain(self._usage_source_text(self.resolution), id="usage-source", classes="source")
+                overridden = self._overridden(self.resolution)
+                yield Plain(overridden, id="usage-overridden", classes="warning").set_styles(
+                    f"display: {'block' if overridden else 'none'};")
                 with Horizontal(id="usage-save-offer") as offer:
                     offer.display = not self.resolution.usage_stats_chosen
                     yield Label(t("settings.usage.save_prompt"), classes="offer-text")
@@ -137,10 +143,17 @@ class SettingsScreen(QwenScreen):
         # The live recorder follows at once (off: stops and deletes unsent events), not after the write.
         self.app.usage.apply_choice(value, scope=self._current_scope())
 
+    def _overridden(self, resolution: Resolution) -> str:
+        """Saved here, but a higher layer (workspace or system) still decides the effective value: said on the
+        screen while that lasts, not in a toast."""
+        if self._wanted is None or resolution.usage_stats.value == self._wanted:
+            return ""
+        return t("settings.usage.overridden", where=describe_source(resolution.usage_stats.source))
+
     def _written(self, written: Written) -> None:
         """A failed write did not happen: the next resolution shows what is on disk, no "overridden" warning."""
         if written.error and written.what == "usage_stats":
-            self._pending = None
+            self._pending = self._wanted = None
 
     def _resolved(self, resolved: Resolved) -> None:
         resolution = resolved.resolution
@@ -151,11 +164,11 @@ class SettingsScreen(QwenScreen):
             self.query_one("#usage-switch", Switch).focus()   # the focused button is going away
         offer.display = not resolution.usage_stats_chosen
         switch = self.query_one("#usage-switch", Switch)
-        if self._pending is not None and resolution.usage_stats.value != self._pending:
-            # Written, but a higher layer (workspace or system) still decides the effective value.
-            self.notify(t("settings.usage.overridden", where=describe_source(resolution.usage_stats.source)),
-                        severity="warning", timeout=10)
-        self._pending = None
+        if self._pending is not None:
+            self._wanted, self._pending = self._pending, None
+        line = self.query_one("#usage-overridden", Plain)
+        line.update(self._overridden(resolution))
+        line.display = bool(self._overridden(resolution))
         with self.prevent(Switch.Changed):
             switch.value = bool(resolution.usage_stats.value)
 

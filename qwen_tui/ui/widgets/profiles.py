@@ -187,8 +187,10 @@ class ProfilesPanel(Vertical):
 
     def on_profile_changed(self, message: ProfileChanged) -> None:
         message.stop()
+        # A failure stays on home (ui/notices.py) until a switch or deletion works.
+        self.app.notices.give("providers", t("notices.write_failed", what=t(f"profiles.{message.done}_failed"),
+                                             reason=message.error) if message.error else None)
         if message.error:
-            self.notify(message.error, title=t(f"profiles.{message.done}_failed"), severity="error", timeout=10)
             return
         self.notify(message.said or t(f"profiles.{message.done}"))
         self.app.refresh_resolution()  # the home screen rebuilds this list

@@ -1,0 +1,100 @@
+"""What the user must act on after something they did, kept on the screen instead of in a timed toast (issue 14
+point 8): where a save put a key (no keyring, so in a plain-text file), a settings write or a sign-out that
+failed, a provider that could not be switched or deleted, a theme file that could not be read.
+
+`app.notices` holds one line per topic; home shows them at the top, settings too (its writes). A line stays until
+the situation changes: a later outcome of the same topic replaces it (a success removes it), and a line about a
+key goes once the active key is no longer the one it was about, in the place it was when the line was given
+(moved to the keyring, another provider active). The text is sanitised where it is shown (widgets/plain.Plain).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from textual import getters
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.signal import Signal
+
+from qwen_tui.core.i18n import t
+from qwen_tui.ui.widgets.plain import Plain
+
+if TYPE_CHECKING:
+    from textual.app import App
+
+    from qwen_tui.ui.app import QwenTuiApp
+    from qwen_tui.ui.resolution import ConfigState, Resolved
+
+
+@dataclass
+class _Notice:
+    text: str
+    env_key: str | None    # a line about a key: kept while the active key is this one, where it was
+    since: int             # the first refresh whose resolution follows the action (older ones predate it)
+    place: tuple[object, ...] | None = None   # where that key was in the first such resolution
+
+
+class Notices:
+    def __init__(self, app: App[Any], config: ConfigState) -> None:
+        self._config = config
+        self._items: dict[str, _Notice] = {}
+        # Published (with the topic) when a line was given or removed: the widgets showing them redraw.
+        self.changed: Signal[str] = Signal(app, "notices-changed")
+
+    def attach(self, app: App[Any], startup: list[str]) -> None:
+        """Once the app runs: the warnings of its start (a theme that could not be loaded), and the resolutions
+        (immediately: judged before the screens redraw for the same resolution)."""
+        for number, warning in enumerate(startup):
+            self.give(f"startup-{number}", warning)
+        self._config.resolved.subscribe(app, self._on_resolved, immediate=True)
+
+    def written(self, what: str, error: str | None) -> None:
+        """A settings or preferences write finished: its failure stays until the next write of the same kind."""
+        self.give(f"write-{what}", t("notices.write_failed", what=t("app.write_failed"), reason=error)
+                  if error else None)
+
+    def give(self, topic: str, text: str | None, *, env_key: str | None = None) -> None:
+        """Show `text` for `topic` (replacing its previous line), or with None remove it. A line about `env_key`
+        is judged only by resolutions asked for from now on (the action's own refresh comes first)."""
+        if text:
+            self._items[topic] = _Notice(text, env_key, self._config.generation)
+        elif self._items.pop(topic, None) is None:
+            return
+        self.changed.publish(topic)
+
+    def lines(self) -> list[str]:
+        return [notice.text for notice in self._items.values()]
+
+    def _on_resolved(self, resolved: Resolved) -> None:
+        if resolved.failed:
+            return
+        source = resolved.resolution.credential.source
+        for topic, notice in list(self._items.items()):
+            if notice.env_key is None or resolved.generation < notice.since:
+                continue
+            place = (source.kind, source.path)
+            if source.key != notice.env_key or notice.place not in (None, place):
+                del self._items[topic]    # home redraws for this resolution anyway
+            else:
+                notice.place = place
+
+
+class NoticeBox(Vertical):
+    """The lines of `app.notices`, under a title; hidden while there are none."""
+
+    if TYPE_CHECKING:   # the typed app, for the checker only (as QwenScreen)
+        app = getters.app(QwenTuiApp)
+
+    def compose(self) -> ComposeResult:
+        lines = self.app.notices.lines()
+        self.display = bool(lines)
+        yield Plain(t("notices.title"), classes="subtitle")
+        yield Plain("\n".join(f"• {line}" for line in lines), classes="notice-lines")
+
+    def on_mount(self) -> None:
+        self.app.notices.changed.subscribe(self, self._changed)
+
+    async def _changed(self, topic: str) -> None:
+        await self.recompose()

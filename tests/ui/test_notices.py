@@ -1,0 +1,111 @@
+"""Issue 14 point 8: what the user must act on after an action is on the screen (ui/notices.py), not in a toast
+that goes after a few seconds, and it stays until the situation changes. The save's storage warning is in
+tests/ui/test_provider_form.py, a failed settings write and a theme file that could not be read in
+tests/ui/test_app.py. The app runs the real resolver on real files in the isolated HOME."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from test_commands import _signed_in, _slash
+from test_profiles import app_env, save_two
+from test_qwen_verdict import write_qwen_oauth_sign_in
+from textual.widgets import DataTable
+from ui_helpers import notice_text, settle
+
+from qwen_tui.core.context import Context
+from qwen_tui.ui.app import QwenTuiApp
+from qwen_tui.ui.screens.confirm import ConfirmScreen
+from qwen_tui.ui.screens.home import HomeScreen
+
+SIZE = (80, 24)
+
+
+def toasts(app: QwenTuiApp) -> list[str]:
+    return [notification.message for notification in app._notifications]
+
+
+async def test_a_failed_sign_out_stays_on_home_until_a_sign_out_works(isolated_home: Path) -> None:
+    app = _signed_in(isolated_home)
+    settings = isolated_home / ".qwen" / "settings.json"
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        settings.write_text('{"security": {')       # the user layer no longer parses: sign-out cannot finish
+        await _slash(pilot, *"signout", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        await settle(pilot)
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        said = notice_text(app)
+        assert "Could not sign out" in said and str(settings) in said, said
+        assert not any("Could not sign out" in text for text in toasts(app))
+        await pilot.press("r")                       # still so after reading the files again
+        await settle(pilot)
+        assert "Could not sign out" in notice_text(app)
+        write_qwen_oauth_sign_in()                   # the file repaired (and signed in again): it works now
+        await pilot.press("r")
+        await settle(pilot)
+        await _slash(pilot, *"signout", "enter")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        await settle(pilot)
+        assert notice_text(app) == ""
+    assert not (isolated_home / ".qwen" / "oauth_creds.json").exists()
+
+
+async def test_a_provider_that_could_not_be_switched_is_said_on_home_until_a_switch_works(
+        isolated_home: Path) -> None:
+    save_two()
+    settings = isolated_home / ".qwen" / "settings.json"
+    good = settings.read_text()
+    app = QwenTuiApp(context=Context(Path.cwd(), app_env()))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        settings.write_text(good[:-5])               # cut short after home listed the providers
+        table = app.screen.query_one("#profiles-table", DataTable)
+        table.focus()
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        said = notice_text(app)
+        assert "Provider not switched" in said, said
+        assert not any("not switched" in text for text in toasts(app))
+        settings.write_text(good)
+        await pilot.press("r")
+        await settle(pilot)
+        assert "Provider not switched" in notice_text(app)   # the files read again: no switch happened yet
+        app.screen.query_one("#profiles-table", DataTable).focus()
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        assert notice_text(app) == ""
+        assert app.resolution.model.value == "model-one"
+
+
+async def test_a_choice_a_higher_layer_overrides_is_said_on_settings_while_it_lasts(
+        isolated_home: Path, project_dir: Path) -> None:
+    workspace = project_dir / ".qwen" / "settings.json"
+    workspace.parent.mkdir(parents=True)
+    workspace.write_text('{"privacy": {"usageStatisticsEnabled": false}}')
+    user = isolated_home / ".qwen" / "settings.json"
+    user.parent.mkdir(parents=True, exist_ok=True)
+    user.write_text('{"security": {"auth": {"selectedType": "openai"}}}')   # a method: settings, not the chooser
+    app = QwenTuiApp("settings", context=Context(project_dir, app_env()))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        line = app.screen.query_one("#usage-overridden")
+        assert not line.display                        # nothing saved here yet
+        await pilot.press("space")                     # on, saved in the user settings; the workspace says off
+        await settle(pilot)
+        await settle(pilot)
+        said = str(line.render())
+        assert line.display and "still comes from" in said and "workspace" in said, said
+        assert not any("still comes from" in text for text in toasts(app))
+        app.refresh_resolution()                       # read again (as home's `r`): still so
+        await settle(pilot)
+        assert line.display
+        workspace.write_text("{}")                     # the workspace no longer decides
+        app.refresh_resolution()
+        await settle(pilot)
+        assert not line.display
