@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from textual.widgets import DataTable, OptionList
-from ui_helpers import profile_rows, settle
+from ui_helpers import profile_rows, scrolled_into_view, settle, until
 
 from qwen_tui.core.context import Context
 from qwen_tui.core.i18n import t
@@ -174,9 +174,13 @@ def coding_plan_resolution(context: Context) -> Resolution:
 
 
 async def _table_in_view(pilot) -> None:
+    """The table focused and scrolled into view: the scroll is an animation that starts some messages after the
+    focus, so a busy machine could take the picture before it (home still at its top, seen once in a full run)."""
     await settle(pilot)
-    pilot.app.screen.query_one("#profiles-table", DataTable).focus()
+    table = pilot.app.screen.query_one("#profiles-table", DataTable)
+    table.focus()
     await settle(pilot)
+    await until(pilot, lambda: scrolled_into_view(table), "the table scrolled into view")
     await pilot.wait_for_animation()
 
 

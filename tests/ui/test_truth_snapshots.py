@@ -1,20 +1,33 @@
 """Issue 14's new states at 80×24 and 60×20, in English and French: home with its problems and the qwen verdict
-(point 10), the usage-statistics story on settings (5), and the question before a filled-in form is discarded
-(6). The resolver is injected and QWEN_HOME is a fixed path
-(only read), so nothing depends on the machine.
+(point 10), the usage-statistics story on settings (5), the question before a filled-in form is discarded (6),
+the shared-key question (1), the key-shape message (2), the question before saving a model the provider did not
+list (9), the `/` line with its suggestions and with /help (11), and a save's storage note kept on home (8).
+The resolver is injected and QWEN_HOME is a fixed path (only read), so nothing depends on the machine.
 
-Not here (their text holds a loopback server's port or a temporary path): the shared-key question (1) and the
-key-shape message (2), in tests/ui/test_key_shape.py and tests/e2e/test_truth_keys_tmux.py; the model check
-question (9), in tests/ui/test_provider_form.py. The `/` line's suggestions and /help (11) drawn over home were
-not the same from run to run (home's body takes the focus a frame or two after home): tests/ui/test_commands.py
-and tests/e2e/test_truth_tmux.py cover them.
+What made some of these differ from run to run, and what the states here do instead:
+- a loopback server's port (in the base URL field and the key's variable name) and the check's round trip in
+  milliseconds: the form's workers post their results as messages, and these states post those messages with
+  fixed content (the URL is http://127.0.0.1:9/v1, where nothing listens). The same exchanges with a real
+  server are tested in tests/ui/test_key_shape.py, tests/ui/test_provider_form.py and
+  tests/e2e/test_truth_keys_tmux.py;
+- home takes the focus a frame or two after it is drawn, so a `/` pressed at once was drawn over an unfocused
+  or a focused home: every state on home waits for the focus first (_home_focused);
+- a question is a modal pushed by a callback: each state waits until it is the current screen;
+- a focused input's cursor blinks (every 0.5 s): the states here stop the blink (_steady), so it is always drawn.
 """
 
 from __future__ import annotations
 
 import pytest
+from textual import events
 from textual.widgets import Input
-from ui_helpers import make_app, resolution, workers_done
+from ui_helpers import make_app, resolution, until, workers_done
+
+from qwen_tui.core.i18n import t
+from qwen_tui.core.providers.verify import CheckResult, ErrorKind
+from qwen_tui.ui.screens.command_input import CommandInputScreen
+from qwen_tui.ui.screens.confirm import ConfirmScreen
+from qwen_tui.ui.screens.form_workers import ChecksFinished, ModelsFetched, SharedKeyFound
 
 SIZES = [(80, 24), (60, 20)]
 LANGUAGES = ["en", "fr"]
@@ -49,11 +62,111 @@ async def _discard(pilot) -> None:
     await _settle(pilot)
 
 
+URL = "http://127.0.0.1:9/v1"   # nothing listens: no request made here reaches anything
+
+
+async def _form(pilot, key: str | None = "sk-typed-0123456789", model: str = "qwen3-coder-plus"):
+    """The provider form with the URL, the key (typed, unless None) and the model filled in."""
+    await _settle(pilot)
+    await pilot.press("2")
+    await _settle(pilot)
+    form = pilot.app.screen
+    form.query_one("#base-url", Input).value = URL
+    form.query_one("#model", Input).value = model
+    if key is not None:
+        form.query_one("#api-key", Input).focus()
+        await pilot.press(*key)
+    pilot.app.clear_notifications()
+    return form
+
+
+async def _steady(pilot) -> None:
+    """The cursor of every input drawn steadily, not blinking: a picture taken half a second apart differed."""
+    for screen in pilot.app.screen_stack:
+        for field in screen.query(Input):
+            field.cursor_blink = False
+    await _settle(pilot)
+
+
+async def _question(pilot) -> None:
+    await until(pilot, lambda: isinstance(pilot.app.screen, ConfirmScreen), "the question")
+    await _steady(pilot)
+
+
+async def _shared_key(pilot) -> None:
+    """What the save worker posts when two saved providers use this endpoint's key (core: draft.shared_with)."""
+    form = await _form(pilot)
+    form.post_message(SharedKeyFound(["shared-a", "shared-b"], "QWEN_CUSTOM_API_KEY_OPENAI_HTTP_127_0_0_1_9_V1",
+                                     form._draft(), "dotenv"))
+    await _question(pilot)
+
+
+async def _key_shape(pilot) -> None:
+    """A key pasted over two lines with a space inside, then what the check posts when the provider answers
+    HTTP 401 (verify._http_failure's result, with a fixed round trip)."""
+    form = await _form(pilot, key=None)
+    key = form.query_one("#api-key", Input)
+    key.focus()
+    key.post_message(events.Paste("sk-shape-0123 4567\n89abcdeX"))
+    await _settle(pilot)
+    rejected = CheckResult(False, ErrorKind.KEY_REJECTED, t("providers.error.key_rejected", status=401), 42, 401)
+    form.post_message(ChecksFinished([rejected], form._fingerprint(URL), then_save=False))
+    await until(pilot, lambda: "✗" in str(form.query_one("#outcome").render()), "the result")
+    await _steady(pilot)
+    await pilot.wait_for_animation()
+
+
+async def _model_question(pilot) -> None:
+    """The provider listed its models (what the fetch posts), the model typed is not one of them, and Save
+    without verifying is confirmed: the form asks before saving it."""
+    form = await _form(pilot, model="qwen3-coder-plsu")
+    listed = ["qwen3-coder-plus", "qwen3-max"]
+    form.post_message(ModelsFetched(listed, CheckResult(True, None, "", 42, 200)))
+    await until(pilot, lambda: bool(form.models), "the models listed")
+    form.action_save_unverified()
+    await _question(pilot)
+    await pilot.press("y")                        # yes, without verifying: the model question follows
+    await until(pilot, lambda: isinstance(pilot.app.screen, ConfirmScreen)
+                and "qwen3-coder-plsu" in str(pilot.app.screen.query_one("#confirm-question").content),
+                "the model question")
+    await _steady(pilot)
+
+
+async def _slash(pilot, *keys: str) -> None:
+    await _home_focused(pilot)
+    await pilot.press("slash")
+    await until(pilot, lambda: isinstance(pilot.app.screen, CommandInputScreen), "the command line")
+    await pilot.press(*keys)
+    await _steady(pilot)
+
+
+async def _suggestions(pilot) -> None:
+    await _slash(pilot, "s")
+
+
+async def _help(pilot) -> None:
+    await _slash(pilot, *"help", "enter")
+
+
+async def _storage_note(pilot) -> None:
+    """A save without a keyring: the note saying where the key went (profiles.save_profile's warning) stays on
+    home, where the save lands, instead of a toast."""
+    await _home_focused(pilot)
+    pilot.app.notices.give("save", t("keys.default_dotenv", path="/home/dev/.qwen/.env"), env_key="openai-api-key")
+    await _steady(pilot)
+
+
 STATES = {
     "home-problems-verdict": (lambda: resolution("openai", usage=False, usage_chosen=True, problems=PROBLEMS),
                               None, _home_focused),
     "settings-usage-story": (lambda: resolution("openai", usage=True, usage_chosen=False), "settings", _settle),
     "form-discard-question": (lambda: resolution(), "auth", _discard),
+    "form-shared-key-question": (lambda: resolution(), "auth", _shared_key),
+    "form-key-shape": (lambda: resolution(), "auth", _key_shape),
+    "form-model-question": (lambda: resolution(), "auth", _model_question),
+    "command-suggestions": (lambda: resolution("openai"), None, _suggestions),
+    "command-help": (lambda: resolution("openai"), None, _help),
+    "home-storage-note": (lambda: resolution("openai"), None, _storage_note),
 }
 
 
