@@ -142,7 +142,10 @@ class HomeScreen(QwenScreen):
     def after_first_frame(self) -> None:
         # The configuration is the first frame; the saved profiles and the action buttons (the footer's
         # keys, for the mouse) follow a frame later.
-        self.query_one(QwenVerdict).check()
+        verdicts = self.query(QwenVerdict)
+        if not verdicts:   # shown mid-recompose (children removed): it composes all of it, `drawn` being set
+            return
+        verdicts.first().check()
         # Later than the rest: the story asks the usage gate, which the first frame goes without (launch budget).
         self.call_later(self._mount_usage_row)
         self.query_one("#home-body").mount(_profiles_panel())
