@@ -160,10 +160,13 @@ def test_stale_lock_is_removed(env: dict[str, str], qwen_home: Path, device_serv
     assert not lock.exists()
 
 
+@pytest.mark.parametrize("mode", ["refresh-rotate", "refresh-reject-400"])
 def test_a_writer_that_ignored_the_lock_wins(
-    env: dict[str, str], qwen_home: Path, device_server: DeviceServer
+    env: dict[str, str], qwen_home: Path, device_server: DeviceServer, mode: str
 ) -> None:
-    # Old Qwen Code deletes our lock and writes anyway: our refreshed creds must not overwrite theirs.
+    # Old Qwen Code deletes our lock and writes anyway: our refreshed creds must not overwrite theirs, and a
+    # rejected refresh must not set their new sign-in aside.
+    device_server.set_mode(mode)
     device_server.seed_refresh_token("rt-old")
     write_creds(qwen_home, expires_in_s=-5)
     theirs = Credentials("at-theirs", "rt-theirs", "Bearer", None, int((time.time() + 3600) * 1000))
@@ -172,6 +175,7 @@ def test_a_writer_that_ignored_the_lock_wins(
     assert get_valid_credentials(env) == theirs
     assert len(device_server.refreshes()) == 1
     assert Credentials.from_json_text((qwen_home / "oauth_creds.json").read_text()) == theirs
+    assert not (qwen_home / "oauth_creds.json.invalid").exists()
 
 
 def test_an_unparseable_concurrent_write_is_not_clobbered(
@@ -278,18 +282,6 @@ def test_a_sign_out_during_the_refresh_is_respected(
     fresh = get_valid_credentials(env)
     assert fresh.access_token.startswith("at-") and fresh.access_token != "at-old"
     assert not (qwen_home / "oauth_creds.json").exists()
-    assert not (qwen_home / "oauth_creds.json.invalid").exists()
-
-
-def test_a_rejected_refresh_yields_to_a_concurrent_sign_in(
-    env: dict[str, str], qwen_home: Path, device_server: DeviceServer
-) -> None:
-    device_server.set_mode("refresh-reject-400")
-    write_creds(qwen_home, expires_in_s=-5)
-    theirs = Credentials("at-theirs", "rt-theirs", "Bearer", None, int((time.time() + 3600) * 1000))
-    device_server.on_refresh = lambda: (qwen_home / "oauth_creds.json").write_text(theirs.to_json_text())
-    assert get_valid_credentials(env) == theirs
-    assert Credentials.from_json_text((qwen_home / "oauth_creds.json").read_text()) == theirs
     assert not (qwen_home / "oauth_creds.json.invalid").exists()
 
 
