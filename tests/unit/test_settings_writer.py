@@ -128,6 +128,13 @@ def test_v1_model_string_becomes_an_object_when_a_model_key_is_set(settings_file
     assert json.loads(settings_file.read_text())["model"]["name"] == "new-model"
 
 
+def test_a_v1_model_string_stays_a_string_when_another_key_is_set(settings_file: Path) -> None:
+    settings_file.parent.mkdir()
+    settings_file.write_text('{"model": "old-model", "k": 1}')
+    update_settings(settings_file, {"k": 2})
+    assert json.loads(settings_file.read_text()) == {"model": "old-model", "k": 2}
+
+
 def test_non_object_in_the_way_is_an_error_and_file_untouched(settings_file: Path) -> None:
     settings_file.parent.mkdir()
     content = b'{"security": {"auth": "weird"}, "x": 1}'
