@@ -248,3 +248,12 @@ def test_an_unreadable_first_file_still_names_the_files_it_shadows(project_dir: 
     loaded = load_dotenv(Context(project_dir, os.environ))
     assert (loaded.path, loaded.values, loaded.shadowed) == (project_dir / ".qwen" / ".env", {}, (behind,))
     assert loaded.error is not None
+
+
+def test_a_place_the_system_refuses_to_look_at_is_skipped_and_the_search_goes_on(project_dir: Path) -> None:
+    """A candidate whose stat() fails with an error other than "not there" (here ENAMETOOLONG: a directory name
+    over 255 bytes, as a started-elsewhere context may name) is passed over, not the end of the search."""
+    found = write(project_dir / ".env", "WHO=project")
+    context = Context(project_dir / ("x" * 300) / "sub", os.environ)
+    assert find_dotenv(context) == found
+    assert load_dotenv(context).values == {"WHO": "project"}
