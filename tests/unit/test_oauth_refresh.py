@@ -300,8 +300,11 @@ def test_a_rejected_refresh_never_touches_a_file_changed_meanwhile(
     assert not (qwen_home / "oauth_creds.json.invalid").exists()
 
 
+@pytest.mark.parametrize(("change", "says"), [
+    ("removed", "Not signed in with Qwen OAuth"), ("broken", "are not usable"),
+])
 def test_a_sign_out_while_we_wait_for_the_lock_means_signed_out(
-    env: dict[str, str], qwen_home: Path, device_server: DeviceServer
+    env: dict[str, str], qwen_home: Path, device_server: DeviceServer, change: str, says: str
 ) -> None:
     write_creds(qwen_home, expires_in_s=-5)
     lock = qwen_home / "oauth_creds.lock"
@@ -318,11 +321,16 @@ def test_a_sign_out_while_we_wait_for_the_lock_means_signed_out(
     caller.start()
     # Synchronise on the caller's stack, not on a timer: once it waits in the lock loop, the other side signs out.
     until_waiting_in(caller, "acquire")
-    (qwen_home / "oauth_creds.json").unlink()
+    path = qwen_home / "oauth_creds.json"
+    if change == "removed":
+        path.unlink()
+    else:
+        path.write_text("{half")
     lock.unlink()
     caller.join(30)
     [error] = outcome
-    assert isinstance(error, SignedOut) and "Not signed in with Qwen OAuth" in str(error)
+    assert isinstance(error, SignedOut) and says in str(error)
+    assert change == "removed" or str(path) in str(error)
     assert device_server.refreshes() == []
 
 
