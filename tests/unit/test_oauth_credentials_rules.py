@@ -192,3 +192,9 @@ def test_unusable_credentials_are_not_moved(env: dict[str, str], qwen_home: Path
     assert not move_credentials("keyring", env)
     assert (qwen_home / "oauth_creds.json").read_text() == '{"access_token": "a"}'
     assert KeyringStore(env).read_text() is None
+
+
+def test_a_non_ascii_resource_url_is_written_unescaped_as_qwen_code_does(env: dict[str, str], qwen_home: Path) -> None:
+    # Qwen Code's JSON.stringify writes non-ASCII text as it is, not as \u escapes.
+    save_credentials(Credentials("a", "r", "Bearer", "p\u00f6rtal.example", 1), "file", env)
+    assert '"resource_url": "p\u00f6rtal.example"' in (qwen_home / "oauth_creds.json").read_text(encoding="utf-8")
