@@ -256,6 +256,7 @@ class SecretStore:
             if self._available:
                 value = self._keyring(lambda backend: backend.get_password(SERVICE, name))
             else:
+                _import_keyring()   # outside the timeout, as for the probe: a slow import is no dead keyring
                 value = self._run(lambda: self._load_and_get(name))
         except _KeyringFailed:
             if self._available is None:

@@ -22,14 +22,13 @@ class CommandActions:
         self._open_setting("#language-select")
 
     def _open_setting(self: Any, selector: str) -> None:
-        """Settings, with the focus on one of its fields (once the screen is up)."""
-        self.action_settings()
+        """Settings, with the focus on one of its fields. A new screen is told which (it focuses its first field
+        as it mounts, which may come after any callback scheduled here on a busy machine)."""
+        from qwen_tui.ui.screens.settings import SettingsScreen
 
-        def focus() -> None:
-            for widget in self.screen.query(selector):
-                widget.focus()
-
-        self.call_after_refresh(focus)
+        existing = self._show("settings", lambda: SettingsScreen(first_focus=selector))
+        if existing is not None:
+            existing.query_one(selector).focus()
 
     def action_command_help(self: Any) -> None:
         """The `/` line, listing every command with what it does."""

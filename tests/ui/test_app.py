@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from textual.widgets import OptionList, Select, Switch
-from ui_helpers import first_screen, make_app, notice_text, resolution, until, workers_done
+from ui_helpers import first_screen, make_app, notice_text, notifications, palette, resolution, until, workers_done
 
 from qwen_tui.core.context import Context
 from qwen_tui.core.resolver import Resolution
@@ -23,13 +23,8 @@ SIZE = (80, 24)
 
 
 async def started(pilot) -> None:
-    """Wait for the resolve worker and the first real screen."""
-    await workers_done(pilot.app)
-    await pilot.pause()
-
-
-def notifications(app: QwenTuiApp) -> list[str]:
-    return [n.message for n in app._notifications]
+    """Wait for the resolve worker and the first real screen, composed and laid out."""
+    await first_screen(pilot)
 
 
 def user_settings(home: Path) -> dict:
@@ -177,6 +172,7 @@ async def test_escape_with_nothing_configured_says_a_method_is_required() -> Non
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
         await pilot.press("escape")
+        await until(pilot, lambda: bool(notifications(app)), "a word on escape")   # a key is handled rounds later
         assert isinstance(app.screen, ChooserScreen)
         assert any("authentication method is required" in text for text in notifications(app))
 
@@ -306,8 +302,7 @@ async def test_unparsable_settings_gives_a_notification_and_is_untouched(isolate
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
         await pilot.press("space")
-        await workers_done(app)
-        await pilot.pause()
+        await until(pilot, lambda: str(settings) in notice_text(app), "the file named on the screen")
         assert isinstance(app.screen, SettingsScreen)
         assert str(settings) in notice_text(app)          # on the screen, not in a toast that goes
         assert not any(str(settings) in text for text in notifications(app))
@@ -434,12 +429,8 @@ async def test_command_palette_opens_settings_and_privacy() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
         for title, screen in (("Settings", SettingsScreen), ("Privacy", PrivacyScreen)):
-            await pilot.press("ctrl+p")
-            await pilot.press(*title)
-            await pilot.pause(0.3)
-            await pilot.press("enter")
-            await pilot.pause()
-            assert isinstance(app.screen, screen)
+            await palette(pilot, title)
+            await until(pilot, lambda s=screen: isinstance(app.screen, s), f"{title} opened")   # the command runs later
 
 
 async def test_typing_slash_auth_opens_the_chooser() -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from test_qwen_verdict import write_qwen_oauth_sign_in
 from textual.widgets import Select
-from ui_helpers import make_app, resolution, workers_done
+from ui_helpers import make_app, notifications, palette, resolution, until, workers_done
 
 from qwen_tui.core.context import Context
 from qwen_tui.ui.app import QwenTuiApp
@@ -101,20 +101,17 @@ async def test_the_palette_finds_theme_language_and_sign_out() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await _settle(pilot)
         for query, check in (("theme", "#theme-select"), ("language", "#language-select")):
-            await pilot.press("ctrl+p", *query)
-            await pilot.pause(0.3)
-            await pilot.press("enter")
-            await _settle(pilot)
-            assert isinstance(app.screen, SettingsScreen)
+            await palette(pilot, query)
+            await until(pilot, lambda: isinstance(app.screen, SettingsScreen) and app.focused is not None,
+                        "settings with a focus")
             assert app.focused is app.screen.query_one(check, Select)
         for query in ("sign", "logout"):
-            await pilot.press("ctrl+p", *query)
-            await pilot.pause(0.3)
-            await pilot.press("enter")
-            await _settle(pilot)
+            said = len(notifications(app))
+            await palette(pilot, query)
             # Not signed in with Qwen OAuth: said so, nothing asked.
+            await until(pilot, lambda n=said: len(notifications(app)) > n, "a word on signing out")
             assert not isinstance(app.screen, ConfirmScreen)
-            assert any("not signed in with Qwen OAuth" in n.message for n in app._notifications)
+            assert "not signed in with Qwen OAuth" in notifications(app)[said]
 
 
 def _signed_in(home: Path) -> QwenTuiApp:

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from ui_helpers import workers_done
+from ui_helpers import appeared, notifications, until, workers_done
 
 from qwen_tui.core.context import Context
 from qwen_tui.core.names import AuthMethod
@@ -62,15 +62,11 @@ def screen_text(app: QwenTuiApp) -> str:
     return "\n".join(plain + rows)
 
 
-def notifications(app: QwenTuiApp) -> list[str]:
-    return [n.message for n in app._notifications]
-
-
 async def open_sign_in(pilot, server: DeviceServer) -> str:
     """Chooser → `1` → the sign-in screen waiting with a code; returns the server's user code."""
     await wait_until(pilot, lambda: isinstance(pilot.app.screen, ChooserScreen))
     await pilot.press("1")
-    assert isinstance(pilot.app.screen, OAuthSignInScreen)
+    await until(pilot, lambda: isinstance(pilot.app.screen, OAuthSignInScreen), "the sign-in screen")
     code = await asyncio.to_thread(server.wait_for_user_code)
     await wait_until(pilot, lambda: widget(pilot.app).state is FlowState.WAITING)
     return code
@@ -90,7 +86,7 @@ async def test_approve_signs_in_and_home_shows_qwen_oauth(device_server: DeviceS
         text = screen_text(app)
         assert "qwen-oauth" in text
         assert "https://portal.qwen.ai/v1" in text           # API base from the token's resource_url
-        expiry = app.screen.query_one("#row-token-expiry")
+        expiry = await appeared(pilot, "#row-token-expiry")        # home recomposes as the sign-in resolves
         assert expiry.value.startswith("valid for ")                # the file's UTC time, said as people say it
         assert any("Signed in with Qwen OAuth" in n for n in notifications(app))
     creds_file = qwen_home / "oauth_creds.json"
@@ -180,7 +176,7 @@ async def test_escape_cancels_and_no_poll_reaches_the_server_after(device_server
         assert all(r.time <= cancelled_at for r in device_server.polls())
         assert widget(app).state is FlowState.CANCELLED
         await pilot.press("escape")                              # nothing running: Esc goes back
-        assert isinstance(app.screen, ChooserScreen)
+        await until(pilot, lambda: isinstance(app.screen, ChooserScreen), "ChooserScreen after the key")
 
 
 async def test_slow_down_shows_the_new_interval(device_server: DeviceServer) -> None:
@@ -199,9 +195,11 @@ async def test_c_copies_the_code_and_u_the_url_with_a_notification(device_server
     async with app.run_test(size=SIZE) as pilot:
         code = await open_sign_in(pilot, device_server)
         await pilot.press("c")
+        await until(pilot, lambda: bool(app.clipboard), "the code copied")   # a key is handled rounds later
         assert app.clipboard == code
         assert any(code in n and "(OSC 52)" in n for n in notifications(app))
         await pilot.press("u")
+        await until(pilot, lambda: app.clipboard != code, "the URL copied")
         assert app.clipboard == widget(app).url and code in app.clipboard
         assert "b" not in app.screen.active_bindings             # NO_BROWSER=1: no "open browser" key
         await pilot.press("escape")
@@ -250,11 +248,11 @@ async def test_code_always_visible_and_qr_inline_or_behind_v_at_80x24(device_ser
         else:
             assert "press v" in text_of(app, "#df-countdown")
         await pilot.press("v")                                      # always available while a code is live
-        assert isinstance(app.screen, QrScreen)
+        await until(pilot, lambda: isinstance(app.screen, QrScreen), "QrScreen after the key")
         assert app.screen.query_one(QrCode).region.bottom <= SIZE[1]
         assert widget_code(app) in str(app.screen.query_one("#qr-modal-user-code", Plain).render())
         await pilot.press("escape")
-        assert isinstance(app.screen, OAuthSignInScreen)
+        await until(pilot, lambda: isinstance(app.screen, OAuthSignInScreen), "OAuthSignInScreen after the key")
 
 
 def widget_code(app: QwenTuiApp) -> str:
@@ -338,10 +336,10 @@ async def test_rejected_refresh_signs_out_and_offers_to_sign_in_again(
         await wait_until(pilot, lambda: not app.resolution.credential.present)
         assert len(device_server.refreshes()) == 1
         await pilot.press("i")
-        assert isinstance(app.screen, OAuthSignInScreen)
+        await until(pilot, lambda: isinstance(app.screen, OAuthSignInScreen), "OAuthSignInScreen after the key")
         await wait_until(pilot, lambda: widget(app).state is FlowState.WAITING)
         await pilot.press("escape", "escape")
-        assert isinstance(app.screen, HomeScreen)
+        await until(pilot, lambda: isinstance(app.screen, HomeScreen), "HomeScreen after the key")
     assert (qwen_home / "oauth_creds.json.invalid").exists()
     assert not (qwen_home / "oauth_creds.json").exists()
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from ui_helpers import make_app, resolution, workers_done
+from ui_helpers import appeared, make_app, resolution, until, workers_done
 
 from qwen_tui.core.i18n import set_language
 from qwen_tui.core.resolver import Credential, Source, SourceKind, Value
@@ -20,7 +20,9 @@ async def _settle(pilot) -> None:
 
 
 def _source(app, row: str) -> str:
-    return app.screen.query_one(f"#{row}").source
+    """The row's source line; empty while home (re)composes (when its resolution arrives, when `f` is pressed)."""
+    rows = app.screen.query(f"#{row}")
+    return rows.first().source if rows else ""
 
 
 async def test_paths_are_short_and_full_on_demand() -> None:
@@ -28,15 +30,14 @@ async def test_paths_are_short_and_full_on_demand() -> None:
     app = make_app(resolution("openai", home=home))
     async with app.run_test(size=SIZE) as pilot:
         await _settle(pilot)
+        await appeared(pilot, "#row-auth")
         assert _source(app, "row-auth") == \
             "from user settings (~/.qwen/settings.json) security.auth.selectedType"
         assert str(app.screen.query_one("#row-dotenv").value) == "~/.qwen/.env"
+        await pilot.press("f")                  # home recomposes a few rounds after the key
+        await until(pilot, lambda: f"({home}/.qwen/settings.json)" in _source(app, "row-auth"), "full paths")
         await pilot.press("f")
-        await _settle(pilot)
-        assert f"({home}/.qwen/settings.json)" in _source(app, "row-auth")
-        await pilot.press("f")
-        await _settle(pilot)
-        assert "(~/.qwen/settings.json)" in _source(app, "row-auth")
+        await until(pilot, lambda: "(~/.qwen/settings.json)" in _source(app, "row-auth"), "short paths again")
 
 
 async def test_a_workspace_path_is_relative_and_the_layer_name_translated(project_dir: Path) -> None:
@@ -48,6 +49,7 @@ async def test_a_workspace_path_is_relative_and_the_layer_name_translated(projec
         app = make_app(res, LC_ALL="fr_FR.UTF-8")
         async with app.run_test(size=SIZE) as pilot:
             await _settle(pilot)
+            await appeared(pilot, "#row-model")
             assert _source(app, "row-model") == \
                 "provenance : paramètres espace de travail (./.qwen/settings.json) model.name"
     finally:
@@ -63,6 +65,6 @@ async def test_the_sign_in_token_time_is_human() -> None:
         app = make_app(res.__class__(**{**res.__dict__, "credential": cred}))
         async with app.run_test(size=SIZE) as pilot:
             await _settle(pilot)
-            row = app.screen.query_one("#row-token-expiry")
+            row = await appeared(pilot, "#row-token-expiry")     # home recomposes when its resolution arrives
             assert row.label == "Sign-in token" and row.value.startswith(words)
             assert expiry not in app.screen.query_one("#row-credential").value   # said once, not twice

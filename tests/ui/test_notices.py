@@ -11,7 +11,7 @@ from test_commands import _signed_in, _slash
 from test_profiles import app_env, save_two
 from test_qwen_verdict import write_qwen_oauth_sign_in
 from textual.widgets import DataTable
-from ui_helpers import notice_text, settle
+from ui_helpers import notice_text, notifications, settle
 
 from qwen_tui.core.context import Context
 from qwen_tui.ui.app import QwenTuiApp
@@ -19,10 +19,6 @@ from qwen_tui.ui.screens.confirm import ConfirmScreen
 from qwen_tui.ui.screens.home import HomeScreen
 
 SIZE = (80, 24)
-
-
-def toasts(app: QwenTuiApp) -> list[str]:
-    return [notification.message for notification in app._notifications]
 
 
 async def test_a_failed_sign_out_stays_on_home_until_a_sign_out_works(isolated_home: Path) -> None:
@@ -40,7 +36,7 @@ async def test_a_failed_sign_out_stays_on_home_until_a_sign_out_works(isolated_h
         assert isinstance(app.screen, HomeScreen)
         said = notice_text(app)
         assert "Could not sign out" in said and str(settings) in said, said
-        assert not any("Could not sign out" in text for text in toasts(app))
+        assert not any("Could not sign out" in text for text in notifications(app))
         await pilot.press("r")                       # still so after reading the files again
         await settle(pilot)
         assert "Could not sign out" in notice_text(app)
@@ -71,7 +67,7 @@ async def test_a_provider_that_could_not_be_switched_is_said_on_home_until_a_swi
         await settle(pilot)
         said = notice_text(app)
         assert "Provider not switched" in said, said
-        assert not any("not switched" in text for text in toasts(app))
+        assert not any("not switched" in text for text in notifications(app))
         settings.write_text(good)
         await pilot.press("r")
         await settle(pilot)
@@ -101,7 +97,7 @@ async def test_a_choice_a_higher_layer_overrides_is_said_on_settings_while_it_la
         await settle(pilot)
         said = str(line.render())
         assert line.display and "still comes from" in said and "workspace" in said, said
-        assert not any("still comes from" in text for text in toasts(app))
+        assert not any("still comes from" in text for text in notifications(app))
         app.refresh_resolution()                       # read again (as home's `r`): still so
         await settle(pilot)
         assert line.display

@@ -10,8 +10,8 @@ import os
 from pathlib import Path
 
 import pytest
-from textual.widgets import DataTable, Input
-from ui_helpers import profile_rows, settle
+from textual.widgets import Input
+from ui_helpers import appeared, notifications, profile_rows, settle, until
 
 from qwen_tui.core.context import Context
 from qwen_tui.core.providers.install import env_key_for
@@ -59,7 +59,7 @@ async def test_enter_switches_the_active_profile(isolated_home: Path) -> None:
     app = QwenTuiApp(context=Context(Path.cwd(), app_env()))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        table = app.screen.query_one("#profiles-table", DataTable)
+        table = await appeared(pilot, "#profiles-table")
         table.focus()
         assert table.cursor_row == 0                                   # the cursor starts on the active one
         await pilot.press("down", "enter")
@@ -77,7 +77,7 @@ async def test_delete_asks_first_and_removes_the_key_too(isolated_home: Path) ->
     first_key = env_key_for(FIRST[0], None)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        app.screen.query_one("#profiles-table", DataTable).focus()
+        (await appeared(pilot, "#profiles-table")).focus()    # mounted a frame after home's first
         await pilot.press("down", "d")
         await settle(pilot)
         assert isinstance(app.screen, ConfirmScreen)
@@ -100,7 +100,7 @@ async def test_edit_opens_the_form_prefilled(isolated_home: Path) -> None:
     app = QwenTuiApp(context=Context(Path.cwd(), app_env()))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        app.screen.query_one("#profiles-table", DataTable).focus()
+        (await appeared(pilot, "#profiles-table")).focus()    # mounted a frame after home's first
         await pilot.press("e")
         await settle(pilot)
         form = app.screen
@@ -172,12 +172,14 @@ async def test_deleting_a_provider_whose_key_is_shared_keeps_it_and_says_so(isol
     app = QwenTuiApp(context=Context(Path.cwd(), app_env()))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        app.screen.query_one("#profiles-table", DataTable).focus()
+        (await appeared(pilot, "#profiles-table")).focus()    # mounted a frame after home's first
         await pilot.press("d")                       # the cursor is on the active one, shared-b
-        await settle(pilot)
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the question")
+        before = len(notifications(app))
         await pilot.press("y")
+        await until(pilot, lambda: len(notifications(app)) > before, "a word on the deletion")
         await settle(pilot)
-        said = [n.message for n in app._notifications]
+        said = notifications(app)[before:]
     assert any("Its key stays: shared-a still use it" in text for text in said), said
     assert not any("with its key" in text for text in said)
     assert user_settings(isolated_home)["env"] == {env_key_for(url, None): key}

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from textual import events
 from textual.widgets import Input, RadioButton, Select
-from ui_helpers import notice_text, settle
+from ui_helpers import notice_text, notifications, settle
 
 from qwen_tui.core import paths
 from qwen_tui.core.context import Context
@@ -64,10 +64,6 @@ def outcome(form: ProviderFormScreen) -> str:
 def shown(widget) -> str:
     """The text a one-line widget puts on the screen."""
     return widget.render_line(0).text
-
-
-def notifications(app: QwenTuiApp) -> list[str]:
-    return [n.message for n in app._notifications]
 
 
 def user_settings(home: Path) -> dict:

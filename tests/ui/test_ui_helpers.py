@@ -8,7 +8,7 @@ import pytest
 from textual import work
 from textual.app import App
 from textual.worker import WorkerCancelled, WorkerFailed
-from ui_helpers import workers_done
+from ui_helpers import notifications, until, workers_done
 
 
 class Loads(App[None]):
@@ -45,3 +45,14 @@ async def test_a_failed_worker_is_still_an_error() -> None:
         app.load(1, fail=True)
         with pytest.raises(WorkerFailed):
             await workers_done(app)
+
+
+async def test_a_toast_is_recorded_when_said_and_kept_after_it_expired() -> None:
+    """What a busy machine does: the toast's timeout ends (in wall time) before the test reads it."""
+    app = App()
+    async with app.run_test() as pilot:
+        app.notify("first", timeout=0.01)
+        app.notify("second", timeout=60)
+        await until(pilot, lambda: len(app._notifications) == 1, "the first toast expired")
+        assert notifications(app) == ["first", "second"]
+    assert notifications(App()) == []                    # each app its own record

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 from textual.widgets import DataTable, OptionList, Switch
-from ui_helpers import make_app, resolution, settle
+from ui_helpers import make_app, palette, resolution, settle, until
 
 from qwen_tui.core.context import Context
 from qwen_tui.core.telemetry.outbox import outbox_path
@@ -113,19 +113,15 @@ async def test_settings_button_and_palette_open_the_viewer() -> None:
     app = make_app(resolution("openai"), initial="settings")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
+        # Each step's screen comes rounds after its click or key on a busy machine: waited for, not assumed.
         await pilot.click("#open-usage-data")
-        await pilot.pause()
-        assert isinstance(app.screen, UsageDataScreen)
+        await until(pilot, lambda: isinstance(app.screen, UsageDataScreen), "the viewer from the button")
         await pilot.press("escape")
-        assert isinstance(app.screen, SettingsScreen)
-        await pilot.press("ctrl+p")
-        await pilot.press(*"Usage data")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
-        await pilot.pause()
-        assert isinstance(app.screen, UsageDataScreen)
+        await until(pilot, lambda: isinstance(app.screen, SettingsScreen), "settings again")
+        await palette(pilot, "Usage data")
+        await until(pilot, lambda: isinstance(app.screen, UsageDataScreen), "the viewer from the palette")
         await pilot.press("p")
-        assert isinstance(app.screen, PrivacyScreen)
+        await until(pilot, lambda: isinstance(app.screen, PrivacyScreen), "privacy from the viewer")
 
 
 async def test_chooser_choice_applies_to_the_recorder(qwen_home: Path) -> None:

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 from textual.widgets import Button, Switch
-from ui_helpers import make_app, resolution, workers_done
+from ui_helpers import make_app, notifications, resolution, workers_done
 
 from qwen_tui.core.context import Context
 from qwen_tui.ui.app import QwenTuiApp
@@ -110,4 +110,4 @@ async def test_no_toast_covers_the_next_step_after_the_choice(isolated_home: Pat
         await _settle(pilot)
         await _settle(pilot)
         assert _saved(isolated_home) is True
-        assert list(app._notifications) == []
+        assert notifications(app) == []             # none at all, not only none left up

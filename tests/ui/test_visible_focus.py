@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from textual.geometry import Region
 from textual.widgets import Input
-from ui_helpers import make_app, resolution, settled, workers_done
+from ui_helpers import make_app, resolution, settled, until, workers_done
 
 from qwen_tui.core.context import Context
 from qwen_tui.ui.app import QwenTuiApp
@@ -106,6 +106,10 @@ async def test_the_empty_field_a_result_points_at_is_in_sight() -> None:
         form.query_one("#base-url", Input).focus()
         await pilot.press("ctrl+t")
         key = form.query_one("#api-key", Input)
+        # The key is handled, and the scrolls it starts run, rounds later on a busy machine: a value that looks
+        # still for a few rounds may be one from before them.
+        await until(pilot, lambda: app.focused is key, "the key field focused")
+        await pilot.wait_for_scheduled_animations()
         region = await settled(pilot, lambda: (app.focused, key.region))
         assert region[0] is key and form.query_one("#form-body").region.contains_region(region[1]), region
 

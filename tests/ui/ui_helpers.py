@@ -7,6 +7,7 @@ import asyncio
 import os
 import time
 from pathlib import Path
+from weakref import WeakKeyDictionary
 
 from textual.app import App
 from textual.worker import WorkerCancelled
@@ -72,6 +73,34 @@ def make_app(res: Resolution | None = None, initial: str | None = None, **env_ex
                       verdict=lambda res, env: verdict(res))
 
 
+_SAID: WeakKeyDictionary[App, list[str]] = WeakKeyDictionary()
+_textual_notify = App.notify
+
+
+def _recorded_notify(self: App, message: str, **options) -> None:
+    _SAID.setdefault(self, []).append(message)
+    _textual_notify(self, message, **options)
+
+
+# Every toast of every app, from the start (importing this module installs the record): a toast leaves
+# `app._notifications` when its timeout ends in wall time, which a busy machine reaches before a test reads it.
+App.notify = _recorded_notify  # type: ignore[method-assign]
+
+
+def notifications(app: App) -> list[str]:
+    """Every message `app` has notified so far, in order, as it was shown (after QwenTuiApp's sanitiser),
+    whether or not its toast is still up."""
+    return list(_SAID.get(app, ()))
+
+
+async def appeared(pilot, selector: str):
+    """The widget matching `selector` on the current screen, once it is there: a screen composes (and
+    recomposes, when a resolution arrives) rounds after it became current."""
+    app = pilot.app
+    await until(pilot, lambda: bool(app.screen.query(selector)), f"{selector} on {app.screen!r}")
+    return app.screen.query_one(selector)
+
+
 async def workers_done(app: App) -> None:
     """Every worker of `app` has ended; an error in one is raised. Textual's `wait_for_complete` also raises when
     a worker was cancelled, which is what an exclusive worker does to the one it replaces (a second refresh while
@@ -92,6 +121,23 @@ async def until(pilot, condition, what: str, *, timeout: float = 60.0) -> None:
         assert time.monotonic() - started < timeout, f"{what}: not after {timeout} s"
         await pilot.wait_for_scheduled_animations()
         await pilot.pause()
+
+
+async def palette(pilot, query: str) -> None:
+    """Run the command palette's first hit for `query`: typed once the palette is up, Enter once its search
+    has ended and a hit is highlighted (the search runs in a worker: a fixed pause ended before it on a busy
+    machine), and back once the palette has closed."""
+    from textual.command import CommandList, CommandPalette
+
+    app = pilot.app
+    await pilot.press("ctrl+p")
+    await until(pilot, lambda: isinstance(app.screen, CommandPalette), "the command palette")
+    await pilot.press(*query)
+    await workers_done(app)
+    hits = app.screen.query_one(CommandList)
+    await until(pilot, lambda: hits.highlighted is not None, f"a command for {query!r}")
+    await pilot.press("enter")
+    await until(pilot, lambda: not isinstance(app.screen, CommandPalette), "the palette closed")
 
 
 async def first_screen(pilot) -> None:

@@ -22,7 +22,7 @@ from jeepney.io.blocking import open_dbus_connection
 from qwen_tui.core.secrets import SERVICE, SecretLocation, SecretLookup, SecretStore
 from qwen_tui.core.secrets_dbus import BUS_NAME, DEFAULT_COLLECTION, SERVICE_PATH, Final, read_secret
 from tests.keyring_service import start_secret_service
-from tests.unit.test_secrets import FAKE_KEY, REPO, SECRET_SERVICE_BACKEND, run_store
+from tests.unit.test_secrets import _SLOW_KEYRING_IMPORTS, FAKE_KEY, REPO, SECRET_SERVICE_BACKEND, run_store
 
 pytestmark = pytest.mark.keyring
 
@@ -37,10 +37,12 @@ print(json.dumps({"value": found.value, "location": found.location,
 """
 
 
-def fresh_get(name: str, env: dict[str, str]) -> dict[str, object]:
-    """`SecretStore(env).get(name)` in a fresh process: the value, its store, and which heavy modules it imported."""
+def fresh_get(name: str, env: dict[str, str], site: Path | None = None) -> dict[str, object]:
+    """`SecretStore(env).get(name)` in a fresh process: the value, its store, and which heavy modules it imported
+    (`site`: a folder whose sitecustomize.py that process runs first)."""
+    path = os.pathsep.join(str(folder) for folder in (site, REPO) if folder)
     done = subprocess.run([sys.executable, "-c", _FRESH_GET, name, ",".join(HEAVY)],
-                          env={**env, "PYTHONPATH": str(REPO)}, capture_output=True, text=True, timeout=60)
+                          env={**env, "PYTHONPATH": path}, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0 and done.stderr == "", done.stderr[-2000:]
     return json.loads(done.stdout)
 
@@ -86,6 +88,24 @@ def test_where_keyring_may_choose_another_backend_keyring_is_asked(
     assert "keyring" in got["imported"]
     expected = (None, None) if setting == "other-backend" else (FAKE_KEY, "keyring")
     assert (got["value"], got["location"]) == expected
+    run_store("delete", name, **secret_service)
+
+
+def test_a_slow_keyring_import_is_no_missing_key(
+    secret_service: dict[str, str], isolated_home: Path, tmp_path: Path,
+) -> None:
+    """Where keyring reads the item (keyringrc names its backend), a machine so busy that importing the keyring
+    stack takes longer than the store's timeout (4 s against 3) still reads the key: the timeout is for a
+    keyring that does not answer. The import inside it made CI under load read no key at all."""
+    name = "QWEN_CUSTOM_API_KEY_SLOW_IMPORT"
+    run_store("set", name, FAKE_KEY, **secret_service)
+    config = isolated_home / ".config" / "python_keyring"
+    config.mkdir(parents=True)
+    (config / "keyringrc.cfg").write_text(f"[backend]\ndefault-keyring={SECRET_SERVICE_BACKEND}\n")
+    (tmp_path / "sitecustomize.py").write_text(_SLOW_KEYRING_IMPORTS)
+    env = bus_env(secret_service, XDG_CONFIG_HOME=str(isolated_home / ".config"))
+    got = fresh_get(name, env, site=tmp_path)
+    assert (got["value"], got["location"]) == (FAKE_KEY, "keyring")
     run_store("delete", name, **secret_service)
 
 

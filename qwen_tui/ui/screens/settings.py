@@ -52,8 +52,9 @@ class SettingsScreen(QwenScreen):
         Binding("u", "app.usage_data", "usage_data.binding.open", id="settings.usage_data"),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, first_focus: str = "#usage-switch") -> None:
         super().__init__(name="settings")
+        self._first_focus = first_focus         # focused as the screen mounts (the palette's theme, language)
         self._scope: str | None = None         # the layer the switch writes to; kept across re-renders
         self._pending: bool | None = None      # the value just written, until the new resolution arrives
         self._wanted: bool | None = None       # the value last saved here: said while another layer decides
@@ -114,7 +115,7 @@ class SettingsScreen(QwenScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#usage-switch", Switch).focus()
+        self.query_one(self._first_focus).focus()
         self.app.config.written.subscribe(self, self._written)
         self.app.config.resolved.subscribe(self, self._resolved)
 
