@@ -150,3 +150,11 @@ def test_a_mask_never_shows_more_than_a_third_of_the_secret_beyond_its_prefix(se
     tail = tail.lstrip("…")
     assert len(tail) * 3 <= len(secret)
     assert secret.endswith(tail)
+
+
+def test_a_source_names_its_settings_layer_in_words() -> None:
+    """status prints where a value comes from: the layer's name as words, not its identifier."""
+    from qwen_tui.core.resolver import Source
+
+    source = Source(SourceKind.SETTINGS, Path("/etc/qwen-code/system-defaults.json"), "model.name", "system-defaults")
+    assert source.describe() == "system defaults settings (/etc/qwen-code/system-defaults.json) model.name"
