@@ -158,3 +158,29 @@ def test_a_source_names_its_settings_layer_in_words() -> None:
 
     source = Source(SourceKind.SETTINGS, Path("/etc/qwen-code/system-defaults.json"), "model.name", "system-defaults")
     assert source.describe() == "system defaults settings (/etc/qwen-code/system-defaults.json) model.name"
+
+
+# --- Qwen OAuth: the credentials file ------------------------------------------------------------------------
+
+def oauth_files(user_settings: Path, qwen_home: Path, expiry: int) -> Path:
+    write_json(user_settings, {"security": {"auth": {"selectedType": "qwen-oauth"}}})
+    creds = qwen_home / "oauth_creds.json"
+    write_json(creds, {"access_token": "oauth-access-token-0000wxyz", "refresh_token": "r", "token_type": "Bearer",
+                       "expiry_date": expiry, "resource_url": "portal.example.test"})
+    return creds
+
+
+def test_qwen_oauth_credentials_come_from_the_file_with_their_expiry(user_settings: Path, qwen_home: Path) -> None:
+    creds = oauth_files(user_settings, qwen_home, 1767225600000)   # 2026-01-01T00:00:00Z
+    resolution = resolve(Context.current(), keyring=False)        # the file needs no keyring
+    credential = resolution.credential
+    assert (credential.present, credential.masked, credential.detail) == (True, "…wxyz", "2026-01-01T00:00:00+00:00")
+    assert (credential.source.kind, credential.source.path) == (SourceKind.OAUTH_CREDS, creds)
+    assert resolution.base_url.value == "https://portal.example.test/v1"
+    assert resolution.base_url.source == credential.source
+
+
+def test_qwen_oauth_without_credentials_has_none(user_settings: Path) -> None:
+    write_json(user_settings, {"security": {"auth": {"selectedType": "qwen-oauth"}}})
+    credential = resolve(Context.current(), keyring=False).credential
+    assert credential.present is False and credential.masked is None
