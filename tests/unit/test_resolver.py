@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qwen_tui.core.context import Context
-from qwen_tui.core.resolver import SourceKind, mask_secret, resolve
+from qwen_tui.core.resolver import KeyringNeeded, SourceKind, mask_secret, resolve
 
 KEY = "sk-resolver-test-00001111"
 
@@ -184,3 +184,29 @@ def test_qwen_oauth_without_credentials_has_none(user_settings: Path) -> None:
     write_json(user_settings, {"security": {"auth": {"selectedType": "qwen-oauth"}}})
     credential = resolve(Context.current(), keyring=False).credential
     assert credential.present is False and credential.masked is None
+
+
+# --- Anthropic and Gemini: the protocol's own variables -------------------------------------------------------
+
+def test_anthropic_takes_its_key_and_base_url_from_its_own_variables(
+    user_settings: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_json(user_settings, {"security": {"auth": {"selectedType": "anthropic"}}, "model": {"name": "claude-x"}})
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-test-0000abcd")
+    monkeypatch.setenv("ANTHROPIC_BASE_URL", "http://127.0.0.1:21")
+    resolution = resolve(Context.current(), keyring=False)
+    credential = resolution.credential
+    assert (credential.present, credential.masked, credential.variable, credential.secret) == \
+        (True, "sk-…abcd", "ANTHROPIC_API_KEY", "sk-ant-test-0000abcd")
+    assert (credential.source.kind, credential.source.key) == (SourceKind.ENV, "ANTHROPIC_API_KEY")
+    assert (resolution.base_url.value, resolution.base_url.source.kind) == ("http://127.0.0.1:21", SourceKind.ENV)
+
+
+def test_gemini_without_a_key_names_the_variable_and_uses_googles_api(user_settings: Path) -> None:
+    write_json(user_settings, {"security": {"auth": {"selectedType": "gemini"}}})
+    with pytest.raises(KeyringNeeded):   # nothing in the environment chain: only the keyring could hold it
+        resolve(Context.current(), keyring=False)
+    resolution = resolve(Context.current())   # no Secret Service here: no key anywhere
+    assert (resolution.credential.present, resolution.credential.variable) == (False, "GEMINI_API_KEY")
+    base_url = resolution.base_url
+    assert (base_url.value, base_url.source.kind) == ("https://generativelanguage.googleapis.com", SourceKind.DEFAULT)
