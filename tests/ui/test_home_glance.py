@@ -58,8 +58,8 @@ async def test_a_workspace_path_is_relative_and_the_layer_name_translated(projec
 
 async def test_the_sign_in_token_time_is_human() -> None:
     res = resolution("qwen-oauth")
-    soon = (datetime.now(UTC) + timedelta(minutes=59, seconds=30)).isoformat(timespec="seconds")
-    past = (datetime.now(UTC) - timedelta(minutes=2, seconds=10)).isoformat(timespec="seconds")
+    soon = (datetime.now(UTC) + timedelta(minutes=59, seconds=59)).isoformat(timespec="seconds")
+    past = (datetime.now(UTC) - timedelta(minutes=2, seconds=1)).isoformat(timespec="seconds")
     for expiry, words in ((soon, "valid for 59 min, until "), (past, "expired 2 min ago")):
         cred = Credential(True, "…wxyz", res.credential.source, expiry)
         app = make_app(res.__class__(**{**res.__dict__, "credential": cred}))
