@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from textual.widgets import DataTable, OptionList
-from ui_helpers import profile_rows, scrolled_into_view, settle, until
+from ui_helpers import profile_rows, scrolled_into_view, scrolling, settle, until
 
 from qwen_tui.core.context import Context
 from qwen_tui.core.i18n import t
@@ -186,10 +186,7 @@ async def _table_in_view(pilot) -> None:
     def in_view() -> bool:
         if scrolled_into_view(table):
             return True
-        body = table.parent
-        while body is not None and not getattr(body, "is_scrollable", False):
-            body = body.parent
-        if body is not None and not pilot.app.animator.is_being_animated(body, "scroll_y"):
+        if not scrolling(table):
             table.scroll_visible(animate=False)
         return False
 

@@ -153,15 +153,19 @@ async def first_screen(pilot) -> None:
     await until(pilot, laid_out, "the first screen")
 
 
-def scrolled_into_view(widget) -> bool:
-    """`widget` is entirely in view and its scroll container has no scroll running or scheduled (a focus
-    scrolls its widget to the centre, animated, a few messages after the focus)."""
+def scrolling(widget) -> bool:
+    """A scroll of `widget`'s scroll container is running or scheduled."""
     container = widget.parent
     while container is not None and not getattr(container, "is_scrollable", False):
         container = container.parent
     animator = widget.app.animator
-    moving = container is not None and any(animator.is_being_animated(container, a) for a in ("scroll_x", "scroll_y"))
-    return widget.screen.can_view_entire(widget) and not moving
+    return container is not None and any(animator.is_being_animated(container, a) for a in ("scroll_x", "scroll_y"))
+
+
+def scrolled_into_view(widget) -> bool:
+    """`widget` is entirely in view and its scroll container has no scroll running or scheduled (a focus
+    scrolls its widget to the centre, animated, a few messages after the focus)."""
+    return widget.screen.can_view_entire(widget) and not scrolling(widget)
 
 
 async def settled(pilot, read, *, still_for: int = 5, timeout: float = 3.0):
