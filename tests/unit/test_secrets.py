@@ -115,6 +115,7 @@ def test_a_slow_import_is_not_taken_for_a_keyring_that_does_not_answer(
     assert result.returncode == 0, result.stderr[-2000:]
     assert json.loads(result.stdout) == {"available": True, "location": "keyring", "path": "None", "warning": None}
     assert not paths.secrets_file_path(os.environ).exists()
+    run_store("delete", "OPENAI_API_KEY_slow", **secret_service)
 
 
 @pytest.mark.keyring
@@ -125,7 +126,9 @@ def test_secret_goes_to_secret_service_not_the_file(secret_service: dict[str, st
     # Really in the Secret Service, under our service and the secret's name as username ...
     lookup = secret_tool("lookup", "service", SERVICE, "username", name, bus_env=secret_service)
     assert lookup.returncode == 0 and lookup.stdout == FAKE_KEY
-    assert f"attribute.username = {name}" in secret_tool("search", "service", SERVICE, bus_env=secret_service).stderr
+    # --all: the Secret Service is shared by the session's tests, and a plain search prints only its first match.
+    found = secret_tool("search", "--all", "service", SERVICE, bus_env=secret_service).stderr
+    assert f"attribute.username = {name}" in found
     # ... and not in the plain file.
     assert not paths.secrets_file_path(os.environ).exists()
     assert run_store("get", name, **secret_service) == {"available": True, "value": FAKE_KEY, "location": "keyring"}
