@@ -19,6 +19,10 @@ _SCRUBBED = (
     "QWEN_TUI_USAGE_ENDPOINT", "QWEN_TUI_LANGUAGE", "QWEN_TUI_THEME",
     "LC_ALL", "LC_MESSAGES", "LANG", "NO_COLOR", "NO_BROWSER", "BROWSER",
     "HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy",
+    # The developer's own keyring: a test reaches only the private Secret Service it asks for (`secret_service`).
+    # keyring also keeps the backend its first detection chose for the whole process, so with the desktop's bus
+    # here that choice would depend on which test of the worker ran first.
+    "DBUS_SESSION_BUS_ADDRESS", "PYTHON_KEYRING_BACKEND", "XDG_CONFIG_HOME", "XDG_CURRENT_DESKTOP",
     # `make mutants`: mutmut keeps the active mutant in-process too; child processes (started in a temporary
     # cwd, where mutmut finds no configuration) run the code unmutated instead of failing.
     "MUTANT_UNDER_TEST",

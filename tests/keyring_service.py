@@ -17,6 +17,8 @@ from pathlib import Path
 
 REQUIRED_BINARIES = ("dbus-daemon", "gnome-keyring-daemon", "dbus-send", "secret-tool")
 SECRETS_BUS_NAME = "org.freedesktop.secrets"
+SECRETS_PATH = "/org/freedesktop/secrets"
+DEFAULT_COLLECTION = "/org/freedesktop/secrets/aliases/default"
 UNLOCK_PASSWORD = b"qwen-tui-test-keyring"
 
 
@@ -93,3 +95,29 @@ def start_secret_service(base: Path, timeout: float = 20.0) -> SecretServiceSess
         raise
     session.env = {"DBUS_SESSION_BUS_ADDRESS": address}
     return session
+
+
+def stored_items(env: dict[str, str]) -> list[str]:
+    """The object paths of every item in the service's default collection (where keyring and secret-tool store)."""
+    from jeepney import DBusAddress, Properties
+    from jeepney.io.blocking import open_dbus_connection
+
+    with open_dbus_connection(bus=env["DBUS_SESSION_BUS_ADDRESS"]) as connection:
+        collection = DBusAddress(DEFAULT_COLLECTION, SECRETS_BUS_NAME, "org.freedesktop.Secret.Collection")
+        reply = connection.send_and_get_reply(Properties(collection).get("Items"), timeout=5)
+        _signature, items = reply.body[0]
+        return list(items)
+
+
+def clear_items(env: dict[str, str]) -> None:
+    """Delete every item of the default collection: the session's service then holds nothing a test stored."""
+    from jeepney import DBusAddress, MessageType, new_method_call
+    from jeepney.io.blocking import open_dbus_connection
+
+    paths = stored_items(env)
+    with open_dbus_connection(bus=env["DBUS_SESSION_BUS_ADDRESS"]) as connection:
+        for path in paths:
+            item = DBusAddress(path, SECRETS_BUS_NAME, "org.freedesktop.Secret.Item")
+            reply = connection.send_and_get_reply(new_method_call(item, "Delete"), timeout=5)
+            if reply.header.message_type == MessageType.error:
+                raise RuntimeError(f"the test Secret Service did not delete {path}: {reply.body}")

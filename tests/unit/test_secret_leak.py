@@ -119,11 +119,6 @@ def test_keyring_store_writes_no_file_at_all(
     for name, value in secret_service.items():
         monkeypatch.setenv(name, value)
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", SECRET_SERVICE_BACKEND)
-    try:
-        exercise(openai_server, KeyStore.KEYRING)
-        assert files_holding(openai_server.key, isolated_home, set()) == []
-        assert openai_server.key not in status_output(**secret_service, PYTHON_KEYRING_BACKEND=SECRET_SERVICE_BACKEND)
-    finally:
-        from qwen_tui.core.secrets import SecretStore
-
-        SecretStore(os.environ).delete("QWEN_CUSTOM_API_KEY_OPENAI_HTTP_127_0_0_1_" + f"{openai_server.port}_V1")
+    exercise(openai_server, KeyStore.KEYRING)   # the key stays in the keyring: `secret_service` empties it first
+    assert files_holding(openai_server.key, isolated_home, set()) == []
+    assert openai_server.key not in status_output(**secret_service, PYTHON_KEYRING_BACKEND=SECRET_SERVICE_BACKEND)
