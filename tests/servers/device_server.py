@@ -4,7 +4,8 @@ Qwen's quirks: `authorization_pending` as HTTP 400, `slow_down` as HTTP 429 (or 
 `{error, error_description}`. The server checks what a real one would: form encoding, the client id,
 PKCE S256 (the verifier must hash to the challenge sent with the device request), known device codes and
 refresh tokens. Every request is recorded with its arrival time (`time.monotonic()`, system-wide on Linux,
-so a test can compare it with times taken in another process).
+so a test can compare it with times taken in another process; a test that drives the client on a virtual clock
+sets `server.clock` to the same one).
 
 In-process use: `DeviceServer(interval=1).start()`, then `approve(user_code)` / `deny(user_code)` and the
 fault attributes. Standalone: `python -m tests.servers.device_server --port N`, controlled over HTTP:
@@ -59,7 +60,7 @@ MODES: dict[str, dict[str, object]] = {
 
 @dataclass(frozen=True)
 class RecordedRequest:
-    time: float  # time.monotonic() at arrival
+    time: float  # server.clock() (time.monotonic() unless a test set it) at arrival
     method: str
     path: str
     headers: dict[str, str]  # lower-cased names
@@ -107,6 +108,7 @@ class DeviceServer:
         self.token_expires_in = token_expires_in
         self.resource_url = resource_url
         self.hang_seconds = hang_seconds
+        self.clock: Callable[[], float] = time.monotonic  # arrival times, grant ages, the interval check
         # fault modes
         self.device_fault: str | None = None  # discontinued | refused | 403 | 500 | malformed | hang
         self.poll_fault: str | None = None  # denied | expired | 500 | malformed | unknown
@@ -209,7 +211,7 @@ class DeviceServer:
             device_code=secrets.token_urlsafe(24),
             user_code=f"{secrets.token_hex(2).upper()}-{secrets.token_hex(2).upper()}",
             challenge=form["code_challenge"],
-            issued_at=time.monotonic(),
+            issued_at=self.clock(),
             required_interval=self.interval if self.interval is not None else 5.0,
         )
         with self._issued:
@@ -237,7 +239,7 @@ class DeviceServer:
         return 400, {"error": "unsupported_grant_type", "error_description": "unsupported grant_type"}
 
     def _poll(self, form: dict[str, str]) -> tuple[int, object]:
-        now = time.monotonic()
+        now = self.clock()
         with self._lock:
             grant = self._grants.get(form.get("device_code", ""))
             if grant is None or grant.state == "used":
@@ -319,7 +321,7 @@ class DeviceServer:
                 self._dispatch("POST")
 
             def _dispatch(self, method: str) -> None:
-                arrived = time.monotonic()
+                arrived = server.clock()
                 if server._stopping.is_set():  # a kept-alive connection outlives shutdown(): drop it
                     self.close_connection = True
                     return

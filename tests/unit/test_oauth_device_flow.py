@@ -153,17 +153,38 @@ async def test_broken_poll_answers_fail_with_one_line(device_server: DeviceServe
     assert len(device_server.polls()) == 1
 
 
+class VirtualTime:
+    """The flow's clock and sleep, moving only when the flow sleeps: what a test sees of the flow's timing is then
+    the flow's own decisions, whatever the machine's load (the HTTP requests still go to the real server)."""
+
+    def __init__(self, start: float = 1000.0) -> None:
+        self.now = start
+
+    def __call__(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.now += seconds
+        await asyncio.sleep(0)  # still a suspension point, as the real sleep is
+
+
 async def test_stops_by_itself_at_expires_in(device_server: DeviceServer) -> None:
     device_server.expires_in = 2.5
     device_server.report_expiry = False  # the server never says expired_token: the client must stop alone
-    started = time.monotonic()
-    events = await run(DeviceFlow(os.environ))
-    elapsed = time.monotonic() - started
+    clock = VirtualTime()
+    device_server.clock = clock  # requests are stamped on the flow's clock
+    timeline: list[tuple[float, flow.Event]] = []
+    async for event in DeviceFlow(os.environ, clock=clock, sleep=clock.sleep).run():
+        timeline.append((clock(), event))
+        if clock() > 1000.0 + 60:  # long past the code's life: a flow that never stops fails here, not hangs
+            break
 
-    assert events[-1] == flow.Expired()
-    assert 2.4 <= elapsed < 6
     issued_at = device_server.device_requests()[0].time
-    assert device_server.polls() and all(p.time < issued_at + 2.5 for p in device_server.polls())
+    assert kinds([event for _, event in timeline]) == ["DeviceCodeIssued", "Polling", "Polling", "Expired"]
+    # Polled every second while the code lived, never after it died ...
+    assert [p.time - issued_at for p in device_server.polls()] == [1.0, 2.0]
+    # ... and stopped exactly when it died: not at the last poll, not an interval later.
+    assert timeline[-1] == (issued_at + 2.5, flow.Expired())
 
 
 @pytest.mark.parametrize(
