@@ -49,6 +49,15 @@ FIRST_SETTINGS_MODEL_FIRST = (0, 15, 6)
 # From 0.21.2 on, OPENAI_API_KEY + OPENAI_BASE_URL + QWEN_MODEL (not only OPENAI_MODEL) select the OpenAI method when
 # settings name none (getAuthTypeFromEnv); 0.15.10 answered "No auth type is selected". Seen with the real CLIs.
 FIRST_INFERRING_FROM_QWEN_MODEL = (0, 21, 2)
+# With no model named anywhere, `qwen` up to 0.15.10 asks an OpenAI-compatible server for `qwen3.5-plus`, from 0.21.2
+# on for `qwen3.7-max`; and from 0.21.2 on, when that default is a `modelProviders` entry's id, an OPENAI_BASE_URL /
+# `security.auth.baseUrl` beats the entry's URL (syncAfterAuthRefresh keeps a base URL resolved from env or settings),
+# 0.15.10 used the entry's. Seen with the real CLIs (tests/interop/test_unnamed_model.py); rule in core/model_choice.py.
+FIRST_DEFAULTING_TO_QWEN37_MAX = (0, 21, 2)
+FIRST_KEEPING_OUTSIDE_BASE_URL = (0, 21, 2)
+# From 0.21.2 on that fallback to the first entry skips entries marked imageOnly / voiceOnly / realtimeOnly; 0.15.10
+# took an `imageOnly` first entry as it was (seen with the real CLIs, same test).
+FIRST_SKIPPING_MEDIA_ONLY = (0, 21, 2)
 REFRESH_MARGIN_S = 300.0     # `run` refreshes a Qwen OAuth token that expires within 5 minutes
 _PACKAGE_JSON_LIMIT = 1 << 20
 _VERSION_TEXT = re.compile(r"[0-9A-Za-z.+-]{1,40}")

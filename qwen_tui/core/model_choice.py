@@ -6,15 +6,31 @@ settings `model.name`, whether OPENAI_MODEL / QWEN_MODEL / ANTHROPIC_MODEL is ex
 `env`; the variable counts only when no layer names a model (resolveCliGenerationConfig drops the model variables
 once settings names one). 0.12.0 asked for the variable's model unless `model.name` was an entry's id. Every version
 then uses the `modelProviders.<protocol>` entry of the model's id (its key and URL), also for a variable's model.
+
+With no model named at all (tests/interop/test_unnamed_model.py, 0.15.10 and 0.24.4): `qwen` takes its default model
+(unnamed_model) and the entry of that id when there is one; else, with a key or base URL from outside the entries, the
+default model with those; else the first entry, its id, key and URL.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from qwen_tui.core.launch import FIRST_SETTINGS_MODEL_FIRST
-from qwen_tui.core.names import MODEL_NAME, Protocol
-from qwen_tui.core.resolver import Value, _first, provider_index
+from qwen_tui.core.launch import (
+    FIRST_DEFAULTING_TO_QWEN37_MAX,
+    FIRST_SETTINGS_MODEL_FIRST,
+    FIRST_SKIPPING_MEDIA_ONLY,
+)
+from qwen_tui.core.names import API_KEY, AUTH_BASE_URL, MODEL_NAME, Protocol, providers_key
+from qwen_tui.core.resolver import (
+    OPENAI_DEFAULT_MODEL,
+    Source,
+    SourceKind,
+    Value,
+    _first,
+    _settings_source,
+    provider_index,
+)
 
 if TYPE_CHECKING:
     from qwen_tui.core.resolver import ConfigLookup
@@ -25,6 +41,10 @@ MODEL_VARIABLES: dict[str, tuple[str, ...]] = {
     Protocol.ANTHROPIC: ("ANTHROPIC_MODEL",),
     Protocol.GEMINI: ("GEMINI_MODEL",),
 }
+# The OpenAI default of `qwen` up to 0.15.10 (0.12.0, 0.15.6, 0.15.10 asked for it); later: OPENAI_DEFAULT_MODEL.
+OPENAI_OLD_DEFAULT_MODEL = "qwen3.5-plus"
+# Entries `qwen` from 0.21.2 on never takes as the primary model (getDefaultModelForAuthType skips them).
+_NOT_PRIMARY = ("imageOnly", "voiceOnly", "realtimeOnly")
 
 
 def choose_model(lookup: ConfigLookup, protocol: str) -> Value[Any]:
@@ -35,3 +55,25 @@ def choose_model(lookup: ConfigLookup, protocol: str) -> Value[Any]:
     if named.value and variable.value and not lookup.qwen_is_at_least(FIRST_SETTINGS_MODEL_FIRST):
         return named if provider_index(lookup, protocol, named) is not None else variable
     return _first(named, variable)
+
+
+def unnamed_model(lookup: ConfigLookup) -> Value[Any]:
+    """The OpenAI model `qwen` uses when nothing names one (syncAfterAuthRefresh, 0.24.4 chunk-VOHPPFJI.js
+    1122-1205): its default when an entry has that id, or when a key or base URL comes from outside the entries
+    (OPENAI_API_KEY / OPENAI_BASE_URL, `security.auth.apiKey` / `baseUrl`); otherwise the first entry that can be
+    a primary model (up to 0.15.10: the first entry). Up to 0.15.10 the default is `qwen3.5-plus`, later
+    `qwen3.7-max`."""
+    newer = lookup.qwen_is_at_least(FIRST_DEFAULTING_TO_QWEN37_MAX)
+    skipped = _NOT_PRIMARY if lookup.qwen_is_at_least(FIRST_SKIPPING_MEDIA_ONLY) else ()
+    default = Value(OPENAI_DEFAULT_MODEL if newer else OPENAI_OLD_DEFAULT_MODEL, Source(SourceKind.DEFAULT))
+    outside = _first(lookup.variable("OPENAI_API_KEY"), lookup.setting(API_KEY),
+                     lookup.variable("OPENAI_BASE_URL"), lookup.setting(AUTH_BASE_URL))
+    found = lookup.settings.lookup(providers_key(Protocol.OPENAI))
+    if outside.value or found is None or not isinstance(found[0], list) \
+            or provider_index(lookup, Protocol.OPENAI, default) is not None:
+        return default
+    for index, entry in enumerate(found[0]):
+        if isinstance(entry, dict) and isinstance(entry.get("id"), str) and entry["id"] \
+                and not any(entry.get(flag) for flag in skipped):
+            return Value(entry["id"], _settings_source(found[1], f"{providers_key(Protocol.OPENAI)}[{index}].id"))
+    return default

@@ -146,8 +146,8 @@ def mask_secret(secret: str) -> str:
 # (Qwen Code #3384). For keyless local servers qwen-tui writes this placeholder: it is not a secret.
 KEYLESS_PLACEHOLDER = "not-needed"
 OPENAI_DEFAULT_BASE_URL = "https://api.openai.com/v1"
-# The model Qwen Code 0.24 asks an OpenAI-compatible server for when none is configured (seen in the interop
-# runs: a legacy `security.auth.apiKey` + `baseUrl` file): status must name the model `qwen` will really use.
+# The model Qwen Code 0.21.2 and later ask an OpenAI-compatible server for when none is configured (seen in the
+# interop runs; older ones: model_choice.OPENAI_OLD_DEFAULT_MODEL): status must name the model `qwen` will really use.
 OPENAI_DEFAULT_MODEL = "qwen3.7-max"
 
 
@@ -371,20 +371,20 @@ def _active_provider(lookup: ConfigLookup, model: Value[Any],
 
 
 def _openai(lookup: ConfigLookup) -> tuple[Value[Any], Value[Any], Credential]:
-    from qwen_tui.core.model_choice import choose_model
+    from qwen_tui.core.launch import FIRST_KEEPING_OUTSIDE_BASE_URL
+    from qwen_tui.core.model_choice import choose_model, unnamed_model
 
     model = choose_model(lookup, Protocol.OPENAI)
     if not model.value:
-        model = Value(OPENAI_DEFAULT_MODEL, Source(SourceKind.DEFAULT))
+        model = unnamed_model(lookup)
     provider_base, provider_key, env_key = _active_provider(lookup, model, Protocol.OPENAI)
     # `qwen` looks in OPENAI_API_KEY when the active model has no envKey (or it is unset).
     variable = env_key if env_key is not None else "OPENAI_API_KEY"
-    base_url = _first(
-        provider_base,
-        lookup.variable("OPENAI_BASE_URL"),
-        lookup.setting(AUTH_BASE_URL),
-        lookup.setting(MODEL_BASE_URL),
-    )
+    outside = (lookup.variable("OPENAI_BASE_URL"), lookup.setting(AUTH_BASE_URL))
+    # Its default model's entry keeps an outside URL from 0.21.2 on (model_choice.unnamed_model).
+    keeps_outside = model.source.kind == SourceKind.DEFAULT and lookup.qwen_is_at_least(FIRST_KEEPING_OUTSIDE_BASE_URL)
+    first = (*outside, provider_base) if keeps_outside else (provider_base, *outside)
+    base_url = _first(*first, lookup.setting(MODEL_BASE_URL))
     if not base_url.value:
         base_url = Value(OPENAI_DEFAULT_BASE_URL, Source(SourceKind.DEFAULT))
     key = _first(provider_key, lookup.variable("OPENAI_API_KEY"), lookup.setting(API_KEY))
