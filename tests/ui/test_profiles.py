@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from textual.widgets import Input
-from ui_helpers import appeared, notifications, profile_rows, settle, until
+from ui_helpers import appeared, notice_text, notifications, profile_rows, settle, until
 
 from qwen_tui.core.context import Context
 from qwen_tui.core.providers.install import env_key_for
@@ -183,3 +183,25 @@ async def test_deleting_a_provider_whose_key_is_shared_keeps_it_and_says_so(isol
     assert any("Its key stays: shared-a still use it" in text for text in said), said
     assert not any("with its key" in text for text in said)
     assert user_settings(isolated_home)["env"] == {env_key_for(url, None): key}
+
+
+async def test_switching_when_the_settings_file_broke_names_it_and_leaves_it(isolated_home: Path) -> None:
+    """The list was read from a good file; then the file is broken outside the app. Enter on a profile says the
+    file cannot be read (which, and what to do) instead of "There is no saved profile", and writes nothing."""
+    save_two()
+    path = isolated_home / ".qwen" / "settings.json"
+    app = QwenTuiApp(context=Context(Path.cwd(), app_env()))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = await appeared(pilot, "#profiles-table")
+        broken = path.read_text().replace("{", "{ oops", 1)
+        path.write_text(broken)
+        before = path.stat().st_mtime_ns
+        table.focus()
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        shown = notice_text(app)
+        assert str(path) in shown and "fix it or move it aside" in shown, shown
+        assert "no saved profile" not in shown
+        assert [row[0] for row in profile_rows(app)] == ["●", ""]     # nothing switched
+    assert path.read_text() == broken and path.stat().st_mtime_ns == before

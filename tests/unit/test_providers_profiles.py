@@ -223,6 +223,22 @@ def test_invalid_input_and_unparsable_settings_are_refused(no_keyring: None, qwe
     assert not paths.secrets_file_path(os.environ).exists()  # nothing stored when the settings cannot be read
 
 
+def test_switching_to_a_profile_in_an_unparsable_file_names_the_file_and_leaves_it(no_keyring: None) -> None:
+    """The profile is saved, then the user file is broken outside the app: the switch must say that file cannot
+    be read and what to do, not that there is no such profile, and must not write it."""
+    save_profile(base_url=URL, model="a", key=KEY, store=KeyStore.FILE, context=Context.current())
+    path = paths.user_settings_path(os.environ)
+    broken = path.read_text().replace("{", "{ oops", 1)
+    path.write_text(broken)
+    before = os.stat(path)
+    with pytest.raises(ProfileError) as error:
+        activate_profile("a", Context.current())
+    said = str(error.value)
+    assert str(path) in said and "fix it or move it aside" in said and "\n" not in said, said
+    assert "no saved profile" not in said
+    assert path.read_text() == broken and os.stat(path).st_mtime_ns == before.st_mtime_ns
+
+
 def test_list_activate_delete(no_keyring: None) -> None:
     save_profile(base_url=URL, model="a", key=KEY, store=KeyStore.FILE, context=Context.current())
     # A Qwen Code preset is installed with its built-in models (DeepSeek: two), the chosen one active.

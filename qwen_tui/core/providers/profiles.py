@@ -204,12 +204,15 @@ def activate_profile(profile_id: str, context: Context, base_url: str | None = N
     from qwen_tui.core.settings import load_settings
     from qwen_tui.core.settings_writer import DELETE
 
-    found = load_settings(context).lookup(providers_key(protocol))
+    settings = load_settings(context)
+    found = settings.lookup(providers_key(protocol))
     entries = found[0] if found is not None and isinstance(found[0], list) else []
     entry = next((e for e in entries if isinstance(e, dict) and e.get("id") == profile_id
                   and base_url in (None, e.get("baseUrl"))), None)
     if entry is None:
-        raise ProfileError(t("providers.profile.unknown", id=profile_id))
+        # A layer that cannot be parsed may hold it: name that file and what to do, not "no such profile".
+        unreadable = settings.errors
+        raise ProfileError(str(unreadable[0]) if unreadable else t("providers.profile.unknown", id=profile_id))
     entry_url = entry.get("baseUrl") if isinstance(entry.get("baseUrl"), str) else None
 
     def changes(raw: dict[str, Any]) -> dict[str, Any]:
