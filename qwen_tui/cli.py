@@ -18,7 +18,7 @@ from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
 from qwen_tui import __version__, collector
-from qwen_tui.core.context import Context
+from qwen_tui.core.context import Context, NoWorkingDirectory
 from qwen_tui.core.errors import QwenTuiError
 from qwen_tui.core.i18n import choose_language, language_from_env, set_language, t
 from qwen_tui.core.names import AuthMethod
@@ -137,9 +137,8 @@ def _main(argv: list[str]) -> int:
     # The one read of the process's working directory and environment: every command gets this context.
     try:
         context = Context.current()
-    except OSError as exc:   # the working directory was deleted under the shell
-        print(t("context.no_cwd", reason=exc.strerror or exc), file=sys.stderr)
-        return 1
+    except NoWorkingDirectory as exc:   # deleted under the shell
+        return _without_directory(argv, exc)
     set_language(_language(context.env))
     args: Args
     if argv[:1] == ["run"]:
@@ -169,6 +168,16 @@ def _main(argv: list[str]) -> int:
         code = 1
     _record_usage(args, code, time.monotonic() - started, context)
     return code
+
+
+def _without_directory(argv: list[str], gone: NoWorkingDirectory) -> int:
+    """No working directory: `--help` and `--version` need none (the parser prints them and exits 0, a usage error
+    exits 2); every command, the TUI and `run` stop with one line, exit 1."""
+    set_language(_language(gone.env))
+    if argv and argv[0] != "run":
+        build_parser().parse_args(argv)
+    print(t("context.no_cwd", reason=gone.strerror or gone), file=sys.stderr)
+    return 1
 
 
 SIGTERM_EXIT_CODE = 128 + signal.SIGTERM

@@ -14,6 +14,15 @@ from pathlib import Path
 from qwen_tui.core.record import field, record
 
 
+class NoWorkingDirectory(OSError):
+    """The working directory is gone (deleted under the shell). `env` is the environment all the same: what needs
+    no directory (`--help`, `--version`) still works, in the user's language."""
+
+    def __init__(self, error: OSError, env: dict[str, str]) -> None:
+        super().__init__(error.errno, error.strerror)
+        self.env = env
+
+
 @record
 class Context:
     cwd: Path
@@ -21,5 +30,9 @@ class Context:
 
     @classmethod
     def current(cls) -> Context:
-        """This process's own: its working directory and a copy of its environment."""
-        return cls(Path.cwd(), dict(os.environ))
+        """This process's own: its working directory and a copy of its environment (NoWorkingDirectory: none)."""
+        env = dict(os.environ)
+        try:
+            return cls(Path.cwd(), env)
+        except OSError as exc:
+            raise NoWorkingDirectory(exc, env) from exc

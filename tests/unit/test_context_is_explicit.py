@@ -13,6 +13,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 PACKAGE = Path(__file__).resolve().parents[2] / "qwen_tui"
 
 # Reads of the process's own environment or working directory, as `module.attribute`.
@@ -87,13 +89,26 @@ def load(env=None, cwd=None):
     assert _findings("from qwen_tui.core.context import Context\nContext.current()\n", "cli.py") == []
 
 
-def test_a_deleted_working_directory_is_one_clear_line(tmp_path: Path) -> None:
-    """The entry point reads the working directory first: gone (deleted under the shell), every command stops
-    with one line saying so and what to do, exit 1 — not an "unexpected error"."""
+def _in_a_deleted_directory(tmp_path: Path, argv: list[str]) -> subprocess.CompletedProcess[str]:
+    """qwen-tui's entry point run with `argv` in a directory deleted under the shell that started it."""
     gone = tmp_path / "gone"
     gone.mkdir()
-    code = "import sys; from qwen_tui.cli import main; sys.exit(main(['status']))"
-    done = subprocess.run(["sh", "-c", 'cd "$1" && rmdir "$1" && exec "$2" -c "$3"', "sh", str(gone), sys.executable,
+    code = f"import sys; from qwen_tui.cli import main; sys.exit(main({argv!r}))"
+    return subprocess.run(["sh", "-c", 'cd "$1" && rmdir "$1" && exec "$2" -c "$3"', "sh", str(gone), sys.executable,
                            code], capture_output=True, text=True, env=os.environ, timeout=60)
+
+
+@pytest.mark.parametrize("argv", [["status"], [], ["run", "--", "-p", "hi"], ["auth", "token"]])
+def test_a_deleted_working_directory_is_one_clear_line(tmp_path: Path, argv: list[str]) -> None:
+    """The entry point reads the working directory first: gone (deleted under the shell), every command stops
+    with one line saying so and what to do, exit 1 — not an "unexpected error"."""
+    done = _in_a_deleted_directory(tmp_path, argv)
     assert done.returncode == 1 and done.stdout == ""
     assert done.stderr.count("\n") == 1 and "working directory" in done.stderr and "unexpected" not in done.stderr
+
+
+@pytest.mark.parametrize(("argv", "printed"), [(["--version"], "qwen-tui "), (["--help"], "usage: qwen-tui"),
+                                               (["status", "--help"], "usage: qwen-tui status")])
+def test_help_and_version_need_no_working_directory(tmp_path: Path, argv: list[str], printed: str) -> None:
+    done = _in_a_deleted_directory(tmp_path, argv)
+    assert done.returncode == 0 and done.stdout.startswith(printed) and done.stderr == "", done
