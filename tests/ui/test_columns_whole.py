@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 from textual.geometry import Region
-from ui_helpers import make_app, resolution, workers_done
+from ui_helpers import make_app, resolution, until, workers_done
 
 from qwen_tui.core.i18n import set_language
 from qwen_tui.ui.widgets.sourced_row import SourcedRow
@@ -38,11 +38,14 @@ async def test_no_row_is_cut(language, case, size) -> None:
     try:
         async with app.run_test(size=size) as pilot:
             await workers_done(app)
-            for _ in range(100):                        # the usage row comes a frame after home (up to 5 s)
-                if app.screen.query("#row-usage"):
-                    break
-                await pilot.pause(0.05)
-            await pilot.pause()
+
+            def laid_out() -> bool:
+                # The usage row comes a frame after home; each look queries again, since home recomposes when a
+                # resolution arrives (rows from before that are no longer laid out, and would all look cut).
+                rows = app.screen.query(SourcedRow)
+                return bool(app.screen.query("#row-usage")) and all(row.size.width for row in rows)
+
+            await until(pilot, laid_out, "home's rows laid out")
             rows = list(app.screen.query(SourcedRow))
             assert len(rows) >= 5
             cut = {row.id: words for row in rows if (words := cut_words(row))}

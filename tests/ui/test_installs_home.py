@@ -179,11 +179,14 @@ async def _table_in_view(pilot) -> None:
     stayed half below the fold for 60 s, twice in a loaded run): until it is in view, it is scrolled there again.
     That a focus alone brings a widget into view is tests/ui/test_visible_focus.py's subject, not this picture's."""
     await settle(pilot)
-    table = pilot.app.screen.query_one("#profiles-table", DataTable)
-    table.focus()
-    await settle(pilot)
 
     def in_view() -> bool:
+        # Queried each time: home recomposes when a resolution arrives, and a busy machine may deliver a second
+        # one (startup's and a refresh's) after the first look, leaving a table that is no longer on the screen.
+        table = pilot.app.screen.query_one("#profiles-table", DataTable)
+        if not table.has_focus:
+            table.focus()
+            return False
         if scrolled_into_view(table):
             return True
         if not scrolling(table):
