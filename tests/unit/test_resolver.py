@@ -7,6 +7,7 @@ The orders are Qwen Code's (shared/reference/qwen-code.md, "OpenAI-compatible au
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -210,3 +211,182 @@ def test_gemini_without_a_key_names_the_variable_and_uses_googles_api(user_setti
     assert (resolution.credential.present, resolution.credential.variable) == (False, "GEMINI_API_KEY")
     base_url = resolution.base_url
     assert (base_url.value, base_url.source.kind) == ("https://generativelanguage.googleapis.com", SourceKind.DEFAULT)
+
+
+# --- the key's variable and store, entries that name them, values of the wrong type (found by a mutation run) ---
+
+@pytest.fixture
+def no_keyring(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A keyring backend that always fails: SecretStore reads only its explicit 0600 file."""
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+
+
+def secrets_file(qwen_home: Path, **secrets: str) -> Path:
+    path = qwen_home / "qwen-tui-secrets.json"
+    path.write_text(json.dumps(secrets))
+    path.chmod(0o600)
+    return path
+
+
+def openai_entry(user_settings: Path, entry: dict, **model: str) -> None:
+    write_json(user_settings, {"security": {"auth": {"selectedType": "openai"}}, "model": {"name": "m1", **model},
+                               "modelProviders": {"openai": [{"id": "m1", **entry}]}})
+
+
+def test_without_any_key_openai_names_openai_api_key(user_settings: Path, no_keyring: None) -> None:
+    write_json(user_settings, {"security": {"auth": {"selectedType": "openai"}}})
+    resolution = resolve(Context.current())
+    assert resolution.credential.present is False and resolution.credential.variable == "OPENAI_API_KEY"
+    assert resolution.ok is False
+
+
+def test_an_openai_key_in_the_secrets_file_is_found_under_its_name(
+    user_settings: Path, qwen_home: Path, no_keyring: None
+) -> None:
+    write_json(user_settings, {"security": {"auth": {"selectedType": "openai"}}})
+    path = secrets_file(qwen_home, OPENAI_API_KEY=KEY)
+    credential = resolve(Context.current()).credential
+    assert (credential.present, credential.masked, credential.variable) == (True, "sk-…1111", "OPENAI_API_KEY")
+    assert (credential.source.kind, credential.source.path, credential.source.key) == \
+        (SourceKind.SECRET_FILE, path, "OPENAI_API_KEY")
+
+
+def test_an_empty_stored_key_is_no_key(user_settings: Path, qwen_home: Path, no_keyring: None) -> None:
+    write_json(user_settings, {"security": {"auth": {"selectedType": "openai"}}})
+    secrets_file(qwen_home, OPENAI_API_KEY="", ANTHROPIC_API_KEY="")
+    assert resolve(Context.current()).credential.present is False
+    write_json(user_settings, {"security": {"auth": {"selectedType": "anthropic"}}})
+    assert resolve(Context.current()).credential.present is False
+
+
+def test_an_entrys_unset_variable_leaves_the_key_to_openai_api_key(
+    user_settings: Path, monkeypatch: pytest.MonkeyPatch, no_keyring: None
+) -> None:
+    """`qwen` reads OPENAI_API_KEY when the entry's envKey is unset: `run` must pass the key under that name."""
+    openai_entry(user_settings, {"baseUrl": PROVIDER_URL, "envKey": "MY_OPENAI_KEY"})
+    monkeypatch.setenv("OPENAI_API_KEY", KEY)
+    credential = resolve(Context.current()).credential
+    assert (credential.present, credential.variable, credential.source.key) == \
+        (True, "OPENAI_API_KEY", "OPENAI_API_KEY")
+
+
+@pytest.mark.parametrize("entry", [{}, {"envKey": 123}], ids=["no envKey", "envKey not a string"])
+def test_an_entry_naming_no_variable_never_asks_the_keyring(
+    user_settings: Path, monkeypatch: pytest.MonkeyPatch, entry: dict
+) -> None:
+    openai_entry(user_settings, {"baseUrl": PROVIDER_URL, **entry})
+    monkeypatch.setenv("OPENAI_API_KEY", KEY)
+    credential = resolve(Context.current(), keyring=False).credential   # KeyringNeeded if it looked further
+    assert (credential.present, credential.variable, credential.source.kind) == (True, "OPENAI_API_KEY", SourceKind.ENV)
+
+
+def test_a_persisted_base_url_picks_among_same_named_entries_only_for_a_settings_model(
+    user_settings: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Qwen Code 0.24.4 (resolveCliGenerationConfig) matches `model.baseUrl` only when settings chose the model and
+    the URL is not empty; otherwise the first entry of that id."""
+    entries = [{"id": "m1", "baseUrl": PROVIDER_URL}, {"id": "m1", "baseUrl": MODEL_URL}, {"id": "m1", "baseUrl": ""}]
+    data = {"security": {"auth": {"selectedType": "openai", "apiKey": KEY}}, "model": {"baseUrl": MODEL_URL},
+            "modelProviders": {"openai": entries}}
+    write_json(user_settings, data)
+    monkeypatch.setenv("OPENAI_MODEL", "m1")
+    assert resolve(Context.current()).base_url.value == PROVIDER_URL   # the model came from OPENAI_MODEL
+    data["model"] = {"name": "m1", "baseUrl": ""}
+    write_json(user_settings, data)
+    assert resolve(Context.current()).base_url.value == PROVIDER_URL
+
+
+def test_anthropic_entry_without_its_key_or_with_a_non_string_url(
+    user_settings: Path, monkeypatch: pytest.MonkeyPatch, no_keyring: None
+) -> None:
+    """The entry's key variable unset: ANTHROPIC_API_KEY, under its own name; its baseUrl a number: unset."""
+    write_json(user_settings, {"security": {"auth": {"selectedType": "anthropic"}}, "model": {"name": "claude-x"},
+                               "modelProviders": {"anthropic": [{"id": "claude-x", "baseUrl": 8080,
+                                                                 "envKey": "MY_ANTHROPIC_KEY"}]}})
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-test-0000abcd")
+    monkeypatch.setenv("ANTHROPIC_BASE_URL", "http://127.0.0.1:21")
+    resolution = resolve(Context.current())
+    assert (resolution.credential.present, resolution.credential.variable) == (True, "ANTHROPIC_API_KEY")
+    assert (resolution.base_url.value, resolution.base_url.source.kind) == ("http://127.0.0.1:21", SourceKind.ENV)
+
+
+def test_gemini_takes_its_base_url_from_model_base_url_and_from_no_variable(
+    user_settings: Path, monkeypatch: pytest.MonkeyPatch, no_keyring: None
+) -> None:
+    # Gemini has no base URL variable: not even one named `None` in a settings `env` block.
+    data = {"security": {"auth": {"selectedType": "gemini"}}, "env": {"None": ENV_URL, "GEMINI_BASE_URL": ENV_URL}}
+    write_json(user_settings, data)
+    monkeypatch.setenv("GEMINI_BASE_URL", ENV_URL)
+    assert resolve(Context.current()).base_url.value == "https://generativelanguage.googleapis.com"
+    data["model"] = {"baseUrl": MODEL_URL}
+    write_json(user_settings, data)
+    base_url = resolve(Context.current()).base_url
+    assert (base_url.value, base_url.source.key) == (MODEL_URL, "model.baseUrl")
+
+
+def test_problems_name_the_unreadable_dotenv_and_the_provider_without_a_key(
+    user_settings: Path, project_dir: Path, no_keyring: None
+) -> None:
+    write_json(user_settings, {"security": {"auth": {"selectedType": "anthropic"}}})
+    (project_dir / ".env").mkdir()   # Qwen Code stops at it, and loads nothing
+    problems = resolve(Context.current()).problems
+    assert f"Cannot read {project_dir / '.env'}" in problems[0] and "\n" not in problems[0]
+    assert problems[1:] == ("Missing API key for the anthropic provider: run `qwen-tui auth`, or set "
+                            "ANTHROPIC_API_KEY.",)
+
+
+@pytest.mark.keyring
+def test_qwen_oauth_credentials_only_in_the_keyring(
+    user_settings: Path, project_dir: Path, secret_service: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The preference says keyring and no file exists: only the keyring can tell (KeyringNeeded without it), and
+    the credential's source is the keyring entry, not a file."""
+    from qwen_tui.core.oauth.credentials import Credentials, KeyringStore, save_credentials
+    from qwen_tui.core.resolver import Source
+
+    for name, value in secret_service.items():
+        monkeypatch.setenv(name, value)   # keyring's backend finds the bus in the process environment
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.SecretService.Keyring")
+    monkeypatch.setenv("QWEN_TUI_OAUTH_STORE", "keyring")
+    write_json(user_settings, {"security": {"auth": {"selectedType": "qwen-oauth"}}})
+    creds = Credentials("oauth-keyring-token-0000wxyz", "r", "Bearer", "portal.example.test", 1767225600000)
+    save_credentials(creds, "keyring", dict(os.environ))
+    try:
+        with pytest.raises(KeyringNeeded):
+            resolve(Context.current(), keyring=False)
+        resolution = resolve(Context.current())
+    finally:
+        KeyringStore(dict(os.environ)).delete()
+    credential = resolution.credential
+    assert (credential.present, credential.masked, credential.detail) == (True, "…wxyz", "2026-01-01T00:00:00+00:00")
+    assert credential.source == Source(SourceKind.KEYRING, key="qwen-oauth-creds") == resolution.base_url.source
+    assert not (user_settings.parent / "oauth_creds.json").exists()
+
+
+def test_usage_statistics_unset_are_qwen_codes_default_on(user_settings: Path) -> None:
+    write_json(user_settings, {"security": {"auth": {"selectedType": "openai"}}})
+    resolution = resolve(Context.current())
+    usage = resolution.usage_stats
+    assert (usage.value, usage.source.kind, resolution.usage_stats_chosen) == (True, SourceKind.DEFAULT, False)
+
+
+def test_a_nearer_dotenv_names_the_one_it_shadows(project_dir: Path) -> None:
+    nearer = project_dir / "sub" / ".env"
+    nearer.parent.mkdir()
+    nearer.write_text("A=near\n")
+    (project_dir / ".env").write_text("A=far\n")
+    resolution = resolve(Context(nearer.parent, dict(os.environ)))
+    assert resolution.dotenv_path == nearer and project_dir / ".env" in resolution.shadowed_dotenv
+
+
+@pytest.mark.parametrize(("selected", "named"), [("openai", "openai"), (None, "-")])
+def test_an_enforced_method_other_than_the_selected_one_is_a_problem_naming_both(
+    user_settings: Path, isolated_home: Path, selected: str | None, named: str
+) -> None:
+    auth = {"selectedType": selected} if selected else {}
+    write_json(user_settings, {"security": {"auth": {**auth, "apiKey": KEY}}})
+    write_json(isolated_home.parent / "etc" / "settings.json", {"security": {"auth": {"enforcedType": "qwen-oauth"}}})
+    resolution = resolve(Context.current())
+    assert resolution.enforced_mismatch and not resolution.ok
+    assert resolution.problems[-1] == (f"security.auth.enforcedType requires qwen-oauth, but the selected method is "
+                                       f"{named}: run `qwen-tui auth` to switch.")
