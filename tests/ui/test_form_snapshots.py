@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 from textual.widgets import Input
-from ui_helpers import make_app, resolution, workers_done
+from ui_helpers import make_shown_home_app, resolution, workers_done
 
 SIZES = [(80, 24), (120, 40)]
 
@@ -40,8 +40,9 @@ async def _failed_test(pilot) -> None:
 
 
 def _app():
-    return make_app(resolution(), "auth", PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring",
-                    QWEN_HOME="/home/dev/.qwen")
+    # The usage choice is already saved: choosing a method then writes no settings file under the shown home.
+    return make_shown_home_app(resolution(usage=False, usage_chosen=True), "auth",
+                               PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring")
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")

@@ -12,7 +12,7 @@ from rich.cells import cell_len
 from textual.geometry import Region
 from textual.widget import Widget
 from textual.widgets import DataTable
-from ui_helpers import make_app, resolution, settle
+from ui_helpers import make_shown_home_app, resolution, settle
 
 from qwen_tui.core.i18n import set_language
 
@@ -47,8 +47,8 @@ def cut_cells(table: DataTable) -> list[str]:
 @pytest.mark.parametrize("language", sorted(LOCALES))
 async def test_nothing_on_settings_is_cut(language: str, size: tuple[int, int]) -> None:
     # No choice saved: the offer to save one (its text beside two buttons) is on the screen too.
-    app = make_app(resolution("openai", usage=True, usage_chosen=False), "settings", LC_ALL=LOCALES[language],
-                   QWEN_HOME="/home/dev/.qwen")
+    app = make_shown_home_app(resolution("openai", usage=True, usage_chosen=False), "settings",
+                              LC_ALL=LOCALES[language])
     try:
         async with app.run_test(size=size) as pilot:
             await settle(pilot)

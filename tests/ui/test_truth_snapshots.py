@@ -21,7 +21,7 @@ from __future__ import annotations
 import pytest
 from textual import events
 from textual.widgets import Input
-from ui_helpers import make_app, resolution, until, workers_done
+from ui_helpers import make_shown_home_app, resolution, until, workers_done
 
 from qwen_tui.core.i18n import t
 from qwen_tui.core.providers.verify import CheckResult, ErrorKind
@@ -156,14 +156,17 @@ async def _storage_note(pilot) -> None:
     await _steady(pilot)
 
 
+# The usage choice is already saved: choosing a method on the chooser then writes no settings file (it would go
+# under the shown home, see ui_helpers.SHOWN_QWEN_HOME).
+SAVED_CHOICE = {"usage": False, "usage_chosen": True}
 STATES = {
     "home-problems-verdict": (lambda: resolution("openai", usage=False, usage_chosen=True, problems=PROBLEMS),
                               None, _home_focused),
     "settings-usage-story": (lambda: resolution("openai", usage=True, usage_chosen=False), "settings", _settle),
-    "form-discard-question": (lambda: resolution(), "auth", _discard),
-    "form-shared-key-question": (lambda: resolution(), "auth", _shared_key),
-    "form-key-shape": (lambda: resolution(), "auth", _key_shape),
-    "form-model-question": (lambda: resolution(), "auth", _model_question),
+    "form-discard-question": (lambda: resolution(**SAVED_CHOICE), "auth", _discard),
+    "form-shared-key-question": (lambda: resolution(**SAVED_CHOICE), "auth", _shared_key),
+    "form-key-shape": (lambda: resolution(**SAVED_CHOICE), "auth", _key_shape),
+    "form-model-question": (lambda: resolution(**SAVED_CHOICE), "auth", _model_question),
     "command-suggestions": (lambda: resolution("openai"), None, _suggestions),
     "command-help": (lambda: resolution("openai"), None, _help),
     "home-storage-note": (lambda: resolution("openai"), None, _storage_note),
@@ -175,6 +178,6 @@ STATES = {
 @pytest.mark.parametrize("state", sorted(STATES))
 def test_state_snapshot(snap_compare, state: str, size: tuple[int, int], language: str) -> None:
     res, initial, run_before = STATES[state]
-    app = make_app(res(), initial, LC_ALL="fr_FR.UTF-8" if language == "fr" else "C.UTF-8",
-                   PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring", QWEN_HOME="/home/dev/.qwen")
+    app = make_shown_home_app(res(), initial, LC_ALL="fr_FR.UTF-8" if language == "fr" else "C.UTF-8",
+                              PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring")
     assert snap_compare(app, terminal_size=size, run_before=run_before)

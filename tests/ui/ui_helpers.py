@@ -12,6 +12,7 @@ from weakref import WeakKeyDictionary
 from textual.app import App
 from textual.worker import WorkerCancelled
 
+from qwen_tui.core import paths
 from qwen_tui.core.context import Context
 from qwen_tui.core.i18n import t
 from qwen_tui.core.launch import QwenCli
@@ -71,6 +72,29 @@ def make_app(res: Resolution | None = None, initial: str | None = None, **env_ex
     env = {**os.environ, **env_extra}
     return QwenTuiApp(initial, context=Context(Path.cwd(), env), resolver=lambda context: fixed,
                       verdict=lambda res, env: verdict(res))
+
+
+# Qwen Code's home as the snapshots show it (a stable path, not the test's tmp dir). The app must neither read nor
+# write there: it is outside the test's directory, shared by every test and run on the machine (and a real user's
+# home where one is called dev). Tests ran into it: each app's log was written there (by root, who may create it).
+SHOWN_QWEN_HOME = Path("/home/dev/.qwen")
+
+
+class _ShownHomeApp(QwenTuiApp):
+    def _start_logging(self) -> None:
+        """Not started: the log would go under SHOWN_QWEN_HOME (logging has its own tests: unit/test_log_redaction,
+        test_app's failed worker)."""
+
+
+def make_shown_home_app(res: Resolution | None = None, initial: str | None = None, **env_extra: str) -> QwenTuiApp:
+    """`make_app` with QWEN_HOME at SHOWN_QWEN_HOME. The app reads its preferences and themes there as it starts:
+    anything found there would change the screen, so it is refused rather than read."""
+    env = {**os.environ, **env_extra, "QWEN_HOME": str(SHOWN_QWEN_HOME)}
+    found = [str(path) for path in (paths.tui_prefs_path(env), paths.user_themes_dir(env)) if path.exists()]
+    assert not found, f"{', '.join(found)} would change what the snapshot shows: not the test's; move it away"
+    fixed = res or resolution()
+    return _ShownHomeApp(initial, context=Context(Path.cwd(), env), resolver=lambda context: fixed,
+                         verdict=lambda res, env: verdict(res))
 
 
 _SAID: WeakKeyDictionary[App, list[str]] = WeakKeyDictionary()
