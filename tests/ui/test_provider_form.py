@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from textual import events
 from textual.widgets import Input, RadioButton, Select
-from ui_helpers import notice_text, notifications, settle
+from ui_helpers import notice_text, notifications, settle, until
 
 from qwen_tui.core import paths
 from qwen_tui.core.context import Context
@@ -517,6 +517,9 @@ async def test_the_key_never_appears_in_a_worker_description(isolated_home: Path
                 assert running, group                     # still waiting for the slow server
                 descriptions += [worker.description for worker in app.workers]
                 await settle(pilot)
+                # The check's result clears `busy` as a message after its worker ended (a fetch started while busy
+                # does nothing): under load that came after settle's last pause.
+                await until(pilot, lambda: not form.busy, "the end of the check")
             assert not any(server.key in text for text in descriptions)
     finally:
         server.stop()
