@@ -12,17 +12,26 @@ from __future__ import annotations
 
 import json
 import re
+from functools import cache
 
 ELLIPSIS = "…"
 
 # C0 controls, DEL, C1; bidi embeddings/overrides/isolates and the invisible bidi marks (Trojan Source);
-# the Unicode line and paragraph separators (a line break nobody asked for); lone surrogates.
-_UNSAFE = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
-)
-_UNSAFE_KEEP_NEWLINE = re.compile(
+# the Unicode line and paragraph separators (a line break nobody asked for); lone surrogates. Each of them is
+# "Other" or "Separator" in Unicode, so text for which `str.isprintable()` holds has none (clean's quick path).
+_UNSAFE = "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+_UNSAFE_KEEP_NEWLINE = (
     "[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
 )
+
+
+@cache
+def _pattern(multiline: bool) -> re.Pattern[str]:
+    """Compiled on first use: a class reaching past U+00FF makes `re` build a 64K-entry table (~1 ms each; both
+    were compiled at import, before the TUI's first frame), while most text takes the quick path."""
+    return re.compile(_UNSAFE_KEEP_NEWLINE if multiline else _UNSAFE)
+
+
 _NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
 
 
@@ -45,7 +54,9 @@ def clean(text: object, *, limit: int = 300, multiline: bool = False) -> str:
     raw = raw[: limit + 1]
     if multiline:
         raw = raw.replace("\r\n", "\n")
-    pattern = _UNSAFE_KEEP_NEWLINE if multiline else _UNSAFE
+    if (raw.replace("\n", "") if multiline else raw).isprintable():
+        return _cap([raw], limit)   # nothing to escape (the common case)
+    pattern = _pattern(multiline)
     pieces: list[str] = []
     used = 0
     position = 0
@@ -85,4 +96,4 @@ def safe_json(document: object) -> str:
     surrogates; json already escapes C0) written as a `\\uXXXX` escape, so a JSON parser reads back the very
     same data while the terminal sees only printable text. Nothing is cut: the reader is a program."""
     text = json.dumps(document, indent=2, ensure_ascii=False)
-    return _UNSAFE_KEEP_NEWLINE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+    return _pattern(True).sub(lambda match: f"\\u{ord(match.group()):04x}", text)

@@ -7,6 +7,7 @@ import json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from qwen_tui.core import sanitize
 from qwen_tui.core.sanitize import clean, safe_json
 
 
@@ -93,3 +94,14 @@ def test_safe_json_reads_back_the_same_data_and_carries_no_control_character(doc
     text = safe_json(document)
     assert not any(_unsafe(char, keep_newline=True) for char in text)
     assert json.loads(text) == document
+
+
+def test_text_with_nothing_to_escape_compiles_no_pattern() -> None:
+    """The quick path (the TUI's first frame shows only such text): the patterns, whose tables cost ~1 ms each
+    to build, are compiled only when a character may need escaping."""
+    sanitize._pattern.cache_clear()
+    assert clean("Reading your configuration… 简体中文") == "Reading your configuration… 简体中文"
+    assert clean("two\nlines", multiline=True) == "two\nlines"
+    assert sanitize._pattern.cache_info().currsize == 0
+    assert clean("tab\there") == "tab\\there"
+    assert sanitize._pattern.cache_info().currsize == 1
