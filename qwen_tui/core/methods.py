@@ -5,12 +5,11 @@ Links come from the notice (shared/seed/tos-privacy.fr.md) and the providers ref
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from qwen_tui.core.names import AuthMethod
+from qwen_tui.core.record import record
 
 
-@dataclass(frozen=True)
+@record   # not a dataclass (built by exec-ing generated code): the chooser's launch path
 class MethodInfo:
     """One authentication method as the chooser offers it, with whose terms then apply."""
     method: AuthMethod

@@ -10,7 +10,6 @@ key goes once the active key is no longer the one it was about, in the place it 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from textual import getters
@@ -28,12 +27,16 @@ if TYPE_CHECKING:
     from qwen_tui.ui.resolution import ConfigState, Resolved
 
 
-@dataclass
 class _Notice:
-    text: str
-    env_key: str | None    # a line about a key: kept while the active key is this one, where it was
-    since: int             # the first refresh whose resolution follows the action (older ones predate it)
-    place: tuple[object, ...] | None = None   # where that key was in the first such resolution
+    """One line to act on. A plain class, not a dataclass (built by exec-ing generated code at import, on the
+    launch path): nothing compares or prints notices."""
+    __slots__ = ("env_key", "place", "since", "text")
+
+    def __init__(self, text: str, env_key: str | None, since: int) -> None:
+        self.text = text
+        self.env_key = env_key    # a line about a key: kept while the active key is this one, where it was
+        self.since = since        # the first refresh whose resolution follows the action (older ones predate it)
+        self.place: tuple[object, ...] | None = None   # where that key was in the first such resolution
 
 
 class Notices:

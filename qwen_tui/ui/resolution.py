@@ -12,7 +12,6 @@ from __future__ import annotations
 import itertools
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +19,7 @@ from textual.signal import Signal
 
 from qwen_tui.core.context import Context
 from qwen_tui.core.i18n import t
+from qwen_tui.core.record import record
 from qwen_tui.core.resolver import NOT_SET, Credential, Resolution, Value
 from qwen_tui.ui.messages import ResolutionReady, SettingWritten
 
@@ -57,7 +57,7 @@ def unresolved(problem: str) -> Resolution:
     )
 
 
-@dataclass(frozen=True)
+@record   # not a dataclass: each is built by exec-ing generated code (~3.5 M instructions at launch)
 class Resolved:
     """Published on `ConfigState.resolved`: a new current resolution, the refresh it answers, whether it is
     the app's first, and whether the resolver failed (the resolution then only carries the problem)."""
@@ -67,7 +67,7 @@ class Resolved:
     failed: bool = False
 
 
-@dataclass(frozen=True)
+@record
 class Written:
     """Published on `ConfigState.written`: a settings (`what` names it) or preferences (`what` == PREFS) write
     finished; `error` is a one-line reason when it failed and nothing changed on disk."""
