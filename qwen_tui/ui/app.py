@@ -32,7 +32,6 @@ from qwen_tui.core.names import AuthMethod
 from qwen_tui.core.prefs import DEFAULT_THEME, load_prefs
 from qwen_tui.core.resolver import Resolution
 from qwen_tui.core.sanitize import clean
-from qwen_tui.core.telemetry.names import EventName, Method
 from qwen_tui.resources import stylesheet
 from qwen_tui.ui.command_actions import CommandActions
 from qwen_tui.ui.links import Links
@@ -321,6 +320,7 @@ class QwenTuiApp(CommandActions, App["Launch"], inherit_bindings=False):
     def continue_with_method(self, method: AuthMethod, usage_stats: bool) -> None:
         """The chooser's choice: record the usage-statistics decision, then the method's next step."""
         from qwen_tui.core.names import USAGE_STATS
+        from qwen_tui.core.telemetry.names import EventName, Method
 
         assert self.resolution is not None
         if not self.resolution.usage_stats_chosen or self.resolution.usage_stats.value != usage_stats:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING, Any
 
-from qwen_tui.core.telemetry.names import ErrorKind, EventName, ScreenName, Setting
 from qwen_tui.ui.resolution import PREFS, ConfigState, Resolved, Written
 
 if TYPE_CHECKING:
@@ -18,13 +17,14 @@ if TYPE_CHECKING:
     from textual.screen import Screen
 
     from qwen_tui.core.telemetry.gate import Verdict
+    from qwen_tui.core.telemetry.names import EventName
     from qwen_tui.core.telemetry.recorder import Recorder
 
 EXIT_FLUSH_S = 1.0
-_SCREEN_NAMES = frozenset(member.value for member in ScreenName)
-# A settings write's `what` → the setting named in a usage event (others are not recorded).
-RECORDED_SETTINGS = {"usage_stats": Setting.USAGE_STATS, "auth_method": Setting.AUTH_METHOD,
-                     "provider": Setting.PROVIDER}
+# The settings writes (their `what`, a `Setting` value) named in a usage event; others are not recorded. The event
+# names (core/telemetry/names.py, nine enums: ~7 M instructions) load when the first event is recorded, after the
+# first frame.
+RECORDED_SETTINGS = frozenset({"usage_stats", "auth_method", "provider"})
 
 
 class UsageAdapter:
@@ -46,7 +46,7 @@ class UsageAdapter:
         app = self._app
         self._config.resolved.subscribe(app, self._on_resolved, immediate=True)
         self._config.written.subscribe(app, self._on_written, immediate=True)
-        app.theme_changed_signal.subscribe(app, lambda _theme: self._setting_changed(Setting.THEME), immediate=True)
+        app.theme_changed_signal.subscribe(app, lambda _theme: self._setting_changed("theme"), immediate=True)
         app.screen_change_signal.subscribe(app, self._on_screen, immediate=True)
 
     @property
@@ -80,7 +80,7 @@ class UsageAdapter:
         self._pending.append((self._config.generation + 1, name, fields))
 
     def language_changed(self) -> None:
-        self._setting_changed(Setting.LANGUAGE)
+        self._setting_changed("language")
 
     # ---- startup and exit ---------------------------------------------------------------------------------------
 
@@ -138,6 +138,8 @@ class UsageAdapter:
 
     def _on_resolved(self, resolved: Resolved) -> None:
         if resolved.failed:
+            from qwen_tui.core.telemetry.names import ErrorKind, EventName
+
             self.record(EventName.ERROR, kind=ErrorKind.RESOLVE)
         self._followed = resolved
         if self._started:   # else `start` sets the gate
@@ -145,6 +147,7 @@ class UsageAdapter:
 
     def _follow(self, resolved: Resolved, *, first: bool) -> None:
         from qwen_tui.core.telemetry.gate import decide
+        from qwen_tui.core.telemetry.names import EventName
 
         self.recorder.update(decide(resolved.resolution))
         if first:
@@ -156,13 +159,17 @@ class UsageAdapter:
 
     def _on_written(self, written: Written) -> None:
         if written.error:
+            from qwen_tui.core.telemetry.names import ErrorKind, EventName
+
             self.record(EventName.ERROR, kind=ErrorKind.PREFS_WRITE if written.what == PREFS
                         else ErrorKind.SETTINGS_WRITE)
         elif written.what in RECORDED_SETTINGS:
-            self._setting_changed(RECORDED_SETTINGS[written.what])
+            self._setting_changed(written.what)
 
-    def _setting_changed(self, setting: Setting) -> None:
-        self.record(EventName.SETTING_CHANGED, setting=setting)
+    def _setting_changed(self, setting: str) -> None:
+        from qwen_tui.core.telemetry.names import EventName, Setting
+
+        self.record(EventName.SETTING_CHANGED, setting=Setting(setting))
 
     def _on_screen(self, screen: Screen[Any]) -> None:
         if not self._started:
@@ -171,5 +178,7 @@ class UsageAdapter:
             self._screen_viewed(screen.name or "")
 
     def _screen_viewed(self, name: str) -> None:
-        if name in _SCREEN_NAMES:
+        from qwen_tui.core.telemetry.names import EventName, ScreenName
+
+        if name in {member.value for member in ScreenName}:
             self.record(EventName.SCREEN_VIEWED, screen=ScreenName(name))
