@@ -109,6 +109,11 @@ class QwenTuiApp(CommandActions, App["Launch"], inherit_bindings=False):
             self._startup_warnings.append(t("app.theme.missing", name=prefs.theme, fallback=DEFAULT_THEME))
         set_theme_before_first_parse(self, prefs.theme if prefs.theme in self.theme_names else DEFAULT_THEME)
 
+    def get_css_variables(self) -> dict[str, str]:
+        # First asked by Textual's __init__ (no stylesheet yet) for its default theme: a colour system (~6 M
+        # instructions) that set_theme_before_first_parse replaces with the saved theme's before any parse.
+        return super().get_css_variables() if hasattr(self, "stylesheet") else {}
+
     @property
     def cwd(self) -> Path:
         return self.context.cwd

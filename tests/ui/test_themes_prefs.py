@@ -163,3 +163,17 @@ async def test_the_saved_theme_is_drawn_from_the_first_frame_without_a_styleshee
         app.theme = "qwen-dark"           # switching later still goes through Textual's watcher
         await pilot.pause()
         assert app.screen.styles.background.hex.lower() == app.get_theme("qwen-dark").background.lower()
+
+
+def test_only_the_saved_themes_colours_are_generated(monkeypatch) -> None:
+    """Textual's own start asks for its default theme's CSS variables (a colour system generated from the
+    theme), which the saved theme's replace before any stylesheet is parsed: only the saved theme's are made."""
+    from textual.design import ColorSystem
+
+    save_prefs({"theme": "qwen-light"}, os.environ)
+    generated: list[str] = []
+    original = ColorSystem.generate
+    monkeypatch.setattr(ColorSystem, "generate",
+                        lambda self: (generated.append(self.primary.hex), original(self))[1])
+    app = make_app(resolution("openai"))
+    assert generated == [app.get_theme("qwen-light").primary.upper()]   # once, and for the saved theme
