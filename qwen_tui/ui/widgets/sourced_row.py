@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import re
 
-from rich.console import OverflowMethod
 from rich.style import Style
 from rich.table import Table
 from rich.text import Text
+from textual.geometry import Size
 from textual.widgets import Static
 
 from qwen_tui.core.sanitize import clean
@@ -42,20 +42,33 @@ class SourcedRow(Static):
         self.source = clean(source, limit=1000, multiline=True)
         self.error = error
 
+    def _value_text(self, style: Style) -> Text:
+        # Nothing is cut: a word wider than the column folds onto the next line (Chinese has no spaces to wrap
+        # at, and `…` lost the end of paths and keys), except an address: clipped with …, its hyperlink (OSC 8)
+        # keeps it whole (issue 14 points 7 and 10).
+        if URL.fullmatch(self.value):
+            return Text(self.value, style + Style(link=self.value), overflow="ellipsis")
+        return Text(self.value, style, overflow="fold")
+
     def render(self) -> Table:
         style = self.get_component_rich_style
         grid = Table.grid(expand=True)
         grid.add_column(width=LABEL_WIDTH)
         grid.add_column(ratio=1)
-        value_style = style("sourced-row--error" if self.error else "sourced-row--value")
-        # Nothing is cut: a word wider than the column folds onto the next line (Chinese has no spaces to wrap
-        # at, and `…` lost the end of paths and keys), except an address: clipped with …, its hyperlink (OSC 8)
-        # keeps it whole (issue 14 points 7 and 10).
-        overflow: OverflowMethod = "fold"
-        if URL.fullmatch(self.value):
-            value_style, overflow = value_style + Style(link=self.value), "ellipsis"
         grid.add_row(Text(self.label, style("sourced-row--label"), overflow="fold"),
-                     Text(self.value, value_style, overflow=overflow))
+                     self._value_text(style("sourced-row--error" if self.error else "sourced-row--value")))
         if self.source:   # a row without a source is one line
             grid.add_row("", Text(self.source, style("sourced-row--source"), overflow="fold"))
         return grid
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        """The lines the grid will take, from wrapping each text in its column: Textual would render the whole
+        grid once to measure it and again to draw it (home's first frame has six rows). Where the value column
+        has no room, the grid itself is measured."""
+        if width <= LABEL_WIDTH:
+            return super().get_content_height(container, viewport, width)
+        console, value_width = self.app.console, width - LABEL_WIDTH
+        label = Text(self.label).wrap(console, LABEL_WIDTH, overflow="fold")
+        value = self._value_text(Style()).wrap(console, value_width)
+        source = Text(self.source).wrap(console, value_width, overflow="fold") if self.source else ()
+        return max(len(label), len(value)) + len(source)
