@@ -390,3 +390,38 @@ def test_an_enforced_method_other_than_the_selected_one_is_a_problem_naming_both
     assert resolution.enforced_mismatch and not resolution.ok
     assert resolution.problems[-1] == (f"security.auth.enforcedType requires qwen-oauth, but the selected method is "
                                        f"{named}: run `qwen-tui auth` to switch.")
+
+
+def test_a_keys_source_names_the_file_and_the_name_it_was_found_under(
+    user_settings: Path, project_dir: Path, qwen_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The environment, the project `.env`, a home `.env` behind it (read for unset variables since 0.21.2; no
+    `qwen` installed counts as a current one), a settings `env` block: each named with its file."""
+    from qwen_tui.core.resolver import Source
+
+    write_json(user_settings, {"security": {"auth": {"selectedType": "openai"}}, "env": {"OPENAI_API_KEY": KEY}})
+    monkeypatch.setenv("PATH", str(project_dir / "no-qwen-here"))
+    expected = Source(SourceKind.SETTINGS_ENV, user_settings, "env.OPENAI_API_KEY", "user")
+    assert resolve(Context.current()).credential.source == expected
+    (project_dir / ".env").write_text("OTHER=x\n")
+    (qwen_home / ".env").write_text(f"OPENAI_API_KEY={KEY}\n")
+    expected = Source(SourceKind.DOTENV, qwen_home / ".env", "OPENAI_API_KEY")
+    assert resolve(Context.current()).credential.source == expected
+    (project_dir / ".env").write_text(f"OPENAI_API_KEY={KEY}\n")
+    expected = Source(SourceKind.DOTENV, project_dir / ".env", "OPENAI_API_KEY")
+    assert resolve(Context.current()).credential.source == expected
+    monkeypatch.setenv("OPENAI_API_KEY", KEY)
+    assert resolve(Context.current()).credential.source == Source(SourceKind.ENV, key="OPENAI_API_KEY")
+
+
+def test_only_keys_in_a_settings_env_block_are_plain_text_problems(user_settings: Path) -> None:
+    """A variable ending in _API_KEY or named by an entry's envKey, with a value other than the keyless
+    placeholder, is a key in plain text; a URL, an empty value or the placeholder are not."""
+    write_json(user_settings, {
+        "security": {"auth": {"selectedType": "anthropic"}}, "model": {"name": "claude-x"},
+        "modelProviders": {"anthropic": [{"id": "claude-x", "envKey": "CLAUDE_TOKEN"}]},
+        "env": {"ANTHROPIC_API_KEY": "sk-ant-0000", "CLAUDE_TOKEN": "t-0000", "ANTHROPIC_BASE_URL": ENV_URL,
+                "OPENAI_API_KEY": "", "LOCAL_API_KEY": "not-needed"}})
+    found = [p for p in resolve(Context.current(), keyring=False).problems if "plain text" in p]
+    assert found == [f"The key {name} is in plain text in {user_settings}: move it to the keyring with "
+                     "`qwen-tui auth move-key --to keyring`." for name in ("ANTHROPIC_API_KEY", "CLAUDE_TOKEN")]
