@@ -389,6 +389,8 @@ def test_the_log_says_where_a_secret_went_never_what(
                       ("secret_stored", "OTHER_KEY_logged", "file")]
     probes = [(e["event"], e["available"]) for e in events if "probe" in e["event"]]
     assert probes == [("keyring_probe", True), ("keyring_probe", False)]
+    ours = {e["logger"] for e in events if e["event"] in ("secret_stored", "keyring_probe")}
+    assert ours == {"qwen_tui.core.secrets"}
     assert FAKE_KEY not in log_file.read_text() and "other-value" not in log_file.read_text()
     keyring_store().delete("OPENAI_API_KEY_logged")
 
