@@ -25,7 +25,7 @@ def test_a_secret_an_earlier_test_left_is_gone_for_the_next(
                            "OPENAI_API_KEY_left_behind"], input="sk-left-behind",
                           env={**os.environ, **secret_service_daemons}, capture_output=True, text=True, timeout=30)
     assert left.returncode == 0, left.stderr
-    assert len(stored_items(secret_service_daemons)) == 1
+    assert stored_items(secret_service_daemons)        # (with whatever the worker's earlier tests left)
     bus = request.getfixturevalue("secret_service")   # what the next test gets
     assert stored_items(bus) == []
     found = subprocess.run(["secret-tool", "search", "--all", "service", SERVICE], env={**os.environ, **bus},
