@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 from collections.abc import Callable
@@ -16,6 +17,8 @@ from pathlib import Path
 import pytest
 
 from qwen_tui.core.secrets import SERVICE, SecretStore
+from tests.keyring_service import start_secret_service
+from tests.unit.test_secrets import captured_log
 
 REPO = Path(__file__).resolve().parents[2]
 SECRET_SERVICE_BACKEND = "keyring.backends.SecretService.Keyring"
@@ -94,3 +97,24 @@ def test_a_first_read_through_keyring_reads_the_named_key(two_keys: Callable[[],
     env["PYTHON_KEYRING_BACKEND"] = SECRET_SERVICE_BACKEND
     assert SecretStore(env).keyring_get("FIRST_KEY") == "value-of-FIRST_KEY"
     assert SecretStore(env).keyring_get("SECOND_KEY") == "value-of-SECOND_KEY"
+
+
+@pytest.mark.keyring
+def test_a_bus_that_did_not_answer_is_no_keyring_for_the_store(tmp_path: Path) -> None:
+    """Its own Secret Service, its bus stopped (the socket still accepts): after the first read found no answer the
+    store knows it has no keyring; it neither probes nor waits on that bus again."""
+    session = start_secret_service(tmp_path)
+    bus = session.processes[0]
+    bus.send_signal(signal.SIGSTOP)
+    try:
+        store = SecretStore({**os.environ, **session.env, "PYTHON_KEYRING_BACKEND": SECRET_SERVICE_BACKEND},
+                            timeout=0.5)
+        with captured_log(tmp_path) as log_file:
+            assert store.keyring_get("ANY_KEY") is None
+            assert store.keyring_available() is False
+            assert store.keyring_get("ANY_KEY") is None
+        events = [json.loads(line)["event"] for line in log_file.read_text().splitlines()]
+        assert "keyring_probe" not in events
+    finally:
+        bus.send_signal(signal.SIGCONT)
+        session.stop()
