@@ -10,7 +10,7 @@ the catalogs complete). The language comes from qwen-tui's `language` preference
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import cache
 from pathlib import Path
 
@@ -59,3 +59,23 @@ def t(key: str, /, **values: object) -> str:
     if text is None:
         raise KeyError(f"no message {key!r} in the English catalog")
     return text.format(**values) if values else text
+
+
+class Words:
+    """A catalog line worded each time it is shown (`str()`), in the language of that moment: a line kept on screen
+    (ui/notices.py) follows a language switch. `Words(key, **values)` is `t(key, **values)` later; `Words.later(f)`
+    any wording function; values that are Words are worded with it."""
+
+    __slots__ = ("_say",)
+
+    def __init__(self, key: str, /, **values: object) -> None:
+        self._say: Callable[[], str] = lambda: t(key, **values)
+
+    @classmethod
+    def later(cls, say: Callable[[], str]) -> Words:
+        words = cls.__new__(cls)
+        words._say = say
+        return words
+
+    def __str__(self) -> str:
+        return self._say()

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from qwen_tui.core import paths
 from qwen_tui.core.errors import QwenTuiError
-from qwen_tui.core.i18n import t
+from qwen_tui.core.i18n import Words, t
 from qwen_tui.core.names import AuthMethod, Protocol, providers_key
 
 if TYPE_CHECKING:
@@ -34,14 +34,14 @@ class MoveKeyError(QwenTuiError):
     kind = "move_key"
 
 
-def default_store(requested: KeyStore, secrets: SecretStore, env: Mapping[str, str]) -> tuple[KeyStore, str | None]:
+def default_store(requested: KeyStore, secrets: SecretStore, env: Mapping[str, str]) -> tuple[KeyStore, Words | None]:
     """The keyring when asked for and it works; without one, `<QWEN_HOME>/.env` (which `qwen` reads) and a
     one-line note naming it — not a file only qwen-tui reads."""
     from qwen_tui.core.providers.profiles import KeyStore
 
     if requested != KeyStore.KEYRING or secrets.keyring_available():
         return requested, None
-    return KeyStore.DOTENV, t("keys.default_dotenv", path=paths.qwen_home(env) / ".env")
+    return KeyStore.DOTENV, Words("keys.default_dotenv", path=paths.qwen_home(env) / ".env")
 
 
 # --- one store at a time -------------------------------------------------------------------------------

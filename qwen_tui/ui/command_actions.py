@@ -8,7 +8,7 @@ from typing import Any
 
 from textual import work
 
-from qwen_tui.core.i18n import t
+from qwen_tui.core.i18n import Words, t
 from qwen_tui.core.names import AuthMethod
 
 
@@ -67,7 +67,7 @@ class CommandActions:
         try:
             removed = sign_out(self.context)
         except (SettingsError, FileOpError) as exc:   # the user must act: on home until a sign-out works
-            self.call_from_thread(self.notices.give, "sign-out", t("oauth.logout.failed", reason=exc))
+            self.call_from_thread(self.notices.give, "sign-out", Words("oauth.logout.failed", reason=exc))
         else:
             self.call_from_thread(self.notices.give, "sign-out", None)
             self.call_from_thread(self.notify, t("oauth.logout.done" if removed else "oauth.logout.none"))

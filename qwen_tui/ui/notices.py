@@ -5,7 +5,10 @@ failed, a provider that could not be switched or deleted, a theme file that coul
 `app.notices` holds one line per topic; home shows them at the top, settings too (its writes). A line stays until
 the situation changes: a later outcome of the same topic replaces it (a success removes it), and a line about a
 key goes once the active key is no longer the one it was about, in the place it was when the line was given
-(moved to the keyring, another provider active). The text is sanitised where it is shown (widgets/plain.Plain).
+(moved to the keyring, another provider active). An active key kept in plain text in qwen-tui's file is also read
+from the files at each resolution (there at the next start, gone once the key is moved, even outside the app).
+Lines are worded again in the current language each time they are shown (core.i18n.Words). The text is sanitised
+where it is shown (widgets/plain.Plain).
 """
 
 from __future__ import annotations
@@ -17,12 +20,15 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.signal import Signal
 
-from qwen_tui.core.i18n import t
+from qwen_tui.core.i18n import Words, t
 from qwen_tui.ui.widgets.plain import Plain
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from textual.app import App
 
+    from qwen_tui.core.resolver import Resolution
     from qwen_tui.ui.app import QwenTuiApp
     from qwen_tui.ui.resolution import ConfigState, Resolved
 
@@ -30,10 +36,10 @@ if TYPE_CHECKING:
 class _Notice:
     """One line to act on. A plain class, not a dataclass (built by exec-ing generated code at import, on the
     launch path): nothing compares or prints notices."""
-    __slots__ = ("env_key", "place", "since", "text")
+    __slots__ = ("env_key", "place", "say", "since")
 
-    def __init__(self, text: str, env_key: str | None, since: int) -> None:
-        self.text = text
+    def __init__(self, say: Words, env_key: str | None, since: int) -> None:
+        self.say = say            # worded again, in the language of the moment, each time it is shown
         self.env_key = env_key    # a line about a key: kept while the active key is this one, where it was
         self.since = since        # the first refresh whose resolution follows the action (older ones predate it)
         self.place: tuple[object, ...] | None = None   # where that key was in the first such resolution
@@ -43,6 +49,7 @@ class Notices:
     def __init__(self, app: App[Any], config: ConfigState) -> None:
         self._config = config
         self._items: dict[str, _Notice] = {}
+        self._in_plain_text: tuple[str, Path] | None = None   # the last resolution's active key, when in a file
         # Published (with the topic) when a line was given or removed: the widgets showing them redraw.
         self.changed: Signal[str] = Signal(app, "notices-changed")
 
@@ -55,24 +62,37 @@ class Notices:
 
     def written(self, what: str, error: str | None) -> None:
         """A settings or preferences write finished: its failure stays until the next write of the same kind."""
-        self.give(f"write-{what}", t("notices.write_failed", what=t("app.write_failed"), reason=error)
+        self.give(f"write-{what}", Words("notices.write_failed", what=Words("app.write_failed"), reason=error)
                   if error else None)
 
-    def give(self, topic: str, text: str | None, *, env_key: str | None = None) -> None:
-        """Show `text` for `topic` (replacing its previous line), or with None remove it. A line about `env_key`
-        is judged only by resolutions asked for from now on (the action's own refresh comes first)."""
+    def give(self, topic: str, text: str | Words | None, *, env_key: str | None = None) -> None:
+        """Show `text` for `topic` (replacing its previous line), or with None remove it; Words are worded each
+        time the line is shown (a language switch relabels it). A line about `env_key` is judged only by
+        resolutions asked for from now on (the action's own refresh comes first)."""
         if text:
-            self._items[topic] = _Notice(text, env_key, self._config.generation)
+            say = text if isinstance(text, Words) else Words.later(lambda: text)
+            self._items[topic] = _Notice(say, env_key, self._config.generation)
         elif self._items.pop(topic, None) is None:
             return
         self.changed.publish(topic)
 
     def lines(self) -> list[str]:
-        return [notice.text for notice in self._items.values()]
+        """The lines, in the current language; then what the files say (`_from_files`) unless a line given by
+        an action already speaks of that key."""
+        lines = [str(notice.say) for notice in self._items.values()]
+        about = {notice.env_key for notice in self._items.values()}
+        if self._in_plain_text is not None and self._in_plain_text[0] not in about:
+            name, path = self._in_plain_text
+            lines.append(t("notices.key_in_plain_text", name=name, path=path))
+        return lines
 
     def _on_resolved(self, resolved: Resolved) -> None:
         if resolved.failed:
             return
+        in_plain_text = _in_plain_text(resolved.resolution)
+        if in_plain_text != self._in_plain_text:
+            self._in_plain_text = in_plain_text
+            self.changed.publish("files")
         source = resolved.resolution.credential.source
         for topic, notice in list(self._items.items()):
             if notice.env_key is None or resolved.generation < notice.since:
@@ -82,6 +102,19 @@ class Notices:
                 del self._items[topic]    # home redraws for this resolution anyway
             else:
                 notice.place = place
+
+
+def _in_plain_text(resolution: Resolution) -> tuple[str, Path] | None:
+    """(name, file) of the active key when it is kept in plain text in qwen-tui's own 0600 file (chosen, or no
+    keyring worked). Read from the files at every resolution: there again at the next start, gone once the key
+    moved, whoever moved it. A key in a settings `env` block is one of the resolution's problems already
+    (resolver._plaintext_keys); one in Qwen Code's own `.env` is where plain `qwen` reads it, as the form said."""
+    from qwen_tui.core.resolver import SourceKind
+
+    source = resolution.credential.source
+    if source.kind != SourceKind.SECRET_FILE or not source.key or source.path is None:
+        return None
+    return source.key, source.path
 
 
 class NoticeBox(Vertical):

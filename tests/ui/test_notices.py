@@ -105,3 +105,64 @@ async def test_a_choice_a_higher_layer_overrides_is_said_on_settings_while_it_la
         app.refresh_resolution()
         await settle(pilot)
         assert not line.display
+
+
+def _save_in_plain_text():
+    """A provider saved (as the form or `auth login` would) with its key in qwen-tui's own 0600 file."""
+    from qwen_tui.core.providers.profiles import KeyStore, save_profile
+
+    return save_profile(base_url="http://127.0.0.1:9103/v1", model="model-plain", key="sk-plain-key-000000000003",
+                        store=KeyStore.FILE, context=Context(Path.cwd(), app_env()))
+
+
+async def test_a_key_in_plain_text_is_said_at_every_start_until_it_is_moved_outside_the_app(
+        isolated_home: Path) -> None:
+    """Read from the files, not remembered from the save: a new start says it again (nothing of the save is left
+    in memory), and once the key is moved by another program (`qwen-tui auth move-key` in another terminal) the
+    next reading of the files no longer does."""
+    from qwen_tui.core import paths
+    from qwen_tui.core.keystores import move_key
+    from qwen_tui.core.providers.profiles import KeyStore
+
+    name, path = _save_in_plain_text().profile.env_key, paths.secrets_file_path(app_env())
+    app = QwenTuiApp(context=Context(Path.cwd(), app_env()))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        said = notice_text(app)
+        assert name in said and str(path) in said and "plain text" in said, said
+        move_key(KeyStore.SETTINGS, Context(Path.cwd(), app_env()))    # outside the app
+        await pilot.press("r")
+        await settle(pilot)
+        assert name not in notice_text(app), notice_text(app)
+
+
+async def test_notices_are_relabelled_when_the_language_is_switched(isolated_home: Path) -> None:
+    """A failed switch (worded by the app and by the settings file's error) and the save's warning (worded by the
+    core), in English, then French, then Chinese: every line follows the language, none stays in the old one."""
+    save_two()
+    saved = _save_in_plain_text()                    # the active one
+    settings = isolated_home / ".qwen" / "settings.json"
+    good = settings.read_text()
+    app = QwenTuiApp(context=Context(Path.cwd(), app_env()))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.notices.give("save", saved.words, env_key=saved.profile.env_key)   # as the form does after a save
+        settings.write_text(good[:-5])               # cut short after home listed the providers
+        app.screen.query_one("#profiles-table", DataTable).focus()
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        english = notice_text(app)
+        assert "Provider not switched" in english and "fix it or move it aside" in english, english
+        assert "plain text" in english and "as you chose" in english, english
+        settings.write_text(good)
+        app.change_language("fr")
+        await settle(pilot)
+        french = notice_text(app)
+        assert "Fournisseur non changé" in french and "corrigez-le ou mettez-le de côté" in french, french
+        assert "en clair" in french and "comme vous l'avez choisi" in french, french
+        assert not any(words in french for words in ("Provider not switched", "fix it", "plain text", "chose")), french
+        app.change_language("zh")
+        await settle(pilot)
+        chinese = notice_text(app)
+        assert "未切换服务商" in chinese and "请修正该文件" in chinese and "已按您的选择" in chinese, chinese
+        assert not any(words in chinese for words in ("Fournisseur", "corrigez", "en clair", "choisi")), chinese

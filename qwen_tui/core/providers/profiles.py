@@ -22,7 +22,7 @@ from qwen_tui.core import paths
 from qwen_tui.core.context import Context
 from qwen_tui.core.errors import QwenTuiError
 from qwen_tui.core.fileops import SETTINGS_LIMIT, FileOpError, atomic_write, read_regular
-from qwen_tui.core.i18n import t
+from qwen_tui.core.i18n import Words, t
 from qwen_tui.core.names import (
     API_KEY,
     AUTH_BASE_URL,
@@ -61,7 +61,11 @@ class ProfileError(QwenTuiError):
 class SaveResult:
     profile: Profile
     key_location: str | None
-    warning: str | None
+    words: Words | None     # the warning, worded when shown: a notice kept on screen follows a language switch
+
+    @property
+    def warning(self) -> str | None:
+        return str(self.words) if self.words is not None else None
 
 
 # --- writing -----------------------------------------------------------------------------------------
@@ -94,7 +98,8 @@ def save_profile(
     _raw_entries(_user_layer(env), env, plan.protocol)   # refuse an unusable file before any key is stored
 
     secrets = SecretStore(env)
-    location = warning = fallback = None
+    location = fallback = None
+    warning: str | Words | None = None
     key_change: dict[str, Any] = {}
     if key is not None:
         store, fallback = default_store(store, secrets, env)   # no keyring: <QWEN_HOME>/.env, which qwen reads
@@ -119,13 +124,12 @@ def save_profile(
         return wanted
 
     _update_user_layer(changes, env)
-    if key is not None:
-        warning = _join(fallback, warning, _forget_elsewhere(store, secrets, env_key, env),
-                        _shadowed_by(env_key, key, context))
+    words = _join(fallback, warning, _forget_elsewhere(store, secrets, env_key, env),
+                  _shadowed_by(env_key, key, context)) if key is not None else None
     where = location.describe() if location else None
     entry = next(e for e in plan.entries if e["id"] == plan.model_name)
     profile = Profile(plan.model_name, str(entry["name"]), url, env_key, True, where)
-    return SaveResult(profile, where, warning)
+    return SaveResult(profile, where, words)
 
 
 def _checked(base_url: str, model: str, key: str | None) -> tuple[str, str, str | None]:
@@ -212,7 +216,7 @@ def activate_profile(profile_id: str, context: Context, base_url: str | None = N
     if entry is None:
         # A layer that cannot be parsed may hold it: name that file and what to do, not "no such profile".
         unreadable = settings.errors
-        raise ProfileError(str(unreadable[0]) if unreadable else t("providers.profile.unknown", id=profile_id))
+        raise ProfileError(unreadable[0] if unreadable else t("providers.profile.unknown", id=profile_id))
     entry_url = entry.get("baseUrl") if isinstance(entry.get("baseUrl"), str) else None
 
     def changes(raw: dict[str, Any]) -> dict[str, Any]:
@@ -351,7 +355,7 @@ def _update_user_layer(changes: Callable[[dict[str, Any]], dict[str, Any]], env:
         if removed:
             _scrub_backup(path, removed)
     except (SettingsError, FileOpError) as exc:
-        raise ProfileError(str(exc)) from exc
+        raise ProfileError(exc) from exc   # str() words it again, in the language of the moment (ui/notices.py)
 
 
 def _scrub_backup(path: Path, removed: list[str]) -> None:
@@ -370,7 +374,7 @@ def _scrub_backup(path: Path, removed: list[str]) -> None:
 
 def _write_secret(
     store: KeyStore, secrets: Any, env_key: str, key: str, context: Context,
-) -> tuple[Source, str | None]:
+) -> tuple[Source, str | Words | None]:
     from qwen_tui.core.secrets import SecretLocation
 
     try:
@@ -382,8 +386,8 @@ def _write_secret(
             secrets.delete(env_key)  # the keyring copy, if any: one copy only
             secrets.file_set(env_key, key)   # the explicit file, even where a keyring works
             path = secrets.file_path
-            return Source(SourceKind.SECRET_FILE, path, env_key), t("providers.store.file_warning", name=env_key,
-                                                                       path=path)
+            return Source(SourceKind.SECRET_FILE, path, env_key), Words("providers.store.file_warning",
+                                                                           name=env_key, path=path)
         written = secrets.set(env_key, key)
     except FileOpError as exc:
         raise ProfileError(str(exc)) from exc
@@ -392,7 +396,7 @@ def _write_secret(
     return Source(SourceKind.SECRET_FILE, written.path, env_key), written.warning
 
 
-def _forget_elsewhere(store: KeyStore | None, secrets: Any, env_key: str, env: Mapping[str, str]) -> str | None:
+def _forget_elsewhere(store: KeyStore | None, secrets: Any, env_key: str, env: Mapping[str, str]) -> Words | None:
     """Remove copies of `env_key` from the stores other than `store`; a failure is a warning, not an error."""
     try:
         if store not in (KeyStore.KEYRING, KeyStore.FILE):
@@ -400,21 +404,21 @@ def _forget_elsewhere(store: KeyStore | None, secrets: Any, env_key: str, env: M
         if store != KeyStore.DOTENV:
             set_variable(paths.qwen_home(env) / ".env", env_key, None)
     except (FileOpError, ProfileError) as exc:
-        return t("providers.store.cleanup_failed", name=env_key, reason=exc)
+        return Words("providers.store.cleanup_failed", name=env_key, reason=exc)
     return None
 
 
-def _shadowed_by(env_key: str, key: str, context: Context) -> str | None:
+def _shadowed_by(env_key: str, key: str, context: Context) -> Words | None:
     """A warning when another value of `env_key` (environment, a project .env) wins over the saved key."""
     from qwen_tui.core.resolver import ConfigLookup
 
     found = ConfigLookup.load(context).variable(env_key)
     if found.value is None or found.value == key:
         return None
-    return t("providers.store.shadowed", name=env_key, source=found.source.describe())
+    return Words("providers.store.shadowed", name=env_key, source=Words.later(found.source.describe))
 
 
-def _dotenv_hidden(path: Path, context: Context) -> str | None:
+def _dotenv_hidden(path: Path, context: Context) -> Words | None:
     """A warning when, from the context's directory, the installed `qwen` would load another .env instead (up to
     0.15.10 it loads only the first; 0.24.4 also reads the home ones after it: core/launch.py)."""
     from qwen_tui.core.dotenv import find_dotenv
@@ -422,10 +426,11 @@ def _dotenv_hidden(path: Path, context: Context) -> str | None:
 
     loaded = find_dotenv(context)
     if loaded is not None and loaded != path and installed_qwen_skips_home_dotenv(context.env):
-        return t("providers.store.dotenv_hidden", path=path, winner=loaded)
+        return Words("providers.store.dotenv_hidden", path=path, winner=loaded)
     return None
 
 
-def _join(*warnings: str | None) -> str | None:
+def _join(*warnings: str | Words | None) -> Words | None:
+    """One line of the warnings there are, worded when shown (core.i18n.Words)."""
     present = [w for w in warnings if w]
-    return " ".join(present) if present else None
+    return Words.later(lambda: " ".join(str(w) for w in present)) if present else None

@@ -418,7 +418,7 @@ class ProviderFormScreen(FormWorkers):
         # Short: home (where this lands) shows what was saved; where the key went, when the user should know
         # (a plain-text file), stays there as a line (ui/notices.py), not in a toast over the result.
         self.notify(t("notices.saved"))
-        self.app.notices.give("save", result.warning, env_key=result.profile.env_key)
+        self.app.notices.give("save", result.words, env_key=result.profile.env_key)
         self.app.start_offer = "saved"  # home offers to start qwen
         self.app.action_status()  # (the save worker refreshed the resolution)
 

@@ -19,7 +19,7 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Button, DataTable
 
-from qwen_tui.core.i18n import t
+from qwen_tui.core.i18n import Words, t
 from qwen_tui.ui.describe import environment_lines, short_path
 from qwen_tui.ui.widgets.plain import Plain, plain_text
 
@@ -40,7 +40,7 @@ class ProfilesLoaded(Message):
 class ProfileChanged(Message):
     """An activation or deletion finished; `error` is its one-line reason when it failed."""
 
-    def __init__(self, done: str, error: str | None = None, said: str | None = None) -> None:
+    def __init__(self, done: str, error: Exception | None = None, said: str | None = None) -> None:
         super().__init__()
         self.done = done
         self.error = error
@@ -126,7 +126,7 @@ class ProfilesPanel(Vertical):
                 said = t("setup.deleted_key_kept", names=", ".join(kept)) if kept else (
                     None if install.key_location else t("setup.deleted_no_key"))
         except ProfileError as exc:
-            self.post_message(ProfileChanged(what, str(exc)))
+            self.post_message(ProfileChanged(what, exc))   # worded where shown: a language switch relabels it
         else:
             self.post_message(ProfileChanged(what, said=said))
 
@@ -188,8 +188,8 @@ class ProfilesPanel(Vertical):
     def on_profile_changed(self, message: ProfileChanged) -> None:
         message.stop()
         # A failure stays on home (ui/notices.py) until a switch or deletion works.
-        self.app.notices.give("providers", t("notices.write_failed", what=t(f"profiles.{message.done}_failed"),
-                                             reason=message.error) if message.error else None)
+        self.app.notices.give("providers", Words("notices.write_failed", what=Words(f"profiles.{message.done}_failed"),
+                                                 reason=message.error) if message.error else None)
         if message.error:
             return
         self.notify(message.said or t(f"profiles.{message.done}"))
