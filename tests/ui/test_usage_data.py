@@ -98,14 +98,21 @@ async def test_settings_toggle_off_stops_the_live_recorder_at_once(qwen_home: Pa
         app.screen.on_switch_changed(Switch.Changed(switch, False))
         assert app.usage.verdict.open is False        # synchronously: before any write or new resolution
         assert app.usage.record("app_started") is False
+        # No fixed wait: a flush makes the worker's next round due at once, as the retry backoff would later
+        # (core/telemetry/recorder.py `_run`), and returns once that round is over. Done before the app's loop runs
+        # again, so the purge (an app worker) has not yet removed the unsent events: a round that sends would send
+        # them. The first round may end a send begun while the gate was open; from the second on nothing may go.
+        assert app.usage.flush(30.0)
         requests = collector.count
+        assert app.usage.flush(30.0)
+        assert collector.count == requests
         await settle(pilot)
         assert not outbox_path(os.environ).exists()
         assert not (qwen_home / "installation_id").exists()
         settings = json.loads((qwen_home / "settings.json").read_text())
         assert settings["privacy"]["usageStatisticsEnabled"] is False
         assert app.usage.verdict.open is False and app.usage.verdict.reason == "off"   # after the new resolution
-        await pilot.pause(1.2)                        # longer than the first retry backoff
+        assert app.usage.flush(30.0)                  # nor after the purge and the new resolution
         assert collector.count == requests
 
 
