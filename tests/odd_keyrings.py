@@ -41,3 +41,18 @@ class UnrankedKeyring(KeyringBackend):  # type: ignore[misc,valid-type]
     def delete_password(self, service: str, username: str) -> None:
         if self.items.pop((service, username), None) is None:
             raise PasswordDeleteError(username)
+
+
+class BytesKeyring(KeyringBackend):  # type: ignore[misc,valid-type]
+    """Answers every read with bytes instead of text (a backend that skips decoding)."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def get_password(self, service: str, username: str) -> bytes:  # type: ignore[override]
+        return b"sk-bytes-0123"
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        pass
+
+    def delete_password(self, service: str, username: str) -> None:
+        pass

@@ -168,23 +168,34 @@ class VirtualTime:
         await asyncio.sleep(0)  # still a suspension point, as the real sleep is
 
 
-async def test_stops_by_itself_at_expires_in(device_server: DeviceServer) -> None:
-    device_server.expires_in = 2.5
-    device_server.report_expiry = False  # the server never says expired_token: the client must stop alone
+async def run_until_expiry(server: DeviceServer, expires_in: float) -> tuple[list[tuple[float, flow.Event]], float]:
+    """The flow against a server that never says expired_token, on a virtual clock: (time, event) pairs and the
+    time the device code was issued."""
+    server.expires_in = expires_in
+    server.report_expiry = False  # the client must stop alone
     clock = VirtualTime()
-    device_server.clock = clock  # requests are stamped on the flow's clock
+    server.clock = clock  # requests are stamped on the flow's clock
     timeline: list[tuple[float, flow.Event]] = []
     async for event in DeviceFlow(os.environ, clock=clock, sleep=clock.sleep).run():
         timeline.append((clock(), event))
         if clock() > 1000.0 + 60:  # long past the code's life: a flow that never stops fails here, not hangs
             break
+    return timeline, server.device_requests()[0].time
 
-    issued_at = device_server.device_requests()[0].time
+
+async def test_stops_by_itself_at_expires_in(device_server: DeviceServer) -> None:
+    timeline, issued_at = await run_until_expiry(device_server, 2.5)
     assert kinds([event for _, event in timeline]) == ["DeviceCodeIssued", "Polling", "Polling", "Expired"]
     # Polled every second while the code lived, never after it died ...
     assert [p.time - issued_at for p in device_server.polls()] == [1.0, 2.0]
     # ... and stopped exactly when it died: not at the last poll, not an interval later.
     assert timeline[-1] == (issued_at + 2.5, flow.Expired())
+
+
+async def test_no_poll_leaves_at_the_instant_the_code_dies(device_server: DeviceServer) -> None:
+    timeline, issued_at = await run_until_expiry(device_server, 2.0)  # the second poll would be due at +2 s
+    assert [p.time - issued_at for p in device_server.polls()] == [1.0]
+    assert timeline[-1] == (issued_at + 2.0, flow.Expired())
 
 
 @pytest.mark.parametrize(

@@ -33,6 +33,13 @@ print(json.dumps({"available": available, "location": store.set("OPENAI_API_KEY_
 """
 
 
+_GET_SCRIPT = """
+import os
+from qwen_tui.core.secrets import SecretStore
+print(repr(SecretStore(os.environ).keyring_get("OPENAI_API_KEY_rules")))
+"""
+
+
 def fresh_set(*imports: str, **env: str) -> dict[str, object]:
     """A fresh process's probe and set, with `env` added to this one's (bus, backend) and `imports` loaded first."""
     result = subprocess.run([sys.executable, "-c", _SET_SCRIPT, *imports],
@@ -53,6 +60,22 @@ def secret_tool(*args: str, bus_env: dict[str, str], value: str | None = None) -
 @pytest.mark.parametrize("backend", ["tests.odd_keyrings.ForgetfulKeyring", "tests.odd_keyrings.UnrankedKeyring"])
 def test_a_keyring_that_forgets_or_ranks_itself_unusable_is_no_keyring(qwen_home: Path, backend: str) -> None:
     assert fresh_set(PYTHON_KEYRING_BACKEND=backend) == {"available": False, "location": "file"}
+
+
+def test_a_keyring_answering_with_something_else_than_text_has_no_key(qwen_home: Path) -> None:
+    result = subprocess.run([sys.executable, "-c", _GET_SCRIPT], capture_output=True, text=True, timeout=60,
+                            env={**os.environ, "PYTHONPATH": str(REPO),
+                                 "PYTHON_KEYRING_BACKEND": "tests.odd_keyrings.BytesKeyring"})
+    assert (result.returncode, result.stdout, result.stderr) == (0, "None\n", "")
+
+
+def test_a_keyring_that_failed_a_read_is_no_keyring_for_the_store(tmp_path: Path) -> None:
+    """No probe after a failed first read: the store already knows its keyring does not work."""
+    store = SecretStore({**os.environ, "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"})
+    with captured_log(tmp_path) as log_file:
+        assert store.keyring_get("ANY_KEY") is None
+        assert store.keyring_available() is False
+    assert "keyring_probe" not in [json.loads(line)["event"] for line in log_file.read_text().splitlines()]
 
 
 @pytest.mark.keyring
