@@ -350,3 +350,22 @@ def test_qwen_model_chooses_the_method_from_0_21_2(version: str, method: str | N
     document = json.loads(capsys.readouterr().out)
     assert document["authType"]["value"] == method
     assert document["qwenCli"]["direct"] is (method is not None)
+
+
+@pytest.mark.parametrize(("version", "model", "url"), [("0.15.10", "qwen3.5-plus", "http://127.0.0.1:9/v1"),
+                                                       ("0.24.4", "qwen3.7-max", "http://127.0.0.1:8/v1")])
+def test_with_no_model_named_an_outside_base_url_beats_the_default_models_entry_from_0_21_2(
+        version: str, model: str, url: str, tmp_path: Path, qwen_home: Path, no_keyring, monkeypatch) -> None:
+    """The entry of `qwen`'s default model and OPENAI_BASE_URL exported: 0.24.4 sent the entry's key to
+    OPENAI_BASE_URL, 0.15.10 to the entry's URL (tests/interop/test_unnamed_model.py)."""
+    qwen_home.mkdir(mode=0o700)
+    (qwen_home / "settings.json").write_text(json.dumps({
+        "security": {"auth": {"selectedType": "openai"}},
+        "modelProviders": {"openai": [{"id": model, "baseUrl": "http://127.0.0.1:9/v1", "envKey": ENV_KEY}]}}))
+    monkeypatch.setenv(ENV_KEY, KEY)
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:8/v1")
+    monkeypatch.setenv("PATH", str(tmp_path / "no-qwen-here"))
+    monkeypatch.setenv("QWEN_TUI_QWEN", str(fake_qwen(tmp_path, version)))
+    resolution = resolve(Context.current())
+    assert (resolution.model.value, resolution.base_url.value) == (model, url)
+    assert (resolution.credential.variable, resolution.credential.secret) == (ENV_KEY, KEY)

@@ -161,6 +161,20 @@ def test_a_source_names_its_settings_layer_in_words() -> None:
     assert source.describe() == "system defaults settings (/etc/qwen-code/system-defaults.json) model.name"
 
 
+def test_a_source_without_a_file_is_described_with_the_screens_short_paths(project_dir: Path) -> None:
+    """The home screen and the profiles table write paths with short_path, which needs a path: an environment or
+    keyring source has none and must not be given one."""
+    from qwen_tui.core.resolver import Source
+    from qwen_tui.ui.describe import describe_source, short_path
+
+    def short(path: Path) -> str:
+        return short_path(path, os.environ, project_dir)
+
+    assert describe_source(Source(SourceKind.ENV, key="OPENAI_API_KEY"), short) == "from environment $OPENAI_API_KEY"
+    assert describe_source(Source(SourceKind.KEYRING, key="K"), short) == "from OS keyring (K)"
+    assert describe_source(Source(SourceKind.DOTENV, project_dir / ".env", "K"), short) == "from .env (./.env) K"
+
+
 # --- Qwen OAuth: the credentials file ------------------------------------------------------------------------
 
 def oauth_files(user_settings: Path, qwen_home: Path, expiry: int) -> Path:
