@@ -180,7 +180,7 @@ def test_the_keyring_is_asked_only_when_it_holds_credentials(env: dict[str, str]
 
 def test_delete_can_leave_the_keyring_copy(env: dict[str, str]) -> None:
     save_credentials(CREDS, "keyring", env)
-    assert not delete_credentials(env, include_keyring=False)  # no file copy to remove
+    assert delete_credentials(env, include_keyring=False) is False  # no file copy to remove
     assert KeyringStore(env).read_text() == CREDS.to_json_text()
     assert delete_credentials(env)
     assert KeyringStore(env).read_text() is None
@@ -198,3 +198,12 @@ def test_a_non_ascii_resource_url_is_written_unescaped_as_qwen_code_does(env: di
     # Qwen Code's JSON.stringify writes non-ASCII text as it is, not as \u escapes.
     save_credentials(Credentials("a", "r", "Bearer", "p\u00f6rtal.example", 1), "file", env)
     assert '"resource_url": "p\u00f6rtal.example"' in (qwen_home / "oauth_creds.json").read_text(encoding="utf-8")
+
+
+def test_a_credentials_file_that_is_not_utf8_names_the_file(env: dict[str, str], qwen_home: Path) -> None:
+    qwen_home.mkdir()
+    (qwen_home / "oauth_creds.json").write_bytes(b'{"access_token": "\xff\xfe"}')
+    with pytest.raises(FileOpError) as error:
+        FileStore(env).read_text()
+    message = str(error.value)
+    assert str(qwen_home / "oauth_creds.json") in message and "UTF-8" in message and "xff" not in message
