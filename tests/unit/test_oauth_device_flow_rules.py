@@ -5,7 +5,6 @@ servers (`tests/servers/hostile_server.py`), the flow on a virtual clock (no rea
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -13,6 +12,8 @@ import pytest
 from qwen_tui.core.oauth import device_flow as flow
 from tests.servers.hostile_server import HostileServer
 from tests.unit.test_oauth_device_flow import VirtualTime
+from tests.unit.test_untrusted_servers import serve
+from tests.unit.test_untrusted_servers import servers as servers  # noqa: F401, PLC0414 - the fixture
 
 DEVICE = "/api/v1/oauth2/device/code"
 TOKEN = "/api/v1/oauth2/token"
@@ -20,19 +21,10 @@ DEVICE_ANSWER = {"device_code": "device-code-1", "user_code": "ABCD-EFGH",
                  "verification_uri": "https://chat.qwen.example/authorize", "interval": 1, "expires_in": 30}
 
 
-@pytest.fixture
-def servers() -> Iterator[list[HostileServer]]:
-    started: list[HostileServer] = []
-    yield started
-    for server in started:
-        server.stop()
-
-
 async def result_for(servers: list[HostileServer], monkeypatch: pytest.MonkeyPatch, status: int,
                      body: str | dict) -> flow.Event:
     """The flow's last event when the first poll gets `status` and `body`."""
-    server = HostileServer(routes={DEVICE: (200, DEVICE_ANSWER), TOKEN: (status, body)}).start()
-    servers.append(server)
+    server = serve(servers, routes={DEVICE: (200, DEVICE_ANSWER), TOKEN: (status, body)})
     monkeypatch.setenv("QWEN_OAUTH_BASE_URL", server.url)
     clock = VirtualTime()
     events = [event async for event in flow.DeviceFlow(os.environ, clock=clock, sleep=clock.sleep).run()]
