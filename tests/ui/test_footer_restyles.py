@@ -5,21 +5,12 @@ rebuild was restyled twice, ending as it began. Counted here, not timed: the sty
 
 from __future__ import annotations
 
-from textual.app import App
 from textual.widgets._footer import FooterKey
-from ui_helpers import first_screen, make_app, resolution, until
+from ui_helpers import first_screen, make_app, resolution, restyles, until
 
 
 async def test_moving_the_focus_rebuilds_the_footer_without_restyling_its_keys(monkeypatch) -> None:
-    restyled: list[str] = []
-    update_styles = App.update_styles
-
-    def counting(self, node, animate: bool = True) -> None:
-        if isinstance(node, FooterKey):
-            restyled.append(node.key)
-        update_styles(self, node, animate=animate)
-
-    monkeypatch.setattr(App, "update_styles", counting)
+    restyled = restyles(monkeypatch, FooterKey)
     app = make_app(resolution("openai"))
     async with app.run_test(size=(80, 24)) as pilot:
         await first_screen(pilot)

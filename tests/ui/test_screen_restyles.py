@@ -7,27 +7,18 @@ launch). Counted here, not timed: the screen-wide style updates. A later resume 
 from __future__ import annotations
 
 from textual import events
-from textual.app import App
 from textual.screen import Screen
-from ui_helpers import first_screen, make_app, resolution, until
+from ui_helpers import first_screen, make_app, resolution, restyles, until
 
 
 async def test_a_screen_is_not_restyled_whole_when_it_first_becomes_current(monkeypatch) -> None:
-    restyled: list[str | None] = []
-    update_styles = App.update_styles
-
-    def counting(self, node, animate: bool = True) -> None:
-        if isinstance(node, Screen):
-            restyled.append(node.name)
-        update_styles(self, node, animate=animate)
-
-    monkeypatch.setattr(App, "update_styles", counting)
+    restyled = restyles(monkeypatch, Screen)
     app = make_app(resolution("openai"))
     async with app.run_test(size=(80, 24)) as pilot:
         await first_screen(pilot)
         assert app.screen.name == "home"
         # The placeholder, then home, each became current once: neither was restyled whole.
-        assert restyled == []
+        assert [screen.name for screen in restyled] == []
         # A later resume that asks for a restyle (Textual's push of a screen already built) still gets it.
         app.screen.post_message(events.ScreenResume())
-        await until(pilot, lambda: restyled == ["home"], "home restyled")
+        await until(pilot, lambda: [screen.name for screen in restyled] == ["home"], "home restyled")

@@ -117,6 +117,21 @@ def notifications(app: App) -> list[str]:
     return list(_SAID.get(app, ()))
 
 
+def restyles(monkeypatch, kind: type) -> list:
+    """The nodes of type `kind` restyled whole through Textual's `App.update_styles` from now on, in order (a count
+    of the work, not a time)."""
+    seen: list = []
+    update_styles = App.update_styles
+
+    def counting(self, node, animate: bool = True) -> None:
+        if isinstance(node, kind):
+            seen.append(node)
+        update_styles(self, node, animate=animate)
+
+    monkeypatch.setattr(App, "update_styles", counting)
+    return seen
+
+
 async def appeared(pilot, selector: str):
     """The widget matching `selector` on the current screen, once it is there: a screen composes (and
     recomposes, when a resolution arrives) rounds after it became current."""
