@@ -6,7 +6,17 @@ import json
 from pathlib import Path
 
 from textual.widgets import OptionList, Select, Switch
-from ui_helpers import first_screen, make_app, notice_text, notifications, palette, resolution, until, workers_done
+from ui_helpers import (
+    appeared,
+    first_screen,
+    make_app,
+    notice_text,
+    notifications,
+    palette,
+    resolution,
+    until,
+    workers_done,
+)
 
 from qwen_tui.core.context import Context
 from qwen_tui.core.resolver import Resolution
@@ -330,14 +340,19 @@ async def test_language_switch_rerenders_and_persists(qwen_home: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
         assert str(app.screen.query_one("#settings-title").render()) == "Settings"
-        app.screen.query_one("#language-select", Select).value = "fr"
-        await pilot.pause()
+        (await appeared(pilot, "#language-select")).value = "fr"
+
+        def title(selector: str) -> str:
+            # Queried at each look: a relabel recomposes the screen, and a busy machine shows it mid-way.
+            titles = app.screen.query(selector)
+            return str(titles.first().render()) if titles else ""
+
+        await until(pilot, lambda: title("#settings-title") == "Paramètres", "the settings title in French")
         await workers_done(app)
-        assert str(app.screen.query_one("#settings-title").render()) == "Paramètres"
         footer_texts = [b.binding.description for b in app.screen.active_bindings.values()]
         assert "Retour" in footer_texts
         await pilot.press("escape")
-        assert str(app.screen.query_one("#home-title").render()) == "Configuration effective"
+        await until(pilot, lambda: title("#home-title") == "Configuration effective", "home's title in French")
     assert json.loads((qwen_home / "tui.json").read_text())["language"] == "fr"
 
 
