@@ -68,7 +68,8 @@ def test_a_network_reason_is_the_errors_kind_and_first_line() -> None:
 
 
 async def test_a_token_answer_over_the_size_cap_ends_the_flow_saying_so(servers, monkeypatch) -> None:
-    """Not a network hiccup to retry: one poll, then a one-line failure naming the cap (8 MiB)."""
+    """Not a network hiccup to retry: one poll, then a one-line failure naming the server and the cap (8 MiB)."""
     result = await result_for(servers, monkeypatch, 200, "x" * (8 * 1024 * 1024 + 1))
     assert isinstance(result, flow.Failed)
     assert "larger than 8 MiB" in result.reason and "\n" not in result.reason
+    assert os.environ["QWEN_OAUTH_BASE_URL"] in result.reason  # which server said it
