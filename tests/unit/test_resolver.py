@@ -136,6 +136,7 @@ def test_a_workspace_value_beats_the_user_value_and_the_system_value_beats_both(
     ("AIzaSyD-0123456789abcdef", "…cdef"),  # a dash, but not third: no prefix
     ("sk_0123456789abcdef", "…cdef"),       # an underscore is not the prefix separator
     ("é--0123456789abcdef", "…cdef"),       # a prefix must be plain ASCII
+    ("sk-é0123456789abcdef", "sk-…cdef"),   # ... the prefix, not what follows it
     ("ab-", "………"),
 ])
 def test_masking(secret: str, masked: str) -> None:
@@ -439,3 +440,13 @@ def test_only_keys_in_a_settings_env_block_are_plain_text_problems(user_settings
     found = [p for p in resolve(Context.current(), keyring=False).problems if "plain text" in p]
     assert found == [f"The key {name} is in plain text in {user_settings}: move it to the keyring with "
                      "`qwen-tui auth move-key --to keyring`." for name in ("ANTHROPIC_API_KEY", "CLAUDE_TOKEN")]
+
+
+def test_an_empty_value_in_a_settings_env_block_sets_nothing(user_settings: Path) -> None:
+    """The saved-providers view and the shadowing warning ask where a key variable is set: an empty value is
+    nowhere (not "user settings env.MY_KEY")."""
+    from qwen_tui.core.resolver import NOT_SET, ConfigLookup
+
+    write_json(user_settings, {"env": {"MY_KEY": ""}})
+    found = ConfigLookup.load(Context.current()).variable("MY_KEY")
+    assert (found.value, found.source) == (None, NOT_SET)
