@@ -73,3 +73,22 @@ async def test_a_token_answer_over_the_size_cap_ends_the_flow_saying_so(servers,
     assert isinstance(result, flow.Failed)
     assert "larger than 8 MiB" in result.reason and "\n" not in result.reason
     assert os.environ["QWEN_OAUTH_BASE_URL"] in result.reason  # which server said it
+
+
+async def test_after_an_answer_the_network_backoff_starts_again_from_the_interval(device_server) -> None:
+    """Poll 1 is answered (pending), poll 2 times out, poll 3 is approved: the retry waits one interval."""
+    clock = VirtualTime()
+
+    def on_event(event: flow.Event) -> None:
+        if isinstance(event, flow.Polling) and event.attempt == 2:
+            device_server.hang_polls = 1  # this poll's request hangs past the client's deadline
+        if isinstance(event, flow.Polling) and event.attempt == 3:
+            device_server.approve()
+
+    events = []
+    async for event in flow.DeviceFlow(os.environ, request_timeout=0.5, clock=clock, sleep=clock.sleep).run():
+        events.append(event)
+        on_event(event)
+    assert [type(e).__name__ for e in events] == [
+        "DeviceCodeIssued", "Polling", "Polling", "NetworkRetry", "Polling", "Success"]
+    assert events[3].delay == 1
