@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from qwen_tui.core.oauth import device_flow as flow
+from tests.servers.device_server import closed_port_url
 from tests.servers.hostile_server import HostileServer
 from tests.unit.test_oauth_device_flow import VirtualTime
 from tests.unit.test_untrusted_servers import serve
@@ -92,3 +93,97 @@ async def test_after_an_answer_the_network_backoff_starts_again_from_the_interva
     assert [type(e).__name__ for e in events] == [
         "DeviceCodeIssued", "Polling", "Polling", "NetworkRetry", "Polling", "Success"]
     assert events[3].delay == 1
+
+
+# ---- the device-code request (`_request_device_code`) ------------------------------------------------------
+
+async def device_events(servers: list[HostileServer], monkeypatch: pytest.MonkeyPatch, status: int,
+                        body: str | dict, **flow_args: float) -> list[flow.Event]:
+    """The flow's events when the device-code request gets `status` and `body` (polls stay pending)."""
+    server = serve(servers, routes={DEVICE: (status, body), TOKEN: (400, {"error": "authorization_pending"})})
+    monkeypatch.setenv("QWEN_OAUTH_BASE_URL", server.url)
+    clock = VirtualTime()
+    stream = flow.DeviceFlow(os.environ, clock=clock, wall_clock=clock, sleep=clock.sleep, **flow_args).run()
+    events = [await anext(stream)]
+    await stream.aclose()
+    return events
+
+
+async def test_a_401_device_answer_is_a_refusal_with_its_first_line(servers, monkeypatch) -> None:
+    events = await device_events(servers, monkeypatch, 401, "Sign in first\nsecond line")
+    assert events == [flow.Refused("http_401", "Sign in first")]
+
+
+async def test_a_device_answer_with_another_status_names_it(servers, monkeypatch) -> None:
+    events = await device_events(servers, monkeypatch, 503, "<html>down</html>")
+    assert events == [flow.Failed("The sign-in server answered HTTP 503; try again later.")]
+
+
+@pytest.mark.parametrize("body", ["{not json", "[1, 2]"])
+async def test_a_device_answer_that_is_not_a_json_object_says_so(servers, monkeypatch, body: str) -> None:
+    events = await device_events(servers, monkeypatch, 200, body)
+    assert events == [flow.Failed("The sign-in server's answer is not valid JSON; try again later.")]
+
+
+@pytest.mark.parametrize("missing", ["device_code", "user_code", "verification_uri"])
+@pytest.mark.parametrize("value", [None, "", 7])
+async def test_a_device_answer_lacking_a_field_says_so(servers, monkeypatch, missing: str, value: object) -> None:
+    answer = {**DEVICE_ANSWER, missing: value}
+    events = await device_events(servers, monkeypatch, 200, answer)
+    assert events == [flow.Failed("The sign-in server's answer lacks a device code, user code or verification URL; "
+                                  "try again later.")]
+
+
+async def test_a_device_code_that_is_not_printable_says_so(servers, monkeypatch) -> None:
+    events = await device_events(servers, monkeypatch, 200, {**DEVICE_ANSWER, "device_code": "dc\x1b[2J"})
+    assert events == [flow.Failed("The sign-in server sent a token that is not printable ASCII text; nothing was "
+                                  "saved. Try again later.")]
+
+
+@pytest.mark.parametrize(("complete", "shown"), [
+    ("https://chat.qwen.example/authorize?user_code=ABCD-EFGH", "https://chat.qwen.example/authorize?user_code=ABCD-EFGH"),
+    ("", None), (42, None), (None, None)])
+async def test_the_complete_verification_url_is_kept_only_when_it_is_text(servers, monkeypatch, complete: object,
+                                                                         shown: str | None) -> None:
+    [issued] = await device_events(servers, monkeypatch, 200, {**DEVICE_ANSWER, "verification_uri_complete": complete})
+    assert isinstance(issued, flow.DeviceCodeIssued)
+    assert (issued.user_code, issued.verification_uri) == ("ABCD-EFGH", "https://chat.qwen.example/authorize")
+    assert issued.verification_uri_complete == shown
+
+
+@pytest.mark.parametrize(("expires_in", "lifetime"), [
+    (1, 1), (86400, 86400), (0.5, 600), (86401, 600), (None, 600), (True, 600), ("30", 600)])
+async def test_the_code_lifetime_is_from_one_second_to_a_day_else_ten_minutes(servers, monkeypatch,
+                                                                              expires_in: object,
+                                                                              lifetime: float) -> None:
+    [issued] = await device_events(servers, monkeypatch, 200, {**DEVICE_ANSWER, "expires_in": expires_in})
+    assert isinstance(issued, flow.DeviceCodeIssued)
+    assert issued.expires_at == 1000.0 + lifetime  # the wall clock is the virtual one, at 1000
+
+
+@pytest.mark.parametrize(("interval", "used"), [
+    (2.5, 2.5), (1, 1), (0.5, 1), (5e-324, 1), (0, 7), (-3, 7), (None, 7), ("2", 7), (False, 7)])
+async def test_the_poll_interval_is_the_servers_never_under_a_second(servers, monkeypatch, interval: object,
+                                                                     used: float) -> None:
+    """A server's interval that is no positive number gives the flow's default (7 s here)."""
+    [issued] = await device_events(servers, monkeypatch, 200, {**DEVICE_ANSWER, "interval": interval},
+                                   default_interval=7)
+    assert isinstance(issued, flow.DeviceCodeIssued) and issued.interval == used
+
+
+async def test_a_device_answer_that_never_finishes_in_time_says_so(servers, monkeypatch) -> None:
+    """One byte every 0.2 s: no single read times out, only the request's one deadline (1 s here) ends it."""
+    server = serve(servers, "trickle", routes={DEVICE: (200, DEVICE_ANSWER)})
+    monkeypatch.setenv("QWEN_OAUTH_BASE_URL", server.url)
+    events = [event async for event in flow.DeviceFlow(os.environ, request_timeout=1).run()]
+    assert events == [flow.Failed(f"No answer from {server.url} in time; check your network or proxy (HTTPS_PROXY) "
+                                  "and try again.")]
+
+
+async def test_an_unreachable_device_endpoint_names_the_url_and_the_error(monkeypatch) -> None:
+    url = closed_port_url()
+    monkeypatch.setenv("QWEN_OAUTH_BASE_URL", url)
+    [result] = [event async for event in flow.DeviceFlow(os.environ).run()]
+    assert isinstance(result, flow.Failed)
+    assert result.reason.startswith(f"Cannot reach {url} (ConnectError: ")
+    assert result.reason.endswith("); check your network or proxy (HTTPS_PROXY) and try again.")
