@@ -9,7 +9,8 @@ then uses the `modelProviders.<protocol>` entry of the model's id (its key and U
 
 With no model named at all (tests/interop/test_unnamed_model.py, 0.15.10 and 0.24.4): `qwen` takes its default model
 (unnamed_model) and the entry of that id when there is one; else, with a key or base URL from outside the entries, the
-default model with those; else the first entry, its id, key and URL.
+default model with those; else the first entry, its id, key and URL. Anthropic and Gemini (other_model, measured with
+0.24.4): the first entry unless a key or base URL comes from outside the entries.
 """
 
 from __future__ import annotations
@@ -64,16 +65,35 @@ def unnamed_model(lookup: ConfigLookup) -> Value[Any]:
     a primary model (up to 0.15.10: the first entry). Up to 0.15.10 the default is `qwen3.5-plus`, later
     `qwen3.7-max`."""
     newer = lookup.qwen_is_at_least(FIRST_DEFAULTING_TO_QWEN37_MAX)
-    skipped = _NOT_PRIMARY if lookup.qwen_is_at_least(FIRST_SKIPPING_MEDIA_ONLY) else ()
     default = Value(OPENAI_DEFAULT_MODEL if newer else OPENAI_OLD_DEFAULT_MODEL, Source(SourceKind.DEFAULT))
     outside = _first(lookup.variable("OPENAI_API_KEY"), lookup.setting(API_KEY),
                      lookup.variable("OPENAI_BASE_URL"), lookup.setting(AUTH_BASE_URL))
-    found = lookup.settings.lookup(providers_key(Protocol.OPENAI))
-    if outside.value or found is None or not isinstance(found[0], list) \
-            or provider_index(lookup, Protocol.OPENAI, default) is not None:
+    if outside.value or provider_index(lookup, Protocol.OPENAI, default) is not None:
         return default
+    return _first(first_primary_entry(lookup, Protocol.OPENAI), default)
+
+
+def other_model(lookup: ConfigLookup, protocol: str, key_variable: str, base_variable: str | None) -> Value[Any]:
+    """Anthropic's or Gemini's model (choose_model); when nothing names one, the first entry that can be a primary
+    model unless a key or base URL comes from outside the entries (0.24.4, measured with Anthropic: it then kept
+    those, with a default model of its own), else empty. unnamed_model's syncAfterAuthRefresh, for every auth type."""
+    named = choose_model(lookup, protocol)
+    if named.value:
+        return named
+    outside = _first(lookup.variable(key_variable), lookup.setting(API_KEY),
+                     lookup.variable(base_variable) if base_variable else Value(None), lookup.setting(AUTH_BASE_URL))
+    return Value(None) if outside.value else first_primary_entry(lookup, protocol)
+
+
+def first_primary_entry(lookup: ConfigLookup, protocol: str) -> Value[Any]:
+    """The id of the first `modelProviders.<protocol>` entry `qwen` may take as its primary model (from 0.21.2 on
+    not one marked imageOnly, voiceOnly or realtimeOnly); empty without one."""
+    skipped = _NOT_PRIMARY if lookup.qwen_is_at_least(FIRST_SKIPPING_MEDIA_ONLY) else ()
+    found = lookup.settings.lookup(providers_key(protocol))
+    if found is None or not isinstance(found[0], list):
+        return Value(None)
     for index, entry in enumerate(found[0]):
         if isinstance(entry, dict) and isinstance(entry.get("id"), str) and entry["id"] \
                 and not any(entry.get(flag) for flag in skipped):
-            return Value(entry["id"], _settings_source(found[1], f"{providers_key(Protocol.OPENAI)}[{index}].id"))
-    return default
+            return Value(entry["id"], _settings_source(found[1], f"{providers_key(protocol)}[{index}].id"))
+    return Value(None)

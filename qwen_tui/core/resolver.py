@@ -407,10 +407,10 @@ _OTHER_PROTOCOLS: dict[str, tuple[str, str | None, str]] = {
 
 
 def _other_protocol(lookup: ConfigLookup, protocol: str) -> tuple[Value[Any], Value[Any], Credential]:
-    from qwen_tui.core.model_choice import choose_model
+    from qwen_tui.core.model_choice import other_model
 
     key_name, base_name, default_base = _OTHER_PROTOCOLS[protocol]
-    model = choose_model(lookup, protocol)
+    model = other_model(lookup, protocol, key_name, base_name)
     base_url, key, env_key = _active_provider(lookup, model, protocol)
     if env_key is not None and key.value:
         key_name = env_key   # the name `qwen-tui run` passes it under

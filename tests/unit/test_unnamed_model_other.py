@@ -1,0 +1,64 @@
+"""Anthropic or Gemini with `modelProviders` entries and no model named (core/model_choice.other_model): `qwen`
+0.24.4 uses the first entry, its URL and key, unless a key or base URL comes from outside the entries (measured
+with the real `qwen` in tests/interop/test_unnamed_model_other.py). Status said "no key" for a working setup."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from qwen_tui.core.context import Context
+from qwen_tui.core.resolver import SourceKind, resolve
+
+ALPHA_URL, BETA_URL, OUTSIDE_URL = "http://127.0.0.1:9/alpha", "http://127.0.0.1:9/beta", "http://127.0.0.1:9/out"
+
+
+def _write(qwen_home: Path, protocol: str, first: dict) -> None:
+    qwen_home.mkdir()
+    entries = [{"id": "alpha", "baseUrl": ALPHA_URL, "envKey": "ALPHA_KEY", **first},
+               {"id": "beta", "baseUrl": BETA_URL, "envKey": "BETA_KEY"}]
+    settings = {"security": {"auth": {"selectedType": protocol}}, "modelProviders": {protocol: entries},
+                "env": {"ALPHA_KEY": "sk-alpha-0123456789AAAA", "BETA_KEY": "sk-beta-0123456789BBBB"}}
+    (qwen_home / "settings.json").write_text(json.dumps(settings))
+
+
+@pytest.fixture(autouse=True)
+def _no_keyring(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+
+
+@pytest.mark.parametrize("protocol", ["anthropic", "gemini"])
+def test_the_first_entry_is_used_when_no_model_is_named(protocol: str, qwen_home: Path) -> None:
+    _write(qwen_home, protocol, {})
+    resolution = resolve(Context.current())
+    assert (resolution.model.value, resolution.model.source.key) == ("alpha", f"modelProviders.{protocol}[0].id")
+    assert resolution.base_url.value == ALPHA_URL
+    assert (resolution.credential.present, resolution.credential.variable) == (True, "ALPHA_KEY")
+    assert resolution.credential.masked is not None and resolution.credential.masked.endswith("AAAA")
+
+
+@pytest.mark.parametrize(("protocol", "outside"), [
+    ("anthropic", {"ANTHROPIC_API_KEY": "sk-outside-0123456789OOOO"}),
+    ("anthropic", {"ANTHROPIC_BASE_URL": OUTSIDE_URL}),
+    ("gemini", {"GEMINI_API_KEY": "sk-outside-0123456789OOOO"}),
+])
+def test_a_key_or_url_from_outside_the_entries_keeps_them_out(
+    protocol: str, outside: dict[str, str], qwen_home: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _write(qwen_home, protocol, {})
+    for name, value in outside.items():
+        monkeypatch.setenv(name, value)
+    resolution = resolve(Context.current())
+    assert resolution.model.value is None and resolution.base_url.value not in (ALPHA_URL, BETA_URL)
+    assert resolution.credential.variable != "ALPHA_KEY"
+
+
+def test_an_entry_named_in_settings_still_wins(qwen_home: Path) -> None:
+    _write(qwen_home, "anthropic", {})
+    path = qwen_home / "settings.json"
+    path.write_text(json.dumps({**json.loads(path.read_text()), "model": {"name": "beta"}}))
+    resolution = resolve(Context.current())
+    assert (resolution.model.value, resolution.model.source.kind, resolution.base_url.value) == (
+        "beta", SourceKind.SETTINGS, BETA_URL)
