@@ -5,6 +5,7 @@ Modes:
   (NaN, a lone surrogate, 100k-deep nesting, `interval: 1e-9`) that a well-behaved server never sends.
 - "trickle": a complete, valid answer sent one byte every `trickle_interval` seconds, headers included
   (httpx's per-read timeouts never trip on it).
+- "late": the canned answer after `delay` seconds of silence (slower than httpx's 5 s default, inside a deadline).
 - "huge": a 200 answer whose body runs on for `huge_bytes` (with `declare_length`, a Content-Length says so
   up front; without, the body ends only when the connection closes).
 
@@ -19,7 +20,7 @@ import threading
 import time
 from typing import Any
 
-MODES = ("canned", "trickle", "huge")
+MODES = ("canned", "trickle", "late", "huge")
 
 
 class _TCPServer(socketserver.ThreadingTCPServer):
@@ -34,7 +35,7 @@ class HostileServer:
     def __init__(
         self, mode: str = "canned", *, status: int = 200, body: bytes | dict | str = b"{}",
         routes: dict[str, tuple[int, bytes | dict | str]] | None = None, trickle_interval: float = 0.2,
-        huge_bytes: int = 100 * 1024 * 1024, declare_length: bool = False,
+        huge_bytes: int = 100 * 1024 * 1024, declare_length: bool = False, delay: float = 6.0,
     ) -> None:
         if mode not in MODES:
             raise ValueError(f"unknown mode {mode!r}; one of {MODES}")
@@ -45,6 +46,7 @@ class HostileServer:
         self.trickle_interval = trickle_interval
         self.huge_bytes = huge_bytes
         self.declare_length = declare_length
+        self.delay = delay
         self.requests: list[tuple[str, str]] = []
         self.sent_bytes = 0
         self._stopping = threading.Event()
@@ -99,6 +101,10 @@ class HostileServer:
             def _canned(self, path: str) -> None:
                 status, body = server._answer(path)
                 self.wfile.write(_head(status, len(body)) + body)
+
+            def _late(self, path: str) -> None:
+                if not server._stopping.wait(server.delay):
+                    self._canned(path)
 
             def _trickle(self, path: str) -> None:
                 status, body = server._answer(path)

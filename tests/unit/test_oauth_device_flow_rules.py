@@ -187,3 +187,15 @@ async def test_an_unreachable_device_endpoint_names_the_url_and_the_error(monkey
     assert isinstance(result, flow.Failed)
     assert result.reason.startswith(f"Cannot reach {url} (ConnectError: ")
     assert result.reason.endswith("); check your network or proxy (HTTPS_PROXY) and try again.")
+
+
+async def test_a_device_answer_slower_than_httpx_default_but_inside_the_deadline_is_waited_for(servers,
+                                                                                           monkeypatch) -> None:
+    """The client's timeouts are the flow's own (30 s here), not httpx's 5 s default: a server silent for 5.5 s
+    before answering still issues the code."""
+    server = serve(servers, "late", delay=5.5, routes={DEVICE: (200, DEVICE_ANSWER)})
+    monkeypatch.setenv("QWEN_OAUTH_BASE_URL", server.url)
+    stream = flow.DeviceFlow(os.environ, request_timeout=30).run()
+    issued = await anext(stream)
+    await stream.aclose()
+    assert isinstance(issued, flow.DeviceCodeIssued) and issued.user_code == "ABCD-EFGH"
