@@ -73,15 +73,17 @@ def unnamed_model(lookup: ConfigLookup) -> Value[Any]:
     return _first(first_primary_entry(lookup, Protocol.OPENAI), default)
 
 
-def other_model(lookup: ConfigLookup, protocol: str, key_variable: str, base_variable: str | None) -> Value[Any]:
+def other_model(lookup: ConfigLookup, protocol: str, key_variable: str, base_variable: str) -> Value[Any]:
     """Anthropic's or Gemini's model (choose_model); when nothing names one, the first entry that can be a primary
     model unless a key or base URL comes from outside the entries (0.24.4, measured with Anthropic: it then kept
     those, with a default model of its own), else empty. unnamed_model's syncAfterAuthRefresh, for every auth type."""
     named = choose_model(lookup, protocol)
     if named.value:
         return named
-    outside = _first(lookup.variable(key_variable), lookup.setting(API_KEY),
-                     lookup.variable(base_variable) if base_variable else Value(None), lookup.setting(AUTH_BASE_URL))
+    # GOOGLE_GEMINI_BASE_URL is read by Google's SDK, not by `qwen`'s settings: with it alone 0.24.4 still used the
+    # first entry (at the entry's URL).
+    outside_url = Value(None) if protocol == Protocol.GEMINI else lookup.variable(base_variable)
+    outside = _first(lookup.variable(key_variable), lookup.setting(API_KEY), outside_url, lookup.setting(AUTH_BASE_URL))
     return Value(None) if outside.value else first_primary_entry(lookup, protocol)
 
 

@@ -399,10 +399,11 @@ def _openai(lookup: ConfigLookup) -> tuple[Value[Any], Value[Any], Credential]:
 
 
 # Qwen Code's validateAuthMethod (chunk-WH7PDTZL.js 813-885): the key of the selected model's provider entry,
-# else the protocol's own variable; Anthropic also takes ANTHROPIC_BASE_URL; Gemini's default is Google's API.
-_OTHER_PROTOCOLS: dict[str, tuple[str, str | None, str]] = {
+# else the protocol's own variable; the entry's URL, else ANTHROPIC_BASE_URL / GOOGLE_GEMINI_BASE_URL (Google's SDK
+# reads that one: 0.24.4 sent there, tests/interop/test_unnamed_model_other.py), else the protocol's default.
+_OTHER_PROTOCOLS: dict[str, tuple[str, str, str]] = {
     Protocol.ANTHROPIC: ("ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL", "https://api.anthropic.com"),
-    Protocol.GEMINI: ("GEMINI_API_KEY", None, "https://generativelanguage.googleapis.com"),
+    Protocol.GEMINI: ("GEMINI_API_KEY", "GOOGLE_GEMINI_BASE_URL", "https://generativelanguage.googleapis.com"),
 }
 
 
@@ -415,7 +416,7 @@ def _other_protocol(lookup: ConfigLookup, protocol: str) -> tuple[Value[Any], Va
     if env_key is not None and key.value:
         key_name = env_key   # the name `qwen-tui run` passes it under
     if not base_url.value:
-        base_url = _first(lookup.variable(base_name) if base_name else Value(None), lookup.setting(MODEL_BASE_URL))
+        base_url = _first(lookup.variable(base_name), lookup.setting(MODEL_BASE_URL))
     if not base_url.value:
         base_url = Value(default_base, Source(SourceKind.DEFAULT))
     if not key.value:

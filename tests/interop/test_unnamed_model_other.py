@@ -3,9 +3,9 @@
 
 What 0.24.4 sent to loopback servers (Nov 2026): with no key or base URL from outside the entries, the first entry's
 model to its URL with its key (status said "no key, no model, Google's/Anthropic's API": qwen works, the verdict
-said it would not); with ANTHROPIC_API_KEY + ANTHROPIC_BASE_URL exported, those, with a model of its own
-(`coder-model`, not asserted: status names none); with GEMINI_API_KEY exported, no entry (it asked Google's API,
-which the guard refuses). Each server accepts one key only.
+said it would not); with ANTHROPIC_API_KEY + ANTHROPIC_BASE_URL (GEMINI_API_KEY + GOOGLE_GEMINI_BASE_URL) exported,
+those, with a model of its own (`coder-model`, not asserted: status names none). GOOGLE_GEMINI_BASE_URL alone (read
+by Google's SDK, which status ignored) leaves the first entry at its own URL. Each server accepts one key only.
 """
 
 from __future__ import annotations
@@ -34,15 +34,17 @@ from tests.servers.dialect_servers import AnthropicServer, GeminiServer
 pytestmark = [pytest.mark.interop, pytest.mark.timeout(NPM_INSTALL_TIMEOUT_S + 300)]
 
 KEYS = {"A": "sk-alpha-0123456789abcdAAAA", "B": "sk-beta-0123456789abcdBBBB", "O": "sk-outside-0123456789abOOOO"}
-OUTSIDE = {"anthropic": ("ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL"), "gemini": ("GEMINI_API_KEY", None)}
-DEFAULT_URL = {"anthropic": "https://api.anthropic.com", "gemini": "https://generativelanguage.googleapis.com"}
+OUTSIDE = {"anthropic": ("ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL"),
+           "gemini": ("GEMINI_API_KEY", "GOOGLE_GEMINI_BASE_URL")}
 MODELS = ("alpha", "beta", "coder-model")
+# (protocol, case) → the server 0.24.4 sent its request to (and whose key it sent).
+OBSERVED = {("anthropic", "entries"): "A", ("anthropic", "outside"): "O",
+            ("gemini", "entries"): "A", ("gemini", "outside"): "O", ("gemini", "url-only"): "A"}
 
 
-@pytest.mark.parametrize("outside", [False, True], ids=["entries", "outside"])
-@pytest.mark.parametrize("protocol", ["anthropic", "gemini"])
+@pytest.mark.parametrize(("protocol", "case"), list(OBSERVED), ids=[f"{p}-{c}" for p, c in OBSERVED])
 def test_status_names_the_entry_qwen_uses_when_no_model_is_named(
-    protocol: str, outside: bool, guard: GuardProxy, isolated_home: Path, qwen_home: Path, project_dir: Path,
+    protocol: str, case: str, guard: GuardProxy, isolated_home: Path, qwen_home: Path, project_dir: Path,
 ) -> None:
     qwen = install_qwen_code(CURRENT)
     server_type = GeminiServer if protocol == "gemini" else AnthropicServer
@@ -56,25 +58,25 @@ def test_status_names_the_entry_qwen_uses_when_no_model_is_named(
                     "env": {"ALPHA_KEY": KEYS["A"], "BETA_KEY": KEYS["B"]}}
         write_settings(qwen_home / "settings.json", merged(QUIET_SETTINGS, settings))
         key_variable, url_variable = OUTSIDE[protocol]
-        exported = {key_variable: KEYS["O"]} if outside else {}
-        if outside and url_variable:
+        exported = {key_variable: KEYS["O"]} if case == "outside" else {}
+        if case != "entries":
             exported[url_variable] = servers["O"].url
         plain = {**qwen_env(isolated_home, guard), **exported}
         result = run_qwen(qwen, plain, project_dir)
         status = run_qwen_tui("status", "--json", env={**tui_env(), **plain, "QWEN_TUI_QWEN": str(qwen.executable)},
                               cwd=project_dir)
         asked = {name for name, server in servers.items() if any(call.method == "POST" for call in server.requests)}
-        urls = {server.url: name for name, server in servers.items()} | {DEFAULT_URL[protocol]: "default"}
+        urls = {server.url: name for name, server in servers.items()}
     finally:
         for server in servers.values():
             server.__exit__()
 
-    expected = ("default" if protocol == "gemini" else "O") if outside else "A"
+    expected = OBSERVED[protocol, case]
     # Gemini's loopback server answers no streamed generation, so `qwen` may end non-zero: the request is what counts.
-    assert asked == ({expected} - {"default"}), f"{CURRENT} now asks {asked}\n{describe(result)}"
+    assert asked == {expected}, f"{CURRENT} now asks {asked}\n{describe(result)}"
     assert status.returncode == 0, describe(status)
     document = json.loads(status.stdout)
     assert urls.get(document["baseUrl"]["value"]) == expected, document["baseUrl"]
-    assert document["credential"]["masked"].endswith(KEYS["O" if outside else "A"][-4:]), document["credential"]
-    assert document["model"]["value"] == (None if outside else "alpha"), document["model"]
+    assert document["credential"]["masked"].endswith(KEYS[expected][-4:]), document["credential"]
+    assert document["model"]["value"] == ("alpha" if expected == "A" else None), document["model"]
     assert document["qwenCli"]["direct"] is True, document["qwenCli"]

@@ -62,3 +62,20 @@ def test_an_entry_named_in_settings_still_wins(qwen_home: Path) -> None:
     resolution = resolve(Context.current())
     assert (resolution.model.value, resolution.model.source.kind, resolution.base_url.value) == (
         "beta", SourceKind.SETTINGS, BETA_URL)
+
+
+def test_gemini_takes_google_gemini_base_url_after_the_entrys_own(
+    qwen_home: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """GOOGLE_GEMINI_BASE_URL (read by Google's SDK): used by a model without an entry URL, and before model.baseUrl;
+    the entry's own URL beats it, and alone it does not keep the entries out (0.24.4, measured)."""
+    monkeypatch.setenv("GOOGLE_GEMINI_BASE_URL", OUTSIDE_URL)
+    _write(qwen_home, "gemini", {})
+    resolution = resolve(Context.current())
+    assert (resolution.model.value, resolution.base_url.value) == ("alpha", ALPHA_URL)
+    path = qwen_home / "settings.json"
+    path.write_text(json.dumps({"security": {"auth": {"selectedType": "gemini"}},
+                                "model": {"name": "m", "baseUrl": BETA_URL}}))
+    base_url = resolve(Context.current()).base_url
+    assert (base_url.value, base_url.source.kind, base_url.source.key) == (
+        OUTSIDE_URL, SourceKind.ENV, "GOOGLE_GEMINI_BASE_URL")
