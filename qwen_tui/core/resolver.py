@@ -416,7 +416,7 @@ def _other_protocol(lookup: ConfigLookup, protocol: str) -> tuple[Value[Any], Va
     if env_key is not None and key.value:
         key_name = env_key   # the name `qwen-tui run` passes it under
     if not base_url.value:
-        base_url = _first(lookup.variable(base_name), lookup.setting(MODEL_BASE_URL))
+        base_url = lookup.variable(base_name)   # never model.baseUrl: 0.12.0 to 0.24.4 ignored it here (measured)
     if not base_url.value:
         base_url = Value(default_base, Source(SourceKind.DEFAULT))
     if not key.value:

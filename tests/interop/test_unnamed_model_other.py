@@ -80,3 +80,23 @@ def test_status_names_the_entry_qwen_uses_when_no_model_is_named(
     assert document["credential"]["masked"].endswith(KEYS[expected][-4:]), document["credential"]
     assert document["model"]["value"] == ("alpha" if expected == "A" else None), document["model"]
     assert document["qwenCli"]["direct"] is True, document["qwenCli"]
+
+
+@pytest.mark.parametrize("protocol", ["anthropic", "gemini"])
+def test_model_base_url_alone_is_not_where_qwen_goes(
+    protocol: str, guard: GuardProxy, isolated_home: Path, qwen_home: Path, project_dir: Path,
+) -> None:
+    """`model.name` + `model.baseUrl`, no entry: 0.24.4 asks the protocol's own API (0.12.0, 0.15.10 and 0.21.2
+    too in a trial run), never model.baseUrl; status names that API."""
+    qwen = install_qwen_code(CURRENT)
+    server = (GeminiServer if protocol == "gemini" else AnthropicServer)(key=KEYS["O"], models=MODELS)
+    with server:
+        settings = {"security": {"auth": {"selectedType": protocol}}, "model": {"name": "alpha", "baseUrl": server.url}}
+        write_settings(qwen_home / "settings.json", merged(QUIET_SETTINGS, settings))
+        plain = {**qwen_env(isolated_home, guard), OUTSIDE[protocol][0]: KEYS["O"]}
+        result = run_qwen(qwen, plain, project_dir)
+        status = run_qwen_tui("status", "--json", env={**tui_env(), **plain, "QWEN_TUI_QWEN": str(qwen.executable)},
+                              cwd=project_dir)
+    assert server.requests == [], describe(result)
+    assert status.returncode == 0, describe(status)
+    assert json.loads(status.stdout)["baseUrl"]["source"]["kind"] == "default", status.stdout

@@ -325,10 +325,11 @@ def test_anthropic_entry_without_its_key_or_with_a_non_string_url(
     assert (resolution.base_url.value, resolution.base_url.source.kind) == ("http://127.0.0.1:21", SourceKind.ENV)
 
 
-def test_gemini_takes_its_base_url_from_model_base_url_and_from_no_variable(
+def test_gemini_takes_its_base_url_neither_from_model_base_url_nor_from_another_variable(
     user_settings: Path, monkeypatch: pytest.MonkeyPatch, no_keyring: None
 ) -> None:
-    # Gemini has no base URL variable: not even one named `None` in a settings `env` block.
+    # Gemini's one base URL variable is GOOGLE_GEMINI_BASE_URL: not GEMINI_BASE_URL, nor one named `None` in a
+    # settings `env` block; `model.baseUrl` is ignored (qwen 0.12.0 to 0.24.4 asked Google's API, measured).
     data = {"security": {"auth": {"selectedType": "gemini"}}, "env": {"None": ENV_URL, "GEMINI_BASE_URL": ENV_URL}}
     write_json(user_settings, data)
     monkeypatch.setenv("GEMINI_BASE_URL", ENV_URL)
@@ -336,7 +337,7 @@ def test_gemini_takes_its_base_url_from_model_base_url_and_from_no_variable(
     data["model"] = {"baseUrl": MODEL_URL}
     write_json(user_settings, data)
     base_url = resolve(Context.current()).base_url
-    assert (base_url.value, base_url.source.key) == (MODEL_URL, "model.baseUrl")
+    assert (base_url.value, base_url.source.kind) == ("https://generativelanguage.googleapis.com", SourceKind.DEFAULT)
 
 
 def test_problems_name_the_unreadable_dotenv_and_the_provider_without_a_key(

@@ -79,3 +79,15 @@ def test_gemini_takes_google_gemini_base_url_after_the_entrys_own(
     base_url = resolve(Context.current()).base_url
     assert (base_url.value, base_url.source.kind, base_url.source.key) == (
         OUTSIDE_URL, SourceKind.ENV, "GOOGLE_GEMINI_BASE_URL")
+
+
+@pytest.mark.parametrize(("protocol", "default"), [("anthropic", "https://api.anthropic.com"),
+                                                   ("gemini", "https://generativelanguage.googleapis.com")])
+def test_model_base_url_is_not_a_base_url_for_anthropic_or_gemini(protocol: str, default: str, qwen_home: Path) -> None:
+    """`qwen` 0.12.0 to 0.24.4 asked the protocol's own API with `model.baseUrl` set and no entry (measured:
+    tests/interop/test_unnamed_model_other.py); status named model.baseUrl."""
+    qwen_home.mkdir()
+    (qwen_home / "settings.json").write_text(json.dumps({"security": {"auth": {"selectedType": protocol}},
+                                                         "model": {"name": "m", "baseUrl": OUTSIDE_URL}}))
+    base_url = resolve(Context.current()).base_url
+    assert (base_url.value, base_url.source.kind) == (default, SourceKind.DEFAULT)
