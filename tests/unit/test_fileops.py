@@ -390,3 +390,14 @@ def test_an_existing_folder_given_to_ensure_private_dir_becomes_private(folder: 
     shared.chmod(0o755)
     fileops.ensure_private_dir(shared)
     assert stat.S_IMODE(shared.stat().st_mode) == 0o700
+
+
+def test_an_error_while_reading_a_regular_file_is_one_line_naming_it() -> None:
+    """/proc/self/mem is a regular file whose first read fails (EIO: address 0 is never mapped): the error names
+    the file and the OS's words, not Python's `[Errno 5]` form."""
+    path = Path("/proc/self/mem")
+    with pytest.raises(FileOpError) as caught:
+        read_regular(path)
+    assert str(caught.value) == ("Cannot read /proc/self/mem (Input/output error); check the file, or move it "
+                                 "away and try again.")
+    assert caught.value.reason == "Input/output error"
