@@ -384,7 +384,7 @@ def _openai(lookup: ConfigLookup) -> tuple[Value[Any], Value[Any], Credential]:
     # Its default model's entry keeps an outside URL from 0.21.2 on (model_choice.unnamed_model).
     keeps_outside = model.source.kind == SourceKind.DEFAULT and lookup.qwen_is_at_least(FIRST_KEEPING_OUTSIDE_BASE_URL)
     first = (*outside, provider_base) if keeps_outside else (provider_base, *outside)
-    base_url = _first(*first, lookup.setting(MODEL_BASE_URL))
+    base_url = _first(*first)   # never model.baseUrl alone: 0.15.10 and 0.24.4 asked api.openai.com (measured)
     if not base_url.value:
         base_url = Value(OPENAI_DEFAULT_BASE_URL, Source(SourceKind.DEFAULT))
     key = _first(provider_key, lookup.variable("OPENAI_API_KEY"), lookup.setting(API_KEY))

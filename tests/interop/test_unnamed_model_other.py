@@ -30,11 +30,12 @@ from tests.interop.conftest import (
 )
 from tests.interop.guard_proxy import GuardProxy
 from tests.servers.dialect_servers import AnthropicServer, GeminiServer
+from tests.servers.openai_server import OpenAIServer
 
 pytestmark = [pytest.mark.interop, pytest.mark.timeout(NPM_INSTALL_TIMEOUT_S + 300)]
 
 KEYS = {"A": "sk-alpha-0123456789abcdAAAA", "B": "sk-beta-0123456789abcdBBBB", "O": "sk-outside-0123456789abOOOO"}
-OUTSIDE = {"anthropic": ("ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL"),
+OUTSIDE = {"anthropic": ("ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL"), "openai": ("OPENAI_API_KEY", "OPENAI_BASE_URL"),
            "gemini": ("GEMINI_API_KEY", "GOOGLE_GEMINI_BASE_URL")}
 MODELS = ("alpha", "beta", "coder-model")
 # (protocol, case) → the server 0.24.4 sent its request to (and whose key it sent).
@@ -82,14 +83,15 @@ def test_status_names_the_entry_qwen_uses_when_no_model_is_named(
     assert document["qwenCli"]["direct"] is True, document["qwenCli"]
 
 
-@pytest.mark.parametrize("protocol", ["anthropic", "gemini"])
+@pytest.mark.parametrize("protocol", ["anthropic", "gemini", "openai"])
 def test_model_base_url_alone_is_not_where_qwen_goes(
     protocol: str, guard: GuardProxy, isolated_home: Path, qwen_home: Path, project_dir: Path,
 ) -> None:
     """`model.name` + `model.baseUrl`, no entry: 0.24.4 asks the protocol's own API (0.12.0, 0.15.10 and 0.21.2
-    too in a trial run), never model.baseUrl; status names that API."""
+    too in a trial run; OpenAI: 0.15.10), never model.baseUrl; status names that API."""
     qwen = install_qwen_code(CURRENT)
-    server = (GeminiServer if protocol == "gemini" else AnthropicServer)(key=KEYS["O"], models=MODELS)
+    server_type = {"anthropic": AnthropicServer, "gemini": GeminiServer}.get(protocol)
+    server = server_type(key=KEYS["O"], models=MODELS) if server_type else OpenAIServer(key=None, models=MODELS)
     with server:
         settings = {"security": {"auth": {"selectedType": protocol}}, "model": {"name": "alpha", "baseUrl": server.url}}
         write_settings(qwen_home / "settings.json", merged(QUIET_SETTINGS, settings))
