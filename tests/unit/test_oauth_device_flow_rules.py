@@ -199,3 +199,10 @@ async def test_a_device_answer_slower_than_httpx_default_but_inside_the_deadline
     issued = await anext(stream)
     await stream.aclose()
     assert isinstance(issued, flow.DeviceCodeIssued) and issued.user_code == "ABCD-EFGH"
+
+
+async def test_cleartext_to_a_remote_host_names_the_masked_url(monkeypatch) -> None:
+    monkeypatch.setenv("QWEN_OAUTH_BASE_URL", "http://user:pw@chat.qwen.example")
+    [result] = [event async for event in flow.DeviceFlow(os.environ).run()]
+    assert isinstance(result, flow.Failed)
+    assert result.reason.startswith("http://***@chat.qwen.example uses plain http to another machine")
