@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import gc
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from qwen_tui.core.i18n import set_language
+from tests.keyring_service import clear_items, missing_binaries, start_secret_service
 
 # The loopback servers' fixtures (device_server, openai_server, collector), available to every test.
 pytest_plugins = ["tests.servers.fixtures"]
@@ -75,3 +78,31 @@ def project_dir(isolated_home: Path) -> Path:
 
 # Files captured from the real Qwen Code (copied from shared/reference/fixtures so the suite is self-contained).
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+# A private Secret Service for the keyring tests of every suite (unit, interop).
+@pytest.fixture(scope="session")
+def secret_service_daemons(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """Env vars (the session bus address) that reach an unlocked gnome-keyring, started once per session (per
+    xdist worker). Tests use `secret_service`, which empties it first.
+
+    The daemons keep their own HOME/XDG dirs, so per-test HOME changes do not disturb them."""
+    missing = missing_binaries()
+    if missing:
+        reason = f"Secret Service tests need {', '.join(missing)} (Debian: dbus gnome-keyring libsecret-tools)"
+        if os.environ.get("CI"):
+            pytest.fail(f"{reason}; CI must run them")
+        pytest.skip(reason)
+    session = start_secret_service(tmp_path_factory.mktemp("secret-service"))
+    try:
+        yield dict(session.env)
+    finally:
+        session.stop()
+
+
+@pytest.fixture
+def secret_service(secret_service_daemons: dict[str, str]) -> dict[str, str]:
+    """The session's Secret Service, holding no item: what earlier tests in this worker stored (the order changes
+    from run to run under `--dist worksteal`) is deleted first, so no test reads another's leftovers."""
+    clear_items(secret_service_daemons)
+    return dict(secret_service_daemons)

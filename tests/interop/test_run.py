@@ -39,7 +39,6 @@ from tests.interop.conftest import (
 from tests.interop.guard_proxy import GuardProxy
 from tests.servers.dialect_servers import AnthropicServer
 from tests.servers.openai_server import OpenAIServer
-from tests.unit.conftest import secret_service, secret_service_daemons  # noqa: F401 - the private Secret Service
 
 pytestmark = [pytest.mark.interop, pytest.mark.timeout(NPM_INSTALL_TIMEOUT_S + 600)]
 

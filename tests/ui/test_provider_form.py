@@ -225,7 +225,7 @@ def secret_service_env(tmp_path_factory: pytest.TempPathFactory):
     if missing_binaries():
         reason = f"needs {', '.join(missing_binaries())} (Debian: dbus gnome-keyring libsecret-tools)"
         if os.environ.get("CI"):
-            pytest.fail(f"{reason}; CI must run it")  # like tests/unit/conftest.py: no skip hides it in CI
+            pytest.fail(f"{reason}; CI must run it")  # like tests/conftest.py: no skip hides it in CI
         pytest.skip(reason)
     session = start_secret_service(tmp_path_factory.mktemp("secret-service"))
     try:
