@@ -1,10 +1,12 @@
 """Hostile text for the hostile-input suite: what a cloned repository's files or a lying server may contain.
 
 `hostile_text` draws strings built from terminal escape sequences (OSC 52 clipboard writes, clear screen,
-window title, C1 CSI, DCS), C0 controls, DEL, bidi overrides and isolates, lone surrogates, markup that
-Textual or Rich would parse (`[/]`, `[bold`, `[@click=…]`), huge repetitions, and ordinary text around them.
+window title, C1 CSI, DCS), C0 controls, DEL, bidi overrides and isolates, lone surrogates, zero-width
+characters, markup that Textual or Rich would parse (`[/]`, `[bold`, `[@click=…]`), huge repetitions, and
+ordinary text around them.
 `unsafe_in` says which characters of an output must never reach a terminal; it is written from the rules
-(C0 but a newline, DEL, C1, bidi controls and marks, line separators, surrogates), not from the sanitiser.
+(C0 but a newline, DEL, C1, bidi controls and marks, line separators, surrogates, zero-width and invisible
+characters), not from the sanitiser.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ CLEAR_AND_TITLE = "u\x1b[2J\x1b[H\x1b]0;owned\x07"    # clear the screen, set th
 ESCAPES = (
     OSC52, CLEAR_AND_TITLE, "\x1b[31mred", "\x9b2J", "\x9d0;title\x9c", "\x1bP+q\x1b\\", "\x1b", "\x07", "\x08",
     "\r", "\n", "\t", "\x00", "\x7f", "\x85", "\u202e", "\u2066", "\u2069", "\u200f", "\u2028", "\ud800", "\udfff",
+    "\u200b", "\u200d", "\u2060", "\ufeff",
 )
 MARKUP = ("[/]", "[bold", "[/bold]", "[@click=app.quit]x[/]", "[link=file:///etc/passwd]x[/link]", "[$accent]",
           "[red on", "]", "\\[")
@@ -41,6 +44,7 @@ def _unsafe(char: str) -> bool:
         or 0x2066 <= code <= 0x2069
         or code in (0x061C, 0x200E, 0x200F, 0x2028, 0x2029)
         or 0xD800 <= code <= 0xDFFF
+        or 0x200B <= code <= 0x200D or code in (0x2060, 0xFEFF)   # zero-width and invisible: names look alike
     )
 
 

@@ -17,12 +17,13 @@ from functools import cache
 ELLIPSIS = "…"
 
 # C0 controls, DEL, C1; bidi embeddings/overrides/isolates and the invisible bidi marks (Trojan Source);
-# the Unicode line and paragraph separators (a line break nobody asked for); lone surrogates. Each of them is
-# "Other" or "Separator" in Unicode, so text for which `str.isprintable()` holds has none (clean's quick path).
-_UNSAFE = "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
-_UNSAFE_KEEP_NEWLINE = (
-    "[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
-)
+# the Unicode line and paragraph separators (a line break nobody asked for); lone surrogates; the zero-width
+# space, non-joiner and joiner, the word joiner and the BOM (invisible: `OPENAI\u200b_API_KEY` from a workspace
+# file would look exactly like OPENAI_API_KEY). Each of them is "Other" or "Separator" in Unicode, so text for
+# which `str.isprintable()` holds has none (clean's quick path).
+_INVISIBLE = "\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069\ufeff\ud800-\udfff"
+_UNSAFE = f"[\x00-\x1f\x7f-\x9f{_INVISIBLE}]"
+_UNSAFE_KEEP_NEWLINE = f"[\x00-\x09\x0b-\x1f\x7f-\x9f{_INVISIBLE}]"
 
 
 @cache
@@ -93,7 +94,7 @@ def _cap(pieces: list[str], limit: int) -> str:
 
 def safe_json(document: object) -> str:
     """`document` as indented JSON for a terminal: every unsafe character inside a string (DEL, C1, bidi,
-    surrogates; json already escapes C0) written as a `\\uXXXX` escape, so a JSON parser reads back the very
+    zero-width, surrogates; json already escapes C0) written as a `\\uXXXX` escape, so a JSON parser reads back the very
     same data while the terminal sees only printable text. Nothing is cut: the reader is a program."""
     text = json.dumps(document, indent=2, ensure_ascii=False)
     return _pattern(True).sub(lambda match: f"\\u{ord(match.group()):04x}", text)

@@ -12,8 +12,8 @@ from qwen_tui.core.sanitize import clean, safe_json
 
 
 def _unsafe(char: str, *, keep_newline: bool = False) -> bool:
-    """Written from the rules (C0, DEL, C1, bidi controls and marks, line separators, surrogates), not
-    from the module's own table."""
+    """Written from the rules (C0, DEL, C1, bidi controls and marks, line separators, surrogates, the zero-width
+    and invisible characters), not from the module's own table."""
     code = ord(char)
     if keep_newline and char == "\n":
         return False
@@ -24,6 +24,7 @@ def _unsafe(char: str, *, keep_newline: bool = False) -> bool:
         or 0x2066 <= code <= 0x2069
         or code in (0x061C, 0x200E, 0x200F, 0x2028, 0x2029)
         or 0xD800 <= code <= 0xDFFF
+        or 0x200B <= code <= 0x200D or code in (0x2060, 0xFEFF)   # zero-width space, (non-)joiner, word joiner, BOM
     )
 
 
@@ -38,6 +39,19 @@ def test_clear_screen_title_c1_and_bidi_are_escaped() -> None:
     assert clean("abc\u202edcba") == "abc\\u202edcba"
     assert clean("\u2066x\u2069") == "\\u2066x\\u2069"
     assert clean("\x7f") == "\\x7f"
+
+
+def test_zero_width_characters_are_escaped_so_two_names_never_look_the_same() -> None:
+    """A workspace file can name `OPENAI\u200b_API_KEY` or a model `qwen3\u2060-coder`: shown as they are, they
+    look exactly like the real names. Each invisible is shown as its escape, inside JSON too."""
+    for invisible in ("\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"):
+        name = f"OPENAI{invisible}_API_KEY"
+        shown = clean(name)
+        assert shown == f"OPENAI\\u{ord(invisible):04x}_API_KEY", shown
+        assert shown != clean("OPENAI_API_KEY")
+        assert clean(name, multiline=True) == shown
+        assert f"\\u{ord(invisible):04x}" in safe_json({"model": name})
+        assert json.loads(safe_json({"model": name})) == {"model": name}
 
 
 def test_lone_surrogate_is_escaped() -> None:
