@@ -36,6 +36,8 @@ PACKAGE = "@qwen-code/qwen-code"
 NPM_INSTALL_TIMEOUT_S = 600
 PROCESS_TIMEOUT_S = 120
 PROMPT = "say pong"
+# qwen-tui with no keyring: keys go to (and are read from) files only.
+NO_KEYRING = {"PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
 
 # Settings that keep `qwen` from reaching out on its own: both spellings of the auto-update switch
 # (new `enableAutoUpdate`, old `disableAutoUpdate`), usage statistics and telemetry off.
@@ -212,6 +214,35 @@ def run_qwen_tui(*args: str, env: Mapping[str, str], cwd: Path, stdin: str | Non
     return subprocess.run([sys.executable, "-m", "qwen_tui", *args], env=dict(env), cwd=cwd, input=stdin,
                           capture_output=True, text=True, timeout=timeout,
                           stdin=None if stdin is not None else subprocess.DEVNULL)
+
+
+def run_through_qwen_tui(env: dict[str, str], cwd: Path, *args: str,
+                         python: tuple[str, ...] = ()) -> tuple[subprocess.CompletedProcess[str], list[str]]:
+    """`qwen-tui run -- ARGS` in its own process group; also returns the command lines seen under its PID
+    (and its children's) while it ran: after the exec that PID is `qwen` itself. `python`: interpreter options."""
+    process = subprocess.Popen([sys.executable, *python, "-m", "qwen_tui", "run", "--", *args], env=env, cwd=cwd,
+                               stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               start_new_session=True)
+    seen: list[str] = []
+    deadline = time.monotonic() + PROCESS_TIMEOUT_S
+    while process.poll() is None and time.monotonic() < deadline:
+        seen += [line for line in group_cmdlines(process.pid) if line not in seen]
+        time.sleep(0.05)
+    return finish(process), seen
+
+
+def group_cmdlines(pgid: int) -> list[str]:
+    """The command lines of every process in the group `pgid`."""
+    lines = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if os.getpgid(int(entry.name)) == pgid:
+                lines.append((entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace"))
+        except (OSError, ProcessLookupError):
+            continue
+    return lines
 
 
 def write_settings(path: Path, settings: Mapping[str, object]) -> None:

@@ -10,9 +10,7 @@ accepts it. Everything stays on the machine: loopback servers and the guard prox
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,18 +19,19 @@ import pytest
 
 from qwen_tui.core.oauth.credentials import Credentials
 from tests.interop.conftest import (
+    NO_KEYRING,
     NPM_INSTALL_TIMEOUT_S,
     PROCESS_TIMEOUT_S,
     PROMPT,
     QUIET_SETTINGS,
     QwenCode,
     describe,
-    finish,
     install_qwen_code,
     merged,
     qwen_env,
     run_qwen,
     run_qwen_tui,
+    run_through_qwen_tui,
     tui_env,
     write_settings,
 )
@@ -44,7 +43,6 @@ pytestmark = [pytest.mark.interop, pytest.mark.timeout(NPM_INSTALL_TIMEOUT_S + 6
 
 KEY = "sk-run-interop-0123456789abcdef"
 MODEL = "qwen3-coder-plus"
-NO_KEYRING = {"PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
 
 # store → (direct, viaRun): what the real `qwen` 0.24.4 does, and so what the verdict must say.
 EXPECTED = {
@@ -97,7 +95,7 @@ class Tried:
 def _try_both(qwen: QwenCode, server: OpenAIServer, plain_env: dict, env: dict, cwd: Path) -> Tried:
     plain = run_qwen(qwen, plain_env, cwd)
     calls = len(server.requests_to("/chat/completions"))
-    traced, cmdlines = _run_through_qwen_tui(env, cwd, "-p", PROMPT, python=("-X", "importtime"))
+    traced, cmdlines = run_through_qwen_tui(env, cwd, "-p", PROMPT, python=("-X", "importtime"))
     # The interpreter's import trace went to the stderr qwen then inherited: take it out, keep the module names.
     trace = [line for line in traced.stderr.splitlines() if line.startswith("import time:")]
     imported = [line.rpartition("|")[2].strip() for line in trace]
@@ -105,34 +103,6 @@ def _try_both(qwen: QwenCode, server: OpenAIServer, plain_env: dict, env: dict, 
     through_run = subprocess.CompletedProcess(traced.args, traced.returncode, traced.stdout, rest)
     return Tried(_answered(plain, server, 0), _answered(through_run, server, calls), plain, through_run, cmdlines,
                  imported)
-
-
-def _run_through_qwen_tui(env: dict[str, str], cwd: Path, *args: str,
-                          python: tuple[str, ...] = ()) -> tuple[subprocess.CompletedProcess[str], list[str]]:
-    """`qwen-tui run -- ARGS` in its own process group; also returns the command lines seen under its PID
-    (and its children's) while it ran: after the exec that PID is `qwen` itself. `python`: interpreter options."""
-    process = subprocess.Popen([sys.executable, *python, "-m", "qwen_tui", "run", "--", *args], env=env, cwd=cwd,
-                               stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               start_new_session=True)
-    seen: list[str] = []
-    deadline = time.monotonic() + PROCESS_TIMEOUT_S
-    while process.poll() is None and time.monotonic() < deadline:
-        seen += [line for line in _group_cmdlines(process.pid) if line not in seen]
-        time.sleep(0.05)
-    return finish(process), seen
-
-
-def _group_cmdlines(pgid: int) -> list[str]:
-    lines = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            if os.getpgid(int(entry.name)) == pgid:
-                lines.append((entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace"))
-        except (OSError, ProcessLookupError):
-            continue
-    return lines
 
 
 def _configure(store: str, server: OpenAIServer, env: dict[str, str], project: Path, qwen_home: Path) -> None:
@@ -211,8 +181,8 @@ def test_run_passes_arguments_and_exit_code(qwen_current: QwenCode, guard: Guard
     with OpenAIServer(key=KEY, models=(MODEL,)) as server:
         plain_env, env = _environments(qwen_current, isolated_home, guard, dict(NO_KEYRING))
         _configure("settings", server, env, project_dir, qwen_home)
-        version, _ = _run_through_qwen_tui(env, project_dir, "--version")
-        failed, _ = _run_through_qwen_tui(env, project_dir, *failing)
+        version, _ = run_through_qwen_tui(env, project_dir, "--version")
+        failed, _ = run_through_qwen_tui(env, project_dir, *failing)
         plain_failed = subprocess.run([str(qwen_current.executable), *failing], env=plain_env, cwd=project_dir,
                                       capture_output=True, text=True, timeout=PROCESS_TIMEOUT_S,
                                       stdin=subprocess.DEVNULL)
@@ -238,7 +208,7 @@ def test_anthropic_key_kept_by_qwen_tui_reaches_qwen_through_run_only(
         verdict = _verdict(env, project_dir)
         plain = run_qwen(qwen_current, plain_env, project_dir)
         assert server.requests_to("/messages") == [], describe(plain)
-        through_run, _ = _run_through_qwen_tui(env, project_dir, "-p", PROMPT)
+        through_run, _ = run_through_qwen_tui(env, project_dir, "-p", PROMPT)
         messages = server.requests_to("/messages")
     assert (verdict["direct"], verdict["viaRun"], verdict["fix"]) == (False, True, "qwen-tui run"), verdict
     assert plain.returncode != 0, describe(plain)
@@ -266,7 +236,7 @@ def test_qwen_oauth_is_refused_by_0244_and_run_says_so_before_starting_it(
         plain_env, env = _environments(qwen_current, isolated_home, guard, dict(NO_KEYRING))
         verdict = _verdict(env, project_dir)
         plain = run_qwen(qwen_current, plain_env, project_dir)
-        through_run, cmdlines = _run_through_qwen_tui(env, project_dir, "-p", PROMPT)
+        through_run, cmdlines = run_through_qwen_tui(env, project_dir, "-p", PROMPT)
         calls = api.requests_to("/chat/completions")
     assert plain.returncode != 0 and "discontinued" in plain.stderr, describe(plain)
     assert (verdict["direct"], verdict["viaRun"], verdict["fix"]) == (False, False, "qwen-tui auth"), verdict
@@ -284,7 +254,7 @@ def test_qwen_oauth_is_accepted_by_0120_directly_and_through_run(
         plain_env, env = _environments(qwen_pre_shutdown, isolated_home, guard, dict(NO_KEYRING))
         verdict = _verdict(env, project_dir)
         plain = run_qwen(qwen_pre_shutdown, plain_env, project_dir)
-        through_run, _ = _run_through_qwen_tui(env, project_dir, "-p", PROMPT)
+        through_run, _ = run_through_qwen_tui(env, project_dir, "-p", PROMPT)
         calls = api.requests_to("/chat/completions")
     assert (verdict["direct"], verdict["viaRun"], verdict["reason"]) == (True, True, None), verdict
     assert verdict["version"] == "0.12.0"

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.interop.conftest import (
+    NO_KEYRING,
     NPM_INSTALL_TIMEOUT_S,
     QUIET_SETTINGS,
     describe,
@@ -26,11 +27,11 @@ from tests.interop.conftest import (
     qwen_env,
     run_qwen,
     run_qwen_tui,
+    run_through_qwen_tui,
     tui_env,
     write_settings,
 )
 from tests.interop.guard_proxy import GuardProxy
-from tests.interop.test_run import NO_KEYRING, _run_through_qwen_tui
 from tests.servers.openai_server import OpenAIServer
 
 pytestmark = [pytest.mark.interop, pytest.mark.timeout(NPM_INSTALL_TIMEOUT_S + 600)]
@@ -137,7 +138,7 @@ def test_run_passes_the_first_entrys_key_kept_by_qwen_tui(
         direct = run_qwen(qwen, plain, project_dir)
         sent_direct = _sent(servers)
         status = run_qwen_tui("status", "--json", env=env, cwd=project_dir)
-        through_run, _ = _run_through_qwen_tui(env, project_dir, "-p", "say pong")
+        through_run, _ = run_through_qwen_tui(env, project_dir, "-p", "say pong")
         sent_run = _sent(servers)
     finally:
         for server in servers.values():

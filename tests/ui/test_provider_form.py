@@ -194,13 +194,13 @@ async def test_save_into_a_file_qwen_can_read(openai_server: OpenAIServer, isola
 
 
 @pytest.mark.keyring
-async def test_save_into_the_keyring(openai_server: OpenAIServer, isolated_home: Path, secret_service_env,
+async def test_save_into_the_keyring(openai_server: OpenAIServer, isolated_home: Path, secret_service: dict[str, str],
                                      monkeypatch: pytest.MonkeyPatch) -> None:
     from qwen_tui.core.secrets import SecretStore
 
-    for name, value in secret_service_env.items():   # the D-Bus client reads the process environment
+    for name, value in secret_service.items():   # the D-Bus client reads the process environment
         monkeypatch.setenv(name, value)
-    env = {**secret_service_env, "PYTHON_KEYRING_BACKEND": "keyring.backends.SecretService.Keyring"}
+    env = {**secret_service, "PYTHON_KEYRING_BACKEND": "keyring.backends.SecretService.Keyring"}
     app = make_real_app(**env)
     async with app.run_test(size=SIZE) as pilot:
         form = await open_form(pilot)
@@ -215,23 +215,6 @@ async def test_save_into_the_keyring(openai_server: OpenAIServer, isolated_home:
     assert found.value == openai_server.key and found.location == "keyring"
     assert not paths.secrets_file_path(os.environ).exists()
     assert openai_server.key not in (isolated_home / ".qwen" / "settings.json").read_text()
-    SecretStore({**os.environ, **env}).delete(env_key)
-
-
-@pytest.fixture
-def secret_service_env(tmp_path_factory: pytest.TempPathFactory):
-    from tests.keyring_service import missing_binaries, start_secret_service
-
-    if missing_binaries():
-        reason = f"needs {', '.join(missing_binaries())} (Debian: dbus gnome-keyring libsecret-tools)"
-        if os.environ.get("CI"):
-            pytest.fail(f"{reason}; CI must run it")  # like tests/conftest.py: no skip hides it in CI
-        pytest.skip(reason)
-    session = start_secret_service(tmp_path_factory.mktemp("secret-service"))
-    try:
-        yield dict(session.env)
-    finally:
-        session.stop()
 
 
 # ---- every error class: one line, nothing saved --------------------------------------------------------------
