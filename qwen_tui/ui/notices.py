@@ -6,7 +6,8 @@ failed, a provider that could not be switched or deleted, a theme file that coul
 the situation changes: a later outcome of the same topic replaces it (a success removes it), and a line about a
 key goes once the active key is no longer the one it was about, in the place it was when the line was given
 (moved to the keyring, another provider active). An active key kept in plain text in qwen-tui's file is also read
-from the files at each resolution (there at the next start, gone once the key is moved, even outside the app).
+from the files at each resolution (there at the next start, gone once the key is moved, even outside the app,
+and while the resolver fails).
 Lines are worded again in the current language each time they are shown (core.i18n.Words). The text is sanitised
 where it is shown (widgets/plain.Plain).
 """
@@ -87,12 +88,15 @@ class Notices:
         return lines
 
     def _on_resolved(self, resolved: Resolved) -> None:
-        if resolved.failed:
-            return
-        in_plain_text = _in_plain_text(resolved.resolution)
+        # A failed resolution (the resolver raised) shows no key: the files' line goes with it until a reading
+        # works, as it would claim what nothing on the screen backs. A line given by an action is about what the
+        # action did; only a resolution that says where the active key is may retire it.
+        in_plain_text = None if resolved.failed else _in_plain_text(resolved.resolution)
         if in_plain_text != self._in_plain_text:
             self._in_plain_text = in_plain_text
             self.changed.publish("files")
+        if resolved.failed:
+            return
         source = resolved.resolution.credential.source
         for topic, notice in list(self._items.items()):
             if notice.env_key is None or resolved.generation < notice.since:

@@ -166,3 +166,37 @@ async def test_notices_are_relabelled_when_the_language_is_switched(isolated_hom
         chinese = notice_text(app)
         assert "未切换服务商" in chinese and "请修正该文件" in chinese and "已按您的选择" in chinese, chinese
         assert not any(words in chinese for words in ("Fournisseur", "corrigez", "en clair", "choisi")), chinese
+
+
+async def test_a_failed_resolution_drops_the_files_line_and_keeps_the_actions_lines(isolated_home: Path) -> None:
+    """The resolver failing (a bug in it: simulated by a resolver that raises, as no real file makes it raise) says
+    nothing of where the active key is, and home shows no key: the line read from the files goes until a reading
+    works again; a line given by an action (what a save did) is not judged by it and stays."""
+    from qwen_tui.core import paths
+    from qwen_tui.core.resolver import resolve
+
+    saved = _save_in_plain_text()
+    name, path = saved.profile.env_key, paths.secrets_file_path(app_env())
+    broken = [False]
+
+    def resolver(context: Context):
+        if broken[0]:
+            raise RuntimeError("resolver bug")
+        return resolve(context)
+
+    app = QwenTuiApp(context=Context(Path.cwd(), app_env()), resolver=resolver)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        assert f"The key {name} is kept in plain text in {path}" in notice_text(app), notice_text(app)
+        app.notices.give("other", "A line an action gave", env_key="SOME_OTHER_KEY")
+        broken[0] = True
+        await pilot.press("r")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen) and "resolver bug" in app.resolution.problems[0]
+        said = notice_text(app)
+        assert "plain text" not in said and "A line an action gave" in said, said
+        broken[0] = False
+        await pilot.press("r")
+        await settle(pilot)
+        assert f"The key {name} is kept in plain text in {path}" in notice_text(app), notice_text(app)
