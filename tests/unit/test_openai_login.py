@@ -1,4 +1,5 @@
-"""`qwen-tui auth login --method openai` as a real subprocess against the loopback OpenAI server."""
+"""`qwen-tui auth login --method openai` against the loopback OpenAI server: run in-process
+(`tests/cli_run.py`), and as a real process on a pseudo-terminal where the claim is about the terminal."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ import sys
 import pytest
 
 from qwen_tui.core import paths
+from tests.cli_run import Ran
+from tests.cli_run import run_cli as run_main
 from tests.servers.openai_server import OpenAIServer
 
 FAIL_BACKEND = "keyring.backends.fail.Keyring"
@@ -18,13 +21,11 @@ SECRET_SERVICE_BACKEND = "keyring.backends.SecretService.Keyring"
 MODEL = "qwen3-coder-plus"
 
 
-def run_cli(*args: str, stdin: str = "", **extra_env: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHON_KEYRING_BACKEND": FAIL_BACKEND, **extra_env}
-    return subprocess.run([sys.executable, "-m", "qwen_tui.cli", *args], input=stdin, env=env,
-                          capture_output=True, text=True, timeout=60)
+def run_cli(*args: str, stdin: str = "", **extra_env: str) -> Ran:
+    return run_main(*args, stdin=stdin, env={"PYTHON_KEYRING_BACKEND": FAIL_BACKEND, **extra_env})
 
 
-def login(*args: str, stdin: str = "", **extra_env: str) -> subprocess.CompletedProcess[str]:
+def login(*args: str, stdin: str = "", **extra_env: str) -> Ran:
     return run_cli("auth", "login", "--method", "openai", *args, stdin=stdin, **extra_env)
 
 

@@ -8,15 +8,13 @@ are written here.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from qwen_tui.cli import main
 from qwen_tui.core.context import Context
+from tests.cli_run import run_cli
 
 
 @pytest.fixture(autouse=True)
@@ -25,9 +23,7 @@ def no_keyring(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def login(*args: str, key: str) -> None:
-    result = subprocess.run([sys.executable, "-m", "qwen_tui.cli", "auth", "login", *args, "--api-key-stdin",
-                             "--store", "settings", "--no-verify"], input=key + "\n", env=dict(os.environ),
-                            capture_output=True, text=True, timeout=120)
+    result = run_cli("auth", "login", *args, "--api-key-stdin", "--store", "settings", "--no-verify", stdin=key + "\n")
     assert result.returncode == 0, result.stderr
 
 

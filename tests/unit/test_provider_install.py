@@ -1,8 +1,9 @@
 """Providers saved exactly as the real Qwen Code 0.24.4 `/auth` saved them.
 
 Each case starts from the `settings.json` the real `qwen` had before its `/auth` dialog ran, saves the same
-provider with `qwen-tui auth login … --store settings` (a real subprocess), and compares the whole file with
-the one `/auth` wrote (shared/reference/fixtures/qwen-code-0.24.4-auth/*/settings.json captured from qwen).
+provider with `qwen-tui auth login … --store settings` (run in-process: tests/cli_run.py), and compares the
+whole file with the one `/auth` wrote (shared/reference/fixtures/qwen-code-0.24.4-auth/*/settings.json
+captured from qwen).
 """
 
 from __future__ import annotations
@@ -11,12 +12,11 @@ import hashlib
 import json
 import os
 import shutil
-import subprocess
-import sys
 
 import pytest
 
 from qwen_tui.core import paths
+from tests.cli_run import Ran, run_cli
 from tests.conftest import FIXTURES
 
 CAPTURES = FIXTURES / "qwen-code-0.24.4-auth"
@@ -30,10 +30,9 @@ CASES = {
 }
 
 
-def login(*args: str, stdin: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
-    return subprocess.run([sys.executable, "-m", "qwen_tui.cli", "auth", "login", "--method", "openai", *args],
-                          input=stdin, env=env, capture_output=True, text=True, timeout=60)
+def login(*args: str, stdin: str) -> Ran:
+    return run_cli("auth", "login", "--method", "openai", *args, stdin=stdin,
+                   env={"PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"})
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
@@ -122,8 +121,7 @@ def test_coding_plan_installs_the_models_offered_for_the_key() -> None:
 
 
 def test_providers_json_has_the_issues_keys_and_qwen_codes_ids() -> None:
-    result = subprocess.run([sys.executable, "-m", "qwen_tui.cli", "providers", "--json"], capture_output=True,
-                            text=True, timeout=60)
+    result = run_cli("providers", "--json")
     assert result.returncode == 0, result.stderr
     rows = {row["id"]: row for row in json.loads(result.stdout)}
     keys = {"id", "label", "group", "protocol", "envKey", "regions", "models", "docsUrl", "termsUrl", "privacyUrl"}
@@ -134,6 +132,5 @@ def test_providers_json_has_the_issues_keys_and_qwen_codes_ids() -> None:
         ("aliyun", "https://coding.dashscope.aliyuncs.com/v1"),
         ("alibabacloud", "https://coding-intl.dashscope.aliyuncs.com/v1")]
     assert len(rows["deepseek"]["regions"]) == 1 and rows["anthropic"]["protocol"] == "anthropic"
-    table = subprocess.run([sys.executable, "-m", "qwen_tui.cli", "providers"], capture_output=True, text=True,
-                           timeout=60)
+    table = run_cli("providers")
     assert table.returncode == 0 and "--region alibabacloud" in table.stdout

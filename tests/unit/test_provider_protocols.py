@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 
 import pytest
 
@@ -14,13 +12,12 @@ from qwen_tui.core import paths
 from qwen_tui.core.context import Context
 from qwen_tui.core.providers.verify import ErrorKind, check_key
 from qwen_tui.core.resolver import resolve
+from tests.cli_run import Ran, run_cli
 from tests.servers.dialect_servers import AnthropicServer, GeminiServer
 
 
-def login(*args: str, stdin: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
-    return subprocess.run([sys.executable, "-m", "qwen_tui.cli", "auth", "login", *args], input=stdin, env=env,
-                          capture_output=True, text=True, timeout=60)
+def login(*args: str, stdin: str) -> Ran:
+    return run_cli("auth", "login", *args, stdin=stdin, env={"PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"})
 
 
 async def test_anthropic_key_check_speaks_its_dialect() -> None:
