@@ -2,15 +2,14 @@
 
 Scans every file under HOME (settings, their `.orig` backups, locks, .env files, logs, the secrets file)
 except the chosen one, the log files (logging configured first, so httpx and qwen-tui events reach them),
-and `qwen-tui status` output. A key moved between stores must leave no copy behind either.
+and `qwen-tui status` output (run in-process: tests/cli_run.py). A key moved between stores must leave no copy
+behind either.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -19,6 +18,7 @@ from qwen_tui.core import log, paths
 from qwen_tui.core.context import Context
 from qwen_tui.core.providers.profiles import KeyStore, ProfileError, save_profile
 from qwen_tui.core.providers.verify import check_key
+from tests.cli_run import run_cli
 from tests.servers.openai_server import OpenAIServer
 
 FAIL_BACKEND = "keyring.backends.fail.Keyring"
@@ -51,11 +51,10 @@ def chosen_file(store: KeyStore) -> Path | None:
 
 
 def status_output(**extra_env: str) -> str:
-    env = {**os.environ, "PYTHON_KEYRING_BACKEND": FAIL_BACKEND, **extra_env}
+    env = {"PYTHON_KEYRING_BACKEND": FAIL_BACKEND, **extra_env}
     outputs = []
     for args in (["status"], ["status", "--json"]):
-        result = subprocess.run([sys.executable, "-m", "qwen_tui.cli", *args], env=env,
-                                capture_output=True, text=True, timeout=60)
+        result = run_cli(*args, env=env)
         outputs.append(result.stdout + result.stderr)
     return "\n".join(outputs)
 
