@@ -27,12 +27,18 @@ class Ran:
     stderr: str
 
 
+def _stream(data: bytes, errors: str) -> io.TextIOWrapper:
+    return io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", errors=errors, write_through=True)
+
+
 def run_cli(*argv: str, stdin: str = "", env: Mapping[str, str] | None = None) -> Ran:
     """Run the command with `env` added to the environment and `stdin` on a pipe (no terminal). An exception
     escaping `main` is not caught: a real process would have printed a traceback, so the test fails."""
-    out, err = io.StringIO(), io.StringIO()
-    # Bytes decoded as the process's own stdin decodes them (UTF-8, universal newlines: a pasted CRLF arrives as LF).
-    pipe = io.TextIOWrapper(io.BytesIO(stdin.encode()), encoding="utf-8")
+    # The streams of a process started by the tests (no LANG: UTF-8 mode): UTF-8, surrogateescape on stdin and
+    # stdout, backslashreplace on stderr; a lone surrogate printed to stdout fails here as it would there.
+    # Universal newlines on stdin: a pasted CRLF arrives as LF.
+    pipe, out, err = _stream(stdin.encode(), "surrogateescape"), _stream(b"", "surrogateescape"), \
+        _stream(b"", "backslashreplace")
     with pytest.MonkeyPatch.context() as patch, redirect_stdout(out), redirect_stderr(err):
         for name, value in (env or {}).items():
             patch.setenv(name, value)
@@ -41,4 +47,11 @@ def run_cli(*argv: str, stdin: str = "", env: Mapping[str, str] | None = None) -
             code = main(list(argv))
         except SystemExit as exit_:   # argparse's usage errors and --help
             code = 0 if exit_.code is None else exit_.code if isinstance(exit_.code, int) else 1
-    return Ran(code, out.getvalue(), err.getvalue())
+    # Read back as subprocess.run(text=True) reads a child's output: strict UTF-8.
+    return Ran(code, _written(out), _written(err))
+
+
+def _written(stream: io.TextIOWrapper) -> str:
+    raw = stream.buffer
+    assert isinstance(raw, io.BytesIO)
+    return raw.getvalue().decode("utf-8")
