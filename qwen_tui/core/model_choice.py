@@ -9,8 +9,8 @@ then uses the `modelProviders.<protocol>` entry of the model's id (its key and U
 
 With no model named at all (tests/interop/test_unnamed_model.py, 0.15.10 and 0.24.4): `qwen` takes its default model
 (unnamed_model) and the entry of that id when there is one; else, with a key or base URL from outside the entries, the
-default model with those; else the first entry, its id, key and URL. Anthropic and Gemini (other_model, measured with
-0.24.4): the first entry unless a key or base URL comes from outside the entries.
+default model with those; else the first entry, its id, key and URL. Anthropic and Gemini (other_model) follow the same
+rule with `coder-model` as the default (tests/interop/test_unnamed_model_other.py; 0.12.0 to 0.24.4 alike).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from qwen_tui.core.launch import (
     FIRST_SETTINGS_MODEL_FIRST,
     FIRST_SKIPPING_MEDIA_ONLY,
 )
-from qwen_tui.core.names import API_KEY, AUTH_BASE_URL, MODEL_NAME, Protocol, providers_key
+from qwen_tui.core.names import API_KEY, AUTH_BASE_URL, MODEL_NAME, QWEN_OAUTH_MODEL, Protocol, providers_key
 from qwen_tui.core.resolver import (
     OPENAI_DEFAULT_MODEL,
     Source,
@@ -65,26 +65,34 @@ def unnamed_model(lookup: ConfigLookup) -> Value[Any]:
     a primary model (up to 0.15.10: the first entry). Up to 0.15.10 the default is `qwen3.5-plus`, later
     `qwen3.7-max`."""
     newer = lookup.qwen_is_at_least(FIRST_DEFAULTING_TO_QWEN37_MAX)
-    default = Value(OPENAI_DEFAULT_MODEL if newer else OPENAI_OLD_DEFAULT_MODEL, Source(SourceKind.DEFAULT))
-    outside = _first(lookup.variable("OPENAI_API_KEY"), lookup.setting(API_KEY),
-                     lookup.variable("OPENAI_BASE_URL"), lookup.setting(AUTH_BASE_URL))
-    if outside.value or provider_index(lookup, Protocol.OPENAI, default) is not None:
-        return default
-    return _first(first_primary_entry(lookup, Protocol.OPENAI), default)
+    return _unnamed(lookup, Protocol.OPENAI, OPENAI_DEFAULT_MODEL if newer else OPENAI_OLD_DEFAULT_MODEL,
+                    lookup.variable("OPENAI_API_KEY"), lookup.variable("OPENAI_BASE_URL"))
 
 
 def other_model(lookup: ConfigLookup, protocol: str, key_variable: str, base_variable: str) -> Value[Any]:
-    """Anthropic's or Gemini's model (choose_model); when nothing names one, the first entry that can be a primary
-    model unless a key or base URL comes from outside the entries (0.24.4, measured with Anthropic: it then kept
-    those, with a default model of its own), else empty. unnamed_model's syncAfterAuthRefresh, for every auth type."""
+    """Anthropic's or Gemini's model (choose_model); when nothing names one, unnamed_model's rule with `coder-model`,
+    the model every `qwen` falls back to for any auth type (DEFAULT_QWEN_MODEL; it names no other default for these
+    two). Measured (tests/interop/test_unnamed_model_other.py): `coder-model` with a key and base URL from outside
+    the entries (exported or in a `.env`; 0.12.0, 0.15.6, 0.15.10, 0.21.2, 0.24.4) and when an entry has that id
+    (Anthropic: 0.12.0, 0.15.10, 0.21.2, 0.24.4); the first entry otherwise."""
     named = choose_model(lookup, protocol)
     if named.value:
         return named
-    # GOOGLE_GEMINI_BASE_URL is read by Google's SDK, not by `qwen`'s settings: with it alone 0.24.4 still used the
-    # first entry (at the entry's URL).
+    # GOOGLE_GEMINI_BASE_URL is read by Google's SDK, not by `qwen`'s settings: with it alone 0.15.6 to 0.24.4 still
+    # used the first entry (at the entry's URL).
     outside_url = Value(None) if protocol == Protocol.GEMINI else lookup.variable(base_variable)
-    outside = _first(lookup.variable(key_variable), lookup.setting(API_KEY), outside_url, lookup.setting(AUTH_BASE_URL))
-    return Value(None) if outside.value else first_primary_entry(lookup, protocol)
+    return _unnamed(lookup, protocol, QWEN_OAUTH_MODEL, lookup.variable(key_variable), outside_url)
+
+
+def _unnamed(lookup: ConfigLookup, protocol: str, model: str, key: Value[Any], base_url: Value[Any]) -> Value[Any]:
+    """The default `model` when an entry has that id, or when a key or base URL comes from outside the entries (the
+    protocol's `key` / `base_url` variable, `security.auth.apiKey` / `baseUrl`); else the first entry that can be a
+    primary model, else the default (syncAfterAuthRefresh, 0.24.4 chunk-VOHPPFJI.js 1122-1205)."""
+    default = Value(model, Source(SourceKind.DEFAULT))
+    outside = _first(key, lookup.setting(API_KEY), base_url, lookup.setting(AUTH_BASE_URL))
+    if outside.value or provider_index(lookup, protocol, default) is not None:
+        return default
+    return _first(first_primary_entry(lookup, protocol), default)
 
 
 def first_primary_entry(lookup: ConfigLookup, protocol: str) -> Value[Any]:

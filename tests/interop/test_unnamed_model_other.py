@@ -1,11 +1,13 @@
-"""No model named anywhere, Anthropic or Gemini selected, `modelProviders.<protocol>` entries: which entry the real
-`qwen` uses, and `qwen-tui status` saying the same (tests/interop/test_unnamed_model.py does OpenAI).
+"""No model named anywhere, Anthropic or Gemini selected: which model, URL and key the real `qwen` uses, and
+`qwen-tui status` saying the same (tests/interop/test_unnamed_model.py does OpenAI).
 
-What 0.24.4 sent to loopback servers (Nov 2026): with no key or base URL from outside the entries, the first entry's
-model to its URL with its key (status said "no key, no model, Google's/Anthropic's API": qwen works, the verdict
-said it would not); with ANTHROPIC_API_KEY + ANTHROPIC_BASE_URL (GEMINI_API_KEY + GOOGLE_GEMINI_BASE_URL) exported,
-those, with a model of its own (`coder-model`, not asserted: status names none). GOOGLE_GEMINI_BASE_URL alone (read
-by Google's SDK, which status ignored) leaves the first entry at its own URL. Each server accepts one key only.
+What the real CLIs sent to loopback servers (Nov 2026; 0.12.0, 0.15.6, 0.15.10, 0.21.2 and 0.24.4 in a trial run,
+the cases below kept for 0.24.4 and 0.15.10): with no key or base URL from outside the `modelProviders.<protocol>`
+entries, the first entry's model to its URL with its key; with ANTHROPIC_API_KEY + ANTHROPIC_BASE_URL
+(GEMINI_API_KEY + GOOGLE_GEMINI_BASE_URL) exported or in a `.env`, with or without entries, `coder-model` to that URL
+with that key (status said the model was "not set"); with an entry whose id is `coder-model`, that entry, whatever
+comes from outside. GOOGLE_GEMINI_BASE_URL alone (read by Google's SDK) leaves the first entry at its own URL
+(0.15.6 on; 0.12.0 sent the first entry's model there). Each server accepts one key only, and records the one sent.
 """
 
 from __future__ import annotations
@@ -34,52 +36,91 @@ from tests.servers.openai_server import OpenAIServer
 
 pytestmark = [pytest.mark.interop, pytest.mark.timeout(NPM_INSTALL_TIMEOUT_S + 300)]
 
+OLD = "0.15.10"
 KEYS = {"A": "sk-alpha-0123456789abcdAAAA", "B": "sk-beta-0123456789abcdBBBB", "O": "sk-outside-0123456789abOOOO"}
 OUTSIDE = {"anthropic": ("ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL"), "openai": ("OPENAI_API_KEY", "OPENAI_BASE_URL"),
            "gemini": ("GEMINI_API_KEY", "GOOGLE_GEMINI_BASE_URL")}
 MODELS = ("alpha", "beta", "coder-model")
-# (protocol, case) → the server 0.24.4 sent its request to (and whose key it sent).
-OBSERVED = {("anthropic", "entries"): "A", ("anthropic", "outside"): "O",
-            ("gemini", "entries"): "A", ("gemini", "outside"): "O", ("gemini", "url-only"): "A"}
+# case → (the second entry's id, None without entries; what is exported: "key+url", "url" or nothing)
+CASES = {"entries": ("beta", ""), "outside": ("beta", "key+url"), "url-only": ("beta", "url"),
+         "bare": (None, "key+url"), "default-entry": ("coder-model", ""),
+         "default-entry-outside": ("coder-model", "key+url")}
+# (version, protocol, case) → (server, model) that `qwen` sent; the key sent is that server's own.
+OBSERVED = {
+    (CURRENT, "anthropic", "entries"): ("A", "alpha"),
+    (CURRENT, "anthropic", "outside"): ("O", "coder-model"),
+    (CURRENT, "anthropic", "bare"): ("O", "coder-model"),
+    (CURRENT, "anthropic", "default-entry"): ("B", "coder-model"),
+    (CURRENT, "anthropic", "default-entry-outside"): ("B", "coder-model"),
+    (CURRENT, "gemini", "entries"): ("A", "alpha"),
+    (CURRENT, "gemini", "outside"): ("O", "coder-model"),
+    (CURRENT, "gemini", "url-only"): ("A", "alpha"),
+    (CURRENT, "gemini", "bare"): ("O", "coder-model"),
+    (OLD, "anthropic", "outside"): ("O", "coder-model"),
+    (OLD, "anthropic", "default-entry"): ("B", "coder-model"),
+    (OLD, "gemini", "outside"): ("O", "coder-model"),
+}
 
 
-@pytest.mark.parametrize(("protocol", "case"), list(OBSERVED), ids=[f"{p}-{c}" for p, c in OBSERVED])
-def test_status_names_the_entry_qwen_uses_when_no_model_is_named(
-    protocol: str, case: str, guard: GuardProxy, isolated_home: Path, qwen_home: Path, project_dir: Path,
+def _sent(servers: dict[str, AnthropicServer | GeminiServer]) -> set[tuple[str, str, str]]:
+    """(server, model, server whose key it was) of every generation request: Anthropic's model is in the body,
+    Gemini's in the path (`/v1beta/models/<model>:streamGenerateContent`)."""
+    by_key = {value: name for name, value in KEYS.items()}
+    sent = set()
+    for name, server in servers.items():
+        for call in server.requests:
+            if call.method != "POST":
+                continue
+            key = call.headers.get("x-api-key") or call.headers.get("x-goog-api-key") \
+                or call.headers.get("authorization", "").removeprefix("Bearer ")
+            model = call.body.get("model") if isinstance(call.body, dict) and "model" in call.body \
+                else call.path.split("/models/")[-1].split(":")[0]
+            sent.add((name, str(model), by_key.get(key, "?")))
+    return sent
+
+
+@pytest.mark.parametrize(("version", "protocol", "case"), list(OBSERVED), ids=["-".join(k) for k in OBSERVED])
+def test_status_names_what_qwen_uses_when_no_model_is_named(
+    version: str, protocol: str, case: str, guard: GuardProxy, isolated_home: Path, qwen_home: Path,
+    project_dir: Path,
 ) -> None:
-    qwen = install_qwen_code(CURRENT)
+    qwen = install_qwen_code(version)
     server_type = GeminiServer if protocol == "gemini" else AnthropicServer
     servers = {name: server_type(key=key, models=MODELS) for name, key in KEYS.items()}
     for server in servers.values():
         server.__enter__()
     try:
-        entries = [{"id": "alpha", "name": "alpha", "baseUrl": servers["A"].url, "envKey": "ALPHA_KEY"},
-                   {"id": "beta", "name": "beta", "baseUrl": servers["B"].url, "envKey": "BETA_KEY"}]
-        settings = {"security": {"auth": {"selectedType": protocol}}, "modelProviders": {protocol: entries},
-                    "env": {"ALPHA_KEY": KEYS["A"], "BETA_KEY": KEYS["B"]}}
+        second, exported_what = CASES[case]
+        settings: dict = {"security": {"auth": {"selectedType": protocol}}}
+        if second is not None:
+            settings["modelProviders"] = {protocol: [
+                {"id": "alpha", "name": "alpha", "baseUrl": servers["A"].url, "envKey": "ALPHA_KEY"},
+                {"id": second, "name": second, "baseUrl": servers["B"].url, "envKey": "BETA_KEY"}]}
+            settings["env"] = {"ALPHA_KEY": KEYS["A"], "BETA_KEY": KEYS["B"]}
         write_settings(qwen_home / "settings.json", merged(QUIET_SETTINGS, settings))
         key_variable, url_variable = OUTSIDE[protocol]
-        exported = {key_variable: KEYS["O"]} if case == "outside" else {}
-        if case != "entries":
+        exported = {key_variable: KEYS["O"]} if "key" in exported_what else {}
+        if "url" in exported_what:
             exported[url_variable] = servers["O"].url
         plain = {**qwen_env(isolated_home, guard), **exported}
         result = run_qwen(qwen, plain, project_dir)
         status = run_qwen_tui("status", "--json", env={**tui_env(), **plain, "QWEN_TUI_QWEN": str(qwen.executable)},
                               cwd=project_dir)
-        asked = {name for name, server in servers.items() if any(call.method == "POST" for call in server.requests)}
+        sent = _sent(servers)
         urls = {server.url: name for name, server in servers.items()}
     finally:
         for server in servers.values():
             server.__exit__()
 
-    expected = OBSERVED[protocol, case]
+    expected, model = OBSERVED[version, protocol, case]
     # Gemini's loopback server answers no streamed generation, so `qwen` may end non-zero: the request is what counts.
-    assert asked == {expected}, f"{CURRENT} now asks {asked}\n{describe(result)}"
+    assert sent == {(expected, model, expected)}, f"{version} now sends {sent}\n{describe(result)}"
     assert status.returncode == 0, describe(status)
     document = json.loads(status.stdout)
+    assert document["qwenCli"]["version"] == version, document["qwenCli"]
+    assert document["model"]["value"] == model, document["model"]
     assert urls.get(document["baseUrl"]["value"]) == expected, document["baseUrl"]
     assert document["credential"]["masked"].endswith(KEYS[expected][-4:]), document["credential"]
-    assert document["model"]["value"] == ("alpha" if expected == "A" else None), document["model"]
     assert document["qwenCli"]["direct"] is True, document["qwenCli"]
 
 

@@ -1,6 +1,7 @@
-"""Anthropic or Gemini with `modelProviders` entries and no model named (core/model_choice.other_model): `qwen`
-0.24.4 uses the first entry, its URL and key, unless a key or base URL comes from outside the entries (measured
-with the real `qwen` in tests/interop/test_unnamed_model_other.py). Status said "no key" for a working setup."""
+"""Anthropic or Gemini with no model named (core/model_choice.other_model): `qwen` uses the first entry, its URL and
+key, unless a key or base URL comes from outside the entries or an entry is `coder-model`; then it asks for
+`coder-model` (measured with the real `qwen` 0.12.0 to 0.24.4 in tests/interop/test_unnamed_model_other.py). Status
+said "no key" for a working setup, then "not set" for the model `qwen` sends."""
 
 from __future__ import annotations
 
@@ -15,10 +16,10 @@ from qwen_tui.core.resolver import SourceKind, resolve
 ALPHA_URL, BETA_URL, OUTSIDE_URL = "http://127.0.0.1:9/alpha", "http://127.0.0.1:9/beta", "http://127.0.0.1:9/out"
 
 
-def _write(qwen_home: Path, protocol: str, first: dict) -> None:
+def _write(qwen_home: Path, protocol: str, first: dict, second: str = "beta") -> None:
     qwen_home.mkdir()
     entries = [{"id": "alpha", "baseUrl": ALPHA_URL, "envKey": "ALPHA_KEY", **first},
-               {"id": "beta", "baseUrl": BETA_URL, "envKey": "BETA_KEY"}]
+               {"id": second, "baseUrl": BETA_URL, "envKey": "BETA_KEY"}]
     settings = {"security": {"auth": {"selectedType": protocol}}, "modelProviders": {protocol: entries},
                 "env": {"ALPHA_KEY": "sk-alpha-0123456789AAAA", "BETA_KEY": "sk-beta-0123456789BBBB"}}
     (qwen_home / "settings.json").write_text(json.dumps(settings))
@@ -51,8 +52,38 @@ def test_a_key_or_url_from_outside_the_entries_keeps_them_out(
     for name, value in outside.items():
         monkeypatch.setenv(name, value)
     resolution = resolve(Context.current())
-    assert resolution.model.value is None and resolution.base_url.value not in (ALPHA_URL, BETA_URL)
+    assert (resolution.model.value, resolution.model.source.kind) == ("coder-model", SourceKind.DEFAULT)
+    assert resolution.base_url.value not in (ALPHA_URL, BETA_URL)
     assert resolution.credential.variable != "ALPHA_KEY"
+
+
+@pytest.mark.parametrize(("protocol", "key", "url"), [("anthropic", "ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL"),
+                                                      ("gemini", "GEMINI_API_KEY", "GOOGLE_GEMINI_BASE_URL")])
+def test_with_no_entry_the_model_is_coder_model(
+    protocol: str, key: str, url: str, qwen_home: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A key and base URL from the environment, nothing else: every `qwen` asked that URL for `coder-model`."""
+    qwen_home.mkdir()
+    (qwen_home / "settings.json").write_text(json.dumps({"security": {"auth": {"selectedType": protocol}}}))
+    monkeypatch.setenv(key, "sk-outside-0123456789OOOO")
+    monkeypatch.setenv(url, OUTSIDE_URL)
+    resolution = resolve(Context.current())
+    assert (resolution.model.value, resolution.model.source.kind) == ("coder-model", SourceKind.DEFAULT)
+    assert (resolution.base_url.value, resolution.credential.variable) == (OUTSIDE_URL, key)
+
+
+@pytest.mark.parametrize("outside", [{}, {"ANTHROPIC_API_KEY": "sk-outside-0123456789OOOO",
+                                          "ANTHROPIC_BASE_URL": OUTSIDE_URL}])
+def test_an_entry_named_coder_model_is_used_before_the_first(
+    outside: dict[str, str], qwen_home: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Its URL and key, with or without a key and URL from outside (0.12.0 to 0.24.4 sent to it, measured)."""
+    _write(qwen_home, "anthropic", {}, second="coder-model")
+    for name, value in outside.items():
+        monkeypatch.setenv(name, value)
+    resolution = resolve(Context.current())
+    assert (resolution.model.value, resolution.base_url.value) == ("coder-model", BETA_URL)
+    assert (resolution.credential.variable, resolution.credential.masked[-4:]) == ("BETA_KEY", "BBBB")
 
 
 def test_an_entry_named_in_settings_still_wins(qwen_home: Path) -> None:
