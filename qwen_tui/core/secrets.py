@@ -73,35 +73,50 @@ def _import_keyring() -> None:
         pass
 
 
+class _Call:
+    """One keyring call in its own daemon thread: a locked or dead Secret Service never hangs the caller, who waits
+    as long as it chooses (`result`) and may wait again later for a call that outlived the first wait."""
+
+    def __init__(self, call: Callable[[], Any]) -> None:
+        self._outcome: dict[str, Any] = {}
+        self._thread = threading.Thread(target=self._target, args=(call,), name="qwen-tui-keyring", daemon=True)
+        self._thread.start()
+
+    def _target(self, call: Callable[[], Any]) -> None:
+        try:
+            self._outcome["value"] = call()
+        except BaseException as exc:  # noqa: BLE001 - any keyring failure means "no keyring"
+            self._outcome["error"] = type(exc).__name__
+
+    def running(self) -> bool:
+        return self._thread.is_alive()
+
+    def result(self, timeout: float, *, quiet: bool = False) -> Any:
+        """The call's value once it ended within `timeout`; _KeyringFailed on timeout or any error."""
+        self._thread.join(timeout)
+        if self._thread.is_alive():
+            if not quiet:
+                _log("keyring_timeout", timeout_s=timeout)
+            raise _KeyringFailed
+        if "error" in self._outcome:
+            _log("keyring_error", error_type=self._outcome["error"])
+            raise _KeyringFailed
+        return self._outcome["value"]
+
+
 class SecretStore:
     def __init__(self, env: Mapping[str, str], timeout: float = 3.0) -> None:
         self._env = env
         self._timeout = min(timeout, 3.0)
         self._available: bool | None = None
         self._backend: Any = None
+        self._late: _Call | None = None   # a probe still running after the timeout (late_answer)
 
     # --- keyring, always behind a timeout ------------------------------------------------------
 
     def _run(self, call: Callable[[], _T]) -> _T:
         """Run `call` in a daemon thread; raise _KeyringFailed on timeout or any error."""
-        outcome: dict[str, Any] = {}
-
-        def target() -> None:
-            try:
-                outcome["value"] = call()
-            except BaseException as exc:  # noqa: BLE001 - any keyring failure means "no keyring"
-                outcome["error"] = type(exc).__name__
-
-        worker = threading.Thread(target=target, name="qwen-tui-keyring", daemon=True)
-        worker.start()
-        worker.join(self._timeout)
-        if worker.is_alive():
-            _log("keyring_timeout", timeout_s=self._timeout)
-            raise _KeyringFailed
-        if "error" in outcome:
-            _log("keyring_error", error_type=outcome["error"])
-            raise _KeyringFailed
-        value: _T = outcome["value"]
+        value: _T = _Call(call).result(self._timeout)
         return value
 
     def _load_backend(self) -> Any:
@@ -135,17 +150,40 @@ class SecretStore:
         return backend if works else None
 
     def keyring_available(self) -> bool:
-        """A real round trip, bounded by the timeout; cached per store (False after any failure)."""
+        """A real round trip, bounded by the timeout; cached per store (False after any failure, until a probe
+        that timed out answers after all: late_answer)."""
         if self._available is None:
+            _import_keyring()
+            # One thread for the whole probe: backend detection itself talks to D-Bus.
+            probe = _Call(self._probe)
             try:
-                _import_keyring()
-                # One thread for the whole probe: backend detection itself talks to D-Bus.
-                self._backend = self._run(self._probe)
+                self._backend = probe.result(self._timeout)
             except _KeyringFailed:
                 self._backend = None
+                self._late = probe if probe.running() else None
             self._available = self._backend is not None
             _log("keyring_probe", available=self._available)
         return self._available
+
+    def late_answer(self, wait: float) -> bool | None:
+        """After a probe that timed out (a loaded machine's keyring answers late, not never): wait up to `wait`
+        more seconds for it. True when it answered and the keyring works (usable from then on), False when it
+        answered otherwise or no probe is pending, None while it still has not answered."""
+        probe = self._late
+        if probe is None:
+            return False
+        try:
+            backend = probe.result(wait, quiet=True)
+        except _KeyringFailed:
+            if probe.running():
+                return None
+            backend = None
+        self._late = None
+        if backend is None:
+            return False
+        self._backend, self._available = backend, True
+        _log("keyring_probe_late", available=True)
+        return True
 
     def _keyring(self, call: Callable[[Any], _T]) -> _T:
         """Run `call(backend)`; a failure marks the keyring unavailable for this store."""

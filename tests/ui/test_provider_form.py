@@ -204,6 +204,9 @@ async def test_save_into_the_keyring(openai_server: OpenAIServer, isolated_home:
     app = make_real_app(**env)
     async with app.run_test(size=SIZE) as pilot:
         form = await open_form(pilot)
+        # The probe's answer, however late it comes (a loaded machine's keyring may answer after the probe's cap:
+        # tests/ui/test_form_keyring.py), not the keyring preselected before any answer.
+        await until(pilot, lambda: form.keyring_probe is not None and form.keyring_probe[0], "the keyring's answer")
         assert form.query_one("#store-keyring", RadioButton).value is True
         assert form.query_one("#store-warning").display is False
         fill(form, openai_server.url, openai_server.key, MODEL)

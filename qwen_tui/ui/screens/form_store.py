@@ -1,5 +1,6 @@
 """Where the provider form keeps the key: the four stores, what the chosen one means for plain `qwen`, and the
-one line said when there is no keyring (then Qwen Code's own `.env`, which plain `qwen` reads, is preselected)."""
+one line said when there is no keyring (then Qwen Code's own `.env`, which plain `qwen` reads, is preselected; a
+keyring that answers after the probe's cap gets the choice back unless the user made one)."""
 
 from __future__ import annotations
 
@@ -74,7 +75,12 @@ class KeyStoreChooser(Vertical):
     def watch_probe(self, probe: tuple[bool, Path | None] | None) -> None:
         self._show_help()
         self.set_class(probe is not None and not probe[0], "-no-keyring")
-        if probe is None or probe[0]:
+        if probe is None:
+            return
+        if probe[0]:
+            # Also a keyring that answered after the probe's cap, when the form had gone on without one.
+            if not self.chosen:
+                self.select("keyring")
             return
         winner = probe[1]
         warning = self.query_one("#store-warning", Plain)

@@ -6,15 +6,20 @@ they post. Each worker that receives the key names itself: Textual's default des
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import work
 from textual.message import Message
+from textual.worker import get_current_worker
 
 from qwen_tui.core.i18n import t
 from qwen_tui.ui.screens.base import QwenScreen
+
+# How long after the probe's own cap (3 s) the form still listens for the keyring's answer.
+LATE_PROBE_S = 30.0
 
 if TYPE_CHECKING:
     from qwen_tui.core.providers.profiles import SaveResult
@@ -185,8 +190,20 @@ class FormWorkers(QwenScreen):
         from qwen_tui.core.secrets import SecretStore
 
         app = self.app
-        available = SecretStore(app.env).keyring_available()
+        store = SecretStore(app.env)
+        available = store.keyring_available()
         # A nearer .env hides Qwen Code's own only from the installed qwen versions that load the first .env alone.
         hidden = installed_qwen_skips_home_dotenv(app.env)
-        self.post_message(KeyringProbed(available, dotenv_hiding(qwen_dotenv(app.env), app.context) if hidden
-                                        else None))
+        winner = dotenv_hiding(qwen_dotenv(app.env), app.context) if hidden else None
+        self.post_message(KeyringProbed(available, winner))
+        # A keyring that did not answer within the probe's cap (a loaded machine's answers late, not never): the
+        # form goes on as without one, and its answer, while the form is open (at most LATE_PROBE_S more), still
+        # counts; the chooser goes back to the keyring unless the user picked a store meanwhile.
+        worker = get_current_worker()
+        deadline = time.monotonic() + LATE_PROBE_S
+        while not available and not worker.is_cancelled and time.monotonic() < deadline:
+            late = store.late_answer(0.25)   # short waits: a closed form (a cancelled worker) ends the loop
+            if late is not None:
+                if late:
+                    self.post_message(KeyringProbed(True, winner))
+                return

@@ -1,0 +1,38 @@
+"""SecretStore.late_answer: a keyring probe that outlived its timeout still counts when the keyring answers (a real
+Secret Service behind a bus that holds its answers until the test lets them through: tests/slow_bus.py)."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from qwen_tui.core.secrets import SecretStore
+from tests.slow_bus import SlowBus
+
+FAKE_KEY = "sk-test-late-0123456789abcdef"
+
+
+@pytest.mark.keyring
+def test_a_probe_that_timed_out_counts_once_the_keyring_answers(
+    secret_service: dict[str, str], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    with SlowBus(secret_service["DBUS_SESSION_BUS_ADDRESS"]) as bus:
+        for name, value in {**secret_service, "DBUS_SESSION_BUS_ADDRESS": bus.address}.items():
+            monkeypatch.setenv(name, value)   # the D-Bus client reads the process environment
+        monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.SecretService.Keyring")
+        store = SecretStore(os.environ, timeout=0.5)
+        assert store.keyring_available() is False
+        assert store.late_answer(0.1) is None          # asked, not answered yet
+        bus.answer()
+        assert store.late_answer(60) is True
+        assert store.keyring_available() is True
+        assert store.keyring_set("LATE_KEY", FAKE_KEY) and store.keyring_get("LATE_KEY") == FAKE_KEY
+        assert store.late_answer(0) is False           # nothing pending any more
+
+
+def test_without_a_pending_probe_there_is_no_late_answer(qwen_home) -> None:
+    store = SecretStore({**os.environ, "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"})
+    assert store.late_answer(0) is False                # not probed yet
+    assert store.keyring_available() is False
+    assert store.late_answer(0) is False                # probed: no keyring, an answer in time
