@@ -71,6 +71,7 @@ class ProviderFormScreen(FormWorkers):
     ]
     # Wide terminals put the preset's links beside the preset choice.
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    AUTO_FOCUS = "#preset"   # (Textual's default focused the body first: its ~55 nodes were restyled twice)
 
     # ---- the form's state: each watcher renders one part; the toggled classes show or hide it (the .tcss) ----
     preset_id: var[str] = var(CUSTOM, init=False)                 # an endpoint key: `id` or `id:region`
@@ -116,6 +117,10 @@ class ProviderFormScreen(FormWorkers):
         return f"{CUSTOM}@{self.protocol.value}" if custom else self.preset_id
 
     def compose(self) -> ComposeResult:
+        # The width's class before any child mounts: set at the first resize, it restyled the whole form again.
+        width = self.app.size.width
+        widest = max((edge, name) for edge, name in self.HORIZONTAL_BREAKPOINTS if width >= edge)[1]
+        self.update_classes({name: name == widest for _, name in self.HORIZONTAL_BREAKPOINTS})
         entry = self._entry
         yield Plain(self._title(), id="form-title", classes="title")
         with CursorScroll(id="form-body"):
@@ -149,7 +154,6 @@ class ProviderFormScreen(FormWorkers):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one(PresetList).focus()
         self._initial_entry = entered(self)   # what Esc compares with (form_guards.leave)
         self._load_environment()
         self._probe_keyring()
