@@ -8,10 +8,12 @@ process that sends something), tests keep a real one.
 from __future__ import annotations
 
 import io
+import os
 import sys
 from collections.abc import Mapping
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -31,18 +33,25 @@ def _stream(data: bytes, errors: str) -> io.TextIOWrapper:
     return io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", errors=errors, write_through=True)
 
 
-def run_cli(*argv: str, stdin: str = "", env: Mapping[str, str] | None = None) -> Ran:
-    """Run the command with `env` added to the environment and `stdin` on a pipe (no terminal). An exception
-    escaping `main` is not caught: a real process would have printed a traceback, so the test fails."""
+def run_cli(*argv: str, stdin: str = "", env: Mapping[str, str] | None = None, environ: Mapping[str, str] | None = None,
+            cwd: Path | None = None) -> Ran:
+    """Run the command with `env` added to the environment (or `environ` as the whole environment, as
+    subprocess's `env=`), in `cwd` if given, and `stdin` on a pipe (no terminal). An exception escaping `main` is
+    not caught: a real process would have printed a traceback, so the test fails."""
     # The streams of a process started by the tests (no LANG: UTF-8 mode): UTF-8, surrogateescape on stdin and
     # stdout, backslashreplace on stderr; a lone surrogate printed to stdout fails here as it would there.
     # Universal newlines on stdin: a pasted CRLF arrives as LF.
     pipe, out, err = _stream(stdin.encode(), "surrogateescape"), _stream(b"", "surrogateescape"), \
         _stream(b"", "backslashreplace")
     with pytest.MonkeyPatch.context() as patch, redirect_stdout(out), redirect_stderr(err):
-        for name, value in (env or {}).items():
+        if environ is not None:
+            for name in set(os.environ) - set(environ):
+                patch.delenv(name)
+        for name, value in {**(environ or {}), **(env or {})}.items():
             patch.setenv(name, value)
         patch.setattr(sys, "stdin", pipe)
+        if cwd is not None:
+            patch.chdir(cwd)
         try:
             code = main(list(argv))
         except SystemExit as exit_:   # argparse's usage errors and --help

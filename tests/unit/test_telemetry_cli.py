@@ -1,4 +1,6 @@
-"""Usage statistics from the real command line (subprocesses) against a real collector on 127.0.0.1.
+"""Usage statistics from the command line against a real collector on 127.0.0.1: `qwen_tui.cli.main` in-process
+(tests/cli_run.py; the event is stored and sent before `main` returns), and real processes where the claim is
+about the process's exit (a hung collector, a slow machine).
 
 Each case counts the collector's requests; every payload is scanned for the secrets and personal data the
 test planted: a distinctive user name in HOME, a fake API key in settings, fake OAuth tokens.
@@ -16,9 +18,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli_run import Ran, run_cli
 from tests.servers.collector import Collector
 
-# Up to six real CLI processes a test: one took ~20 s at load 22 on this 2-CPU machine, so the suite's 120 s
+# When all were real processes, six in one test took ~20 s at load 22 on this 2-CPU machine, so the suite's 120 s
 # (there only to stop a hung test) was reached by a test that was merely slow.
 pytestmark = pytest.mark.timeout(600)
 
@@ -52,7 +55,11 @@ def _settings(world: dict, method: str, usage: bool | None) -> None:
     (world["qwen_home"] / "settings.json").write_text(json.dumps(data))
 
 
-def _run(world: dict, *args: str) -> subprocess.CompletedProcess:
+def _run(world: dict, *args: str) -> Ran:
+    return run_cli(*args, environ=world["env"], cwd=world["home"])
+
+
+def _process(world: dict, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "qwen_tui", *args], env=world["env"], cwd=world["home"],
                           capture_output=True, text=True, timeout=90)   # only stops a hung command
 
@@ -138,7 +145,7 @@ def test_a_hung_collector_delays_exit_by_about_a_second_at_most(world: dict) -> 
     collector: Collector = world["collector"]
     collector.mode = "hang"
     _settings(world, "qwen-oauth", True)
-    result = _run(world, "status")
+    result = _process(world, "status")
     assert result.returncode == 0 and "Traceback" not in result.stderr
     assert collector.count == 1
     assert collector.wait_for_hangs(1, 30)
@@ -184,7 +191,7 @@ def test_a_slow_machine_delays_the_send_and_never_drops_the_event(world: dict, t
     world["env"]["PYTHONPATH"] = str(busy)
     _settings(world, "qwen-oauth", True)
     started = time.monotonic()
-    result = _run(world, "status")
+    result = _process(world, "status")
     elapsed = time.monotonic() - started
     outbox = world["qwen_home"] / "usage-outbox.jsonl"
     assert outbox.exists(), "the event was lost"

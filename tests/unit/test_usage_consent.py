@@ -4,9 +4,6 @@ never on; DO_NOT_TRACK turns them off; `usage-stats status` names the rule that 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -15,6 +12,7 @@ import pytest
 from qwen_tui.core.context import Context
 from qwen_tui.core.resolver import resolve
 from qwen_tui.core.telemetry.gate import Reason, Rule, decide, decide_light
+from tests.cli_run import Ran, run_cli
 from tests.servers.collector import Collector
 
 ON_WITH_OAUTH = {"privacy": {"usageStatisticsEnabled": True}, "security": {"auth": {"selectedType": "qwen-oauth"}}}
@@ -31,9 +29,8 @@ def _signed_in(qwen_home: Path) -> None:
         "resource_url": "portal.qwen.ai", "expiry_date": int((time.time() + 3600) * 1000)})
 
 
-def _run(cwd: Path, *args: str, **extra: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "qwen_tui", *args], cwd=cwd, env={**os.environ, **extra},
-                          capture_output=True, text=True, timeout=60)
+def _run(cwd: Path, *args: str, **extra: str) -> Ran:
+    return run_cli(*args, env=extra, cwd=cwd)   # in-process (tests/cli_run.py): the event is sent before it returns
 
 
 @pytest.mark.timeout(120)
