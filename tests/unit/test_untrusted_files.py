@@ -18,6 +18,7 @@ from qwen_tui.core.context import Context
 from qwen_tui.core.fileops import FileOpError
 from qwen_tui.core.settings import Scope, SettingsError, read_settings_file
 from qwen_tui.core.settings_writer import update_layer
+from tests.cli_run import run_cli
 
 VICTIM_TEXT = b'{"precious": "user data"}\n'  # valid JSON: a writer that reaches it would change it
 USAGE = "privacy.usageStatisticsEnabled"
@@ -219,6 +220,7 @@ resource.setrlimit(resource.RLIMIT_FSIZE, (16, 16))  # files may hold 16 bytes: 
 from qwen_tui.core.context import Context
 from qwen_tui.core.settings import Scope
 from qwen_tui.core.settings_writer import update_layer
+from tests.cli_run import run_cli
 from qwen_tui.core.fileops import FileOpError
 from qwen_tui.core.log import configure_logging, get_logger
 configure_logging(os.environ, interactive=False)
@@ -289,7 +291,7 @@ def test_a_lone_surrogate_in_stored_tokens_is_one_line(qwen_home: Path) -> None:
         '{"access_token": "abc\\ud800", "refresh_token": "r", "token_type": "Bearer", "expiry_date": 4000000000000}')
     (qwen_home / "settings.json").write_text('{"security": {"auth": {"selectedType": "qwen-oauth"}}}')
     for args in (["status"], ["status", "--json"], ["auth", "token"]):
-        result = subprocess.run([sys.executable, "-m", "qwen_tui", *args], capture_output=True, text=True, timeout=50)
+        result = run_cli(*args)   # in-process, with a real process's streams: a raw surrogate would not encode
         output = result.stdout + result.stderr
         assert "Traceback" not in output and "unexpected" not in output.lower(), args
         assert "\\ud800" not in output and "\ud800" not in output
@@ -303,7 +305,7 @@ def test_a_5000_digit_number_in_tui_json_is_one_line(qwen_home: Path) -> None:
     qwen_home.mkdir()
     (qwen_home / "tui.json").write_text('{"theme": "x", "n": ' + HUGE_NUMBER + "}")
     for args in (["status"], ["auth", "token"], ["usage-stats", "status"]):
-        result = subprocess.run([sys.executable, "-m", "qwen_tui", *args], capture_output=True, text=True, timeout=50)
+        result = run_cli(*args)
         assert "unexpected" not in (result.stdout + result.stderr).lower(), args
 
 

@@ -19,6 +19,7 @@ from qwen_tui.core.oauth import device_flow as flow
 from qwen_tui.core.oauth.refresh import RefreshError, get_valid_credentials
 from qwen_tui.core.providers.verify import ErrorKind, check_key
 from qwen_tui.core.urls import browser_safe, mask_url
+from tests.cli_run import run_cli
 from tests.servers.hostile_server import HostileServer
 
 DEVICE = "/api/v1/oauth2/device/code"
@@ -161,9 +162,8 @@ async def test_a_device_code_that_is_not_printable_ascii_is_refused(servers, mon
 def test_cli_sign_in_with_a_surrogate_token_is_one_line_and_saves_nothing(servers, qwen_home: Path) -> None:
     body = '{"access_token": "\\ud800", "refresh_token": "r", "expires_in": 3600}'
     server = serve(servers, routes={DEVICE: (200, _device_answer(interval=1, expires_in=30)), TOKEN: (200, body)})
-    result = subprocess.run([sys.executable, "-m", "qwen_tui", "auth", "login", "--method", "qwen-oauth",
-                             "--no-browser"], env={**os.environ, "QWEN_OAUTH_BASE_URL": server.url},
-                            capture_output=True, text=True, timeout=80)
+    result = run_cli("auth", "login", "--method", "qwen-oauth", "--no-browser",
+                     env={"QWEN_OAUTH_BASE_URL": server.url})   # in-process, with a real process's streams
     assert result.returncode == 1
     output = result.stdout + result.stderr
     assert "Traceback" not in output and "unexpected" not in output.lower() and "printable" in output
@@ -244,6 +244,6 @@ def test_status_never_shows_a_password_in_a_base_url(qwen_home: Path, args: list
     qwen_home.mkdir()
     (qwen_home / "settings.json").write_text(json.dumps({"security": {"auth": {
         "selectedType": "openai", "apiKey": "sk-test-key-0123456789", "baseUrl": "https://me:s3cretpw@api.example/v1"}}}))
-    result = subprocess.run([sys.executable, "-m", "qwen_tui", *args], capture_output=True, text=True, timeout=50)
+    result = run_cli(*args)
     assert "s3cretpw" not in result.stdout + result.stderr
     assert "https://***@api.example/v1" in result.stdout
