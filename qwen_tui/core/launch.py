@@ -55,6 +55,10 @@ FIRST_INFERRING_FROM_QWEN_MODEL = (0, 21, 2)
 # 0.15.10 used the entry's. Seen with the real CLIs (tests/interop/test_unnamed_model.py); rule in core/model_choice.py.
 FIRST_DEFAULTING_TO_QWEN37_MAX = (0, 21, 2)
 FIRST_KEEPING_OUTSIDE_BASE_URL = (0, 21, 2)
+# From 0.15.6 on `qwen`'s Gemini client is given the model's base URL (a `modelProviders.gemini` entry's); 0.12.0 gave
+# Google's SDK none, so it asked GOOGLE_GEMINI_BASE_URL or Google's own API whatever the entry said (read in both
+# bundles' createGeminiContentGenerator; seen with the real CLIs: tests/interop/test_unnamed_model_other.py).
+FIRST_GIVING_GEMINI_ITS_BASE_URL = (0, 15, 6)
 # From 0.21.2 on that fallback to the first entry skips entries marked imageOnly / voiceOnly / realtimeOnly; 0.15.10
 # took an `imageOnly` first entry as it was (seen with the real CLIs, same test).
 FIRST_SKIPPING_MEDIA_ONLY = (0, 21, 2)

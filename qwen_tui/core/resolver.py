@@ -398,9 +398,9 @@ def _openai(lookup: ConfigLookup) -> tuple[Value[Any], Value[Any], Credential]:
     return base_url, model, credential
 
 
-# Qwen Code's validateAuthMethod (chunk-WH7PDTZL.js 813-885): the key of the selected model's provider entry,
-# else the protocol's own variable; the entry's URL, else ANTHROPIC_BASE_URL / GOOGLE_GEMINI_BASE_URL (Google's SDK
-# reads that one: 0.24.4 sent there, tests/interop/test_unnamed_model_other.py), else the protocol's default.
+# Qwen Code's validateAuthMethod (chunk-WH7PDTZL.js 813-885): the model's entry's key, else the protocol's variable;
+# the entry's URL (Gemini: from 0.15.6 on), else ANTHROPIC_BASE_URL / GOOGLE_GEMINI_BASE_URL (Google's SDK reads it),
+# else the protocol's default; never model.baseUrl (0.12.0 to 0.24.4: tests/interop/test_unnamed_model_other.py).
 _OTHER_PROTOCOLS: dict[str, tuple[str, str, str]] = {
     Protocol.ANTHROPIC: ("ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL", "https://api.anthropic.com"),
     Protocol.GEMINI: ("GEMINI_API_KEY", "GOOGLE_GEMINI_BASE_URL", "https://generativelanguage.googleapis.com"),
@@ -408,17 +408,17 @@ _OTHER_PROTOCOLS: dict[str, tuple[str, str, str]] = {
 
 
 def _other_protocol(lookup: ConfigLookup, protocol: str) -> tuple[Value[Any], Value[Any], Credential]:
+    from qwen_tui.core.launch import FIRST_GIVING_GEMINI_ITS_BASE_URL
     from qwen_tui.core.model_choice import other_model
 
     key_name, base_name, default_base = _OTHER_PROTOCOLS[protocol]
     model = other_model(lookup, protocol, key_name, base_name)
     base_url, key, env_key = _active_provider(lookup, model, protocol)
+    if protocol == Protocol.GEMINI and not lookup.qwen_is_at_least(FIRST_GIVING_GEMINI_ITS_BASE_URL):
+        base_url = Value(None)
     if env_key is not None and key.value:
         key_name = env_key   # the name `qwen-tui run` passes it under
-    if not base_url.value:
-        base_url = lookup.variable(base_name)   # never model.baseUrl: 0.12.0 to 0.24.4 ignored it here (measured)
-    if not base_url.value:
-        base_url = Value(default_base, Source(SourceKind.DEFAULT))
+    base_url = _first(base_url, lookup.variable(base_name), Value(default_base, Source(SourceKind.DEFAULT)))
     if not key.value:
         key = lookup.secret(key_name)
     credential = Credential(True, mask_secret(key.value), key.source, variable=key_name, secret=key.value) \

@@ -6,8 +6,9 @@ the cases below kept for 0.24.4 and 0.15.10): with no key or base URL from outsi
 entries, the first entry's model to its URL with its key; with ANTHROPIC_API_KEY + ANTHROPIC_BASE_URL
 (GEMINI_API_KEY + GOOGLE_GEMINI_BASE_URL) exported or in a `.env`, with or without entries, `coder-model` to that URL
 with that key (status said the model was "not set"); with an entry whose id is `coder-model`, that entry, whatever
-comes from outside. GOOGLE_GEMINI_BASE_URL alone (read by Google's SDK) leaves the first entry at its own URL
-(0.15.6 on; 0.12.0 sent the first entry's model there). Each server accepts one key only, and records the one sent.
+comes from outside. GOOGLE_GEMINI_BASE_URL alone (read by Google's SDK) leaves the first entry at its own URL from
+0.15.6 on; 0.12.0 gave Google's SDK no base URL, so it asked GOOGLE_GEMINI_BASE_URL, else Google's own API, for the
+entry's model with the entry's key. Each server accepts one key only, and records the one sent.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import pytest
 from tests.interop.conftest import (
     CURRENT,
     NPM_INSTALL_TIMEOUT_S,
+    PRE_SHUTDOWN,
     QUIET_SETTINGS,
     describe,
     install_qwen_code,
@@ -45,20 +47,24 @@ MODELS = ("alpha", "beta", "coder-model")
 CASES = {"entries": ("beta", ""), "outside": ("beta", "key+url"), "url-only": ("beta", "url"),
          "bare": (None, "key+url"), "default-entry": ("coder-model", ""),
          "default-entry-outside": ("coder-model", "key+url")}
-# (version, protocol, case) → (server, model) that `qwen` sent; the key sent is that server's own.
-OBSERVED = {
-    (CURRENT, "anthropic", "entries"): ("A", "alpha"),
-    (CURRENT, "anthropic", "outside"): ("O", "coder-model"),
-    (CURRENT, "anthropic", "bare"): ("O", "coder-model"),
-    (CURRENT, "anthropic", "default-entry"): ("B", "coder-model"),
-    (CURRENT, "anthropic", "default-entry-outside"): ("B", "coder-model"),
-    (CURRENT, "gemini", "entries"): ("A", "alpha"),
-    (CURRENT, "gemini", "outside"): ("O", "coder-model"),
-    (CURRENT, "gemini", "url-only"): ("A", "alpha"),
-    (CURRENT, "gemini", "bare"): ("O", "coder-model"),
-    (OLD, "anthropic", "outside"): ("O", "coder-model"),
-    (OLD, "anthropic", "default-entry"): ("B", "coder-model"),
-    (OLD, "gemini", "outside"): ("O", "coder-model"),
+GOOGLE = "https://generativelanguage.googleapis.com"
+# (version, protocol, case) → (server, model, whose key) that `qwen` sent; server None: Google's own API (refused by
+# the guard proxy).
+OBSERVED: dict[tuple[str, str, str], tuple[str | None, str, str]] = {
+    (CURRENT, "anthropic", "entries"): ("A", "alpha", "A"),
+    (CURRENT, "anthropic", "outside"): ("O", "coder-model", "O"),
+    (CURRENT, "anthropic", "bare"): ("O", "coder-model", "O"),
+    (CURRENT, "anthropic", "default-entry"): ("B", "coder-model", "B"),
+    (CURRENT, "anthropic", "default-entry-outside"): ("B", "coder-model", "B"),
+    (CURRENT, "gemini", "entries"): ("A", "alpha", "A"),
+    (CURRENT, "gemini", "outside"): ("O", "coder-model", "O"),
+    (CURRENT, "gemini", "url-only"): ("A", "alpha", "A"),
+    (CURRENT, "gemini", "bare"): ("O", "coder-model", "O"),
+    (OLD, "anthropic", "outside"): ("O", "coder-model", "O"),
+    (OLD, "anthropic", "default-entry"): ("B", "coder-model", "B"),
+    (OLD, "gemini", "outside"): ("O", "coder-model", "O"),
+    (PRE_SHUTDOWN, "gemini", "entries"): (None, "alpha", "A"),
+    (PRE_SHUTDOWN, "gemini", "url-only"): ("O", "alpha", "A"),
 }
 
 
@@ -112,15 +118,19 @@ def test_status_names_what_qwen_uses_when_no_model_is_named(
         for server in servers.values():
             server.__exit__()
 
-    expected, model = OBSERVED[version, protocol, case]
+    expected, model, key = OBSERVED[version, protocol, case]
     # Gemini's loopback server answers no streamed generation, so `qwen` may end non-zero: the request is what counts.
-    assert sent == {(expected, model, expected)}, f"{version} now sends {sent}\n{describe(result)}"
+    if expected is None:
+        asked_google = any(GOOGLE.removeprefix("https://") in line for line in guard.refused)
+        assert sent == set() and asked_google, f"{version} now sends {sent}, {guard.refused}\n{describe(result)}"
+    else:
+        assert sent == {(expected, model, key)}, f"{version} now sends {sent}\n{describe(result)}"
     assert status.returncode == 0, describe(status)
     document = json.loads(status.stdout)
     assert document["qwenCli"]["version"] == version, document["qwenCli"]
     assert document["model"]["value"] == model, document["model"]
-    assert urls.get(document["baseUrl"]["value"]) == expected, document["baseUrl"]
-    assert document["credential"]["masked"].endswith(KEYS[expected][-4:]), document["credential"]
+    assert urls.get(document["baseUrl"]["value"], document["baseUrl"]["value"]) == (expected or GOOGLE), document
+    assert document["credential"]["masked"].endswith(KEYS[key][-4:]), document["credential"]
     assert document["qwenCli"]["direct"] is True, document["qwenCli"]
 
 
