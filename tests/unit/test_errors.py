@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,6 +14,7 @@ from qwen_tui.core.fileops import FileOpError
 from qwen_tui.core.jsonc import JsoncError
 from qwen_tui.core.secrets import SecretStore
 from qwen_tui.core.settings import SettingsError, read_settings_file
+from tests.cli_run import run_cli
 
 FAIL_BACKEND = "keyring.backends.fail.Keyring"
 
@@ -86,8 +85,7 @@ def test_an_unworded_error_reaching_the_cli_is_its_one_line_and_exit_1(qwen_home
     env = {"HOME": str(qwen_home.parent), "PATH": "/usr/bin:/bin", "PYTHON_KEYRING_BACKEND": FAIL_BACKEND,
            "QWEN_CODE_SYSTEM_SETTINGS_PATH": str(tmp_path / "etc" / "settings.json"),
            "QWEN_CODE_SYSTEM_DEFAULTS_PATH": str(tmp_path / "etc" / "system-defaults.json")}
-    result = subprocess.run([sys.executable, "-m", "qwen_tui", "status"], env=env, cwd=project_dir,
-                            capture_output=True, text=True, timeout=60)
+    result = run_cli("status", environ=env, cwd=project_dir)   # in-process (tests/cli_run.py)
     assert result.returncode == 1
     lines = result.stderr.splitlines()
     assert len(lines) == 1 and str(secrets) in lines[0] and "unexpected" not in lines[0], result.stderr
