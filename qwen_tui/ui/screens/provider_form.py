@@ -89,8 +89,8 @@ class ProviderFormScreen(FormWorkers):
 
     def __init__(self, profile: Profile | None = None, *, import_env: bool = False) -> None:
         super().__init__(name="provider_form")
-        self.profile = profile
-        self.import_on_load = import_env
+        self.read_stylesheet_now()
+        self.profile, self.import_on_load = profile, import_env
         # A profile's URL and model id come from a settings file: put in the fields sanitised (a real one is
         # unchanged; one with control characters is shown, and would be saved, escaped).
         url = clean(profile.base_url, limit=FIELD_LIMIT) if profile else ""
