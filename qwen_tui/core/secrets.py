@@ -9,6 +9,7 @@ failure just means "no keyring". Without a keyring, secrets go to `paths.secrets
 from __future__ import annotations
 
 import json
+import os
 import secrets as _random
 import threading
 from collections.abc import Callable, Mapping
@@ -104,6 +105,21 @@ class _Call:
         return self._outcome["value"]
 
 
+# Probes still running after their timeout, by the keyring they ask (the backend named in the context, the process's
+# session bus): a keyring that never answers gets one hung thread and connection, not one more per form opened.
+_RUNNING_PROBES: dict[tuple[str | None, str | None], _Call] = {}
+_RUNNING_LOCK = threading.Lock()
+
+
+def _shared_probe(asked: tuple[str | None, str | None], probe: Callable[[], Any]) -> _Call:
+    """The probe of `asked` still running, else a new one."""
+    with _RUNNING_LOCK:
+        running = _RUNNING_PROBES.get(asked)
+        if running is None or not running.running():
+            running = _RUNNING_PROBES[asked] = _Call(probe)
+        return running
+
+
 class SecretStore:
     def __init__(self, env: Mapping[str, str], timeout: float = 3.0) -> None:
         self._env = env
@@ -154,8 +170,10 @@ class SecretStore:
         that timed out answers after all: late_answer)."""
         if self._available is None:
             _import_keyring()
-            # One thread for the whole probe: backend detection itself talks to D-Bus.
-            probe = _Call(self._probe)
+            # One thread for the whole probe: backend detection itself talks to D-Bus. A probe of the same keyring
+            # still running (another form's, or this store's asked from another thread) is waited for, not repeated.
+            asked = (self._env.get("PYTHON_KEYRING_BACKEND"), os.environ.get("DBUS_SESSION_BUS_ADDRESS"))
+            probe = _shared_probe(asked, self._probe)
             try:
                 self._backend = probe.result(self._timeout)
             except _KeyringFailed:

@@ -1,11 +1,16 @@
 """The provider form and a keyring that answers after the probe's 3 s cap (a real Secret Service behind a bus that
 holds its answers until the test lets them through: tests/slow_bus.py). On a loaded machine a working keyring
-answers so: the form first goes on as without one (Qwen Code's own `.env`, said in one line), and when the answer
-comes the keyring gets the choice back, unless the user picked a store meanwhile."""
+answers so: the form first goes on as without one (Qwen Code's own `.env`, and a line saying the keyring has not
+answered yet), and when the answer comes the keyring gets the choice back, unless the user picked a store
+meanwhile. The save uses what the form found: it does not probe the keyring a second time."""
 
 from __future__ import annotations
 
+import asyncio
 import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -13,20 +18,62 @@ from textual.widgets import RadioButton
 from ui_helpers import settle, until
 
 from qwen_tui.core.context import Context
+from qwen_tui.core.dotenv import read_dotenv_file
+from qwen_tui.core.i18n import t
 from qwen_tui.core.providers.install import env_key_for
 from qwen_tui.core.secrets import SecretStore
 from qwen_tui.ui.app import QwenTuiApp
+from qwen_tui.ui.screens import form_workers
+from qwen_tui.ui.screens.form_store import Keyring
 from qwen_tui.ui.screens.home import HomeScreen
 from qwen_tui.ui.screens.provider_form import ProviderFormScreen
 from tests.servers.openai_server import OpenAIServer
-from tests.slow_bus import SlowBus
+from tests.slow_bus import SlowBus, keyring_threads
 
 SECRET_SERVICE = "keyring.backends.SecretService.Keyring"
+# What a probe asks the keyring about (a marker item it writes, reads and deletes), as the bus carries it.
+PROBE_ITEM = b"qwen-tui-keyring-probe"
 
 
 def _chosen(form: ProviderFormScreen) -> str:
     return next(store for store in ("keyring", "settings", "dotenv", "file")
                 if form.query_one(f"#store-{store}", RadioButton).value)
+
+
+@contextmanager
+def late_keyring(secret_service: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[SlowBus, dict]]:
+    """The tests' Secret Service behind a bus that holds its answers; the environment that reaches it."""
+    with SlowBus(secret_service["DBUS_SESSION_BUS_ADDRESS"]) as bus:
+        env = {**secret_service, "DBUS_SESSION_BUS_ADDRESS": bus.address, "PYTHON_KEYRING_BACKEND": SECRET_SERVICE}
+        for name, value in env.items():   # the D-Bus client reads the process environment
+            monkeypatch.setenv(name, value)
+        yield bus, {**os.environ, **env}
+
+
+async def open_form(pilot) -> ProviderFormScreen:
+    """The provider form, once the probe gave its first answer: the keyring has not answered within its cap."""
+    app = pilot.app
+    await settle(pilot)
+    await pilot.press("2")           # the chooser's "OpenAI-compatible": the form probes the keyring
+    await until(pilot, lambda: isinstance(app.screen, ProviderFormScreen), "the provider form")
+    form = app.screen
+    assert isinstance(form, ProviderFormScreen)
+    await until(pilot, lambda: form.keyring_probe is not None, "the probe's first answer (after its cap)")
+    return form
+
+
+async def save(pilot, form: ProviderFormScreen, server: OpenAIServer) -> None:
+    """The form filled for `server` and saved (checked first): home once saved."""
+    form.query_one("#base-url").value = server.url
+    form.query_one("#api-key").value = server.key
+    form.query_one("#model").value = "qwen3-coder-plus"
+    await pilot.press("ctrl+s")
+    await until(pilot, lambda: isinstance(pilot.app.screen, HomeScreen), "home, after the save")
+    await settle(pilot)
+
+
+def _warning(form: ProviderFormScreen) -> str:
+    return str(form.query_one("#store-warning").render())
 
 
 @pytest.mark.keyring
@@ -35,35 +82,102 @@ async def test_a_keyring_answering_after_the_cap_gets_the_choice_back_unless_the
     user_picks: str | None, openai_server: OpenAIServer, isolated_home: Path, secret_service: dict[str, str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    with SlowBus(secret_service["DBUS_SESSION_BUS_ADDRESS"]) as bus:
-        env = {**secret_service, "DBUS_SESSION_BUS_ADDRESS": bus.address, "PYTHON_KEYRING_BACKEND": SECRET_SERVICE}
-        for name, value in env.items():   # the D-Bus client reads the process environment
-            monkeypatch.setenv(name, value)
-        app = QwenTuiApp("auth", context=Context(Path.cwd(), {**os.environ, **env}))
+    with late_keyring(secret_service, monkeypatch) as (bus, env):
+        app = QwenTuiApp("auth", context=Context(Path.cwd(), env))
         async with app.run_test(size=(80, 24)) as pilot:
-            await settle(pilot)
-            await pilot.press("2")           # the chooser's "OpenAI-compatible": the form probes the keyring
-            await until(pilot, lambda: isinstance(app.screen, ProviderFormScreen), "the provider form")
-            form = app.screen
-            assert isinstance(form, ProviderFormScreen)
-            await until(pilot, lambda: form.keyring_probe is not None, "the probe's first answer (after its cap)")
-            assert form.keyring_probe == (False, None)
+            form = await open_form(pilot)
+            assert form.keyring_probe == (Keyring.LATE, None)
             assert _chosen(form) == "dotenv" and form.query_one("#store-warning").display is True
+            # What is true while it waits: not "no keyring here", the keyring has not answered yet.
+            assert _warning(form) == t("run_ui.store.keyring_late", path=isolated_home / ".qwen" / ".env")
             if user_picks:
                 form.query_one(f"#store-{user_picks}", RadioButton).value = True   # as a press does
                 await pilot.pause()
             bus.answer()
-            await until(pilot, lambda: form.keyring_probe == (True, None), "the keyring's late answer")
+            await until(pilot, lambda: form.keyring_probe == (Keyring.WORKS, None), "the keyring's late answer")
             await pilot.pause()
             assert _chosen(form) == (user_picks or "keyring")
             assert form.query_one("#store-warning").display is False
             if user_picks:
                 return
-            form.query_one("#base-url").value = openai_server.url
-            form.query_one("#api-key").value = openai_server.key
-            form.query_one("#model").value = "qwen3-coder-plus"
-            await pilot.press("ctrl+s")
-            await settle(pilot)
-            assert isinstance(app.screen, HomeScreen)
-        found = SecretStore({**os.environ, **env}).get(env_key_for(openai_server.url, None))
+            # A busy bus again: a second probe (a marker written, read and deleted) would miss its cap and the key
+            # go to the .env; the save uses the keyring the form found, and a write meets the cap.
+            bus.hold(PROBE_ITEM)
+            await save(pilot, form, openai_server)
+        name = env_key_for(openai_server.url, None)
+        bus.answer()
+        found = SecretStore(env).get(name)
         assert found.value == openai_server.key and found.location == "keyring"
+        assert name not in read_dotenv_file(isolated_home / ".qwen" / ".env")
+
+
+@pytest.mark.keyring
+async def test_a_keyring_failing_the_save_after_answering_late_loses_nothing(
+    openai_server: OpenAIServer, isolated_home: Path, secret_service: dict[str, str], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The form found a keyring (late); at the save it does not answer at all: the key is kept in a file, said in
+    one line."""
+    with late_keyring(secret_service, monkeypatch) as (bus, env):
+        app = QwenTuiApp("auth", context=Context(Path.cwd(), env))
+        async with app.run_test(size=(80, 24)) as pilot:
+            form = await open_form(pilot)
+            bus.answer()
+            await until(pilot, lambda: form.keyring_probe == (Keyring.WORKS, None), "the keyring's late answer")
+            bus.hold()
+            await save(pilot, form, openai_server)
+            secrets_file = isolated_home / ".qwen" / "qwen-tui-secrets.json"
+            said = [line for line in app.notices.lines() if str(secrets_file) in line]
+            assert len(said) == 1 and "\n" not in said[0], app.notices.lines()
+        bus.answer()
+        name = env_key_for(openai_server.url, None)
+        found = SecretStore(env).get(name)
+        assert found.value == openai_server.key and found.location == "file"
+
+
+@pytest.mark.keyring
+async def test_a_closed_forms_wait_ends_and_waits_do_not_pile_up(
+    isolated_home: Path, secret_service: dict[str, str], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A keyring that never answers, and the form opened and closed again and again: each closed form's wait for the
+    answer ends, giving back the thread it held (a thread worker runs in the event loop's executor, a few threads
+    that every thread worker shares: Textual marks a cancelled one finished while its thread still runs), and the
+    forms share the one unanswered probe instead of leaving one more hung thread and bus connection each."""
+    # Longer than the test: only the form's closing can end its wait.
+    monkeypatch.setattr(form_workers, "LATE_PROBE_S", 3600.0)
+    before = keyring_threads()   # (an earlier test's may still be ending)
+    with late_keyring(secret_service, monkeypatch) as (_bus, env):
+        app = QwenTuiApp("auth", context=Context(Path.cwd(), env))
+        async with app.run_test(size=(80, 24)) as pilot:
+            for _ in range(3):
+                form = await open_form(pilot)
+                assert form.keyring_probe == (Keyring.LATE, None)
+                waiting = [job for job in app.workers if job.node is form and job.group == "provider-keyring"]
+                assert len(waiting) == 1 and not waiting[0].is_finished
+                wait = waiting[0]
+                await pilot.press("escape")
+                await until(pilot, lambda: not isinstance(app.screen, ProviderFormScreen), "the form closed")
+                await until(pilot, lambda wait=wait: wait.is_finished, "the closed form's wait ended")
+            assert len(keyring_threads() - before) == 1
+            # Every thread of the executor free: as many jobs as it has threads all run at once. A wait still
+            # holding one leaves the last job queued behind it, and the others' barrier breaks.
+            loop = asyncio.get_running_loop()
+            threads = loop._default_executor._max_workers   # type: ignore[attr-defined]
+            barrier = threading.Barrier(threads)
+            jobs = [loop.run_in_executor(None, barrier.wait, 60.0) for _ in range(threads)]
+            await asyncio.gather(*jobs)
+
+
+@pytest.mark.keyring
+async def test_a_keyring_that_never_answers_is_said_so(
+    isolated_home: Path, secret_service: dict[str, str], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """When the form stops listening, the line says the keyring did not answer (not that there is none)."""
+    monkeypatch.setattr(form_workers, "LATE_PROBE_S", 0.0)   # the form stops listening at once
+    with late_keyring(secret_service, monkeypatch) as (_bus, env):
+        app = QwenTuiApp("auth", context=Context(Path.cwd(), env))
+        async with app.run_test(size=(80, 24)) as pilot:
+            form = await open_form(pilot)
+            await until(pilot, lambda: form.keyring_probe == (Keyring.SILENT, None), "the form's last word")
+            await pilot.pause()
+            assert _chosen(form) == "dotenv" and form.query_one("#store-warning").display is True
+            assert _warning(form) == t("run_ui.store.keyring_silent", path=isolated_home / ".qwen" / ".env")

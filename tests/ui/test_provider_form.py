@@ -27,6 +27,7 @@ from qwen_tui.core.resolver import SourceKind
 from qwen_tui.ui.app import QwenTuiApp
 from qwen_tui.ui.screens.confirm import ConfirmScreen
 from qwen_tui.ui.screens.form_picker import PresetList
+from qwen_tui.ui.screens.form_store import Keyring
 from qwen_tui.ui.screens.home import HomeScreen
 from qwen_tui.ui.screens.provider_form import ProviderFormScreen
 from tests.interop.conftest import CURRENT, install_qwen_code
@@ -206,7 +207,8 @@ async def test_save_into_the_keyring(openai_server: OpenAIServer, isolated_home:
         form = await open_form(pilot)
         # The probe's answer, however late it comes (a loaded machine's keyring may answer after the probe's cap:
         # tests/ui/test_form_keyring.py), not the keyring preselected before any answer.
-        await until(pilot, lambda: form.keyring_probe is not None and form.keyring_probe[0], "the keyring's answer")
+        await until(pilot, lambda: form.keyring_probe is not None and form.keyring_probe[0] == Keyring.WORKS,
+                    "the keyring's answer")
         assert form.query_one("#store-keyring", RadioButton).value is True
         assert form.query_one("#store-warning").display is False
         fill(form, openai_server.url, openai_server.key, MODEL)

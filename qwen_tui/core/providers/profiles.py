@@ -16,7 +16,7 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from qwen_tui.core import paths
 from qwen_tui.core.context import Context
@@ -42,6 +42,9 @@ from qwen_tui.core.providers.validate import check_base_url, normalize_key
 from qwen_tui.core.resolver import KEYLESS_PLACEHOLDER, Source, SourceKind
 from qwen_tui.core.settings import MISSING, get_dotted
 from qwen_tui.core.urls import is_loopback_url
+
+if TYPE_CHECKING:
+    from qwen_tui.core.secrets import SecretStore
 
 
 class KeyStore(StrEnum):
@@ -74,14 +77,15 @@ class SaveResult:
 def save_profile(
     *, base_url: str, model: str, key: str | None, store: KeyStore = KeyStore.KEYRING,
     preset: Preset | None = None, context: Context, endpoint: Endpoint | None = None,
-    models: list[str] | None = None, protocol: Protocol | None = None,
+    models: list[str] | None = None, protocol: Protocol | None = None, secrets: SecretStore | None = None,
 ) -> SaveResult:
     """Install a provider as Qwen Code's `/auth` does and make `model` the active one; its key, when given,
     into `store` only.
 
     A Qwen Code preset is installed with its built-in models (`models` replaces them: a fetched list), a
     custom provider with `models` or `[model]`. `key=None` keeps whatever key is already stored under the
-    envKey. `context` is where the configuration is looked for. Raises ProfileError
+    envKey. `context` is where the configuration is looked for. `secrets`: a store whose keyring was probed
+    already (the provider form's: one probe per form, a late answer included), else a new one. Raises ProfileError
     (one line)."""
     from qwen_tui.core.keystores import default_store
     from qwen_tui.core.providers.install import merge_entries
@@ -97,7 +101,7 @@ def save_profile(
     bucket = providers_key(plan.protocol)
     _raw_entries(_user_layer(env), env, plan.protocol)   # refuse an unusable file before any key is stored
 
-    secrets = SecretStore(env)
+    secrets = secrets or SecretStore(env)
     location = fallback = None
     warning: str | Words | None = None
     key_change: dict[str, Any] = {}

@@ -27,6 +27,7 @@ from qwen_tui.core.providers.validate import check_base_url
 if TYPE_CHECKING:
     from qwen_tui.core.providers.profiles import KeyStore, SaveResult
     from qwen_tui.core.providers.verify import CheckResult
+    from qwen_tui.core.secrets import SecretStore
 
 
 class Field(StrEnum):
@@ -180,14 +181,16 @@ class ProviderDraft:
                             list(self.models) or None, self.effective_protocol)
         return key_users(name, context, besides=plan)
 
-    def save(self, key: str | None, store: KeyStore, context: Context) -> SaveResult:
+    def save(self, key: str | None, store: KeyStore, context: Context,
+             secrets: SecretStore | None = None) -> SaveResult:
+        """`secrets`: the store whose keyring the caller probed already (the form's), else a new one probes."""
         from qwen_tui.core.providers.profiles import save_profile
 
         url = self.url
         assert url is not None, "save() after problems() found none"
         return save_profile(base_url=url, model=self.model, key=key, store=store, preset=self.preset,
                             context=context, endpoint=self.endpoint if self.preset else None,
-                            models=list(self.models) or None, protocol=self.effective_protocol)
+                            models=list(self.models) or None, protocol=self.effective_protocol, secrets=secrets)
 
 
 def key_problem(preset: Preset | None, key: str) -> str | None:

@@ -1,9 +1,10 @@
 """Where the provider form keeps the key: the four stores, what the chosen one means for plain `qwen`, and the
-one line said when there is no keyring (then Qwen Code's own `.env`, which plain `qwen` reads, is preselected; a
-keyring that answers after the probe's cap gets the choice back unless the user made one)."""
+one line said when the keyring does not work (then Qwen Code's own `.env`, which plain `qwen` reads, is
+preselected; a keyring that answers after the probe's cap gets the choice back unless the user made one)."""
 
 from __future__ import annotations
 
+from enum import Enum
 from pathlib import Path
 
 from textual import on
@@ -19,11 +20,23 @@ from qwen_tui.ui.widgets.state import StateRadioButton
 STORES = ("keyring", "settings", "dotenv", "file")   # KeyStore values, in the order shown
 
 
+class Keyring(Enum):
+    """What the keyring probe knows so far."""
+
+    WORKS = "works"
+    NONE = "none"        # it answered: no working keyring
+    LATE = "late"        # no answer within the probe's cap (a loaded machine's keyring answers late): listened for
+    SILENT = "silent"    # no answer while the form listened for one
+
+
+Probe = tuple[Keyring, Path | None]   # and the `.env` that hides Qwen Code's own from the installed qwen
+
+
 class KeyStoreChooser(Vertical):
-    """The store choice. `probe` is the keyring probe's answer (bound from the form): (keyring available, the
+    """The store choice. `probe` is the keyring probe's answer (bound from the form): (what the keyring did, the
     nearer `.env` that hides Qwen Code's own from the installed qwen, or None); None until it arrives."""
 
-    probe: var[tuple[bool, Path | None] | None] = var(None, init=False)
+    probe: var[Probe | None] = var(None, init=False)
 
     def __init__(self, dotenv: Path, store: str = "keyring", *, chosen: bool = False) -> None:
         super().__init__(id="store-field", classes="field")
@@ -72,21 +85,23 @@ class KeyStoreChooser(Vertical):
     def _show_help(self) -> None:
         self.query_one("#store-help", Plain).update(self._help(self.store))
 
-    def watch_probe(self, probe: tuple[bool, Path | None] | None) -> None:
+    def watch_probe(self, probe: Probe | None) -> None:
         self._show_help()
-        self.set_class(probe is not None and not probe[0], "-no-keyring")
+        self.set_class(probe is not None and probe[0] != Keyring.WORKS, "-no-keyring")
         if probe is None:
             return
-        if probe[0]:
+        state, winner = probe
+        if state == Keyring.WORKS:
             # Also a keyring that answered after the probe's cap, when the form had gone on without one.
             if not self.chosen:
                 self.select("keyring")
             return
-        winner = probe[1]
-        warning = self.query_one("#store-warning", Plain)
+        # Said as it is: a keyring that has not answered yet may only be slow (keyring_late), not missing.
+        line = {Keyring.NONE: "no_keyring", Keyring.LATE: "keyring_late", Keyring.SILENT: "keyring_silent"}[state]
         if winner is None:
-            warning.update(t("run_ui.store.no_keyring", path=self.dotenv))
+            text = t(f"run_ui.store.{line}", path=self.dotenv)
         else:
-            warning.update(t("run_ui.store.no_keyring_hidden", path=self.dotenv, winner=winner))
+            text = t(f"run_ui.store.{line}_hidden", path=self.dotenv, winner=winner)
+        self.query_one("#store-warning", Plain).update(text)
         if not self.chosen:
             self.select("dotenv")

@@ -17,6 +17,7 @@ from textual.worker import get_current_worker
 
 from qwen_tui.core.i18n import t
 from qwen_tui.ui.screens.base import QwenScreen
+from qwen_tui.ui.screens.form_store import Keyring
 
 # How long after the probe's own cap (3 s) the form still listens for the keyring's answer.
 LATE_PROBE_S = 30.0
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from qwen_tui.core.providers.saved import EnvironmentValues
     from qwen_tui.core.providers.setup import ProviderDraft
     from qwen_tui.core.providers.verify import CheckResult
+    from qwen_tui.core.secrets import SecretStore
 
 
 class ChecksFinished(Message):
@@ -92,11 +94,11 @@ class EnvironmentImported(Message):
 
 
 class KeyringProbed(Message):
-    """Is there a keyring; and the `.env` qwen would read from here instead of Qwen Code's own (None: none)."""
+    """What the keyring did; and the `.env` qwen would read from here instead of Qwen Code's own (None: none)."""
 
-    def __init__(self, available: bool, dotenv_winner: Path | None) -> None:
+    def __init__(self, state: Keyring, dotenv_winner: Path | None) -> None:
         super().__init__()
-        self.available = available
+        self.state = state
         self.dotenv_winner = dotenv_winner
 
 
@@ -118,6 +120,9 @@ class FormWorkers(QwenScreen):
     """The provider form's background jobs; each posts one of the messages above."""
 
     check_timeout = 10.0   # seconds per request (verify's default); tests of the timeout path shorten it
+    # The store the keyring probe asked: the save uses it, so what the form found (a keyring that answered
+    # late included) is what the save finds, with no second probe of its own (one per form).
+    secrets: SecretStore | None = None
 
     @work(exclusive=True, exit_on_error=False, group="provider-check", description="provider checks")
     async def _run_checks(self, draft: ProviderDraft, key: str | None, fingerprint: str, then_save: bool) -> None:
@@ -153,7 +158,7 @@ class FormWorkers(QwenScreen):
             if others:
                 self.post_message(SharedKeyFound(others, draft.env_key() or "", draft, store))
                 return
-            result = draft.save(key, KeyStore(store), app.context)
+            result = draft.save(key, KeyStore(store), app.context, self.secrets)
         except (ProfileError, FileOpError) as exc:
             self.post_message(ProfileSaved(None, str(exc)))
         else:
@@ -190,20 +195,23 @@ class FormWorkers(QwenScreen):
         from qwen_tui.core.secrets import SecretStore
 
         app = self.app
-        store = SecretStore(app.env)
+        store = self.secrets = SecretStore(app.env)
         available = store.keyring_available()
         # A nearer .env hides Qwen Code's own only from the installed qwen versions that load the first .env alone.
         hidden = installed_qwen_skips_home_dotenv(app.env)
         winner = dotenv_hiding(qwen_dotenv(app.env), app.context) if hidden else None
-        self.post_message(KeyringProbed(available, winner))
+        pending = not available and store.late_answer(0) is None
+        self.post_message(KeyringProbed(Keyring.WORKS if available else Keyring.LATE if pending else Keyring.NONE,
+                                        winner))
         # A keyring that did not answer within the probe's cap (a loaded machine's answers late, not never): the
         # form goes on as without one, and its answer, while the form is open (at most LATE_PROBE_S more), still
-        # counts; the chooser goes back to the keyring unless the user picked a store meanwhile.
+        # counts; the chooser goes back to the keyring unless the user picked a store meanwhile. The wait holds
+        # one of Textual's few worker threads: short waits, so a closed form (a cancelled worker) frees it at once.
         worker = get_current_worker()
         deadline = time.monotonic() + LATE_PROBE_S
-        while not available and not worker.is_cancelled and time.monotonic() < deadline:
-            late = store.late_answer(0.25)   # short waits: a closed form (a cancelled worker) ends the loop
-            if late is not None:
-                if late:
-                    self.post_message(KeyringProbed(True, winner))
+        while pending and not worker.is_cancelled:
+            late = store.late_answer(0.25)
+            if late is not None or time.monotonic() >= deadline:
+                state = Keyring.SILENT if late is None else Keyring.WORKS if late else Keyring.NONE
+                self.post_message(KeyringProbed(state, winner))
                 return

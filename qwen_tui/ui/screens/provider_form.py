@@ -9,7 +9,6 @@ or the user picked "Save without verifying" and confirmed. The key shows only wi
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual import on
@@ -31,7 +30,7 @@ from qwen_tui.ui.screens.form_fields import EnvironmentNotice, KeyField, ModelFi
 from qwen_tui.ui.screens.form_guards import ask, ask_unlisted_model, entered, leave, with_cleartext_consent
 from qwen_tui.ui.screens.form_picker import CUSTOM, PresetInfo, PresetList, ProviderPicker, endpoint_key, split_value
 from qwen_tui.ui.screens.form_results import key_shape_note, show_result
-from qwen_tui.ui.screens.form_store import KeyStoreChooser
+from qwen_tui.ui.screens.form_store import KeyStoreChooser, Probe
 from qwen_tui.ui.screens.form_workers import (
     ChecksFinished,
     EnvironmentFound,
@@ -80,7 +79,7 @@ class ProviderFormScreen(FormWorkers):
     fetching: var[bool] = var(False, init=False)                      # the model list is coming
     models: var[tuple[str, ...]] = var((), init=False)                # the list fetched, cleaned
     environment: var[EnvironmentValues | None] = var(None, init=False)          # OPENAI_* values qwen sees
-    keyring_probe: var[tuple[bool, Path | None] | None] = var(None, init=False)  # see KeyStoreChooser.probe
+    keyring_probe: var[Probe | None] = var(None, init=False)                     # see KeyStoreChooser.probe
     outcome: var[Note] = var(("", ""), always_update=True, init=False)
     model_note: var[bool | int | CheckResult | None] = var(None, always_update=True, init=False)
 
@@ -447,4 +446,4 @@ class ProviderFormScreen(FormWorkers):
         self.outcome = (t("form.env.imported"), "hint")
 
     def on_keyring_probed(self, message: KeyringProbed) -> None:
-        self.keyring_probe = (message.available, message.dotenv_winner)
+        self.keyring_probe = (message.state, message.dotenv_winner)
