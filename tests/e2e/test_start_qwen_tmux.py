@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.journey import Session, files_containing, fill_provider_form, open_openai_form, openai_server
-from tests.interop.conftest import CURRENT, QUIET_SETTINGS, install_qwen_code
+from tests.interop.conftest import CURRENT, QUIET_SETTINGS, install_qwen_code, node_env
 from tests.interop.guard_proxy import guard_proxy
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.timeout(600)]
@@ -57,7 +57,7 @@ def test_start_qwen_after_saving_a_provider(installed_venv: Path, tmux, isolated
         session = Session(tmux([str(installed_venv / "qwen-tui")], 80, 24,
                                PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring",
                                QWEN_TUI_QWEN=str(qwen.executable), NO_PROXY="127.0.0.1,localhost",
-                               no_proxy="127.0.0.1,localhost", **proxies))
+                               no_proxy="127.0.0.1,localhost", **proxies, **node_env()))
         session.wait_for("Qwen OAuth", "OpenAI-compatible")                  # first run: the chooser
         open_openai_form(session)
         fill_provider_form(session, server.url, KEY, MODEL)

