@@ -38,7 +38,6 @@ from qwen_tui.ui.links import Links
 from qwen_tui.ui.messages import ResolutionReady, SettingWritten
 from qwen_tui.ui.notices import Notices
 from qwen_tui.ui.resolution import ConfigState, Resolver
-from qwen_tui.ui.screens.loading import LoadingScreen
 from qwen_tui.ui.themes import register_themes, set_theme_before_first_parse
 from qwen_tui.ui.usage import UsageAdapter
 
@@ -55,8 +54,9 @@ NOTIFY_LIMIT = 2500   # a toast may carry a whole URL (copied links are named in
 
 
 class QwenTuiApp(CommandActions, App["Launch"], inherit_bindings=False):
-    # With the app's own, the stylesheets of the screens a launch shows first: Textual re-parses every
-    # stylesheet when a pushed screen brings one it has not read yet, a cost paid here once instead.
+    # With the app's own, the stylesheets of the screens a launch may show first: Textual re-parses every
+    # stylesheet when a pushed screen brings one it has not read yet, a cost paid here once instead. When the
+    # configuration is read before the app runs, only the first screen's is (see __init__).
     CSS_PATH = [stylesheet("app"), stylesheet("loading"), stylesheet("chooser"), stylesheet("home")]
     TITLE = "qwen-tui"
 
@@ -96,6 +96,11 @@ class QwenTuiApp(CommandActions, App["Launch"], inherit_bindings=False):
             self._startup_warnings.append(load_prefs(self.env).error or prefs.error)
         super().__init__()
         self.config = ConfigState(self, self.context, resolver)
+        # Read before Textual reads the stylesheets: the first screen is then known, and only its stylesheet is
+        # parsed with the app's (~4-6 M instructions), and no placeholder is built that nobody would see.
+        self._quick = self.config.resolve_quickly()
+        if self._quick is not None:
+            self.css_path = [stylesheet("app"), stylesheet(self._first_screen_name(self._quick))]
         self.usage = UsageAdapter(self, self.config)
         self.notices = Notices(self, self.config)   # what the user must act on, on screen (ui/notices.py)
         self.links = Links(self, self.env)
@@ -151,22 +156,29 @@ class QwenTuiApp(CommandActions, App["Launch"], inherit_bindings=False):
         self._close_messages_no_wait()
 
     def get_default_screen(self) -> Screen[Any]:
+        """The bottom of the stack: the placeholder while a worker resolves, else an empty screen never drawn (a
+        QwenScreen: Textual does not restyle it whole as it first becomes current)."""
+        from qwen_tui.ui.screens.base import QwenScreen
+
+        if self._quick is not None:
+            return QwenScreen(name="loading")
+        from qwen_tui.ui.screens.loading import LoadingScreen
+
         return LoadingScreen()
 
     def on_mount(self) -> None:
         self.notices.attach(self, self._startup_warnings)   # a theme file to fix: on home, not in a toast
         self.usage.attach()
-        quick = self.config.resolve_quickly()
-        if quick is None:
+        if self._quick is None:
             self.refresh_resolution()
         else:
-            self.call_later(self._resolution_arrived, quick, self.config.generation)
+            self.call_later(self._resolution_arrived, self._quick, self.config.generation)
 
     def screen_shown(self, screen: Screen[Any]) -> None:
         """Every qwen-tui screen reports its first frame. The first one that is not the placeholder ends the
         startup: what it put off runs now, never while that screen is still being built (a thread importing
         structlog, or pydantic for the usage statistics, would halve the CPU left to build it)."""
-        if self._first_screen_shown or isinstance(screen, LoadingScreen):
+        if self._first_screen_shown or screen.name == "loading":
             return
         self._first_screen_shown = True
         from qwen_tui import collector
@@ -225,9 +237,13 @@ class QwenTuiApp(CommandActions, App["Launch"], inherit_bindings=False):
         # goes back to what is on disk) then resolves again.
         self.config.setting_written(message)
 
+    def _first_screen_name(self, resolution: Resolution) -> str:
+        return "chooser" if self.initial == "auth" or (not resolution.auth_type.value and self.initial != "status") \
+            else "home"
+
     def _show_first_screen(self) -> None:
         assert self.resolution is not None
-        if self.initial == "auth" or (not self.resolution.auth_type.value and self.initial != "status"):
+        if self._first_screen_name(self.resolution) == "chooser":
             self.push_screen(self._chooser())
             return
         self.push_screen(self._home())
@@ -367,27 +383,8 @@ class QwenTuiApp(CommandActions, App["Launch"], inherit_bindings=False):
         self._home_after_resolve = True
         self.refresh_resolution()
 
-    # ---- Start qwen ------------------------------------------------------------------------------------------
-
-    def action_start_qwen(self) -> None:
-        """Leave the app and start `qwen` exactly as `qwen-tui run` would: prepared here (in a thread), so a
-        `qwen` that cannot start says why on screen; cli.py execs the Launch once the terminal is restored."""
-        self._prepare_qwen()
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="start-qwen", description="prepare qwen")
-    def _prepare_qwen(self) -> None:
-        from qwen_tui.core.launch import LaunchError, prepare_launch
-
-        try:
-            launch = prepare_launch([], qwen=None, context=self.context)
-        except LaunchError as exc:
-            self.call_from_thread(self._qwen_start_failed, str(exc))
-        except Exception as exc:  # noqa: BLE001 - one line on screen, the app keeps running
-            self.call_from_thread(self._qwen_start_failed, t("run_ui.start_crashed", kind=type(exc).__name__))
-        else:
-            self.call_from_thread(self.exit, launch)
-
     def _qwen_start_failed(self, reason: str) -> None:
+        """Start qwen (command_actions.py) could not prepare the launch: home's verdict says why."""
         self.qwen_start_failure = reason
         verdicts = self.screen.query("#qwen-verdict")
         for widget in verdicts:

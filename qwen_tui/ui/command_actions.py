@@ -1,5 +1,5 @@
 """App actions the command palette and the `/` line offer beyond opening a screen: theme, language, help,
-and signing out of Qwen OAuth (after asking). A mixin of QwenTuiApp, kept apart so app.py stays about
+signing out of Qwen OAuth (after asking), and starting qwen. A mixin of QwenTuiApp, kept apart so app.py stays about
 startup, navigation and writes."""
 
 from __future__ import annotations
@@ -72,3 +72,21 @@ class CommandActions:
             self.call_from_thread(self.notices.give, "sign-out", None)
             self.call_from_thread(self.notify, t("oauth.logout.done" if removed else "oauth.logout.none"))
         self.call_from_thread(self.refresh_resolution)   # what is on disk now, even after a failure
+
+    def action_start_qwen(self: Any) -> None:
+        """Leave the app and start `qwen` exactly as `qwen-tui run` would: prepared here (in a thread), so a
+        `qwen` that cannot start says why on screen; cli.py execs the Launch once the terminal is restored."""
+        self._prepare_qwen()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="start-qwen", description="prepare qwen")
+    def _prepare_qwen(self: Any) -> None:
+        from qwen_tui.core.launch import LaunchError, prepare_launch
+
+        try:
+            launch = prepare_launch([], qwen=None, context=self.context)
+        except LaunchError as exc:
+            self.call_from_thread(self._qwen_start_failed, str(exc))
+        except Exception as exc:  # noqa: BLE001 - one line on screen, the app keeps running
+            self.call_from_thread(self._qwen_start_failed, t("run_ui.start_crashed", kind=type(exc).__name__))
+        else:
+            self.call_from_thread(self.exit, launch)
