@@ -1,4 +1,4 @@
-"""Issue 14 point 4: text that reads in every theme. Each theme in themes/*.toml is applied to the app and
+"""Issue 14 point 4: text that reads in every theme. Each theme in themes/*.json is applied to the app and
 every word on screen — highlighted rows (the chooser's selected method, focused fields) included — is checked
 at ≥ 4.5:1 (WCAG AA) between the colours it is drawn in. Box and block characters (borders, scroll bars, the
 switch's track) are graphics, not text, and are left out."""
@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from ui_helpers import make_app, resolution, workers_done
 
-THEMES = sorted(path.stem for path in (Path(__file__).parents[2] / "themes").glob("*.toml"))
+THEMES = sorted(path.stem for path in (Path(__file__).parents[2] / "themes").glob("*.json"))
 SCREENS = {
     "chooser": (resolution(), None),
     "home": (resolution("openai", problems=("workspace settings /w/.qwen/settings.json:4:7: expected ','",)), None),

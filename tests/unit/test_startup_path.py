@@ -167,7 +167,9 @@ _AFTER_FIRST_FRAME = ("pydantic", "httpx", "keyring", "authlib", "structlog", "a
                       # the provider presets: home's first frame masks a URL, it names no provider
                       "qwen_tui.core.providers.catalog",
                       # the usage events' names (nine enums, ~0.6% of a launch): named once the first is recorded
-                      "qwen_tui.core.telemetry.names")
+                      "qwen_tui.core.telemetry.names",
+                      # TOML's parser (~1%): the bundled themes are JSON; it loads for the user's theme files only
+                      "tomllib")
 _SIGNED_IN_WITH_USAGE_ON = {
     "settings.json": {"security": {"auth": {"selectedType": "qwen-oauth"}},
                       "privacy": {"usageStatisticsEnabled": True}},
