@@ -130,8 +130,9 @@ class NoticeBox(Vertical):
     def compose(self) -> ComposeResult:
         lines = self.app.notices.lines()
         self.display = bool(lines)
-        yield Plain(t("notices.title"), classes="subtitle")
-        yield Plain("\n".join(f"• {line}" for line in lines), classes="notice-lines")
+        if lines:   # hidden, it holds nothing to style (home's first frame, launch budget); a change recomposes
+            yield Plain(t("notices.title"), classes="subtitle")
+            yield Plain("\n".join(f"• {line}" for line in lines), classes="notice-lines")
 
     def on_mount(self) -> None:
         self.app.notices.changed.subscribe(self, self._changed)
