@@ -164,6 +164,9 @@ _AFTER_FIRST_FRAME = ("pydantic", "httpx", "keyring", "authlib", "structlog", "a
                       "qwen_tui.core.telemetry.recorder", "qwen_tui.core.telemetry.gate",
                       # the chooser's usage switch and notice, mounted a frame later (~2% of its launch)
                       "qwen_tui.ui.widgets.state", "qwen_tui.ui.widgets.usage_notice", "textual.widgets._checkbox",
+                      "qwen_tui.ui.widgets.usage_switch", "textual.widgets._switch",
+                      # the provider form's scrolling body (a class built at import, ~0.2% of a launch)
+                      "qwen_tui.ui.widgets.form_scroll",
                       # the provider presets: home's first frame masks a URL, it names no provider
                       "qwen_tui.core.providers.catalog",
                       # the usage events' names (nine enums, ~0.6% of a launch): named once the first is recorded

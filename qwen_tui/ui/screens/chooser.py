@@ -7,7 +7,7 @@ what continuing will save (following the switch), and what the qwen CLI and qwen
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from rich.console import Group, RenderableType
 from rich.table import Table
@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widget import Widget
-from textual.widgets import OptionList, Switch
+from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from qwen_tui.core.i18n import t
@@ -30,6 +30,9 @@ from qwen_tui.ui.widgets.link import Link, WholeUrl
 from qwen_tui.ui.widgets.plain import Plain
 from qwen_tui.ui.widgets.rendered_once import RenderedOnce
 from qwen_tui.ui.widgets.scroll_body import ScrollBody
+
+if TYPE_CHECKING:
+    from textual.widgets import Switch
 
 
 def _option_prompt(info: MethodInfo) -> RenderedOnce:
@@ -50,20 +53,6 @@ def _option_prompt(info: MethodInfo) -> RenderedOnce:
     grid.add_column(ratio=1)
     grid.add_row(Text(info.key, "bold"), Group(*lines))
     return RenderedOnce(grid)
-
-
-class UsageSwitch(Switch):
-    """The chooser's usage-statistics switch. It is mounted once the screen is drawn and again after a
-    re-render, so it takes the screen's current choice (`choice()`) when it mounts (`u` may have been pressed
-    before)."""
-
-    def __init__(self, choice: Callable[[], bool], *, id: str | None = None) -> None:
-        super().__init__(value=choice(), id=id)
-        self._choice = choice
-
-    def on_mount(self) -> None:
-        with self.prevent(Switch.Changed):
-            self.value = self._choice()
 
 
 class ChooserScreen(QwenScreen):
@@ -114,6 +103,7 @@ class ChooserScreen(QwenScreen):
 
     def _usage_section(self) -> Vertical:
         from qwen_tui.ui.widgets.state import StateSwitch
+        from qwen_tui.ui.widgets.usage_switch import UsageSwitch
 
         return Vertical(
             StateSwitch(UsageSwitch(self._usage_value, id="usage-switch"), t("chooser.usage.label"),
@@ -173,6 +163,8 @@ class ChooserScreen(QwenScreen):
         # The choice first: a re-render (language switch) may replace the switch before its Changed arrives;
         # a switch not mounted yet (first frame, or a re-render) reads the choice when it mounts.
         self._usage_choice = not self._usage_value()
+        from textual.widgets import Switch
+
         for switch in self.query("#usage-switch").results(Switch):
             switch.value = self._usage_choice
 

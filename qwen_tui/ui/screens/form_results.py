@@ -5,8 +5,8 @@ from __future__ import annotations
 from textual.screen import Screen
 from textual.widget import Widget
 
+from qwen_tui.ui.widgets.form_scroll import keep_focus_in_sight
 from qwen_tui.ui.widgets.key_input import KeyInput
-from qwen_tui.ui.widgets.scroll_body import keep_focus_in_sight
 
 
 def show_result(outcome: Widget, body: Widget, fallback: Widget) -> None:

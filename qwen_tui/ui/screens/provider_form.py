@@ -43,8 +43,8 @@ from qwen_tui.ui.screens.form_workers import (
     qwen_dotenv,
 )
 from qwen_tui.ui.widgets.footer import Footer
+from qwen_tui.ui.widgets.form_scroll import CursorScroll
 from qwen_tui.ui.widgets.plain import Plain
-from qwen_tui.ui.widgets.scroll_body import CursorScroll
 from qwen_tui.ui.widgets.state import StateCheckbox
 
 if TYPE_CHECKING:
