@@ -52,6 +52,13 @@ class QwenScreen(Screen[Any]):
             if not sheet.has_source(str(path)):
                 sheet.add_source(path.read_text(encoding="utf-8"), read_from=(str(path), ""))
 
+    def width_class_now(self) -> None:
+        """Set the HORIZONTAL_BREAKPOINTS class of the app's width now, before the screen's children mount (call it
+        first in compose): Textual sets it at the first resize, and restyled every node of the screen again."""
+        width, breakpoints = self.app.size.width, self.HORIZONTAL_BREAKPOINTS or []
+        widest = max(((edge, name) for edge, name in breakpoints if width >= edge), default=None)
+        self.update_classes({name: (edge, name) == widest for edge, name in breakpoints})
+
     # True once the screen's first frame is out. Screens leave what that frame can do without (below the fold,
     # filled by a worker anyway) to `after_first_frame`, and compose it directly when composing again.
     drawn = False

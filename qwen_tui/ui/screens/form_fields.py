@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.reactive import var
 from textual.suggester import SuggestFromList
-from textual.widgets import Button, Input, Label, LoadingIndicator, Select
+from textual.widgets import Button, Input, Label, Select
 
 from qwen_tui.core.i18n import t
 from qwen_tui.core.providers.catalog import Preset, endpoint
@@ -19,6 +19,7 @@ from qwen_tui.core.providers.validate import normalize_key
 from qwen_tui.ui.describe import environment_lines
 from qwen_tui.ui.widgets.key_input import KeyInput
 from qwen_tui.ui.widgets.plain import Plain, plain_text
+from qwen_tui.ui.widgets.spinner import Spinner
 
 if TYPE_CHECKING:
     from qwen_tui.core.providers.saved import EnvironmentValues
@@ -117,7 +118,7 @@ class ModelField(Vertical):
         with Horizontal(classes="input-row"):
             yield Input(self._model, id="model", compact=True, placeholder=self._placeholder)
             yield Button(t("form.model.fetch"), id="fetch-models", compact=True)
-        yield LoadingIndicator(id="models-loading")
+        yield Spinner(id="models-loading")
         yield Select([], prompt=t("form.model.list_prompt"), id="model-list", compact=True)
         text, classes = self._note_text(self.note)
         yield Plain(text, id="model-message", classes=classes)

@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.reactive import var
-from textual.widgets import Button, Checkbox, Input, Label, LoadingIndicator
+from textual.widgets import Button, Checkbox, Input, Label
 
 from qwen_tui.core.i18n import t
 from qwen_tui.core.names import Protocol
@@ -45,6 +45,7 @@ from qwen_tui.ui.screens.form_workers import (
 from qwen_tui.ui.widgets.footer import Footer
 from qwen_tui.ui.widgets.form_scroll import CursorScroll
 from qwen_tui.ui.widgets.plain import Plain
+from qwen_tui.ui.widgets.spinner import Spinner
 from qwen_tui.ui.widgets.state import StateCheckbox
 
 if TYPE_CHECKING:
@@ -116,10 +117,7 @@ class ProviderFormScreen(FormWorkers):
         return f"{CUSTOM}@{self.protocol.value}" if custom else self.preset_id
 
     def compose(self) -> ComposeResult:
-        # The width's class before any child mounts: set at the first resize, it restyled the whole form again.
-        width = self.app.size.width
-        widest = max((edge, name) for edge, name in self.HORIZONTAL_BREAKPOINTS if width >= edge)[1]
-        self.update_classes({name: name == widest for _, name in self.HORIZONTAL_BREAKPOINTS})
+        self.width_class_now()
         entry = self._entry
         yield Plain(self._title(), id="form-title", classes="title")
         with CursorScroll(id="form-body"):
@@ -148,7 +146,7 @@ class ProviderFormScreen(FormWorkers):
                 yield Button(t("form.save"), id="save", variant="success", compact=True, disabled=self.busy)
                 yield Button(t("form.save_unverified"), id="save-unverified", variant="warning", compact=True,
                              disabled=self.busy)
-            yield LoadingIndicator(id="test-loading")
+            yield Spinner(id="test-loading")
             yield Plain(self.outcome[0], id="outcome", classes=self.outcome[1])
         yield Footer()
 
