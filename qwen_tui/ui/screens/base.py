@@ -12,6 +12,7 @@ from textual.widgets import Button
 
 from qwen_tui.core.i18n import catalog, t
 from qwen_tui.core.resolver import Resolution
+from qwen_tui.ui.widgets.footer_space import FooterSpace
 
 if TYPE_CHECKING:
     from qwen_tui.ui.app import QwenTuiApp
@@ -88,6 +89,12 @@ class QwenScreen(Screen[Any]):
     def on_show(self) -> None:
         if not self.drawn:
             self.drawn = True
+            for space in self.query_children(FooterSpace):   # the first frame drew the footer's row: now its keys
+                from qwen_tui.ui.widgets.footer import Footer
+
+                self.mount(Footer(), before=space)
+                space.remove()
+                self.call_after_refresh(self.refresh_bindings)   # its keys come with a bindings update
             self.after_first_frame()
         self.app.screen_shown(self)
 

@@ -25,7 +25,7 @@ from qwen_tui.core.names import AuthMethod
 from qwen_tui.core.usage_story import usage_story
 from qwen_tui.resources import stylesheet
 from qwen_tui.ui.screens.base import QwenScreen
-from qwen_tui.ui.widgets.footer import Footer
+from qwen_tui.ui.widgets.footer_space import footer
 from qwen_tui.ui.widgets.link import Link, WholeUrl
 from qwen_tui.ui.widgets.plain import Plain
 from qwen_tui.ui.widgets.rendered_once import RenderedOnce
@@ -89,7 +89,7 @@ class ChooserScreen(QwenScreen):
             with Vertical(id="chooser-details"):
                 if self.drawn:
                     yield from self._details()
-        yield Footer()
+        yield footer(self.drawn)
 
     def _details(self) -> list[Widget]:
         # Imported here: not in the first frame (with Textual's Checkbox and RadioButton, ~2% of the launch).

@@ -23,7 +23,7 @@ from qwen_tui.ui.describe import describe_source, short_path
 from qwen_tui.ui.notices import NoticeBox
 from qwen_tui.ui.resolution import Resolved
 from qwen_tui.ui.screens.base import QwenScreen
-from qwen_tui.ui.widgets.footer import Footer
+from qwen_tui.ui.widgets.footer_space import footer
 from qwen_tui.ui.widgets.plain import Plain
 from qwen_tui.ui.widgets.qwen_verdict import QwenVerdict
 from qwen_tui.ui.widgets.scroll_body import ScrollBody
@@ -120,7 +120,7 @@ class HomeScreen(QwenScreen):
                 yield _profiles_panel()
         if self.drawn:
             yield self._actions()
-        yield Footer()
+        yield footer(self.drawn)
 
     def _actions(self) -> Horizontal:
         return Horizontal(
@@ -149,6 +149,8 @@ class HomeScreen(QwenScreen):
         # Later than the rest: the story asks the usage gate, which the first frame goes without (launch budget).
         self.call_later(self._mount_usage_row)
         self.query_one("#home-body").mount(_profiles_panel())
+        from qwen_tui.ui.widgets.footer import Footer
+
         self.mount(self._actions(), before=self.query_one(Footer))
 
     def on_mount(self) -> None:
