@@ -12,6 +12,7 @@ import json
 import os
 import secrets as _random
 import threading
+import time
 from collections.abc import Callable, Mapping
 from enum import StrEnum
 from pathlib import Path
@@ -23,6 +24,7 @@ from qwen_tui.core.i18n import t
 from qwen_tui.core.record import record
 
 SERVICE = "qwen-tui"
+KEYRING_CAP_S = 3.0   # the longest wait for one keyring call
 _PROBE_NAME = "qwen-tui-keyring-probe"
 _T = TypeVar("_T")
 
@@ -92,9 +94,14 @@ class _Call:
     def running(self) -> bool:
         return self._thread.is_alive()
 
-    def result(self, timeout: float, *, quiet: bool = False) -> Any:
-        """The call's value once it ended within `timeout`; _KeyringFailed on timeout or any error."""
-        self._thread.join(timeout)
+    def result(self, timeout: float, *, quiet: bool = False, stop: Callable[[], bool] | None = None) -> Any:
+        """The call's value once it ended within `timeout`; _KeyringFailed on timeout or any error, or as soon as
+        `stop()` holds (checked every 0.25 s: the waiting thread is wanted back, a closed form's)."""
+        end = time.monotonic() + timeout
+        while self._thread.is_alive() and (left := end - time.monotonic()) > 0:
+            if stop is not None and stop():
+                break
+            self._thread.join(min(left, 0.25) if stop is not None else left)
         if self._thread.is_alive():
             if not quiet:
                 _log("keyring_timeout", timeout_s=timeout)
@@ -121,9 +128,9 @@ def _shared_probe(asked: tuple[str | None, str | None], probe: Callable[[], Any]
 
 
 class SecretStore:
-    def __init__(self, env: Mapping[str, str], timeout: float = 3.0) -> None:
+    def __init__(self, env: Mapping[str, str], timeout: float | None = None) -> None:
         self._env = env
-        self._timeout = min(timeout, 3.0)
+        self._timeout = KEYRING_CAP_S if timeout is None else min(timeout, KEYRING_CAP_S)
         self._available: bool | None = None
         self._backend: Any = None
         self._late: _Call | None = None   # a probe still running after the timeout (late_answer)
@@ -165,9 +172,9 @@ class SecretStore:
             backend.delete_password(SERVICE, _PROBE_NAME)
         return backend if works else None
 
-    def keyring_available(self) -> bool:
-        """A real round trip, bounded by the timeout; cached per store (False after any failure, until a probe
-        that timed out answers after all: late_answer)."""
+    def keyring_available(self, stop: Callable[[], bool] | None = None) -> bool:
+        """A real round trip, bounded by the timeout (and by `stop`: see _Call.result); cached per store (False
+        after any failure, until a probe that timed out answers after all: late_answer)."""
         if self._available is None:
             _import_keyring()
             # One thread for the whole probe: backend detection itself talks to D-Bus. A probe of the same keyring
@@ -175,7 +182,7 @@ class SecretStore:
             asked = (self._env.get("PYTHON_KEYRING_BACKEND"), os.environ.get("DBUS_SESSION_BUS_ADDRESS"))
             probe = _shared_probe(asked, self._probe)
             try:
-                self._backend = probe.result(self._timeout)
+                self._backend = probe.result(self._timeout, stop=stop)
             except _KeyringFailed:
                 self._backend = None
                 self._late = probe if probe.running() else None

@@ -17,6 +17,7 @@ import pytest
 from textual.widgets import RadioButton
 from ui_helpers import settle, until
 
+from qwen_tui.core import secrets
 from qwen_tui.core.context import Context
 from qwen_tui.core.dotenv import read_dotenv_file
 from qwen_tui.core.i18n import t
@@ -50,15 +51,17 @@ def late_keyring(secret_service: dict[str, str], monkeypatch: pytest.MonkeyPatch
         yield bus, {**os.environ, **env}
 
 
-async def open_form(pilot) -> ProviderFormScreen:
-    """The provider form, once the probe gave its first answer: the keyring has not answered within its cap."""
+async def open_form(pilot, *, probed: bool = True) -> ProviderFormScreen:
+    """The provider form, once the probe gave its first answer (`probed`: the keyring has not answered within its
+    cap), else as soon as it is there."""
     app = pilot.app
     await settle(pilot)
     await pilot.press("2")           # the chooser's "OpenAI-compatible": the form probes the keyring
     await until(pilot, lambda: isinstance(app.screen, ProviderFormScreen), "the provider form")
     form = app.screen
     assert isinstance(form, ProviderFormScreen)
-    await until(pilot, lambda: form.keyring_probe is not None, "the probe's first answer (after its cap)")
+    if probed:
+        await until(pilot, lambda: form.keyring_probe is not None, "the probe's first answer (after its cap)")
     return form
 
 
@@ -135,36 +138,45 @@ async def test_a_keyring_failing_the_save_after_answering_late_loses_nothing(
 
 
 @pytest.mark.keyring
+@pytest.mark.parametrize("closed_in", ["the late wait", "the probe's cap"])
 async def test_a_closed_forms_wait_ends_and_waits_do_not_pile_up(
-    isolated_home: Path, secret_service: dict[str, str], monkeypatch: pytest.MonkeyPatch,
+    closed_in: str, isolated_home: Path, secret_service: dict[str, str], monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """A keyring that never answers, and the form opened and closed again and again: each closed form's wait for the
-    answer ends, giving back the thread it held (a thread worker runs in the event loop's executor, a few threads
-    that every thread worker shares: Textual marks a cancelled one finished while its thread still runs), and the
-    forms share the one unanswered probe instead of leaving one more hung thread and bus connection each."""
-    # Longer than the test: only the form's closing can end its wait.
+    """A keyring that never answers, and the form opened and closed again and again (while it waits for a late
+    answer, or before the probe's cap): each closed form's wait ends, giving back the thread it held (a thread
+    worker runs in the event loop's executor, a few threads that every thread worker shares: Textual marks a
+    cancelled one finished while its thread still runs), and the forms share the one unanswered probe instead of
+    leaving one more hung thread and bus connection each."""
+    # Waits longer than the test: only the form's closing can end them.
     monkeypatch.setattr(form_workers, "LATE_PROBE_S", 3600.0)
+    if closed_in == "the probe's cap":
+        monkeypatch.setattr(secrets, "KEYRING_CAP_S", 3600.0)
     before = keyring_threads()   # (an earlier test's may still be ending)
-    with late_keyring(secret_service, monkeypatch) as (_bus, env):
+    with late_keyring(secret_service, monkeypatch) as (bus, env):
         app = QwenTuiApp("auth", context=Context(Path.cwd(), env))
         async with app.run_test(size=(80, 24)) as pilot:
-            for _ in range(3):
-                form = await open_form(pilot)
-                assert form.keyring_probe == (Keyring.LATE, None)
-                waiting = [job for job in app.workers if job.node is form and job.group == "provider-keyring"]
-                assert len(waiting) == 1 and not waiting[0].is_finished
-                wait = waiting[0]
-                await pilot.press("escape")
-                await until(pilot, lambda: not isinstance(app.screen, ProviderFormScreen), "the form closed")
-                await until(pilot, lambda wait=wait: wait.is_finished, "the closed form's wait ended")
-            assert len(keyring_threads() - before) == 1
-            # Every thread of the executor free: as many jobs as it has threads all run at once. A wait still
-            # holding one leaves the last job queued behind it, and the others' barrier breaks.
-            loop = asyncio.get_running_loop()
-            threads = loop._default_executor._max_workers   # type: ignore[attr-defined]
-            barrier = threading.Barrier(threads)
-            jobs = [loop.run_in_executor(None, barrier.wait, 60.0) for _ in range(threads)]
-            await asyncio.gather(*jobs)
+            try:
+                for _ in range(3):
+                    form = await open_form(pilot, probed=closed_in == "the late wait")
+                    await until(pilot, lambda form=form: any(job.node is form and job.group == "provider-keyring"
+                                                             for job in app.workers), "the form's probe")
+                    assert form.keyring_probe == ((Keyring.LATE, None) if closed_in == "the late wait" else None)
+                    waiting = [job for job in app.workers if job.node is form and job.group == "provider-keyring"]
+                    assert len(waiting) == 1 and not waiting[0].is_finished
+                    wait = waiting[0]
+                    await pilot.press("escape")
+                    await until(pilot, lambda: not isinstance(app.screen, ProviderFormScreen), "the form closed")
+                    await until(pilot, lambda wait=wait: wait.is_finished, "the closed form's wait ended")
+                assert len(keyring_threads() - before) == 1
+                # Every thread of the executor free: as many jobs as it has threads all run at once. A wait still
+                # holding one leaves the last job queued behind it, and the others' barrier breaks.
+                loop = asyncio.get_running_loop()
+                threads = loop._default_executor._max_workers   # type: ignore[attr-defined]
+                barrier = threading.Barrier(threads)
+                jobs = [loop.run_in_executor(None, barrier.wait, 60.0) for _ in range(threads)]
+                await asyncio.gather(*jobs)
+            finally:
+                bus.answer()   # a failed check must not leave threads waiting for the keyring past the test
 
 
 @pytest.mark.keyring

@@ -28,9 +28,9 @@ def worker_calls(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
         calls["environment"] += 1
         return environment_values(*args, **kwargs)
 
-    def counted_keyring(self):
+    def counted_keyring(self, *args, **kwargs):
         calls["keyring"] += 1
-        return keyring_available(self)
+        return keyring_available(self, *args, **kwargs)
 
     monkeypatch.setattr(saved, "environment_values", counted_environment)
     monkeypatch.setattr(SecretStore, "keyring_available", counted_keyring)

@@ -194,9 +194,11 @@ class FormWorkers(QwenScreen):
         from qwen_tui.core.launch import installed_qwen_skips_home_dotenv
         from qwen_tui.core.secrets import SecretStore
 
-        app = self.app
+        app, worker = self.app, get_current_worker()
         store = self.secrets = SecretStore(app.env)
-        available = store.keyring_available()
+        # The wait holds one of the few threads every thread worker shares: a closed form (a cancelled worker)
+        # gives it back within 0.25 s, here and in the late wait below.
+        available = store.keyring_available(stop=lambda: worker.is_cancelled)
         # A nearer .env hides Qwen Code's own only from the installed qwen versions that load the first .env alone.
         hidden = installed_qwen_skips_home_dotenv(app.env)
         winner = dotenv_hiding(qwen_dotenv(app.env), app.context) if hidden else None
@@ -205,9 +207,7 @@ class FormWorkers(QwenScreen):
                                         winner))
         # A keyring that did not answer within the probe's cap (a loaded machine's answers late, not never): the
         # form goes on as without one, and its answer, while the form is open (at most LATE_PROBE_S more), still
-        # counts; the chooser goes back to the keyring unless the user picked a store meanwhile. The wait holds
-        # one of Textual's few worker threads: short waits, so a closed form (a cancelled worker) frees it at once.
-        worker = get_current_worker()
+        # counts; the chooser goes back to the keyring unless the user picked a store meanwhile.
         deadline = time.monotonic() + LATE_PROBE_S
         while pending and not worker.is_cancelled:
             late = store.late_answer(0.25)
