@@ -38,3 +38,14 @@ async def test_the_footer_takes_the_place_of_its_first_frame_space_which_draws_t
         await until(pilot, lambda: bool(space.region.width), "the space laid out")
         assert space.styles.background == real.styles.background
         assert (space.styles.dock, space.region.height, space.region.width) == ("bottom", 1, real.region.width)
+
+
+async def test_the_problems_box_is_one_widget_holding_its_title_and_lines() -> None:
+    """Drawn the same as a titled box of two texts (tests/ui/test_snapshots.py), by one widget."""
+    app = make_app(resolution("openai", problems=("first [b]problem[/b]", "second\x1b[31m")))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await first_screen(pilot)
+        box = app.screen.query_one("#problems")
+        assert not box.children
+        text = str(box.render())
+        assert text.startswith("Problems\n• first [b]problem[/b]\n• second") and "\x1b" not in text

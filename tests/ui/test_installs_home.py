@@ -78,7 +78,7 @@ async def test_home_shows_what_auth_installed_as_one_row(capture: str, provider:
         await open_home(pilot)
         assert profile_rows(app) == [["●", active, provider.format(count=count),
                               f"user settings (~/.qwen/settings.json) env.{env_key} — in plain text"]]
-        problems = str(app.screen.query_one("#problem-lines").render())
+        problems = str(app.screen.query_one("#problems").render())
         assert f"The key {env_key} is in plain text" in problems and "move-key --to keyring" in problems
 
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Button
@@ -15,6 +16,7 @@ from textual.widgets import Button
 from qwen_tui.core.i18n import t
 from qwen_tui.core.names import AuthMethod
 from qwen_tui.core.resolver import Source
+from qwen_tui.core.sanitize import clean
 from qwen_tui.core.urls import mask_url
 from qwen_tui.core.usage_story import usage_story
 from qwen_tui.core.when import human_expiry
@@ -24,7 +26,7 @@ from qwen_tui.ui.notices import NoticeBox
 from qwen_tui.ui.resolution import Resolved
 from qwen_tui.ui.screens.base import QwenScreen
 from qwen_tui.ui.widgets.footer_space import footer
-from qwen_tui.ui.widgets.plain import Plain
+from qwen_tui.ui.widgets.plain import PLAIN_LIMIT, Plain
 from qwen_tui.ui.widgets.qwen_verdict import QwenVerdict
 from qwen_tui.ui.widgets.scroll_body import ScrollBody
 from qwen_tui.ui.widgets.sourced_row import SourcedRow
@@ -74,13 +76,7 @@ class HomeScreen(QwenScreen):
         with ScrollBody(id="home-body"):
             yield QwenVerdict()
             if res.problems or res.enforced_mismatch:
-                with Vertical(id="problems"):
-                    yield Plain(t("home.problems"), classes="subtitle")
-                    lines = list(res.problems)
-                    if res.enforced_mismatch:
-                        lines.append(t("home.enforced_mismatch", enforced=res.enforced_type.value,
-                                       selected=res.auth_type.value or t("home.value.none")))
-                    yield Plain("\n".join(f"• {line}" for line in lines), id="problem-lines")
+                yield Plain(self._problems(), id="problems")
             yield NoticeBox(id="notices")
             signed_out = self.app.qwen_signed_out
             if signed_out:
@@ -121,6 +117,16 @@ class HomeScreen(QwenScreen):
         if self.drawn:
             yield self._actions()
         yield footer(self.drawn)
+
+    def _problems(self) -> Text:
+        """The problems box's text, its bold title included: one widget draws the box (launch budget)."""
+        res = self.resolution
+        lines = list(res.problems)
+        if res.enforced_mismatch:
+            lines.append(t("home.enforced_mismatch", enforced=res.enforced_type.value,
+                           selected=res.auth_type.value or t("home.value.none")))
+        listed = clean("\n".join(f"• {line}" for line in lines), limit=PLAIN_LIMIT, multiline=True)
+        return Text.assemble((t("home.problems"), "bold"), "\n", listed)
 
     def _actions(self) -> Horizontal:
         return Horizontal(
