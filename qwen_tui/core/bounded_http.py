@@ -20,6 +20,7 @@ from typing import Any
 import httpx
 
 from qwen_tui.core.i18n import t
+from qwen_tui.core.trust import shared_context
 from qwen_tui.core.urls import proxy_pattern
 
 # JSON answers are small; the biggest real one is a provider's /models list (OpenRouter's: a few MB).
@@ -51,9 +52,13 @@ class BoundedResponse:
 def _options(url: str, options: dict[str, Any]) -> dict[str, Any]:
     """trust_env on (HTTPS_PROXY, NO_PROXY, SSL_CERT_FILE apply), except that a loopback host is mounted past any
     proxy; no redirects unless asked. httpx reads those variables from the process, not from a Context: the
-    network route and CA store are this process's, whatever configuration it resolves for."""
+    network route and CA store are this process's, whatever configuration it resolves for. The TLS context is
+    the process's shared one (`trust`: the CA store loaded once, not per client), built by httpx's own rule. A
+    plain-http loopback client gets it too: httpx gives every client a TLS-capable transport, and one without
+    the CA store would refuse an https request (a followed redirect) that the client used to make."""
     pattern = proxy_pattern(url)
-    return {"trust_env": True, "follow_redirects": False, "mounts": {pattern: None} if pattern else None, **options}
+    return {"trust_env": True, "verify": shared_context(), "follow_redirects": False,
+            "mounts": {pattern: None} if pattern else None, **options}
 
 
 def client_for(url: str, **options: Any) -> httpx.AsyncClient:
@@ -114,8 +119,9 @@ def _too_large(max_bytes: int) -> str:
 
 
 def blocking_client(url: str, **options: Any) -> httpx.Client:
-    """A Client for requests to `url`'s host (see `_options`). Making one loads the TLS trust store: tens of
-    ms of CPU, seconds on a busy machine; a caller whose deadline is about the network makes it beforehand."""
+    """A Client for requests to `url`'s host (see `_options`). The process's first one loads the TLS trust
+    store: tens of ms of CPU, seconds on a busy machine; a caller whose deadline is about the network makes it
+    beforehand."""
     return httpx.Client(**_options(url, options))
 
 

@@ -21,7 +21,8 @@ PACKAGE = Path(__file__).resolve().parents[2] / "qwen_tui"
 PROCESS_READS = {"os.environ", "os.environb", "os.getenv", "os.getenvb", "os.putenv", "os.unsetenv", "os.getcwd",
                  "os.getcwdb", "Path.cwd", "pathlib.Path.cwd"}
 # (module, function) where a read is the point: the one place a Context is taken from the process.
-READ_ALLOWED = {("core/context.py", "current")}
+# core/trust.py: the TLS variables, which httpx and ssl read from the process whatever Context is passed.
+READ_ALLOWED = {("core/context.py", "current"), ("core/trust.py", "_read_process")}
 # Where `Context.current()` may be called: the entry points.
 ENTRY_POINTS = {"cli.py", "ui/app.py"}
 
