@@ -179,7 +179,7 @@ class SecretStore:
             _import_keyring()
             # One thread for the whole probe: backend detection itself talks to D-Bus. A probe of the same keyring
             # still running (another form's, or this store's asked from another thread) is waited for, not repeated.
-            asked = (self._env.get("PYTHON_KEYRING_BACKEND"), os.environ.get("DBUS_SESSION_BUS_ADDRESS"))
+            asked = (self._env.get("PYTHON_KEYRING_BACKEND"), self._env.get("DBUS_SESSION_BUS_ADDRESS"))
             probe = _shared_probe(asked, self._probe)
             try:
                 self._backend = probe.result(self._timeout, stop=stop)
