@@ -9,7 +9,6 @@ failure just means "no keyring". Without a keyring, secrets go to `paths.secrets
 from __future__ import annotations
 
 import json
-import os
 import secrets as _random
 import threading
 import time
