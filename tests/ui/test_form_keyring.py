@@ -193,3 +193,33 @@ async def test_a_keyring_that_never_answers_is_said_so(
             await pilot.pause()
             assert _chosen(form) == "dotenv" and form.query_one("#store-warning").display is True
             assert _warning(form) == t("run_ui.store.keyring_silent", path=isolated_home / ".qwen" / ".env")
+
+
+@pytest.mark.keyring
+async def test_a_keyring_answering_just_after_the_cap_is_not_taken_for_none(
+    isolated_home: Path, secret_service: dict[str, str], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The keyring answers after the probe's cap but before the form's first word (while it looks for the installed
+    qwen and the `.env` files, seconds on a loaded machine): the form says the keyring works and selects it, not
+    "no keyring" with Qwen Code's `.env`. The answer's moment is set by letting the bus through from that lookup
+    (the real one runs after it)."""
+    from qwen_tui.core import launch
+
+    with late_keyring(secret_service, monkeypatch) as (bus, env):
+        looked_up = launch.installed_qwen_skips_home_dotenv
+
+        def answered_meanwhile(environment):
+            bus.answer()
+            for _ in range(400):   # the probe's thread ends once the bus lets its answers through
+                if not any(probe.running() for probe in secrets._RUNNING_PROBES.values()):
+                    break
+                threading.Event().wait(0.05)
+            return looked_up(environment)
+
+        monkeypatch.setattr(launch, "installed_qwen_skips_home_dotenv", answered_meanwhile)
+        app = QwenTuiApp("auth", context=Context(Path.cwd(), env))
+        async with app.run_test(size=(80, 24)) as pilot:
+            form = await open_form(pilot)
+            await until(pilot, lambda: form.keyring_probe == (Keyring.WORKS, None), "the keyring found working")
+            await pilot.pause()
+            assert _chosen(form) == "keyring" and form.query_one("#store-warning").display is False

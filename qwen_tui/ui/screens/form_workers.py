@@ -202,9 +202,11 @@ class FormWorkers(QwenScreen):
         # A nearer .env hides Qwen Code's own only from the installed qwen versions that load the first .env alone.
         hidden = installed_qwen_skips_home_dotenv(app.env)
         winner = dotenv_hiding(qwen_dotenv(app.env), app.context) if hidden else None
-        pending = not available and store.late_answer(0) is None
-        self.post_message(KeyringProbed(Keyring.WORKS if available else Keyring.LATE if pending else Keyring.NONE,
-                                        winner))
+        # Asked again, not assumed: a probe past its cap may have answered during the lookups just above.
+        late = None if available else store.late_answer(0)
+        pending = late is None and not available
+        self.post_message(KeyringProbed(Keyring.WORKS if available or late else Keyring.LATE if pending
+                                        else Keyring.NONE, winner))
         # A keyring that did not answer within the probe's cap (a loaded machine's answers late, not never): the
         # form goes on as without one, and its answer, while the form is open (at most LATE_PROBE_S more), still
         # counts; the chooser goes back to the keyring unless the user picked a store meanwhile.
