@@ -183,8 +183,9 @@ class SecretStore:
             try:
                 self._backend = probe.result(self._timeout, stop=stop)
             except _KeyringFailed:
+                # Kept even when it has just ended: an answer that came as the wait gave up is late_answer's.
                 self._backend = None
-                self._late = probe if probe.running() else None
+                self._late = probe
             self._available = self._backend is not None
             _log("keyring_probe", available=self._available)
         return self._available

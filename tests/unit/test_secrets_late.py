@@ -52,3 +52,28 @@ def test_stores_asking_a_keyring_that_has_not_answered_share_its_probe(late_bus:
     assert len(keyring_threads() - before) == 1
     late_bus.answer()
     assert [store.late_answer(60) for store in stores] == [True] * 3
+
+
+@pytest.mark.keyring
+def test_a_probe_answering_as_its_timeout_ends_is_not_lost(late_bus: SlowBus, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The keyring answers just after the wait gave up, before the store looks whether the probe still runs: the
+    answer is still there to take (late_answer), not lost for good."""
+    from qwen_tui.core import secrets
+
+    real, raced = secrets._Call.result, []
+
+    def answered_as_it_timed_out(call, timeout, **options):
+        try:
+            return real(call, timeout, **options)
+        except secrets._KeyringFailed:
+            if not raced:   # the first timeout only: the bus answers and the probe ends right then
+                raced.append(call)
+                late_bus.answer()
+                call._thread.join(60)
+            raise
+
+    monkeypatch.setattr(secrets._Call, "result", answered_as_it_timed_out)
+    store = SecretStore(os.environ, timeout=0.5)
+    assert store.keyring_available() is False and raced
+    assert store.late_answer(0) is True
+    assert store.keyring_set("RACED_KEY", FAKE_KEY) and store.keyring_get("RACED_KEY") == FAKE_KEY
