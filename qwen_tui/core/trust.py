@@ -5,8 +5,10 @@ loading the whole CA bundle each time (~44 ms of CPU). Here the context httpx 0.
 `verify=True, trust_env=True` is built once, when the first client is made, and reused while what decides it is
 unchanged. httpx's rule: `SSL_CERT_FILE` if set and not empty, else `SSL_CERT_DIR`, else certifi's bundle;
 `ssl.create_default_context` also reads `SSLKEYLOGFILE`. A CA file is also keyed by its identity on disk
-(device, inode, size, mtime), so a replaced or edited bundle is read again, as a new client read it before; a
-CA directory is read by OpenSSL at each handshake, so its path is enough. Verification is OpenSSL's default
+(device, inode, size, mtime), so a replaced or edited bundle is read again, as a new client read it before. A
+CA directory is read by OpenSSL at the handshake, but what it read stays in the context's store: the directory's
+identity is in the key too, so a CA taken out of it (its entry's change moves the directory's mtime) is no longer
+trusted, as by a new client. Verification is OpenSSL's default
 client setting (certificate required, host name checked), the same context httpx makes, never weakened here.
 """
 
@@ -28,20 +30,26 @@ def _read_process() -> tuple[str, str, str]:
 
 
 def _key() -> tuple[object, ...]:
-    """("cafile" | "capath", path, keylog, file identity...): what decides the context httpx 0.28 would build
+    """("cafile" | "capath", path, keylog, its identity on disk...): what decides the context httpx 0.28 would build
     (`_config.create_ssl_context`: a non-empty SSL_CERT_FILE, else SSL_CERT_DIR, else certifi's bundle)."""
     cafile, capath, keylog = _read_process()
     if capath and not cafile:
-        return "capath", capath, keylog
+        return "capath", capath, keylog, *_identity(capath)
     if not cafile:
         import certifi  # as httpx does, only when needed
 
         cafile = certifi.where()
+    return "cafile", cafile, keylog, *_identity(cafile)
+
+
+def _identity(path: str) -> tuple[int, ...]:
+    """The file's or directory's identity on disk; () when it cannot be read (a CA file then fails to load, as
+    httpx's did: nothing is cached)."""
     try:
-        seen = os.stat(cafile)
-    except OSError:  # building the context raises for it, as httpx's did: nothing is cached
-        return "cafile", cafile, keylog
-    return "cafile", cafile, keylog, seen.st_dev, seen.st_ino, seen.st_size, seen.st_mtime_ns
+        seen = os.stat(path)
+    except OSError:
+        return ()
+    return seen.st_dev, seen.st_ino, seen.st_size, seen.st_mtime_ns
 
 
 def shared_context() -> ssl.SSLContext:

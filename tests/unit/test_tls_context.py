@@ -146,3 +146,23 @@ def test_threads_wait_for_one_load(tmp_path: Path, loads: list[Any], monkeypatch
     for thread in threads:
         thread.join(DEADLINE)
     assert len(loads) == 1
+
+
+def test_a_ca_removed_from_ssl_cert_dir_is_no_longer_trusted(server: OpenAIServer, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """OpenSSL reads a CA directory at the handshake but keeps what it read in the context's store: a context kept
+    across a change of the directory would go on trusting a CA taken out of it, which a new client (httpx's own
+    context) refuses."""
+    import subprocess
+
+    ca_hash = subprocess.run(["openssl", "x509", "-hash", "-noout", "-in", str(server.ca_path)],
+                             capture_output=True, text=True, check=True).stdout.strip()
+    folder = tmp_path / "certs"
+    folder.mkdir()
+    trusted = folder / f"{ca_hash}.0"   # the name OpenSSL looks a CA up by (c_rehash's)
+    trusted.write_bytes(Path(server.ca_path).read_bytes())
+    monkeypatch.delenv("SSL_CERT_FILE", raising=False)
+    monkeypatch.setenv("SSL_CERT_DIR", str(folder))
+    assert get_models(server) == 200
+    trusted.unlink()
+    assert refused(server)
