@@ -22,7 +22,7 @@ async def test_a_hidden_notice_box_holds_no_widgets_until_there_is_a_notice() ->
 
 async def test_the_footer_takes_the_place_of_its_first_frame_space_which_draws_the_same_row() -> None:
     """Textual's Footer draws no key in the frame it is mounted in: the first frame has FooterSpace instead,
-    the same background row; once that frame is out the Footer (and its keys) replaces it."""
+    the same background row; once that frame is out it holds the Footer (and its keys)."""
     from textual.widgets import Footer
 
     from qwen_tui.ui.widgets.footer_space import FooterSpace
@@ -30,11 +30,11 @@ async def test_the_footer_takes_the_place_of_its_first_frame_space_which_draws_t
     app = make_app(resolution("openai"))
     async with app.run_test(size=(80, 24)) as pilot:
         await first_screen(pilot)
-        assert not app.screen.query(FooterSpace)
-        real = app.screen.query_one(Footer)
+        space = app.screen.query_one(FooterSpace)   # drawn in the first frame, then holding the Footer
+        real = space.query_one(Footer)
         await until(pilot, lambda: bool(real.children), "the footer's keys")
         space = FooterSpace()
-        await app.screen.mount(space)
+        await app.screen.mount(space, before=0)
         await until(pilot, lambda: bool(space.region.width), "the space laid out")
         assert space.styles.background == real.styles.background
         assert (space.styles.dock, space.region.height, space.region.width) == ("bottom", 1, real.region.width)

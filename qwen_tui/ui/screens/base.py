@@ -90,11 +90,7 @@ class QwenScreen(Screen[Any]):
         if not self.drawn:
             self.drawn = True
             for space in self.query_children(FooterSpace):   # the first frame drew the footer's row: now its keys
-                from qwen_tui.ui.widgets.footer import Footer
-
-                self.mount(Footer(), before=space)
-                space.remove()
-                self.call_after_refresh(self.refresh_bindings)   # its keys come with a bindings update
+                space.hold_footer()
             self.after_first_frame()
         self.app.screen_shown(self)
 

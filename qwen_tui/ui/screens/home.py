@@ -149,15 +149,14 @@ class HomeScreen(QwenScreen):
         # The configuration is the first frame; the saved profiles and the action buttons (the footer's
         # keys, for the mouse) follow a frame later.
         verdicts = self.query(QwenVerdict)
-        if not verdicts:   # shown mid-recompose (children removed): it composes all of it, `drawn` being set
+        bottom = self.query_children("Footer, FooterSpace")
+        if not verdicts or not bottom:   # shown mid-recompose (children removed): it composes all of it, `drawn` set
             return
         verdicts.first().check()
         # Later than the rest: the story asks the usage gate, which the first frame goes without (launch budget).
         self.call_later(self._mount_usage_row)
         self.query_one("#home-body").mount(_profiles_panel())
-        from qwen_tui.ui.widgets.footer import Footer
-
-        self.mount(self._actions(), before=self.query_one(Footer))
+        self.mount(self._actions(), before=bottom.first())
 
     def on_mount(self) -> None:
         self.app.config.resolved.subscribe(self, self._resolved)
