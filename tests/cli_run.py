@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from qwen_tui.cli import main
+from qwen_tui.core import log
 
 
 @dataclass(frozen=True)
@@ -52,10 +53,17 @@ def run_cli(*argv: str, stdin: str = "", env: Mapping[str, str] | None = None, e
         patch.setattr(sys, "stdin", pipe)
         if cwd is not None:
             patch.chdir(cwd)
+        logged = log.logging_configured()
         try:
             code = main(list(argv))
         except SystemExit as exit_:   # argparse's usage errors and --help
             code = 0 if exit_.code is None else exit_.code if isinstance(exit_.code, int) else 1
+        finally:
+            # A command that logged an error set up the log in its QWEN_HOME: a process's log ends with it, and
+            # here later tests would log there (their results then depending on the order they run in).
+            if not logged and log.logging_configured():
+                log._remove_handler()
+                log._configure_silent()
     # Read back as subprocess.run(text=True) reads a child's output: strict UTF-8.
     return Ran(code, _written(out), _written(err))
 

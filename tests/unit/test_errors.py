@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from qwen_tui.core import log
 from qwen_tui.core.errors import QwenTuiError
 from qwen_tui.core.fileops import FileOpError
 from qwen_tui.core.jsonc import JsoncError
@@ -85,7 +86,11 @@ def test_an_unworded_error_reaching_the_cli_is_its_one_line_and_exit_1(qwen_home
     env = {"HOME": str(qwen_home.parent), "PATH": "/usr/bin:/bin", "PYTHON_KEYRING_BACKEND": FAIL_BACKEND,
            "QWEN_CODE_SYSTEM_SETTINGS_PATH": str(tmp_path / "etc" / "settings.json"),
            "QWEN_CODE_SYSTEM_DEFAULTS_PATH": str(tmp_path / "etc" / "system-defaults.json")}
+    logging_before = log.logging_configured()
     result = run_cli("status", environ=env, cwd=project_dir)   # in-process (tests/cli_run.py)
+    # The error was logged to this test's QWEN_HOME; the in-process run must not leave that log set up for the
+    # tests after it (a process's log ends with it), nor make them depend on the order they run in.
+    assert log.logging_configured() == logging_before
     assert result.returncode == 1
     lines = result.stderr.splitlines()
     assert len(lines) == 1 and str(secrets) in lines[0] and "unexpected" not in lines[0], result.stderr
