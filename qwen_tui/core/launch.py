@@ -118,7 +118,10 @@ def find_qwen(qwen: str | None, env: Mapping[str, str]) -> Path | None:
 
 
 def _executable(path: Path) -> bool:
-    return path.is_file() and os.access(path, os.X_OK)
+    try:
+        return path.is_file() and os.access(path, os.X_OK)
+    except OSError:   # a folder this user may not search, a name too long: nothing there to run, as for a shell
+        return False
 
 
 def qwen_version(executable: Path) -> str | None:

@@ -98,6 +98,16 @@ def test_find_qwen_order(tmp_path: Path) -> None:
     assert find_qwen(str(tmp_path / "missing"), env) is None
 
 
+def test_a_path_folder_that_cannot_be_looked_in_is_passed_over(tmp_path: Path) -> None:
+    """A PATH entry whose name is too long (OSError ENAMETOOLONG; for a user other than root, a folder they may not
+    search: PermissionError) ended `qwen-tui status` in "unexpected error (OSError)" and the provider form's keyring
+    probe without an answer. It is passed over, as a shell passes over it."""
+    on_path = fake_qwen(tmp_path / "a")
+    too_long = "/" + "x" * 300
+    assert find_qwen(None, {"PATH": f"{too_long}:{on_path.parent}"}) == on_path
+    assert find_qwen(too_long + "/qwen", {}) is None
+
+
 def test_version_is_read_from_package_json_without_node(tmp_path: Path) -> None:
     link = fake_qwen(tmp_path, version="0.15.6")
     assert qwen_version(link) == "0.15.6"
