@@ -223,3 +223,26 @@ async def test_a_keyring_answering_just_after_the_cap_is_not_taken_for_none(
             await until(pilot, lambda: form.keyring_probe == (Keyring.WORKS, None), "the keyring found working")
             await pilot.pause()
             assert _chosen(form) == "keyring" and form.query_one("#store-warning").display is False
+
+
+@pytest.mark.keyring
+async def test_a_late_answer_handled_before_the_users_press_keeps_the_press(
+    isolated_home: Path, secret_service: dict[str, str], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The user picks a store and the keyring's late answer is handled before the press has reached the chooser (its
+    RadioSet.Changed still queued): the user's store stays. The answer is handed to the form as its message would be,
+    right after the press, so that order is certain."""
+    from qwen_tui.ui.screens.form_workers import KeyringProbed
+
+    with late_keyring(secret_service, monkeypatch) as (bus, env):
+        app = QwenTuiApp("auth", context=Context(Path.cwd(), env))
+        async with app.run_test(size=(80, 24)) as pilot:
+            try:
+                form = await open_form(pilot)
+                assert _chosen(form) == "dotenv"
+                form.query_one("#store-settings", RadioButton).value = True   # as a press does
+                form.on_keyring_probed(KeyringProbed(Keyring.WORKS, None))
+                await settle(pilot)
+                assert _chosen(form) == "settings"
+            finally:
+                bus.answer()

@@ -4,6 +4,7 @@ preselected; a keyring that answers after the probe's cap gets the choice back u
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
 
@@ -43,7 +44,7 @@ class KeyStoreChooser(Vertical):
         self.dotenv = dotenv
         self._initial = store
         self.chosen = chosen               # the user picked a store: the keyring probe keeps off it
-        self._auto: str | None = None      # a store selected by the form itself, not the user
+        self._selecting: str | None = None   # the store the form itself is selecting right now, not the user
 
     def compose(self) -> ComposeResult:
         yield Label(t("form.store"), classes="field-label")
@@ -53,6 +54,18 @@ class KeyStoreChooser(Vertical):
         yield Plain(self._help(self._initial), id="store-help", classes="hint")
         yield Plain("", id="store-warning", classes="warning")
 
+    def on_mount(self) -> None:
+        # The user's press is seen as the button turns on, not when its RadioSet.Changed arrives: a keyring's late
+        # answer handled while that message is still queued must not take the choice back from the user.
+        for store in STORES:
+            self.watch(self.query_one(f"#store-{store}", RadioButton), "value", self._watcher(store), init=False)
+
+    def _watcher(self, store: str) -> Callable[[bool], None]:
+        def turned(on: bool) -> None:   # one parameter: Textual passes (old, new) to a callback taking two
+            if on and store != self._selecting:
+                self.chosen = True
+        return turned
+
     @property
     def store(self) -> str:
         pressed = self.query_one("#key-store", RadioSet).pressed_button
@@ -60,17 +73,15 @@ class KeyStoreChooser(Vertical):
 
     def select(self, store: str) -> None:
         """The form's own choice (not the user's: `chosen` stays as it was)."""
-        if self.store != store:
-            self._auto = store
-        self.query_one(f"#store-{store}", RadioButton).value = True
+        self._selecting = store
+        try:
+            self.query_one(f"#store-{store}", RadioButton).value = True
+        finally:
+            self._selecting = None
         self._show_help()
 
     @on(RadioSet.Changed, "#key-store")
     def _store_changed(self, event: RadioSet.Changed) -> None:
-        if self._auto == self.store:
-            self._auto = None
-        else:
-            self.chosen = True
         self._show_help()
 
     def _help(self, store: str) -> str:
