@@ -129,3 +129,20 @@ async def test_a_refresh_keeps_the_focus_and_the_scroll_position() -> None:
         await until(pilot, lambda: app.focused is not None and scrolled_into_view(app.focused), "settled")
         assert app.focused is not None and app.focused.id == "open-usage-data"
         assert new_body().scroll_offset.y == before
+
+
+@pytest.mark.parametrize("base_url", ["http://127.0.0.1:8080/v1", "https://llm.example.com/v1"])
+async def test_opens_at_the_current_method_when_it_has_no_links(base_url) -> None:
+    """A local or unknown provider has no terms links: the first stop was then the Usage data button at the very
+    end, and focusing it scrolled the screen to the bottom, past the current method (seen at 80×24 in tmux)."""
+    app = make_app(resolution("openai", base_url=base_url), initial="privacy")
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        assert not app.screen.query(Link)
+        body = app.screen.query_one("#privacy-body", VerticalScroll)
+        await until(pilot, lambda: app.screen.focused is body, "the body has the focus")
+        await pilot.pause()
+        assert body.max_scroll_y > 0 and body.scroll_y == 0
+        assert scrolled_into_view(app.screen.query_one("#current-method"))
+        await pilot.press("pagedown")                        # the focus is where the keys scroll the notice
+        await until(pilot, lambda: body.scroll_y > 0, "page down scrolls the notice")

@@ -55,6 +55,10 @@ def methods_table() -> ComposeResult:
 
 class PrivacyScreen(QwenScreen):
     CSS_PATH = stylesheet("privacy")
+    # The first stop is the current method's first link. Without links (a local or unknown provider) Textual's
+    # default took the Usage data button at the very end and scrolled the screen to the bottom, past the current
+    # method: the notice's body takes the focus then (after_first_frame), and it opens at the top.
+    AUTO_FOCUS = "Link"
     BINDINGS = [
         Binding("escape", "app.go_back", "app.binding.back", id="privacy.back"),
         Binding("u", "app.usage_data", "privacy.binding.usage_data", id="privacy.usage_data"),
@@ -178,6 +182,11 @@ class PrivacyScreen(QwenScreen):
 
     def on_mount(self) -> None:
         self.app.config.resolved.subscribe(self, self._resolved)
+
+    def after_first_frame(self) -> None:
+        body = self.query_one(ScrollBody)
+        if self.focused is None and body.allow_focus():   # laid out now: it overflows, so it is a stop
+            body.focus(scroll_visible=False)
 
     async def _resolved(self, resolved: Resolved) -> None:
         await self.recompose_in_place()
