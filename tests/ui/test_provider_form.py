@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from textual import events
 from textual.widgets import Input, RadioButton, Select
-from ui_helpers import notice_text, notifications, settle, until
+from ui_helpers import notice_text, notifications, scrolled_into_view, settle, until
 
 from qwen_tui.core import paths
 from qwen_tui.core.context import Context
@@ -595,7 +595,8 @@ async def test_a_different_key_for_a_shared_endpoint_asks_and_names_the_provider
         form = app.screen
         assert isinstance(form, ProviderFormScreen)
         fill(form, url, "sk-shared-new-0123456789", "shared-c")
-        form.query_one("#save-unverified").press()
+        form.query_one("#save-unverified").focus()
+        await pilot.press("enter")
         await settle(pilot)
         await pilot.press("y")                       # save without verifying: yes
         await settle(pilot)
@@ -605,6 +606,10 @@ async def test_a_different_key_for_a_shared_endpoint_asks_and_names_the_provider
         await settle(pilot)
         assert app.screen is form and "Nothing was saved" in outcome(form)
         assert (isolated_home / ".qwen" / "settings.json").read_text() == before
+        # The answer stays in view: the form came back from the question with no focus, took its first stop,
+        # the picker at the top, and scrolled away from the answer (e2e test_truth_keys_tmux at 80x24).
+        await until(pilot, lambda: scrolled_into_view(form.query_one("#outcome")), "the answer in view")
+        assert form.focused is form.query_one("#form-body")   # where the keys scroll the answer; the picker was
 
 
 async def test_coding_plan_saves_the_model_list_fetched_with_the_key(isolated_home: Path) -> None:

@@ -71,7 +71,9 @@ class ProviderFormScreen(FormWorkers):
     ]
     # Wide terminals put the preset's links beside the preset choice.
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
-    AUTO_FOCUS = "#preset"   # (Textual's default focused the body first: its ~55 nodes were restyled twice)
+    @property   # (a class variable in Textual, read from the instance; the picker first spares ~55 restyles)
+    def AUTO_FOCUS(self) -> str:   # type: ignore[override]
+        return "*" if self.drawn else "#preset"   # later the default: the picker, at the top, hid an answer
 
     # ---- the form's state: each watcher renders one part; the toggled classes show or hide it (the .tcss) ----
     preset_id: var[str] = var(CUSTOM, init=False)                 # an endpoint key: `id` or `id:region`
