@@ -267,11 +267,23 @@ class SecretStore:
     def set(self, name: str, value: str) -> SecretWrite:
         """Store in the keyring when it works, else in the 0600 file with a warning."""
         if self.keyring_available():
+            # A write that outlives the timeout may still land later, after the key went to the file: it then
+            # takes itself back (one copy of each secret). The lock orders its landing against the giving up.
+            lock, state = threading.Lock(), {"landed": False, "abandoned": False}
+
+            def write(backend: Any) -> None:
+                backend.set_password(SERVICE, name, value)
+                with lock:
+                    state["landed"] = not state["abandoned"]
+                if not state["landed"]:
+                    backend.delete_password(SERVICE, name)
+
             try:
-                self._keyring(lambda backend: backend.set_password(SERVICE, name, value))
+                self._keyring(write)
             except _KeyringFailed:
-                pass
-            else:
+                with lock:
+                    state["abandoned"] = not state["landed"]
+            if state["landed"]:
                 self._forget_in_file(name)  # a stale plain-text copy must not outlive the move
                 _log("secret_stored", name=name, location=SecretLocation.KEYRING.value)
                 return SecretWrite(SecretLocation.KEYRING, None, None)

@@ -131,10 +131,15 @@ async def test_a_keyring_failing_the_save_after_answering_late_loses_nothing(
             secrets_file = isolated_home / ".qwen" / "qwen-tui-secrets.json"
             said = [line for line in app.notices.lines() if str(secrets_file) in line]
             assert len(said) == 1 and "\n" not in said[0], app.notices.lines()
-        bus.answer()
+        bus.answer()   # the held write lands now: it must take itself back (one copy, in the file)
         name = env_key_for(openai_server.url, None)
+        for _ in range(100):                    # the late write (and its undo) end in their thread: up to 10 s
+            if not any(thread.name == "qwen-tui-keyring" for thread in threading.enumerate()):
+                break
+            await asyncio.sleep(0.1)
         found = SecretStore(env).get(name)
         assert found.value == openai_server.key and found.location == "file"
+        assert secrets_file.stat().st_mode & 0o777 == 0o600
 
 
 @pytest.mark.keyring
