@@ -157,11 +157,11 @@ class QwenTuiApp(CommandActions, App["Launch"], inherit_bindings=False):
 
     def get_default_screen(self) -> Screen[Any]:
         """The bottom of the stack: the placeholder while a worker resolves, else an empty screen never drawn (a
-        QwenScreen: Textual does not restyle it whole as it first becomes current)."""
-        from qwen_tui.ui.screens.base import QwenScreen
-
+        QwenScreen, which Textual does not restyle whole as it first becomes current: see StackBottom)."""
         if self._quick is not None:
-            return QwenScreen(name="loading")
+            from qwen_tui.ui.screens.base import StackBottom
+
+            return StackBottom()
         from qwen_tui.ui.screens.loading import LoadingScreen
 
         return LoadingScreen()

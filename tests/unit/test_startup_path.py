@@ -181,24 +181,75 @@ _SIGNED_IN_WITH_USAGE_ON = {
 }
 
 
-@pytest.mark.parametrize(("files", "first_screen"), [
+_LAUNCHES = pytest.mark.parametrize(("files", "first_screen"), [
     ({}, "chooser"),
     ({"settings.json": {"security": {"auth": {"selectedType": "openai"}},
                         "env": {"OPENAI_API_KEY": "sk-probe-0000000000000000"}}}, "home"),
     (_SIGNED_IN_WITH_USAGE_ON, "home"),
 ], ids=["first-run", "openai", "qwen-oauth-usage-on"])
-def test_nothing_heavy_loads_before_the_first_screen(qwen_home: Path, files: dict, first_screen: str) -> None:
+
+
+def _first_frame(qwen_home: Path, files: dict, probe: str) -> list:
+    """Launch headless with `files` in ~/.qwen; what `probe` printed (JSON) at the first screen's first frame."""
     for name, document in files.items():
         qwen_home.mkdir(mode=0o700, exist_ok=True)
         (qwen_home / name).write_text(json.dumps(document))
         (qwen_home / name).chmod(0o600)
-    done = subprocess.run([sys.executable, "-c", _FIRST_FRAME_MODULES], capture_output=True, text=True,
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                           stdin=subprocess.DEVNULL, env=os.environ, timeout=60)
     assert done.returncode == 0, done.stderr
-    shown, modules = json.loads(done.stdout.strip().splitlines()[-1])
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+@_LAUNCHES
+def test_nothing_heavy_loads_before_the_first_screen(qwen_home: Path, files: dict, first_screen: str) -> None:
+    shown, modules = _first_frame(qwen_home, files, _FIRST_FRAME_MODULES)
     assert shown == first_screen
     loaded = [name for name in modules if name in _AFTER_FIRST_FRAME or name.split(".")[0] in _AFTER_FIRST_FRAME]
     assert loaded == []
+
+
+# The stylesheet sources Textual parsed (not found in its parse cache) until the first screen reports its first
+# frame, each as often as it was parsed.
+_FIRST_FRAME_PARSES = """
+import json
+from collections import Counter
+from textual.css.stylesheet import Stylesheet
+from qwen_tui.ui.app import QwenTuiApp
+
+parsed = Counter()
+parse_rules = Stylesheet._parse_rules
+
+def counting(self, css, read_from, is_default_rules=False, tie_breaker=0, scope=""):
+    if (css, read_from, is_default_rules, tie_breaker, scope) not in self._parse_cache:
+        parsed[" ".join(read_from)] += 1
+    return parse_rules(self, css, read_from, is_default_rules, tie_breaker, scope)
+
+Stylesheet._parse_rules = counting
+
+class Probe(QwenTuiApp):
+    def screen_shown(self, screen):
+        if screen.name != "loading" and not hasattr(self, "seen"):
+            self.seen = (screen.name, dict(parsed))
+            self.call_later(self.exit)
+        super().screen_shown(screen)
+
+app = Probe()
+app.run(headless=True, size=(80, 24))
+print(json.dumps(app.seen))
+"""
+
+
+@_LAUNCHES
+def test_each_stylesheet_is_parsed_once_before_the_first_screen(qwen_home: Path, files: dict,
+                                                                  first_screen: str) -> None:
+    """Textual ranks a widget class's default CSS by its depth in the class hierarchy of the node registering it,
+    and parses it again when a deeper node registers it later: the bottom of the stack (never drawn) is as
+    deep as the first screens, so Screen's and Widget's CSS are parsed once (~4 M instructions)."""
+    shown, parsed = _first_frame(qwen_home, files, _FIRST_FRAME_PARSES)
+    assert shown == first_screen
+    assert any("Screen.DEFAULT_CSS" in source for source in parsed)   # the count sees Textual's parses
+    assert {source: count for source, count in parsed.items() if count > 1} == {}
 
 
 # ---- what starts after the first frame ----------------------------------------------------------------------

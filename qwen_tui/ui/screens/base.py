@@ -141,3 +141,13 @@ class QwenScreen(Screen[Any]):
         event.stop()
         self.app.action_usage_data()
 
+
+
+class StackBottom(QwenScreen):
+    """The bottom of the stack when the configuration was read before the first frame: an empty screen, never
+    drawn. A subclass of QwenScreen, as the first screens (home, chooser) are: Textual ranks the default CSS of
+    Screen and Widget by their depth in the class hierarchy of the node that registers them, and a deeper one
+    registering later makes it parse both again (~9 M instructions before the first frame)."""
+
+    def __init__(self) -> None:
+        super().__init__(name="loading")
