@@ -10,8 +10,8 @@ What made some of these differ from run to run, and what the states here do inst
   fixed content (the URL is http://127.0.0.1:9/v1, where nothing listens). The same exchanges with a real
   server are tested in tests/ui/test_key_shape.py, tests/ui/test_provider_form.py and
   tests/e2e/test_truth_keys_tmux.py;
-- home takes the focus a frame or two after it is drawn, so a `/` pressed at once was drawn over an unfocused
-  or a focused home: every state on home waits for the focus first (_home_focused);
+- home's verdict comes from a worker a frame or two after home is drawn, so a `/` pressed at once was drawn over
+  either home: every state on home waits for the verdict first (_home_done);
 - a question is a modal pushed by a callback: each state waits until it is the current screen;
 - a focused input's cursor blinks (every 0.5 s): the states here stop the blink (_steady), so it is always drawn.
 """
@@ -28,6 +28,7 @@ from qwen_tui.core.providers.verify import CheckResult, ErrorKind
 from qwen_tui.ui.screens.command_input import CommandInputScreen
 from qwen_tui.ui.screens.confirm import ConfirmScreen
 from qwen_tui.ui.screens.form_workers import ChecksFinished, ModelsFetched, SharedKeyFound
+from qwen_tui.ui.widgets.qwen_verdict import QwenVerdict
 
 SIZES = [(80, 24), (60, 20)]
 LANGUAGES = ["en", "fr"]
@@ -41,14 +42,13 @@ async def _settle(pilot) -> None:
     await pilot.wait_for_animation()
 
 
-async def _home_focused(pilot) -> None:
-    """Home's body takes the focus once laid out (it scrolls at these sizes): wait for it, so the screen under
-    the `/` line is always the same."""
+async def _home_done(pilot) -> None:
+    """Home's verdict comes from a worker and recomposes its row (it takes the focus for Start qwen only after a
+    save or a sign-in, never in these states): wait for it, so the screen under the `/` line is always the same."""
+    await until(pilot, lambda: any(row.verdict is not None for row in pilot.app.screen.query(QwenVerdict)),
+                "home's verdict")
     await _settle(pilot)
-    for _ in range(100):
-        if pilot.app.focused is not None:
-            break
-        await pilot.pause(0.05)
+    assert pilot.app.focused is None   # these states draw home unfocused: no focus may come after the picture
 
 
 async def _discard(pilot) -> None:
@@ -133,7 +133,7 @@ async def _model_question(pilot) -> None:
 
 
 async def _slash(pilot, *keys: str) -> None:
-    await _home_focused(pilot)
+    await _home_done(pilot)
     await pilot.press("slash")
     await until(pilot, lambda: isinstance(pilot.app.screen, CommandInputScreen), "the command line")
     await pilot.press(*keys)
@@ -151,7 +151,7 @@ async def _help(pilot) -> None:
 async def _storage_note(pilot) -> None:
     """A save without a keyring: the note saying where the key went (profiles.save_profile's warning) stays on
     home, where the save lands, instead of a toast."""
-    await _home_focused(pilot)
+    await _home_done(pilot)
     pilot.app.notices.give("save", t("keys.default_dotenv", path="/home/dev/.qwen/.env"), env_key="openai-api-key")
     await _steady(pilot)
 
@@ -161,7 +161,7 @@ async def _storage_note(pilot) -> None:
 SAVED_CHOICE = {"usage": False, "usage_chosen": True}
 STATES = {
     "home-problems-verdict": (lambda: resolution("openai", usage=False, usage_chosen=True, problems=PROBLEMS),
-                              None, _home_focused),
+                              None, _home_done),
     "settings-usage-story": (lambda: resolution("openai", usage=True, usage_chosen=False), "settings", _settle),
     "form-discard-question": (lambda: resolution(**SAVED_CHOICE), "auth", _discard),
     "form-shared-key-question": (lambda: resolution(**SAVED_CHOICE), "auth", _shared_key),
