@@ -52,10 +52,11 @@ class SlowBus:
     def __exit__(self, *exc: object) -> None:
         self._open.set()
         for sock in self._sockets:
-            try:
-                sock.close()
+            try:   # shut down first: a close alone leaves a relay blocked in recv, and its client waiting for good
+                sock.shutdown(socket.SHUT_RDWR)
             except OSError:
                 pass
+            sock.close()
         self._folder.cleanup()
 
     def _accept(self) -> None:

@@ -39,6 +39,7 @@ from qwen_tui.core.record import field, record, replace
 
 if TYPE_CHECKING:
     from qwen_tui.core.dotenv import DotenvFile
+    from qwen_tui.core.secrets import SecretStore
     from qwen_tui.core.settings import Layer, LoadedSettings
     from qwen_tui.core.telemetry.consent import Consent
 
@@ -83,8 +84,6 @@ class Source:
 
 
 _SCOPES = ("user", "workspace", "system", "system-defaults")   # translated in the description
-
-
 NOT_SET = Source(SourceKind.NONE)
 
 
@@ -218,6 +217,7 @@ class ConfigLookup:
         self.keyring = keyring   # False: KeyringNeeded rather than asking it
         self.qwen = qwen         # the `qwen` to answer for; None: the one on the PATH
         self._home: list[tuple[Path, dict[str, str]]] | None = None
+        self.secrets: SecretStore | None = None   # secret()'s one store for every key, or a caller's that probed
 
     @classmethod
     def load(cls, context: Context, *, keyring: bool = True, qwen: Path | None = None) -> ConfigLookup:
@@ -278,7 +278,8 @@ class ConfigLookup:
             raise KeyringNeeded(name)
         from qwen_tui.core.secrets import SecretLocation, SecretStore
 
-        stored = SecretStore(self.env).get(name)
+        self.secrets = self.secrets or SecretStore(self.env)   # a keyring that ran out one read's cap: not again
+        stored = self.secrets.get(name)
         if stored.value is None:
             return Value(None)
         kind = SourceKind.KEYRING if stored.location == SecretLocation.KEYRING else SourceKind.SECRET_FILE
@@ -437,9 +438,8 @@ def _qwen_oauth(lookup: ConfigLookup) -> tuple[Value[Any], Value[Any], Credentia
     creds, location = load_credentials(lookup.env)
     if creds is None:
         return Value(None), model, Credential(False)
-    source = Source(SourceKind.OAUTH_CREDS, location) if isinstance(location, Path) else Source(
-        SourceKind.KEYRING, key=str(location)
-    )
+    source = Source(SourceKind.OAUTH_CREDS, location) if isinstance(location, Path) \
+        else Source(SourceKind.KEYRING, key=str(location))
     from datetime import UTC, datetime  # only a Qwen OAuth expiry needs it: off `run`'s path otherwise
 
     try:

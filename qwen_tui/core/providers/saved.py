@@ -52,7 +52,6 @@ def list_profiles(resolution: Resolution) -> list[Profile]:
     lookup = resolution.lookup
     if lookup is None:
         return []
-    stores: list[Any] = []   # one SecretStore for every entry, made only when a key is not in the files
     profiles = []
     for protocol in Protocol:
         found = lookup.settings.lookup(providers_key(protocol))
@@ -60,11 +59,11 @@ def list_profiles(resolution: Resolution) -> list[Profile]:
         active = provider_index(lookup, protocol, resolution.model) \
             if resolution.auth_type.value == protocol else None
         profiles += [profile for index, entry in enumerate(entries)
-                     if (profile := _profile(lookup, entry, index == active, protocol, stores)) is not None]
+                     if (profile := _profile(lookup, entry, index == active, protocol)) is not None]
     return profiles
 
 
-def _profile(lookup: Any, entry: Any, active: bool, protocol: Protocol, stores: list[Any]) -> Profile | None:
+def _profile(lookup: Any, entry: Any, active: bool, protocol: Protocol) -> Profile | None:
     from qwen_tui.core.secrets import SecretStore
 
     if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
@@ -74,8 +73,9 @@ def _profile(lookup: Any, entry: Any, active: bool, protocol: Protocol, stores: 
     if env_key:
         source = lookup.variable(env_key).source
         if source.kind == SourceKind.NONE:
-            stores[:] = stores or [SecretStore(lookup.env)]
-            source = _secret_source(stores[0], env_key)
+            # The lookup's store, made only when a key is not in the files: one keyring wait per refresh at most.
+            lookup.secrets = lookup.secrets or SecretStore(lookup.env)
+            source = _secret_source(lookup.secrets, env_key)
         location = source.describe() if source.kind != SourceKind.NONE else None
     raw_base, raw_name = entry.get("baseUrl"), entry.get("name")
     base_url = raw_base if isinstance(raw_base, str) else ""

@@ -113,15 +113,17 @@ class ProviderDraft:
             found.append(Problem(Field.MODEL, t("setup.model_hint", hint=hint) if hint else t("setup.model_required")))
         return found
 
-    def existing_key(self, context: Context) -> str | None:
+    def existing_key(self, context: Context, secrets: SecretStore | None = None) -> str | None:
         """A key already set for this provider's variable (environment, .env, settings env, keyring) in
-        `context`."""
+        `context`; `secrets`: the store whose keyring the caller probed already, else a new one."""
         from qwen_tui.core.resolver import ConfigLookup
 
         name = self.env_key()
         if name is None:
             return None
-        return ConfigLookup.load(context).secret(name).value
+        lookup = ConfigLookup.load(context)
+        lookup.secrets = secrets
+        return lookup.secret(name).value
 
     async def verify(self, key: str | None, *, timeout: float | None = None) -> list[CheckResult]:
         """The key check in the provider's own dialect, then the chat check when asked (not twice)."""
@@ -166,15 +168,17 @@ class ProviderDraft:
         model = chosen if chosen and chosen != self.preset.model_hint else found[0]
         return replace(self, models=tuple(found), model=model)
 
-    def shared_with(self, key: str | None, context: Context) -> list[str]:
+    def shared_with(self, key: str | None, context: Context, secrets: SecretStore | None = None) -> list[str]:
         """The other providers a save of `key` would change: they share this endpoint's key variable (as in
-        Qwen Code) and a different key is stored there now. Empty when nothing else changes."""
+        Qwen Code) and a different key is stored there now. Empty when nothing else changes. `secrets`: as for
+        existing_key; the save then uses it too, and a keyring that let this read run out its cap is not waited
+        for a second time."""
         from qwen_tui.core.providers.profiles import install_plan, key_users
 
         url, name = self.url, self.env_key()
         if key is None or url is None or name is None:
             return []
-        existing = self.existing_key(context)
+        existing = self.existing_key(context, secrets)
         if existing is None or existing == key:
             return []
         plan = install_plan(url, self.model, self.preset, self.endpoint if self.preset else None,

@@ -154,7 +154,7 @@ class FormWorkers(QwenScreen):
 
         app = self.app
         try:
-            others = [] if shared_ok else draft.shared_with(key, app.context)
+            others = [] if shared_ok else draft.shared_with(key, app.context, self.secrets)
             if others:
                 self.post_message(SharedKeyFound(others, draft.env_key() or "", draft, store))
                 return
