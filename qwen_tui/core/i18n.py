@@ -14,6 +14,8 @@ from collections.abc import Callable, Mapping
 from functools import cache
 from pathlib import Path
 
+from qwen_tui.core.paths import files_ending
+
 LANGUAGES = {"en": "English", "fr": "Français", "zh": "简体中文"}
 DEFAULT_LANGUAGE = "en"
 _LOCALES = Path(__file__).with_name("locales")
@@ -23,7 +25,7 @@ _current = DEFAULT_LANGUAGE
 @cache
 def catalog(language: str) -> dict[str, str]:
     merged: dict[str, str] = {}
-    for path in sorted((_LOCALES / language).glob("*.json")):
+    for path in files_ending(_LOCALES / language, ".json"):
         merged.update(json.loads(path.read_text(encoding="utf-8")))
     return merged
 

@@ -9,14 +9,19 @@ from __future__ import annotations
 import json
 import math
 import re
+from functools import cache
 from typing import Any
 
 from qwen_tui.core.errors import QwenTuiError
 
-# A string literal (kept as is), a line comment, or a closed block comment. An unclosed `/*` matches
-# nothing and is left for the JSON parser to reject at its exact position.
-_TOKEN = re.compile(r'"(?:\\.|[^"\\\n])*"|//[^\n\r]*|/\*[\s\S]*?\*/')
 _BOM = "\ufeff"
+
+
+@cache
+def _token() -> re.Pattern[str]:
+    """A string literal (kept as is), a line comment, or a closed block comment. An unclosed `/*` matches
+    nothing and is left for the JSON parser to reject at its exact position."""
+    return re.compile(r'"(?:\\.|[^"\\\n])*"|//[^\n\r]*|/\*[\s\S]*?\*/')
 
 
 class JsoncError(QwenTuiError, ValueError):
@@ -49,7 +54,7 @@ def _blank(match: re.Match[str]) -> str:
 
 def strip_comments(text: str) -> str:
     """`text` with every comment replaced by spaces (line breaks kept)."""
-    return _TOKEN.sub(_blank, text)
+    return _token().sub(_blank, text)
 
 
 class _NotFinite(Exception):
@@ -79,13 +84,25 @@ def loads(text: str, empty: Any = None) -> Any:
     """Parse JSON with comments; a text of only whitespace/comments gives `empty`. Raises JsoncError."""
     if text.startswith(_BOM):
         text = text[1:]
+    try:
+        # Most files hold no comment: plain JSON is its own text with the comments blanked, and is parsed
+        # without the comment expression (~0.9 M instructions to compile at launch).
+        return _parse(text)
+    except json.JSONDecodeError:
+        pass
     stripped = strip_comments(text)
     if not stripped.strip(" \t\r\n"):
         return empty
     try:
-        return json.loads(stripped, parse_constant=_reject_constant, parse_float=_parse_float, parse_int=_parse_int)
+        return _parse(stripped)
     except json.JSONDecodeError as exc:   # not chained: the decode error holds the whole text, API keys included
         raise JsoncError(exc.msg, exc.lineno, exc.colno) from None
+
+
+def _parse(text: str) -> Any:
+    """Strict JSON with the checks Qwen Code's parser makes implicitly; JSONDecodeError is the caller's."""
+    try:
+        return json.loads(text, parse_constant=_reject_constant, parse_float=_parse_float, parse_int=_parse_int)
     except _NotFinite as exc:
         token = exc.token[:40]
         raise JsoncError(f"{token} is not a finite JSON number", code="not_finite", token=token) from exc

@@ -18,6 +18,7 @@ import os
 import re
 import sys
 from collections.abc import Mapping, Sequence
+from functools import cache
 from pathlib import Path
 from typing import NoReturn
 
@@ -64,9 +65,15 @@ FIRST_GIVING_GEMINI_ITS_BASE_URL = (0, 15, 6)
 FIRST_SKIPPING_MEDIA_ONLY = (0, 21, 2)
 REFRESH_MARGIN_S = 300.0     # `run` refreshes a Qwen OAuth token that expires within 5 minutes
 _PACKAGE_JSON_LIMIT = 1 << 20
-_VERSION_TEXT = re.compile(r"[0-9A-Za-z.+-]{1,40}")
 # Stores `qwen` itself never reads: a key there reaches it only through `qwen-tui run`.
 _QWEN_TUI_ONLY = (SourceKind.KEYRING, SourceKind.SECRET_FILE)
+
+
+@cache
+def _version_text() -> re.Pattern[str]:
+    """A `version` as package.json may hold it. Compiled once a `qwen` is found (home's verdict imports this
+    module before its first frame: ~0.4 M instructions when made at import)."""
+    return re.compile(r"[0-9A-Za-z.+-]{1,40}")
 
 
 class LaunchError(QwenTuiError):
@@ -140,7 +147,7 @@ def qwen_version(executable: Path) -> str | None:
         if isinstance(data, dict) and data.get("name") == PACKAGE:
             version = data.get("version")
             # Shown on screen: only what a version can look like, never other text from the file.
-            return version if isinstance(version, str) and _VERSION_TEXT.fullmatch(version) else None
+            return version if isinstance(version, str) and _version_text().fullmatch(version) else None
     return None
 
 
@@ -169,7 +176,9 @@ def installed_qwen_skips_home_dotenv(env: Mapping[str, str]) -> bool:
 
 
 def _version_tuple(version: str | None) -> tuple[int, int, int] | None:
-    match = re.match(r"(\d+)\.(\d+)\.(\d+)", version or "")
+    if not version:   # no `qwen` found (home's first frame asks): nothing to match, no pattern to compile
+        return None
+    match = re.match(r"(\d+)\.(\d+)\.(\d+)", version)
     if match is None:
         return None
     major, minor, patch = (int(part) for part in match.groups())

@@ -29,6 +29,7 @@ from textual.theme import Theme
 
 from qwen_tui.core.errors import QwenTuiError
 from qwen_tui.core.i18n import t
+from qwen_tui.core.paths import files_ending
 from qwen_tui.resources import resource_dir
 
 BUNDLED_THEME_NAMES = ("qwen-dark", "qwen-light", "high-contrast")
@@ -97,16 +98,9 @@ def parse_theme(path: Path) -> Theme:
     return Theme(name=name, dark=dark, variables=dict(variables), **colours)
 
 
-def _theme_files(folder: Path, pattern: str = "*.toml") -> list[Path]:
-    try:
-        return sorted(folder.glob(pattern))
-    except OSError:
-        return []
-
-
 def bundled_themes() -> list[Theme]:
     """The themes shipped with qwen-tui (a broken one is a packaging bug: let it raise)."""
-    return [parse_theme(path) for path in _theme_files(resource_dir("themes"), "*.json")]
+    return [parse_theme(path) for path in files_ending(resource_dir("themes"), ".json")]
 
 
 def user_themes(folder: Path, reserved: Iterable[str] = ()) -> tuple[list[Theme], list[str]]:
@@ -114,7 +108,7 @@ def user_themes(folder: Path, reserved: Iterable[str] = ()) -> tuple[list[Theme]
     reserved = set(reserved)
     themes: list[Theme] = []
     errors: list[str] = []
-    for path in _theme_files(folder):
+    for path in files_ending(folder, ".toml"):
         try:
             theme = parse_theme(path)
         except ThemeError as exc:

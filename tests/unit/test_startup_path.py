@@ -252,6 +252,57 @@ def test_each_stylesheet_is_parsed_once_before_the_first_screen(qwen_home: Path,
     assert {source: count for source, count in parsed.items() if count > 1} == {}
 
 
+# The regular expressions qwen-tui's own code compiled (not found in `re`'s cache) until the first screen reports
+# its first frame: the pattern and the module asking.
+_FIRST_FRAME_PATTERNS = """
+import json, re, sys
+from qwen_tui.ui.app import QwenTuiApp
+
+compiled = []
+compile_pattern = re._compile
+
+def module(frame):
+    return frame.f_globals.get("__name__", "") if frame is not None else ""
+
+def recording(pattern, flags):
+    if (type(pattern), pattern, flags) not in re._cache:
+        # Through the standard library (pathlib's glob compiles one per pattern), not through an import.
+        caller = sys._getframe(1)
+        while module(caller).split(".")[0] in sys.stdlib_module_names - {"importlib"}:
+            caller = caller.f_back
+        if module(caller).startswith("qwen_tui"):
+            compiled.append([str(pattern), module(caller)])
+    return compile_pattern(pattern, flags)
+
+re._compile = recording
+
+class Probe(QwenTuiApp):
+    def screen_shown(self, screen):
+        if screen.name != "loading" and not hasattr(self, "seen"):
+            self.seen = (screen.name, compiled[:])
+            self.call_later(self.exit)
+        super().screen_shown(screen)
+
+app = Probe()
+app.run(headless=True, size=(80, 24))
+print(json.dumps(app.seen))
+"""
+
+
+@_LAUNCHES
+def test_no_regular_expression_is_compiled_before_the_first_screen(qwen_home: Path, files: dict,
+                                                                    first_screen: str) -> None:
+    """Compiling one costs 0.3-2.3 M instructions (bench/instructions.py): each is made when a text first needs
+    it (a `.env` to parse, a `$VAR`, a comment in settings.json, a user in a URL), and the first screens need
+    none. The openai launch's settings hold a URL (its `//` is no comment) and its home shows and links it."""
+    if "settings.json" in files and "env" in files["settings.json"]:
+        files = {"settings.json": {**files["settings.json"],
+                                   "env": {**files["settings.json"]["env"], "OPENAI_BASE_URL": "http://127.0.0.1:9/v1"}}}
+    shown, compiled = _first_frame(qwen_home, files, _FIRST_FRAME_PATTERNS)
+    assert shown == first_screen
+    assert compiled == []
+
+
 # ---- what starts after the first frame ----------------------------------------------------------------------
 
 _LOGGING_AFTER_TEXTUAL = """
