@@ -85,6 +85,8 @@ async def test_a_keyring_answering_after_the_cap_gets_the_choice_back_unless_the
     user_picks: str | None, openai_server: OpenAIServer, isolated_home: Path, secret_service: dict[str, str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    if user_picks:   # it ends before the save: every keyring call in it is meant to miss the cap, however short
+        monkeypatch.setattr(secrets, "KEYRING_CAP_S", 0.2)
     with late_keyring(secret_service, monkeypatch) as (bus, env):
         app = QwenTuiApp("auth", context=Context(Path.cwd(), env))
         async with app.run_test(size=(80, 24)) as pilot:

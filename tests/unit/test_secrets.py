@@ -47,6 +47,24 @@ print(json.dumps(result))
 """
 
 
+@pytest.fixture
+def slow_backend() -> Iterator[str]:
+    """SLOW_BACKEND, for a store in this process. Loading it imports its class, and keyring's detection weighs
+    every backend class imported: a later test of this process relying on that detection (no backend named, no
+    bus) would find its every keyring call hanging to the cap. Forgotten again afterwards."""
+    yield SLOW_BACKEND
+    import keyring.backend
+    import keyring.core
+
+    from tests.slow_keyring import SlowKeyring
+
+    keyring.backend.KeyringBackend._classes.discard(SlowKeyring)
+    with contextlib.suppress(KeyError):   # (cached once computed; KeyError: not computed yet)
+        keyring.backend.get_all_keyring.reset()
+    if isinstance(keyring.core._keyring_backend, SlowKeyring):
+        keyring.core._keyring_backend = None   # detected meanwhile: detected again, without it
+
+
 def run_store(op: str, name: str, value: str = "", drop: tuple[str, ...] = (), **extra_env: str) -> dict[str, object]:
     """Run one SecretStore operation in a fresh process, in that process's own environment."""
     env = {k: v for k, v in os.environ.items() if k not in drop}
@@ -212,8 +230,8 @@ def test_chainer_without_backends_counts_as_no_keyring() -> None:
     assert result["available"] is False and result["location"] == "file"
 
 
-def test_hanging_keyring_is_abandoned_within_the_timeout(qwen_home: Path) -> None:
-    store = SecretStore({**os.environ, "PYTHON_KEYRING_BACKEND": SLOW_BACKEND}, timeout=0.5)
+def test_hanging_keyring_is_abandoned_within_the_timeout(qwen_home: Path, slow_backend: str) -> None:
+    store = SecretStore({**os.environ, "PYTHON_KEYRING_BACKEND": slow_backend}, timeout=0.5)
     started = time.monotonic()
     assert store.keyring_available() is False
     # Generous bound for a loaded machine; SlowKeyring itself would block for 10 s.
@@ -223,7 +241,7 @@ def test_hanging_keyring_is_abandoned_within_the_timeout(qwen_home: Path) -> Non
     assert store.get("OPENAI_API_KEY").value == FAKE_KEY
 
 
-def test_a_hanging_keyring_never_keeps_the_process_alive(qwen_home: Path, tmp_path: Path) -> None:
+def test_a_hanging_keyring_never_keeps_the_process_alive(qwen_home: Path, tmp_path: Path, slow_backend: str) -> None:
     """The abandoned keyring call runs in a daemon thread: the process ends with its answer instead of waiting
     for the call (SlowKeyring marks the file only if its call ever finishes)."""
     mark = tmp_path / "finished"
@@ -231,7 +249,7 @@ def test_a_hanging_keyring_never_keeps_the_process_alive(qwen_home: Path, tmp_pa
     assert result == {"available": False, "value": None, "location": None}
     assert not mark.exists()
     # and in this process: the store gives up on it the same way (so a mutation run maps this test to _run)
-    assert SecretStore({**os.environ, "PYTHON_KEYRING_BACKEND": SLOW_BACKEND}, timeout=0.2).keyring_get("K") is None
+    assert SecretStore({**os.environ, "PYTHON_KEYRING_BACKEND": slow_backend}, timeout=0.2).keyring_get("K") is None
 
 
 def test_timeout_is_capped_at_three_seconds() -> None:
@@ -253,13 +271,13 @@ def test_unparsable_file_is_never_clobbered(qwen_home: Path) -> None:
     assert file.read_text() == '{"OPENAI_API_KEY": "sk-only-copy", '
 
 
-def test_secret_values_stay_out_of_reprs_and_logs(tmp_path: Path, qwen_home: Path) -> None:
+def test_secret_values_stay_out_of_reprs_and_logs(tmp_path: Path, qwen_home: Path, slow_backend: str) -> None:
     with captured_log(tmp_path) as log_file:
         store = SecretStore(fail_env(), timeout=0.5)
         store.set("OPENAI_API_KEY", FAKE_KEY)
         found = store.get("OPENAI_API_KEY")
         assert FAKE_KEY not in repr(found)
-        slow = SecretStore({**os.environ, "PYTHON_KEYRING_BACKEND": SLOW_BACKEND}, timeout=0.2)
+        slow = SecretStore({**os.environ, "PYTHON_KEYRING_BACKEND": slow_backend}, timeout=0.2)
         slow.set("OPENAI_API_KEY", FAKE_KEY)
     text = log_file.read_text()
     assert "keyring_probe" in text and "keyring_timeout" in text
