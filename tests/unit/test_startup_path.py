@@ -252,6 +252,34 @@ def test_each_stylesheet_is_parsed_once_before_the_first_screen(qwen_home: Path,
     assert {source: count for source, count in parsed.items() if count > 1} == {}
 
 
+# The screens in the stack and the widgets each holds when the first screen reports its first frame.
+_FIRST_FRAME_STACK = """
+import json
+from qwen_tui.ui.app import QwenTuiApp
+
+class Probe(QwenTuiApp):
+    def screen_shown(self, screen):
+        if screen.name != "loading" and not hasattr(self, "seen"):
+            self.seen = [[s.name, sorted(type(node).__name__ for node in s.walk_children())]
+                         for s in self.screen_stack]
+            self.call_later(self.exit)
+        super().screen_shown(screen)
+
+app = Probe()
+app.run(headless=True, size=(80, 24))
+print(json.dumps(app.seen))
+"""
+
+
+@_LAUNCHES
+def test_the_bottom_of_the_stack_holds_nothing(qwen_home: Path, files: dict, first_screen: str) -> None:
+    """The bottom of the stack is never drawn: no toast rack or tooltip is mounted (and styled) on it before the
+    first frame; the first screen, which shows them, has both."""
+    (bottom, below), (shown, widgets) = _first_frame(qwen_home, files, _FIRST_FRAME_STACK)
+    assert (bottom, below) == ("loading", [])
+    assert shown == first_screen and {"ToastRack", "Tooltip"} <= set(widgets)
+
+
 # The regular expressions qwen-tui's own code compiled (not found in `re`'s cache) until the first screen reports
 # its first frame: the pattern and the module asking.
 _FIRST_FRAME_PATTERNS = """

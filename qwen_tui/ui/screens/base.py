@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from textual import events, getters, on
 from textual.binding import ActiveBinding
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Button
 
 from qwen_tui.core.i18n import catalog, t
@@ -151,3 +152,7 @@ class StackBottom(QwenScreen):
 
     def __init__(self) -> None:
         super().__init__(name="loading")
+
+    def _extend_compose(self, widgets: list[Widget]) -> None:
+        """Without Textual's toast rack and tooltip (each styled and mounted before the first frame, ~5 M
+        instructions together): never drawn, it shows neither, and Textual skips a screen that has none."""
