@@ -280,6 +280,14 @@ def test_the_bottom_of_the_stack_holds_nothing(qwen_home: Path, files: dict, fir
     assert shown == first_screen and {"ToastRack", "Tooltip"} <= set(widgets)
 
 
+def test_the_choosers_first_frame_holds_no_empty_container(qwen_home: Path) -> None:
+    """The chooser's sections below the methods are mounted a frame later, straight into its body: an empty
+    container waiting for them in the first frame was one more node to style and lay out (~4 M instructions)."""
+    _, (shown, widgets) = _first_frame(qwen_home, {}, _FIRST_FRAME_STACK)
+    assert shown == "chooser" and "OptionList" in widgets
+    assert "Vertical" not in widgets
+
+
 # The regular expressions qwen-tui's own code compiled (not found in `re`'s cache) until the first screen reports
 # its first frame: the pattern and the module asking.
 _FIRST_FRAME_PATTERNS = """

@@ -85,10 +85,10 @@ class ChooserScreen(QwenScreen):
                 options += [None] if options else []   # a separator line between the methods
                 options.append(Option(_option_prompt(info), id=info.method.value))
             yield OptionList(*options, id="methods")
-            # Everything below the methods follows a frame after the choice itself (after_first_frame).
-            with Vertical(id="chooser-details"):
-                if self.drawn:
-                    yield from self._details()
+            # Everything below the methods follows a frame after the choice itself (after_first_frame), in
+            # the body itself: an empty container in the first frame was one more node to style and lay out.
+            if self.drawn:
+                yield from self._details()
         yield footer(self.drawn)
 
     def _details(self) -> list[Widget]:
@@ -99,7 +99,7 @@ class ChooserScreen(QwenScreen):
 
     def after_first_frame(self) -> None:
         # Once this frame is out (call_later): the usage story asks the usage gate (launch budget).
-        self.call_later(lambda: self.query_one("#chooser-details").mount_all(self._details()))
+        self.call_later(lambda: self.query_one("#chooser-body").mount_all(self._details()))
 
     def _usage_section(self) -> Vertical:
         from qwen_tui.ui.widgets.state import StateSwitch
