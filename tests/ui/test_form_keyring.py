@@ -261,3 +261,42 @@ async def test_a_late_answer_handled_before_the_users_press_keeps_the_press(
                 assert _chosen(form) == "settings"
             finally:
                 bus.answer()
+
+
+@pytest.mark.keyring
+async def test_a_keyring_late_for_the_probe_is_still_asked_for_a_key_other_providers_share(
+    isolated_home: Path, secret_service: dict[str, str], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Two providers at one URL share a key kept in the keyring. The bus is slow for the probe (a marker written,
+    read and deleted) but answers a single read: the form says the keyring has not answered, and a save of a
+    different key at that URL still finds the shared one and asks before replacing it for the others."""
+    from qwen_tui.core.providers.profiles import KeyStore, save_profile
+    from qwen_tui.ui.screens.confirm import ConfirmScreen
+
+    url, shared = "http://127.0.0.1:9/v1", "sk-shared-old-0123456789"
+    for name, value in {**secret_service, "PYTHON_KEYRING_BACKEND": SECRET_SERVICE}.items():
+        monkeypatch.setenv(name, value)   # the bus itself, for the D-Bus client: it reads the process environment
+    for model in ("shared-a", "shared-b"):
+        saved = save_profile(base_url=url, model=model, key=shared, store=KeyStore.KEYRING,
+                             context=Context(Path.cwd(), dict(os.environ)))
+    from keyring.core import load_keyring
+
+    assert load_keyring(SECRET_SERVICE).get_password(secrets.SERVICE, saved.profile.env_key) == shared
+    with late_keyring(secret_service, monkeypatch) as (bus, env):
+        bus.hold(PROBE_ITEM)
+        app = QwenTuiApp("auth", context=Context(Path.cwd(), env))
+        async with app.run_test(size=(80, 24)) as pilot:
+            try:
+                form = await open_form(pilot)
+                assert form.keyring_probe == (Keyring.LATE, None)
+                form.query_one("#base-url").value = url
+                form.query_one("#api-key").value = "sk-shared-new-0123456789"
+                form.query_one("#model").value = "shared-c"
+                form.query_one("#save-unverified").press()
+                await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "save without verifying?")
+                await pilot.press("y")
+                await until(pilot, lambda: isinstance(app.screen, ConfirmScreen) and "shared-a" in app.screen.question,
+                            "the question naming the providers that share the key")
+                assert "shared-b" in app.screen.question
+            finally:
+                bus.answer()

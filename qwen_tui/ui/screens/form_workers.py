@@ -152,9 +152,13 @@ class FormWorkers(QwenScreen):
         from qwen_tui.core.fileops import FileOpError
         from qwen_tui.core.providers.profiles import KeyStore, ProfileError
 
-        app = self.app
+        app, probed = self.app, self.secrets
         try:
-            others = [] if shared_ok else draft.shared_with(key, app.context, self.secrets)
+            # The look for a key other providers share asks through the form's store once its keyring answered: a
+            # read there that runs out its cap spares the write a wait of its own. Not before: a keyring that has
+            # not answered the probe (late on a loaded machine) may still answer one read in time.
+            known = probed if probed is not None and probed.keyring_available() else None
+            others = [] if shared_ok else draft.shared_with(key, app.context, known)
             if others:
                 self.post_message(SharedKeyFound(others, draft.env_key() or "", draft, store))
                 return
