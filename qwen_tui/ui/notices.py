@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from textual import getters
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.signal import Signal
@@ -27,6 +26,7 @@ from qwen_tui.ui.widgets.plain import Plain
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from textual import getters
     from textual.app import App
 
     from qwen_tui.core.resolver import Resolution

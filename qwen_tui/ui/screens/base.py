@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from textual import events, getters, on
+from textual import events, on
 from textual.binding import ActiveBinding
 from textual.screen import Screen
 from textual.widget import Widget
@@ -16,6 +16,8 @@ from qwen_tui.core.resolver import Resolution
 from qwen_tui.ui.widgets.footer_space import FooterSpace
 
 if TYPE_CHECKING:
+    from textual import getters
+
     from qwen_tui.ui.app import QwenTuiApp
 
 

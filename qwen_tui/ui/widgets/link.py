@@ -15,7 +15,6 @@ from rich.console import Console, ConsoleOptions, RenderResult
 from rich.measure import Measurement
 from rich.style import Style
 from rich.text import Text
-from textual import getters
 from textual.binding import Binding
 from textual.widgets import Static
 
@@ -23,6 +22,8 @@ from qwen_tui.core.i18n import t
 from qwen_tui.core.sanitize import clean
 
 if TYPE_CHECKING:
+    from textual import getters
+
     from qwen_tui.ui.app import QwenTuiApp
 
 URL_LIMIT = 2500   # characters of a URL kept (shown, opened and copied as shown)

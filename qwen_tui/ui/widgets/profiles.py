@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import getters, on, work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -24,6 +24,8 @@ from qwen_tui.ui.describe import environment_lines, short_path
 from qwen_tui.ui.widgets.plain import Plain, plain_text
 
 if TYPE_CHECKING:
+    from textual import getters
+
     from qwen_tui.core.providers.installs import Install
     from qwen_tui.core.providers.saved import EnvironmentValues, Profile
     from qwen_tui.ui.app import QwenTuiApp

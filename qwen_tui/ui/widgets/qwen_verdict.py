@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
-from textual import getters, on, work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
@@ -30,6 +30,8 @@ from qwen_tui.ui.widgets.plain import Plain
 from qwen_tui.ui.widgets.sourced_row import SourcedRow
 
 if TYPE_CHECKING:
+    from textual import getters
+
     from qwen_tui.core.launch import QwenCli
     from qwen_tui.ui.app import QwenTuiApp
 
