@@ -49,3 +49,16 @@ async def test_the_problems_box_is_one_widget_holding_its_title_and_lines() -> N
         assert not box.children
         text = str(box.render())
         assert text.startswith("Problems\n• first [b]problem[/b]\n• second") and "\x1b" not in text
+
+
+async def test_a_rows_value_is_drawn_in_the_rows_own_style_not_a_styled_component() -> None:
+    """Each component class is styled as a node of its own before the first frame (six rows on home); no rule
+    styles the value, which takes the row's own style, so only the label, error and source ones are styled."""
+    from qwen_tui.ui.widgets.sourced_row import SourcedRow
+
+    app = make_app(resolution("openai"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await first_screen(pilot)
+        rows = list(app.screen.query(SourcedRow))
+        assert rows and all(set(row._component_styles) == {"sourced-row--label", "sourced-row--error",
+                                                            "sourced-row--source"} for row in rows)

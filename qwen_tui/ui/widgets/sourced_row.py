@@ -29,7 +29,9 @@ def is_url(text: str) -> bool:
 
 
 class SourcedRow(Static):
-    COMPONENT_CLASSES = {"sourced-row--label", "sourced-row--value", "sourced-row--error", "sourced-row--source"}
+    # Each is styled as a node of its own before the first frame; the value, which no rule styles, is drawn in the
+    # row's own style (what its component class gave: ~0.3 M instructions per row).
+    COMPONENT_CLASSES = {"sourced-row--label", "sourced-row--error", "sourced-row--source"}
     DEFAULT_CSS = """
     SourcedRow { height: auto; }
     SourcedRow > .sourced-row--label { text-style: bold; }
@@ -60,7 +62,7 @@ class SourcedRow(Static):
         grid.add_column(width=LABEL_WIDTH)
         grid.add_column(ratio=1)
         grid.add_row(Text(self.label, style("sourced-row--label"), overflow="fold"),
-                     self._value_text(style("sourced-row--error" if self.error else "sourced-row--value")))
+                     self._value_text(style("sourced-row--error") if self.error else self.rich_style))
         if self.source:   # a row without a source is one line
             grid.add_row("", Text(self.source, style("sourced-row--source"), overflow="fold"))
         return grid
