@@ -33,7 +33,9 @@ _SCRUBBED = (
     "QWEN_CODE_SYSTEM_SETTINGS_PATH", "QWEN_CODE_SYSTEM_DEFAULTS_PATH",
     "QWEN_TUI_USAGE_ENDPOINT", "QWEN_TUI_LANGUAGE", "QWEN_TUI_THEME",
     "LC_ALL", "LC_MESSAGES", "LANG", "NO_COLOR", "NO_BROWSER", "BROWSER",
-    "HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy",
+    "HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy", "NO_PROXY", "no_proxy",
+    # The developer's own trust store and TLS key log: the TLS tests trust only the CA they make (core/trust.py).
+    "SSL_CERT_FILE", "SSL_CERT_DIR", "SSLKEYLOGFILE",
     # The developer's own keyring: a test reaches only the private Secret Service it asks for (`secret_service`).
     # keyring also keeps the backend its first detection chose for the whole process, so with the desktop's bus
     # here that choice would depend on which test of the worker ran first.
