@@ -73,8 +73,9 @@ def other_model(lookup: ConfigLookup, protocol: str, key_variable: str, base_var
     """Anthropic's or Gemini's model (choose_model); when nothing names one, unnamed_model's rule with `coder-model`,
     the model every `qwen` falls back to for any auth type (DEFAULT_QWEN_MODEL; it names no other default for these
     two). Measured (tests/interop/test_unnamed_model_other.py): `coder-model` with a key and base URL from outside
-    the entries (exported or in a `.env`; 0.12.0, 0.15.6, 0.15.10, 0.21.2, 0.24.4) and when an entry has that id
-    (Anthropic: 0.12.0, 0.15.10, 0.21.2, 0.24.4); the first entry otherwise."""
+    the entries (exported or in a `.env`; 0.12.0, 0.15.6, 0.15.10, 0.21.2, 0.24.4) and, with that entry's key and
+    URL (Gemini's URL from 0.15.6 on) whatever comes from outside, when an entry has that id (Anthropic: 0.12.0,
+    0.15.10, 0.21.2, 0.24.4; Gemini: 0.12.0, 0.15.6, 0.15.10, 0.21.2, 0.24.4); the first entry otherwise."""
     named = choose_model(lookup, protocol)
     if named.value:
         return named

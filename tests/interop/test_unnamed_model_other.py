@@ -5,8 +5,11 @@ What the real CLIs sent to loopback servers (Nov 2026; 0.12.0, 0.15.6, 0.15.10, 
 the cases below kept for 0.24.4 and 0.15.10): with no key or base URL from outside the `modelProviders.<protocol>`
 entries, the first entry's model to its URL with its key; with ANTHROPIC_API_KEY + ANTHROPIC_BASE_URL
 (GEMINI_API_KEY + GOOGLE_GEMINI_BASE_URL) exported or in a `.env`, with or without entries, `coder-model` to that URL
-with that key (status said the model was "not set"); with an entry whose id is `coder-model`, that entry, whatever
-comes from outside. GOOGLE_GEMINI_BASE_URL alone (read by Google's SDK) leaves the first entry at its own URL from
+with that key (status said the model was "not set"); with an entry whose id is `coder-model` (not the first entry),
+that entry's URL and key, whatever comes from outside: Anthropic and Gemini alike (Gemini, with and without
+GEMINI_API_KEY + GOOGLE_GEMINI_BASE_URL exported, measured on every version above: 0.12.0 asked Google's own API,
+or GOOGLE_GEMINI_BASE_URL when exported, still with that entry's key; the cases below prove status right on 0.24.4 and
+0.15.10). GOOGLE_GEMINI_BASE_URL alone (read by Google's SDK) leaves the first entry at its own URL from
 0.15.6 on; 0.12.0 gave Google's SDK no base URL, so it asked GOOGLE_GEMINI_BASE_URL, else Google's own API, for the
 entry's model with the entry's key. Each server accepts one key only, and records the one sent.
 """
@@ -60,9 +63,13 @@ OBSERVED: dict[tuple[str, str, str], tuple[str | None, str, str]] = {
     (CURRENT, "gemini", "outside"): ("O", "coder-model", "O"),
     (CURRENT, "gemini", "url-only"): ("A", "alpha", "A"),
     (CURRENT, "gemini", "bare"): ("O", "coder-model", "O"),
+    (CURRENT, "gemini", "default-entry"): ("B", "coder-model", "B"),
+    (CURRENT, "gemini", "default-entry-outside"): ("B", "coder-model", "B"),
     (OLD, "anthropic", "outside"): ("O", "coder-model", "O"),
     (OLD, "anthropic", "default-entry"): ("B", "coder-model", "B"),
     (OLD, "gemini", "outside"): ("O", "coder-model", "O"),
+    (OLD, "gemini", "default-entry"): ("B", "coder-model", "B"),
+    (OLD, "gemini", "default-entry-outside"): ("B", "coder-model", "B"),
     (PRE_SHUTDOWN, "gemini", "entries"): (None, "alpha", "A"),
     (PRE_SHUTDOWN, "gemini", "url-only"): ("O", "alpha", "A"),
 }
@@ -129,6 +136,9 @@ def test_status_names_what_qwen_uses_when_no_model_is_named(
     document = json.loads(status.stdout)
     assert document["qwenCli"]["version"] == version, document["qwenCli"]
     assert document["model"]["value"] == model, document["model"]
+    # `coder-model` is qwen's built-in default even when an entry has that id; any other model is the first entry's.
+    source = {"kind": "default"} if model == "coder-model" else {"key": f"modelProviders.{protocol}[0].id"}
+    assert source.items() <= document["model"]["source"].items(), document["model"]
     assert urls.get(document["baseUrl"]["value"], document["baseUrl"]["value"]) == (expected or GOOGLE), document
     assert document["credential"]["masked"].endswith(KEYS[key][-4:]), document["credential"]
     assert document["qwenCli"]["direct"] is True, document["qwenCli"]
