@@ -81,6 +81,7 @@ def launch(command: list[str], texts: list[str], home: Path, timeout: float = 20
     subprocess.run(["tmux", "-L", name, "new-session", "-d", "-s", name, "-x", "80", "-y", "24", shell],
                    check=True)
     seen: dict[str, float] = {}
+    pid = int(_tmux(name, "list-panes", "-F", "#{pane_pid}", "-t", name).strip())   # the same pid once exec'd
     try:
         _tmux(name, "pipe-pane", "-t", name, f"cat >> {shlex.quote(str(output))}")
         with output.open("rb") as stream:
@@ -102,10 +103,25 @@ def launch(command: list[str], texts: list[str], home: Path, timeout: float = 20
         time.sleep(0.3)  # let the first screen settle before reading the high-water mark
         if texts[-1] not in _tmux(name, "capture-pane", "-p", "-t", name):
             raise RuntimeError(f"{texts[-1]!r} arrived but is not on the screen for {command}")
-        pid = _tmux(name, "list-panes", "-F", "#{pane_pid}", "-t", name).strip()
-        return seen, _peak_rss_kb(int(pid))
+        return seen, _peak_rss_kb(pid)
     finally:
         _tmux(name, "kill-server")
+        _wait_for_exit(pid)
+
+
+def _wait_for_exit(pid: int, timeout: float = 5.0) -> None:
+    """Until the launched process has ended (a zombie counts: nothing may reap it here), so its last moments (a
+    log file still being created) overlap neither the removal of its HOME nor the next launch: qwen-tui lives
+    on 2-8 ms after the terminal goes."""
+    deadline = time.perf_counter() + timeout
+    while time.perf_counter() < deadline:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            return
+        if state == "Z":
+            return
+        time.sleep(0.001)
 
 
 def _peak_rss_kb(pid: int) -> int:
