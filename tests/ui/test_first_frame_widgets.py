@@ -62,3 +62,30 @@ async def test_a_rows_value_is_drawn_in_the_rows_own_style_not_a_styled_componen
         rows = list(app.screen.query(SourcedRow))
         assert rows and all(set(row._component_styles) == {"sourced-row--label", "sourced-row--error",
                                                             "sourced-row--source"} for row in rows)
+
+
+async def test_a_hidden_notice_box_joins_home_a_frame_later_a_shown_one_is_in_its_first_frame(monkeypatch) -> None:
+    """Hidden (nothing to act on), the box is mounted once home's first frame is out, in its place under the
+    problems box; a notice there at startup (a theme to fix) is in the first frame."""
+    from qwen_tui.ui.screens.home import HomeScreen
+
+    in_first_frame: list[bool] = []
+    after_first_frame = HomeScreen.after_first_frame
+
+    def recording(self: HomeScreen) -> None:
+        in_first_frame.append(bool(self.query("#notices")))
+        after_first_frame(self)
+
+    monkeypatch.setattr(HomeScreen, "after_first_frame", recording)
+    app = make_app(resolution("openai", problems=("a problem",)))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await first_screen(pilot)
+        await until(pilot, lambda: bool(app.screen.query("#notices")), "the notice box")
+        body = [child.id for child in app.screen.query_one("#home-body").children]
+        assert body.index("notices") == body.index("problems") + 1
+    app = make_app(resolution("openai"))
+    app._startup_warnings.append("Fix the theme file.")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await first_screen(pilot)
+        assert "Fix the theme file." in notice_text(app)
+    assert in_first_frame == [False, True]

@@ -77,7 +77,8 @@ class HomeScreen(QwenScreen):
             yield QwenVerdict()
             if res.problems or res.enforced_mismatch:
                 yield Plain(self._problems(), id="problems")
-            yield NoticeBox(id="notices")
+            if self.drawn or self.app.notices.lines():   # else hidden: mounted a frame later (after_first_frame)
+                yield NoticeBox(id="notices")
             signed_out = self.app.qwen_signed_out
             if signed_out:
                 yield Plain(t("signin.home.signed_out", reason=signed_out), id="signed-out", classes="warning")
@@ -155,7 +156,11 @@ class HomeScreen(QwenScreen):
         verdicts.first().check()
         # Later than the rest: the story asks the usage gate, which the first frame goes without (launch budget).
         self.call_later(self._mount_usage_row)
-        self.query_one("#home-body").mount(_profiles_panel())
+        body = self.query_one("#home-body")
+        if not self.query("#notices"):
+            body.mount(NoticeBox(id="notices"), after=self.query_one("#problems") if self.query("#problems")
+                       else verdicts.first())
+        body.mount(_profiles_panel())
         self.mount(self._actions(), before=bottom.first())
 
     def on_mount(self) -> None:
