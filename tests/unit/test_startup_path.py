@@ -142,16 +142,18 @@ def test_a_value_only_the_keyring_has_is_left_to_the_worker(how: str, qwen_home:
 
 # ---- what the launch imports before its first screen ------------------------------------------------------
 
-# Run headless in a fresh interpreter: the modules loaded when the first real screen reports its first frame,
-# before what that frame put off (logging, the usage recorder) starts.
-_FIRST_FRAME_MODULES = """
+def _probe(seen: str, setup: str = "") -> str:
+    """A headless launch in a fresh interpreter that prints `seen` (JSON) when the first real screen reports its
+    first frame, before what that frame put off (logging, the usage recorder) starts; `setup` runs first."""
+    return f"""
 import json, sys
+{setup}
 from qwen_tui.ui.app import QwenTuiApp
 
 class Probe(QwenTuiApp):
     def screen_shown(self, screen):
         if screen.name != "loading" and not hasattr(self, "seen"):
-            self.seen = (screen.name, sorted(sys.modules))
+            self.seen = {seen}
             self.call_later(self.exit)
         super().screen_shown(screen)
 
@@ -159,6 +161,10 @@ app = Probe()
 app.run(headless=True, size=(80, 24))
 print(json.dumps(app.seen))
 """
+
+
+# The modules loaded at the first frame.
+_FIRST_FRAME_MODULES = _probe("(screen.name, sorted(sys.modules))")
 # Each costs from ~3 ms (the recorder) to ~100 ms (structlog): they load after the first frame (bench/startup.py).
 _AFTER_FIRST_FRAME = ("pydantic", "httpx", "keyring", "authlib", "structlog", "argparse",
                       "qwen_tui.core.telemetry.recorder", "qwen_tui.core.telemetry.gate",
@@ -213,11 +219,9 @@ def test_nothing_heavy_loads_before_the_first_screen(qwen_home: Path, files: dic
 
 # The stylesheet sources Textual parsed (not found in its parse cache) until the first screen reports its first
 # frame, each as often as it was parsed.
-_FIRST_FRAME_PARSES = """
-import json
+_FIRST_FRAME_PARSES = _probe("(screen.name, dict(parsed))", """
 from collections import Counter
 from textual.css.stylesheet import Stylesheet
-from qwen_tui.ui.app import QwenTuiApp
 
 parsed = Counter()
 parse_rules = Stylesheet._parse_rules
@@ -228,18 +232,7 @@ def counting(self, css, read_from, is_default_rules=False, tie_breaker=0, scope=
     return parse_rules(self, css, read_from, is_default_rules, tie_breaker, scope)
 
 Stylesheet._parse_rules = counting
-
-class Probe(QwenTuiApp):
-    def screen_shown(self, screen):
-        if screen.name != "loading" and not hasattr(self, "seen"):
-            self.seen = (screen.name, dict(parsed))
-            self.call_later(self.exit)
-        super().screen_shown(screen)
-
-app = Probe()
-app.run(headless=True, size=(80, 24))
-print(json.dumps(app.seen))
-"""
+""")
 
 
 @_LAUNCHES
@@ -255,22 +248,8 @@ def test_each_stylesheet_is_parsed_once_before_the_first_screen(qwen_home: Path,
 
 
 # The screens in the stack and the widgets each holds when the first screen reports its first frame.
-_FIRST_FRAME_STACK = """
-import json
-from qwen_tui.ui.app import QwenTuiApp
-
-class Probe(QwenTuiApp):
-    def screen_shown(self, screen):
-        if screen.name != "loading" and not hasattr(self, "seen"):
-            self.seen = [[s.name, sorted(type(node).__name__ for node in s.walk_children())]
-                         for s in self.screen_stack]
-            self.call_later(self.exit)
-        super().screen_shown(screen)
-
-app = Probe()
-app.run(headless=True, size=(80, 24))
-print(json.dumps(app.seen))
-"""
+_FIRST_FRAME_STACK = _probe("[[s.name, sorted(type(node).__name__ for node in s.walk_children())]"
+                           " for s in self.screen_stack]")
 
 
 @_LAUNCHES
@@ -292,9 +271,8 @@ def test_the_choosers_first_frame_holds_no_empty_container(qwen_home: Path) -> N
 
 # The regular expressions qwen-tui's own code compiled (not found in `re`'s cache) until the first screen reports
 # its first frame: the pattern and the module asking.
-_FIRST_FRAME_PATTERNS = """
-import json, re, sys
-from qwen_tui.ui.app import QwenTuiApp
+_FIRST_FRAME_PATTERNS = _probe("(screen.name, compiled[:])", """
+import re
 
 compiled = []
 compile_pattern = re._compile
@@ -304,27 +282,18 @@ def module(frame):
 
 def recording(pattern, flags):
     if (type(pattern), pattern, flags) not in re._cache:
-        # Through the standard library (pathlib's glob compiles one per pattern), not through an import.
+        # Through the standard library (pathlib's glob compiles one per pattern), not through an import (a
+        # module of the standard library compiling its own at import).
         caller = sys._getframe(1)
-        while module(caller).split(".")[0] in sys.stdlib_module_names - {"importlib"}:
+        while module(caller).split(".")[0] in sys.stdlib_module_names - {"importlib", "_frozen_importlib",
+                                                                          "_frozen_importlib_external"}:
             caller = caller.f_back
         if module(caller).startswith("qwen_tui"):
             compiled.append([str(pattern), module(caller)])
     return compile_pattern(pattern, flags)
 
 re._compile = recording
-
-class Probe(QwenTuiApp):
-    def screen_shown(self, screen):
-        if screen.name != "loading" and not hasattr(self, "seen"):
-            self.seen = (screen.name, compiled[:])
-            self.call_later(self.exit)
-        super().screen_shown(screen)
-
-app = Probe()
-app.run(headless=True, size=(80, 24))
-print(json.dumps(app.seen))
-"""
+""")
 
 
 @_LAUNCHES
