@@ -145,7 +145,6 @@ class QwenScreen(Screen[Any]):
         self.app.action_usage_data()
 
 
-
 class StackBottom(QwenScreen):
     """The bottom of the stack when the configuration was read before the first frame: an empty screen, never
     drawn. A subclass of QwenScreen, as the first screens (home, chooser) are: Textual ranks the default CSS of
