@@ -9,28 +9,23 @@ key goes once the active key is no longer the one it was about, in the place it 
 from the files at each resolution (there at the next start, gone once the key is moved, even outside the app,
 and while the resolver fails).
 Lines are worded again in the current language each time they are shown (core.i18n.Words). The text is sanitised
-where it is shown (widgets/plain.Plain).
+where it is shown (widgets/plain.Plain), in widgets/notice_box.NoticeBox.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from textual.app import ComposeResult
-from textual.containers import Vertical
 from textual.signal import Signal
 
 from qwen_tui.core.i18n import Words, t
-from qwen_tui.ui.widgets.plain import Plain
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from textual import getters
     from textual.app import App
 
     from qwen_tui.core.resolver import Resolution
-    from qwen_tui.ui.app import QwenTuiApp
     from qwen_tui.ui.resolution import ConfigState, Resolved
 
 
@@ -119,23 +114,3 @@ def _in_plain_text(resolution: Resolution) -> tuple[str, Path] | None:
     if source.kind != SourceKind.SECRET_FILE or not source.key or source.path is None:
         return None
     return source.key, source.path
-
-
-class NoticeBox(Vertical):
-    """The lines of `app.notices`, under a title; hidden while there are none."""
-
-    if TYPE_CHECKING:   # the typed app, for the checker only (as QwenScreen)
-        app = getters.app(QwenTuiApp)
-
-    def compose(self) -> ComposeResult:
-        lines = self.app.notices.lines()
-        self.display = bool(lines)
-        if lines:   # hidden, it holds nothing to style (home's first frame, launch budget); a change recomposes
-            yield Plain(t("notices.title"), classes="subtitle")
-            yield Plain("\n".join(f"• {line}" for line in lines), classes="notice-lines")
-
-    def on_mount(self) -> None:
-        self.app.notices.changed.subscribe(self, self._changed)
-
-    async def _changed(self, topic: str) -> None:
-        await self.recompose()

@@ -209,6 +209,37 @@ def _first_frame(qwen_home: Path, files: dict, probe: str) -> list:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+# The modules loaded when the first screen's first frame is handed to the driver (as bench/instructions.py
+# stops): what that screen mounts once the frame is out (`after_first_frame`) has not loaded yet.
+_AT_THE_FRAME_MODULES = _probe("(screen.name, at_the_frame[0])", """
+from textual.app import App
+
+at_the_frame = []
+display = App._display
+
+def recording(self, screen, renderable):
+    if renderable is not None and screen.name != "loading" and not at_the_frame:
+        at_the_frame.append(sorted(sys.modules))
+    display(self, screen, renderable)
+
+App._display = recording
+""")
+# A widget class costs Textual ~2 M instructions to build at import: these are in the frame that follows.
+_AFTER_THE_FRAME = {
+    # home's notice box, when there is no notice at startup
+    "home": ("qwen_tui.ui.widgets.notice_box",),
+    "chooser": ("qwen_tui.ui.widgets.notice_box",),
+}
+
+
+@_LAUNCHES
+def test_what_a_screen_mounts_later_is_not_imported_for_its_first_frame(qwen_home: Path, files: dict,
+                                                                      first_screen: str) -> None:
+    shown, modules = _first_frame(qwen_home, files, _AT_THE_FRAME_MODULES)
+    assert shown == first_screen
+    assert [name for name in modules if name in _AFTER_THE_FRAME[shown]] == []
+
+
 @_LAUNCHES
 def test_nothing_heavy_loads_before_the_first_screen(qwen_home: Path, files: dict, first_screen: str) -> None:
     shown, modules = _first_frame(qwen_home, files, _FIRST_FRAME_MODULES)

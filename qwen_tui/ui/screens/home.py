@@ -22,7 +22,6 @@ from qwen_tui.core.usage_story import usage_story
 from qwen_tui.core.when import human_expiry
 from qwen_tui.resources import stylesheet
 from qwen_tui.ui.describe import describe_source, short_path
-from qwen_tui.ui.notices import NoticeBox
 from qwen_tui.ui.resolution import Resolved
 from qwen_tui.ui.screens.base import QwenScreen
 from qwen_tui.ui.widgets.footer_space import footer
@@ -78,7 +77,7 @@ class HomeScreen(QwenScreen):
             if res.problems or res.enforced_mismatch:
                 yield Plain(self._problems(), id="problems")
             if self.drawn or self.app.notices.lines():   # else hidden: mounted a frame later (after_first_frame)
-                yield NoticeBox(id="notices")
+                yield _notice_box()
             signed_out = self.app.qwen_signed_out
             if signed_out:
                 yield Plain(t("signin.home.signed_out", reason=signed_out), id="signed-out", classes="warning")
@@ -158,7 +157,7 @@ class HomeScreen(QwenScreen):
         self.call_later(self._mount_usage_row)
         body = self.query_one("#home-body")
         if not self.query("#notices"):
-            body.mount(NoticeBox(id="notices"), after=self.query_one("#problems") if self.query("#problems")
+            body.mount(_notice_box(), after=self.query_one("#problems") if self.query("#problems")
                        else verdicts.first())
         body.mount(_profiles_panel())
         self.mount(self._actions(), before=bottom.first())
@@ -207,6 +206,13 @@ class HomeScreen(QwenScreen):
 
     def action_sign_in_again(self) -> None:
         self.app.action_sign_in_qwen()
+
+
+def _notice_box() -> Widget:
+    """Imported here: without a notice at startup, home's first frame goes without the box (launch budget)."""
+    from qwen_tui.ui.widgets.notice_box import NoticeBox
+
+    return NoticeBox(id="notices")
 
 
 def _profiles_panel() -> Widget:

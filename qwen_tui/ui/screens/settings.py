@@ -16,10 +16,10 @@ from qwen_tui.core.resolver import Resolution
 from qwen_tui.core.usage_story import usage_story
 from qwen_tui.resources import stylesheet
 from qwen_tui.ui.describe import describe_source
-from qwen_tui.ui.notices import NoticeBox
 from qwen_tui.ui.resolution import Resolved, Written
 from qwen_tui.ui.screens.base import QwenScreen
 from qwen_tui.ui.widgets.footer import Footer
+from qwen_tui.ui.widgets.notice_box import NoticeBox
 from qwen_tui.ui.widgets.plain import Plain, plain_text
 from qwen_tui.ui.widgets.scroll_body import ScrollBody
 from qwen_tui.ui.widgets.state import StateSwitch
