@@ -226,8 +226,8 @@ App._display = recording
 """)
 # A widget class costs Textual ~2 M instructions to build at import: these are in the frame that follows.
 _AFTER_THE_FRAME = {
-    # home's notice box, when there is no notice at startup
-    "home": ("qwen_tui.ui.widgets.notice_box",),
+    # home's notice box, when there is no notice at startup, and its qwen verdict (its "checking…" row alone)
+    "home": ("qwen_tui.ui.widgets.notice_box", "qwen_tui.ui.widgets.qwen_verdict"),
     "chooser": ("qwen_tui.ui.widgets.notice_box",),
 }
 

@@ -26,7 +26,6 @@ from qwen_tui.ui.resolution import Resolved
 from qwen_tui.ui.screens.base import QwenScreen
 from qwen_tui.ui.widgets.footer_space import footer
 from qwen_tui.ui.widgets.plain import PLAIN_LIMIT, Plain
-from qwen_tui.ui.widgets.qwen_verdict import QwenVerdict
 from qwen_tui.ui.widgets.scroll_body import ScrollBody
 from qwen_tui.ui.widgets.sourced_row import SourcedRow
 
@@ -73,7 +72,7 @@ class HomeScreen(QwenScreen):
         res = self.resolution
         yield Plain(t("home.title"), id="home-title", classes="title")
         with ScrollBody(id="home-body"):
-            yield QwenVerdict()
+            yield _verdict(self.drawn)
             if res.problems or res.enforced_mismatch:
                 yield Plain(self._problems(), id="problems")
             if self.drawn or self.app.notices.lines():   # else hidden: mounted a frame later (after_first_frame)
@@ -148,17 +147,18 @@ class HomeScreen(QwenScreen):
     def after_first_frame(self) -> None:
         # The configuration is the first frame; the saved profiles and the action buttons (the footer's
         # keys, for the mouse) follow a frame later.
-        verdicts = self.query(QwenVerdict)
+        placeholder = self.query("#verdict-placeholder")
         bottom = self.query_children("Footer, FooterSpace")
-        if not verdicts or not bottom:   # shown mid-recompose (children removed): it composes all of it, `drawn` set
+        if not placeholder or not bottom:   # shown mid-recompose (children removed): it composes all of it, `drawn` set
             return
-        verdicts.first().check()
         # Later than the rest: the story asks the usage gate, which the first frame goes without (launch budget).
         self.call_later(self._mount_usage_row)
         body = self.query_one("#home-body")
+        body.mount(_verdict(True), before=placeholder.first())   # it checks as it mounts (home is drawn)
         if not self.query("#notices"):
             body.mount(_notice_box(), after=self.query_one("#problems") if self.query("#problems")
-                       else verdicts.first())
+                       else placeholder.first())
+        placeholder.remove()
         body.mount(_profiles_panel())
         self.mount(self._actions(), before=bottom.first())
 
@@ -206,6 +206,16 @@ class HomeScreen(QwenScreen):
 
     def action_sign_in_again(self) -> None:
         self.app.action_sign_in_qwen()
+
+
+def _verdict(drawn: bool) -> Widget:
+    """The qwen verdict; in home's first frame only its "checking…" row, drawn alike: the widget (its class costs
+    Textual ~2 M instructions to build at import) replaces it once that frame is out."""
+    if not drawn:
+        return SourcedRow(t("run_ui.verdict.label"), t("run_ui.verdict.checking"), "", id="verdict-placeholder")
+    from qwen_tui.ui.widgets.qwen_verdict import QwenVerdict
+
+    return QwenVerdict()
 
 
 def _notice_box() -> Widget:
